@@ -1,0 +1,52 @@
+// Import direction (DESIGN.md §5.4): pure cores import only domain; edges never import each other's
+// insides; cli/ and ui/ reach a master only through client/. No cycles anywhere.
+const pure = '^src/(domain|scheduler|deploy|jobs)/';
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'pure-cores-import-only-pure',
+      comment: 'scheduler/, deploy/, jobs/ and domain/ are pure: no I/O adapters, no platform clock',
+      severity: 'error',
+      from: { path: pure, pathNot: '\\.test\\.ts$' },
+      to: { pathNot: [pure, 'node_modules/(typebox|luxon|croner)'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'pure-cores-no-node-builtins',
+      severity: 'error',
+      from: { path: pure, pathNot: '\\.test\\.ts$' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'cli-only-through-client',
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: { path: '^src/(api|store|control-plane|agent|scheduler|deploy|jobs)/' },
+    },
+    {
+      name: 'store-not-above',
+      severity: 'error',
+      from: { path: '^src/store/' },
+      to: { path: '^src/(api|control-plane|agent|cli|client|bin)/' },
+    },
+    {
+      name: 'agent-not-master',
+      comment: 'an agent runs on a worker machine: it never imports master code',
+      severity: 'error',
+      from: { path: '^src/agent/' },
+      to: { path: '^src/(api|control-plane|store|cli|bin)/' },
+    },
+    {
+      name: 'nothing-imports-bin',
+      severity: 'error',
+      from: { pathNot: '^src/(bin|cli)/' },
+      to: { path: '^src/bin/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    exclude: { path: '\\.test\\.ts$|\\.contract\\.ts$' },
+  },
+};

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Runs every *.test.ts under src/, test/ and bench/ in one node:test run, so CI reads one summary
+// ("# pass N" / "# fail N"). `unit` limits to src/ and test/sim; `e2e` to test/e2e.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const which = process.argv[2] ?? 'all';
+const roots = { all: ['src', 'test'], unit: ['src', 'test/sim'], e2e: ['test/e2e'] }[which];
+if (!roots) {
+  console.error(`unknown test selection '${which}' (all|unit|e2e)`);
+  process.exit(2);
+}
+const files = roots
+  .flatMap((root) => readdirSync(root, { recursive: true }).map((f) => join(root, String(f))))
+  .filter((f) => f.endsWith('.test.ts') && !f.includes('node_modules'))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+const concurrency = process.env.TEST_CONCURRENCY ?? '3';
+const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files];
+const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
+process.exit(r.status ?? 1);

@@ -1,0 +1,67 @@
+/**
+ * What the HTTP API (and anything else at the edge) may ask of the master. The API validates and
+ * normalises input with domain/, then calls these; it never touches the store directly.
+ */
+import type { AgentInfo } from '../domain/agent.js';
+import type { LogStream } from '../domain/agent-protocol.js';
+import type { AppDefinition } from '../domain/app.js';
+import type { TaskFailure, TaskRecord } from '../domain/task.js';
+import type { AgentRejection } from '../scheduler/placement-types.js';
+
+export interface DeploymentRef {
+  deploymentId: string;
+  version: string;
+}
+
+export interface QueueEntry {
+  app: AppDefinition;
+  /** Instances still to launch. */
+  count: number;
+  delay: { timeLeftSeconds: number; overdue: boolean };
+  /** ISO time the app started waiting. */
+  since: string;
+  /** Why the last placement attempt failed, per agent (empty when only delayed). */
+  rejections: AgentRejection[];
+}
+
+export interface MasterInfo {
+  name: string;
+  version: string;
+  frameworkId: string;
+  leader: string;
+  /** ISO time this master became leader. */
+  electedAt: string;
+  http: { host: string; port: number };
+}
+
+export interface MasterApi {
+  listApps(): AppDefinition[];
+  getApp(id: string): AppDefinition | undefined;
+  listTasks(appId?: string): TaskRecord[];
+  getTask(taskId: string): TaskRecord | undefined;
+  lastTaskFailure(appId: string): TaskFailure | undefined;
+  listAppVersions(appId: string): Promise<string[]>;
+  getAppVersion(appId: string, version: string): Promise<AppDefinition | undefined>;
+  queue(): QueueEntry[];
+  agents(): AgentInfo[];
+  info(): MasterInfo;
+
+  /**
+   * The app arrives validated and normalised but without version/versionInfo; the master stamps
+   * them. Throws APP_EXISTS when the id is taken.
+   */
+  createApp(app: AppDefinition): Promise<DeploymentRef>;
+  /** Create or replace (PUT semantics). */
+  putApp(app: AppDefinition, opts: { force: boolean }): Promise<DeploymentRef>;
+  /** Throws APP_NOT_FOUND. */
+  deleteApp(id: string, opts: { force: boolean }): Promise<DeploymentRef>;
+  /** Kill tasks; with `scale` the apps' instances drop by the number killed. */
+  killTasks(
+    taskIds: string[],
+    opts: { scale: boolean; force: boolean },
+  ): Promise<{ tasks: TaskRecord[]; deployment?: DeploymentRef }>;
+  /** Throws APP_NOT_FOUND. */
+  resetDelay(appId: string): Promise<void>;
+  /** Throws TASK_NOT_FOUND. */
+  readTaskLog(taskId: string, stream: LogStream, tail?: number): Promise<string>;
+}

@@ -1,0 +1,112 @@
+/**
+ * The agent protocol (DESIGN.md §2). These are the network message types: inside `drover up`
+ * they travel over an in-memory link, between machines as JSON over WebSocket. Keep them plain
+ * JSON (no Dates, no Maps, no undefined-sensitive semantics).
+ */
+import type { AgentCapabilities, Resources } from './agent.js';
+import type { Container, FetchUri, HealthCheck, ReadinessCheck } from './app.js';
+import type { HealthCheckResult, TaskState } from './task.js';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Everything an agent needs to run one task. The master fills env, ports and resources. */
+export interface TaskSpec {
+  taskId: string;
+  /** App id, or `/chronos/<job>` for job runs. */
+  appId: string;
+  version: string;
+  /** `shell` runs `/bin/sh -c value`; `exec` runs argv directly. */
+  command: { shell: true; value: string } | { shell: false; argv: string[] } | { shell: false; argv: [] };
+  /** Environment without MESOS_SANDBOX, which only the agent knows. */
+  env: Record<string, string>;
+  /** Host ports allocated on this agent, in portDefinitions order. */
+  ports: number[];
+  resources: { cpus: number; mem: number; disk: number };
+  killGracePeriodMs: number;
+  fetch: FetchUri[];
+  container?: Container;
+  healthChecks: HealthCheck[];
+  readinessChecks: ReadinessCheck[];
+  /** Named ports, for readiness checks' portName. */
+  portNames: Array<string | undefined>;
+  labels: Record<string, string>;
+}
+
+export interface RunningTaskReport {
+  taskId: string;
+  appId: string;
+  state: TaskState;
+}
+
+export type AgentToMaster =
+  | {
+      type: 'register';
+      protocolVersion: number;
+      /** Present when re-registering after a restart or reconnect. */
+      agentId?: string;
+      hostname: string;
+      address: string;
+      resources: Resources;
+      attributes: Record<string, string>;
+      capabilities: AgentCapabilities;
+      runningTasks: RunningTaskReport[];
+    }
+  | { type: 'heartbeat'; agentId: string }
+  | {
+      type: 'statusUpdate';
+      /** Unique per update; the master acks it and the agent re-sends until acked. */
+      updateId: string;
+      agentId: string;
+      taskId: string;
+      appId: string;
+      state: TaskState;
+      /** Epoch ms on the agent. */
+      timestamp: number;
+      reason?: string;
+      message?: string;
+      exitCode?: number;
+      /** Undefined: no health checks (or not yet known). */
+      healthy?: boolean;
+      healthCheckResults?: HealthCheckResult[];
+      ready?: boolean;
+    }
+  | LogResponse;
+
+export type MasterToAgent =
+  | { type: 'registered'; agentId: string }
+  | { type: 'refused'; reason: string }
+  | { type: 'launch'; task: TaskSpec }
+  | { type: 'kill'; taskId: string; gracePeriodMs: number }
+  | { type: 'ack'; updateId: string }
+  | LogRequest;
+
+/**
+ * One end of an agent <-> master connection. The in-memory pair and the WebSocket link both
+ * implement it; neither side knows which it has.
+ */
+export interface Link<Out, In> {
+  send(msg: Out): void;
+  onMessage(handler: (msg: In) => void): void;
+  onClose(handler: () => void): void;
+  close(): void;
+}
+
+export type AgentLink = Link<AgentToMaster, MasterToAgent>;
+export type MasterLink = Link<MasterToAgent, AgentToMaster>;
+
+/** Task log reads travel over the same link, so they work for remote agents too. */
+export type LogStream = 'stdout' | 'stderr';
+export interface LogRequest {
+  type: 'readLog';
+  requestId: string;
+  taskId: string;
+  stream: LogStream;
+  /** Last N lines; undefined = whole file (capped by the agent). */
+  tail?: number;
+}
+export interface LogResponse {
+  type: 'logData';
+  requestId: string;
+  data?: string;
+  error?: string;
+}

@@ -1,0 +1,26 @@
+/** Resources an agent offers. Port ranges are inclusive [lo, hi] pairs, as Mesos writes them. */
+export interface Resources {
+  cpus: number;
+  mem: number;
+  disk: number;
+  ports: Array<[number, number]>;
+}
+
+export interface AgentCapabilities {
+  docker: boolean;
+}
+
+export interface AgentInfo {
+  id: string;
+  hostname: string;
+  /** Address that task ports are reachable on (what goes in a task's `host`). */
+  address: string;
+  resources: Resources;
+  attributes: Record<string, string>;
+  capabilities: AgentCapabilities;
+  /** Epoch ms. */
+  registeredAt: number;
+  lastHeartbeatAt: number;
+  connected: boolean;
+  draining?: boolean;
+}

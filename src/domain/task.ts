@@ -1,0 +1,83 @@
+/** Mesos/Marathon task state names, so existing clients understand them. */
+export const TASK_STATES = [
+  'TASK_STAGING',
+  'TASK_STARTING',
+  'TASK_RUNNING',
+  'TASK_KILLING',
+  'TASK_FINISHED',
+  'TASK_FAILED',
+  'TASK_KILLED',
+  'TASK_ERROR',
+  'TASK_LOST',
+  'TASK_UNREACHABLE',
+  'TASK_GONE',
+  'TASK_DROPPED',
+  'TASK_UNKNOWN',
+] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+const TERMINAL: ReadonlySet<TaskState> = new Set([
+  'TASK_FINISHED',
+  'TASK_FAILED',
+  'TASK_KILLED',
+  'TASK_ERROR',
+  'TASK_LOST',
+  'TASK_GONE',
+  'TASK_DROPPED',
+]);
+
+export function isTerminal(state: TaskState): boolean {
+  return TERMINAL.has(state);
+}
+
+export function isActive(state: TaskState): boolean {
+  return !TERMINAL.has(state);
+}
+
+/** One health check's last known result, Marathon's `healthCheckResults[]` shape. */
+export interface HealthCheckResult {
+  alive: boolean;
+  consecutiveFailures: number;
+  firstSuccess: string | null;
+  lastFailure: string | null;
+  lastSuccess: string | null;
+  lastFailureCause: string | null;
+  instanceId: string;
+}
+
+/** A task of an app (or a job run) as the master stores it. */
+export interface TaskRecord {
+  id: string;
+  /** App id (`/web`), or `chronos:<job>` style owner for job runs. */
+  appId: string;
+  /** App version this task runs. */
+  version: string;
+  agentId: string;
+  /** Address clients on this machine can connect to (the agent's advertised address). */
+  host: string;
+  ports: number[];
+  servicePorts: number[];
+  state: TaskState;
+  /** Epoch ms. */
+  stagedAt: number;
+  startedAt?: number;
+  /** Epoch ms of the last status update applied. */
+  updatedAt: number;
+  /** Set when the master asked the agent to kill it. */
+  killRequestedAt?: number;
+  healthCheckResults?: HealthCheckResult[];
+  /** Agent-side message of the last update (exit code, reason). */
+  message?: string;
+}
+
+/** Marathon's `lastTaskFailure`. */
+export interface TaskFailure {
+  appId: string;
+  host: string;
+  message: string;
+  state: TaskState;
+  taskId: string;
+  timestamp: string;
+  version: string;
+  slaveId: string;
+}

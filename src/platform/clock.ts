@@ -1,0 +1,21 @@
+/**
+ * Time is injected everywhere (DESIGN.md §5.2): the real clock here, a fake one in test/sim.
+ * Timers belong to the clock so a simulation can advance time without sleeping.
+ */
+export type CancelTimer = () => void;
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Run `fn` once after `ms`; returns a cancel function. */
+  setTimer(ms: number, fn: () => void): CancelTimer;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimer(ms, fn) {
+    const t = setTimeout(fn, Math.max(0, ms));
+    t.unref?.();
+    return () => clearTimeout(t);
+  },
+};

@@ -1,0 +1,44 @@
+/**
+ * The Store port. Every adapter (memory, sqlite, later postgres) passes store.contract.ts.
+ * The store is deliberately dumb: validation and decisions live in domain/ and the control
+ * plane; the store keeps what it is given, atomically when asked.
+ */
+import type { AgentInfo } from '../domain/agent.js';
+import type { AppDefinition } from '../domain/app.js';
+import type { TaskFailure, TaskRecord } from '../domain/task.js';
+
+export interface TaskFilter {
+  appId?: string;
+  agentId?: string;
+}
+
+export interface StoreOps {
+  /** Upsert the current definition and keep it as a version (idempotent per id+version). */
+  putApp(app: AppDefinition): Promise<void>;
+  getApp(id: string): Promise<AppDefinition | undefined>;
+  listApps(): Promise<AppDefinition[]>;
+  /** Deletes the app, its versions and its last failure. Tasks are deleted by the caller. */
+  deleteApp(id: string): Promise<void>;
+  /** Version timestamps, newest first. */
+  listAppVersions(id: string): Promise<string[]>;
+  getAppVersion(id: string, version: string): Promise<AppDefinition | undefined>;
+
+  putTask(task: TaskRecord): Promise<void>;
+  getTask(id: string): Promise<TaskRecord | undefined>;
+  listTasks(filter?: TaskFilter): Promise<TaskRecord[]>;
+  deleteTask(id: string): Promise<void>;
+
+  putAgent(agent: AgentInfo): Promise<void>;
+  getAgent(id: string): Promise<AgentInfo | undefined>;
+  listAgents(): Promise<AgentInfo[]>;
+  deleteAgent(id: string): Promise<void>;
+
+  putTaskFailure(failure: TaskFailure): Promise<void>;
+  getTaskFailure(appId: string): Promise<TaskFailure | undefined>;
+}
+
+export interface Store extends StoreOps {
+  /** Run `fn` atomically: all its writes land or none do. Nested calls join the outer one. */
+  transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
