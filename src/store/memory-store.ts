@@ -1,0 +1,153 @@
+/**
+ * The in-memory Store: for tests and the simulation harness. It behaves like the SQLite adapter:
+ * values are stored as JSON text (so callers never share objects with the store), calls are
+ * serialised, and a transaction works on copy-on-write tables that replace the live ones only
+ * when its fn resolves.
+ */
+import type { AgentInfo } from '../domain/agent.js';
+import type { AppDefinition } from '../domain/app.js';
+import type { TaskFailure, TaskRecord } from '../domain/task.js';
+import { assembleStore } from './ambient-transaction.js';
+import { decodeJson, encodeJson } from './json-value.js';
+import type { Store, StoreOps } from './port.js';
+import { createSerialLock } from './serial-lock.js';
+import { byId, newestFirst } from './version-order.js';
+
+interface TaskRow {
+  appId: string;
+  agentId: string;
+  json: string;
+}
+
+/** Values are immutable (strings, rows, version maps are replaced, never edited in place). */
+interface Tables {
+  apps: Map<string, string>;
+  /** app id -> version -> json */
+  versions: Map<string, ReadonlyMap<string, string>>;
+  tasks: Map<string, TaskRow>;
+  agents: Map<string, string>;
+  failures: Map<string, string>;
+}
+
+type TableName = keyof Tables;
+
+interface TableAccess {
+  read<K extends TableName>(name: K): Tables[K];
+  write<K extends TableName>(name: K): Tables[K];
+}
+
+type Run = <T>(body: () => T) => Promise<T>;
+
+function emptyTables(): Tables {
+  return { apps: new Map(), versions: new Map(), tasks: new Map(), agents: new Map(), failures: new Map() };
+}
+
+/** Values are encoded when a put is called, so a caller mutating them afterwards changes nothing. */
+function memoryOps(t: TableAccess, run: Run): StoreOps {
+  return {
+    putApp: (app: AppDefinition) => {
+      const json = encodeJson(app);
+      return run(() => {
+        t.write('apps').set(app.id, json);
+        const versions = new Map(t.read('versions').get(app.id));
+        versions.set(app.version, json);
+        t.write('versions').set(app.id, versions);
+      });
+    },
+    getApp: (id) => run(() => decodeOptional<AppDefinition>(t.read('apps').get(id))),
+    listApps: () =>
+      run(() =>
+        byId([...t.read('apps')].map(([id, json]) => ({ id, value: decodeJson<AppDefinition>(json) }))),
+      ),
+    deleteApp: (id) =>
+      run(() => {
+        t.write('apps').delete(id);
+        t.write('versions').delete(id);
+        t.write('failures').delete(id);
+      }),
+    listAppVersions: (id) => run(() => newestFirst(t.read('versions').get(id)?.keys() ?? [])),
+    getAppVersion: (id, version) =>
+      run(() => decodeOptional<AppDefinition>(t.read('versions').get(id)?.get(version))),
+
+    putTask: (task: TaskRecord) => {
+      const row: TaskRow = { appId: task.appId, agentId: task.agentId, json: encodeJson(task) };
+      return run(() => {
+        t.write('tasks').set(task.id, row);
+      });
+    },
+    getTask: (id) => run(() => decodeOptional<TaskRecord>(t.read('tasks').get(id)?.json)),
+    listTasks: (filter = {}) =>
+      run(() => {
+        const rows: Array<{ id: string; value: TaskRecord }> = [];
+        for (const [id, row] of t.read('tasks')) {
+          if (filter.appId !== undefined && row.appId !== filter.appId) continue;
+          if (filter.agentId !== undefined && row.agentId !== filter.agentId) continue;
+          rows.push({ id, value: decodeJson<TaskRecord>(row.json) });
+        }
+        return byId(rows);
+      }),
+    deleteTask: (id) =>
+      run(() => {
+        t.write('tasks').delete(id);
+      }),
+
+    putAgent: (agent: AgentInfo) => {
+      const json = encodeJson(agent);
+      return run(() => {
+        t.write('agents').set(agent.id, json);
+      });
+    },
+    getAgent: (id) => run(() => decodeOptional<AgentInfo>(t.read('agents').get(id))),
+    listAgents: () =>
+      run(() =>
+        byId([...t.read('agents')].map(([id, json]) => ({ id, value: decodeJson<AgentInfo>(json) }))),
+      ),
+    deleteAgent: (id) =>
+      run(() => {
+        t.write('agents').delete(id);
+      }),
+
+    putTaskFailure: (failure: TaskFailure) => {
+      const json = encodeJson(failure);
+      return run(() => {
+        t.write('failures').set(failure.appId, json);
+      });
+    },
+    getTaskFailure: (appId) => run(() => decodeOptional<TaskFailure>(t.read('failures').get(appId))),
+  };
+}
+
+function decodeOptional<T>(json: string | undefined): T | undefined {
+  return json === undefined ? undefined : decodeJson<T>(json);
+}
+
+export function createMemoryStore(): Store {
+  let live = emptyTables();
+  const lock = createSerialLock();
+  const direct: TableAccess = { read: (name) => live[name], write: (name) => live[name] };
+
+  return assembleStore({
+    ops: memoryOps(direct, (body) => lock(body)),
+
+    transact: (fn) =>
+      lock(async () => {
+        const copies: Partial<Tables> = {};
+        const access: TableAccess = {
+          read: (name) => copies[name] ?? live[name],
+          write: <K extends TableName>(name: K): Tables[K] => {
+            // Copy a table on its first write; the live tables stay untouched until commit.
+            copies[name] ??= new Map(live[name] as Map<string, never>) as Tables[K];
+            return copies[name] as Tables[K];
+          },
+        };
+        // The lock is already held: transaction ops run straight away.
+        const result = await fn(memoryOps(access, async (body) => body()));
+        live = { ...live, ...copies };
+        return result;
+      }),
+
+    close: async () => {
+      live = emptyTables();
+    },
+  });
+}
