@@ -1,0 +1,139 @@
+/**
+ * The Store's queries, written once against kysely's query builder and nothing dialect-specific
+ * (upserts are `ON CONFLICT ... DO UPDATE`, which SQLite and PostgreSQL share), so every SQL
+ * adapter runs this same code and only brings a dialect and migrations.
+ */
+import type { Kysely } from 'kysely';
+import type { AgentInfo } from '../../domain/agent.js';
+import type { AppDefinition } from '../../domain/app.js';
+import type { TaskFailure, TaskRecord } from '../../domain/task.js';
+import { decodeJson, encodeJson } from '../json-value.js';
+import type { StoreOps } from '../port.js';
+import { byId, newestFirst } from '../version-order.js';
+import type { StoreDatabase } from './schema.js';
+
+type Db = Kysely<StoreDatabase>;
+
+/** Statements that must land together run in a transaction of their own unless already in one. */
+function atomically(db: Db, body: (db: Db) => Promise<void>): Promise<void> {
+  return db.isTransaction ? body(db) : db.transaction().execute(body);
+}
+
+function decodeOptional<T>(row: { json: unknown } | undefined): T | undefined {
+  return row === undefined ? undefined : decodeJson<T>(row.json);
+}
+
+function decodeById<T>(rows: Array<{ id: string; json: unknown }>): T[] {
+  return byId(rows.map((r) => ({ id: r.id, value: decodeJson<T>(r.json) })));
+}
+
+/** Values are encoded when a put is called, so a caller mutating them afterwards changes nothing. */
+export function sqlStoreOps(db: Db): StoreOps {
+  return {
+    putApp: (app: AppDefinition) => {
+      const json = encodeJson(app);
+      return atomically(db, async (db) => {
+        await db
+          .insertInto('apps')
+          .values({ id: app.id, version: app.version, json })
+          .onConflict((oc) => oc.column('id').doUpdateSet({ version: app.version, json }))
+          .execute();
+        await db
+          .insertInto('app_versions')
+          .values({ app_id: app.id, version: app.version, json })
+          .onConflict((oc) => oc.columns(['app_id', 'version']).doUpdateSet({ json }))
+          .execute();
+      });
+    },
+
+    getApp: async (id) =>
+      decodeOptional<AppDefinition>(
+        await db.selectFrom('apps').select('json').where('id', '=', id).executeTakeFirst(),
+      ),
+
+    listApps: async () =>
+      decodeById<AppDefinition>(await db.selectFrom('apps').select(['id', 'json']).execute()),
+
+    deleteApp: (id) =>
+      atomically(db, async (db) => {
+        await db.deleteFrom('app_versions').where('app_id', '=', id).execute();
+        await db.deleteFrom('task_failures').where('app_id', '=', id).execute();
+        await db.deleteFrom('apps').where('id', '=', id).execute();
+      }),
+
+    listAppVersions: async (id) => {
+      const rows = await db.selectFrom('app_versions').select('version').where('app_id', '=', id).execute();
+      return newestFirst(rows.map((r) => r.version));
+    },
+
+    getAppVersion: async (id, version) =>
+      decodeOptional<AppDefinition>(
+        await db
+          .selectFrom('app_versions')
+          .select('json')
+          .where('app_id', '=', id)
+          .where('version', '=', version)
+          .executeTakeFirst(),
+      ),
+
+    putTask: async (task: TaskRecord) => {
+      const json = encodeJson(task);
+      await db
+        .insertInto('tasks')
+        .values({ id: task.id, app_id: task.appId, agent_id: task.agentId, json })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ app_id: task.appId, agent_id: task.agentId, json }))
+        .execute();
+    },
+
+    getTask: async (id) =>
+      decodeOptional<TaskRecord>(
+        await db.selectFrom('tasks').select('json').where('id', '=', id).executeTakeFirst(),
+      ),
+
+    listTasks: async (filter = {}) => {
+      let q = db.selectFrom('tasks').select(['id', 'json']);
+      if (filter.appId !== undefined) q = q.where('app_id', '=', filter.appId);
+      if (filter.agentId !== undefined) q = q.where('agent_id', '=', filter.agentId);
+      return decodeById<TaskRecord>(await q.execute());
+    },
+
+    deleteTask: async (id) => {
+      await db.deleteFrom('tasks').where('id', '=', id).execute();
+    },
+
+    putAgent: async (agent: AgentInfo) => {
+      const json = encodeJson(agent);
+      await db
+        .insertInto('agents')
+        .values({ id: agent.id, json })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ json }))
+        .execute();
+    },
+
+    getAgent: async (id) =>
+      decodeOptional<AgentInfo>(
+        await db.selectFrom('agents').select('json').where('id', '=', id).executeTakeFirst(),
+      ),
+
+    listAgents: async () =>
+      decodeById<AgentInfo>(await db.selectFrom('agents').select(['id', 'json']).execute()),
+
+    deleteAgent: async (id) => {
+      await db.deleteFrom('agents').where('id', '=', id).execute();
+    },
+
+    putTaskFailure: async (failure: TaskFailure) => {
+      const json = encodeJson(failure);
+      await db
+        .insertInto('task_failures')
+        .values({ app_id: failure.appId, json })
+        .onConflict((oc) => oc.column('app_id').doUpdateSet({ json }))
+        .execute();
+    },
+
+    getTaskFailure: async (appId) =>
+      decodeOptional<TaskFailure>(
+        await db.selectFrom('task_failures').select('json').where('app_id', '=', appId).executeTakeFirst(),
+      ),
+  };
+}

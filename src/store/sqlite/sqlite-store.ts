@@ -1,0 +1,49 @@
+/**
+ * The SQLite Store: kysely's SqliteDialect over one better-sqlite3 connection. The queries are the
+ * shared ones in ../sql/; this file only opens the file, sets the pragmas and migrates.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Store } from '../port.js';
+import { migrateToLatest } from '../sql/migrate.js';
+import type { StoreDatabase } from '../sql/schema.js';
+import { createSqlStore } from '../sql/sql-store.js';
+import { sqliteMigrations } from './migrations/index.js';
+
+export interface SqliteStoreOptions {
+  /** Database file; its directory is created if missing. `:memory:` works for throwaway stores. */
+  path: string;
+  /** How long a statement waits for another process's lock before failing. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+function isFile(path: string): boolean {
+  return path !== '' && path !== ':memory:' && !path.startsWith('file:');
+}
+
+export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
+  if (isFile(opts.path)) mkdirSync(dirname(opts.path), { recursive: true });
+  const sqlite = new Database(opts.path);
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the
+    // last commits, which the agents' re-sent status updates and reconciliation recover.
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
+    sqlite.pragma('foreign_keys = ON');
+  } catch (e) {
+    sqlite.close();
+    throw e;
+  }
+
+  const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  try {
+    await migrateToLatest(db as Kysely<unknown>, sqliteMigrations);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return createSqlStore(db);
+}
