@@ -1,0 +1,183 @@
+/**
+ * Bench (a): pure placement of 100,000 tasks (1,000 apps x 100 instances; some hostname UNIQUE,
+ * some GROUP_BY rack, some LIKE, 1-2 ports each) onto 1,000 simulated agents, timed around
+ * placeTasks only. Two modes: one call for all requests, and 100 calls of 1,000 where each call
+ * sees the tasks placed by the previous ones (as the control plane calls it per reconcile tick).
+ *
+ *   node --import tsx bench/placement.bench.ts     # prints one JSON line
+ */
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import type { Constraint } from '../src/domain/app.js';
+import { seededRandom } from '../src/platform/ids.js';
+import { placeTasks } from '../src/scheduler/placement.js';
+import type {
+  AgentCapacity,
+  PlacedTask,
+  PlacementPlan,
+  PlacementRequest,
+  Rng,
+} from '../src/scheduler/placement-types.js';
+
+const AGENTS = 1_000;
+const APPS = 1_000;
+const INSTANCES = 100;
+const RACKS = 20;
+const BATCH = 1_000;
+const SEED = 42;
+const TARGET_PER_SEC = 5_000;
+
+function agentsFor(rng: Rng): AgentCapacity[] {
+  return Array.from({ length: AGENTS }, (_, i) => ({
+    id: `agent-${i}`,
+    hostname: `host-${i}.cluster.local`,
+    attributes: { rack: `rack-${i % RACKS}`, zone: `zone-${i % 3}`, disk_type: i % 4 === 0 ? 'ssd' : 'hdd' },
+    capabilities: { docker: i % 2 === 0 },
+    // Enough for the whole workload with headroom: ~100 tasks of <= 0.25 cpus / 256 MB each.
+    resources: { cpus: 32 + Math.floor(rng() * 16), mem: 65_536, disk: 500_000, ports: [[31_000, 32_000]] },
+    used: { cpus: 0, mem: 0, disk: 0 },
+    usedPorts: [],
+    acceptsTasks: true,
+  }));
+}
+
+function constraintsFor(app: number): Constraint[] {
+  switch (app % 10) {
+    case 0:
+    case 1:
+      return [['hostname', 'UNIQUE']];
+    case 2:
+    case 3:
+      return [['rack', 'GROUP_BY', String(RACKS)]];
+    case 4:
+      return [['rack', 'LIKE', 'rack-1[0-9]']];
+    case 5:
+      return [
+        ['zone', 'UNLIKE', 'zone-2'],
+        ['rack', 'MAX_PER', '10'],
+      ];
+    default:
+      return [];
+  }
+}
+
+function requestsFor(rng: Rng): PlacementRequest[] {
+  const requests: PlacementRequest[] = [];
+  for (let app = 0; app < APPS; app++) {
+    const appId = `/bench/app-${app}`;
+    const constraints = constraintsFor(app);
+    const cpus = [0.1, 0.25, 0.5][app % 3]!;
+    const mem = [32, 64, 128, 256][app % 4]!;
+    const ports = rng() < 0.5 ? [0] : [0, 0];
+    for (let i = 0; i < INSTANCES; i++) {
+      requests.push({
+        key: `${appId}.${i}`,
+        appId,
+        cpus,
+        mem,
+        disk: 10,
+        ports,
+        requirePorts: false,
+        constraints,
+        needsDocker: app % 25 === 0,
+      });
+    }
+  }
+  return requests;
+}
+
+function timed(run: () => PlacementPlan): { plan: PlacementPlan; ms: number } {
+  const start = performance.now();
+  const plan = run();
+  return { plan, ms: performance.now() - start };
+}
+
+/** Agents as the control plane would rebuild them after applying earlier plans. */
+function withPlacements(
+  agents: AgentCapacity[],
+  requests: Map<string, PlacementRequest>,
+  plan: PlacementPlan,
+) {
+  const byId = new Map(agents.map((a) => [a.id, a]));
+  for (const p of plan.placements) {
+    const agent = byId.get(p.agentId)!;
+    const r = requests.get(p.key)!;
+    agent.used.cpus += r.cpus;
+    agent.used.mem += r.mem;
+    agent.used.disk += r.disk;
+    agent.usedPorts.push(...p.ports);
+  }
+}
+
+export async function benchPlacement(): Promise<{
+  placementsPerSec: number;
+  batchedPlacementsPerSec: number;
+  requests: number;
+  agents: number;
+  placed: number;
+  unplaced: number;
+  oneCallMs: number;
+  batchedPlaced: number;
+  batchedUnplaced: number;
+  batchedMs: number;
+  batchSize: number;
+  slowestBatchMs: number;
+  targetPerSec: number;
+  loadavg: number[];
+}> {
+  // One call with all 100,000 requests.
+  const rngOne = seededRandom(SEED);
+  const one = timed(() =>
+    placeTasks({
+      agents: agentsFor(() => rngOne.next()),
+      placed: [],
+      requests: requestsFor(() => rngOne.next()),
+      random: () => rngOne.next(),
+    }),
+  );
+
+  // The same workload in batches; each call sees the tasks placed before it.
+  const rng = seededRandom(SEED);
+  const random = () => rng.next();
+  const agents = agentsFor(random);
+  const requests = requestsFor(random);
+  const byKey = new Map(requests.map((r) => [r.key, r]));
+  const placed: PlacedTask[] = [];
+  let batchedMs = 0;
+  let slowestBatchMs = 0;
+  let batchedPlaced = 0;
+  let batchedUnplaced = 0;
+  for (let i = 0; i < requests.length; i += BATCH) {
+    const batch = requests.slice(i, i + BATCH);
+    const { plan, ms } = timed(() => placeTasks({ agents, placed, requests: batch, random }));
+    batchedMs += ms;
+    slowestBatchMs = Math.max(slowestBatchMs, ms);
+    batchedPlaced += plan.placements.length;
+    batchedUnplaced += plan.unplaced.length;
+    withPlacements(agents, byKey, plan);
+    for (const p of plan.placements) placed.push({ appId: byKey.get(p.key)!.appId, agentId: p.agentId });
+  }
+
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    placementsPerSec: Math.round(one.plan.placements.length / (one.ms / 1000)),
+    batchedPlacementsPerSec: Math.round(batchedPlaced / (batchedMs / 1000)),
+    requests: requests.length,
+    agents: AGENTS,
+    placed: one.plan.placements.length,
+    unplaced: one.plan.unplaced.length,
+    oneCallMs: round(one.ms),
+    batchedPlaced,
+    batchedUnplaced,
+    batchedMs: round(batchedMs),
+    batchSize: BATCH,
+    slowestBatchMs: round(slowestBatchMs),
+    targetPerSec: TARGET_PER_SEC,
+    loadavg: loadavg().map(round),
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log(JSON.stringify({ bench: 'placement', ...(await benchPlacement()) }));
+}
