@@ -15,7 +15,14 @@ export interface PortDefinition {
   labels?: Record<string, string>;
 }
 
-export type HealthCheckProtocol = 'HTTP' | 'HTTPS' | 'TCP' | 'COMMAND' | 'MESOS_HTTP' | 'MESOS_HTTPS' | 'MESOS_TCP';
+export type HealthCheckProtocol =
+  | 'HTTP'
+  | 'HTTPS'
+  | 'TCP'
+  | 'COMMAND'
+  | 'MESOS_HTTP'
+  | 'MESOS_HTTPS'
+  | 'MESOS_TCP';
 
 export interface HealthCheck {
   protocol: HealthCheckProtocol;
@@ -29,6 +36,8 @@ export interface HealthCheck {
   maxConsecutiveFailures: number;
   ignoreHttp1xx: boolean;
   delaySeconds?: number;
+  /** Only set when not the default `IPv4`. */
+  ipProtocol?: 'IPv4' | 'IPv6';
 }
 
 export interface ReadinessCheck {
@@ -99,6 +108,7 @@ export interface Container {
 export interface NetworkSpec {
   mode: 'host' | 'container/bridge' | 'container';
   name?: string;
+  labels?: Record<string, string>;
 }
 
 export interface VersionInfo {
@@ -139,10 +149,20 @@ export interface AppDefinition {
   killSelection: KillSelection;
   unreachableStrategy: UnreachableStrategy | 'disabled';
   taskKillGracePeriodSeconds?: number;
+  /** Marathon 1.6+: allocate a TTY for the task. */
+  tty?: boolean;
+  /** Marathon 1.9+: the Mesos role the app's resources come from. */
+  role?: string;
   /** ISO timestamp of this version. */
   version: string;
   versionInfo: VersionInfo;
 }
+
+/**
+ * A validated, normalised definition before the store stamps it with a version (see
+ * parseAppDefinition in app-validate.ts and stampVersion in app-version.ts).
+ */
+export type AppSpec = Omit<AppDefinition, 'version' | 'versionInfo'>;
 
 /** Marathon's task id prefix for an app id: `/a/b` -> `a_b`. */
 export function appIdToTaskPrefix(appId: string): string {
