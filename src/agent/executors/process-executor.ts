@@ -1,0 +1,182 @@
+/**
+ * Runs a task as a plain OS process on the agent's machine.
+ *
+ * - `/bin/sh -c <cmd>` for shell commands, argv exec'd directly otherwise (PATH lookup in the
+ *   task's env).
+ * - The task leads its own process group (`detached: true`), so a kill reaches everything it
+ *   started, and a Ctrl-C aimed at the agent's terminal does not hit tasks behind its back.
+ * - stdout/stderr are files opened in append mode and handed to the child as its fds: no pipe
+ *   through Node, no helper process per task (the agent spends well under 1 MB per task), and a
+ *   task keeps logging while the agent restarts.
+ * - Env: the task's env over a small inherited set of basics (see host-env.ts).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { open } from 'node:fs/promises';
+import type { TaskSpec } from '../../domain/agent-protocol.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Executor, LaunchContext, RunningTask, TaskExit } from './executor.js';
+import { processTaskEnv } from './host-env.js';
+import { groupExists, signalGroup } from './process-group.js';
+
+export interface ProcessExecutorOptions {
+  /**
+   * Timers for the kill grace period and group polling. Defaults to real timers that keep the
+   * agent alive until a kill completes (systemClock's are unref'd, which would let a shutting
+   * down agent exit before the SIGKILL is sent). Tests pass a manual clock to control the grace.
+   */
+  timers?: Clock;
+  /** The agent's environment, source of the inherited basics. Default `process.env`. */
+  hostEnv?: Readonly<Record<string, string | undefined>>;
+  /** Names inherited from hostEnv (LC_* always are). Default INHERITED_ENV_NAMES. */
+  inheritEnv?: readonly string[];
+  /** Default `/bin/sh`, as Mesos' command executor. */
+  shell?: string;
+  /**
+   * How often to look whether a terminated task's leftover group members are gone, once its main
+   * process has exited during a kill. Default 50 ms.
+   */
+  groupPollMs?: number;
+}
+
+interface Deps {
+  timers: Clock;
+  hostEnv: Readonly<Record<string, string | undefined>>;
+  inheritEnv: readonly string[] | undefined;
+  shell: string;
+  groupPollMs: number;
+}
+
+const refTimers: Clock = {
+  now: () => Date.now(),
+  setTimer(ms, fn) {
+    const t = setTimeout(fn, Math.max(0, ms));
+    return () => clearTimeout(t);
+  },
+};
+
+export function createProcessExecutor(opts: ProcessExecutorOptions = {}): Executor {
+  const deps: Deps = {
+    timers: opts.timers ?? refTimers,
+    hostEnv: opts.hostEnv ?? process.env,
+    inheritEnv: opts.inheritEnv,
+    shell: opts.shell ?? '/bin/sh',
+    groupPollMs: opts.groupPollMs ?? 50,
+  };
+  return { kind: 'process', launch: (spec, ctx) => launchProcess(spec, ctx, deps) };
+}
+
+function commandLine(command: TaskSpec['command'], shell: string): [string, string[]] {
+  if (command.shell) return [shell, ['-c', command.value]];
+  const [file, ...args] = command.argv;
+  if (file === undefined || file === '') throw new Error('Task has no command: neither cmd nor args given');
+  return [file, args];
+}
+
+async function launchProcess(spec: TaskSpec, ctx: LaunchContext, deps: Deps): Promise<RunningTask> {
+  const [file, args] = commandLine(spec.command, deps.shell);
+  const env = processTaskEnv(deps.hostEnv, ctx.env, deps.inheritEnv);
+  const out = await open(ctx.logs.stdout, 'a');
+  const err = await open(ctx.logs.stderr, 'a').catch(async (e: unknown) => {
+    await out.close();
+    throw e;
+  });
+  let child: ChildProcess;
+  let leaderExit: Promise<TaskExit>;
+  // Resolves to the spawn error, if any: a rejecting promise would count as unhandled while we
+  // await the fd closes below.
+  let spawned: Promise<Error | undefined>;
+  try {
+    child = spawn(file, args, {
+      cwd: ctx.sandbox,
+      env,
+      detached: true,
+      stdio: ['ignore', out.fd, err.fd],
+    });
+    // Listen before anything awaits: 'spawn'/'error' fire on the next tick and a task that dies at
+    // once exits soon after.
+    leaderExit = new Promise<TaskExit>((resolve) => {
+      child.once('exit', (code, signal) => resolve({ exitCode: code, signal }));
+    });
+    spawned = new Promise<Error | undefined>((resolve) => {
+      child.once('spawn', () => resolve(undefined));
+      child.once('error', resolve);
+    });
+  } finally {
+    // uv_spawn returns after the child has exec'd (or failed to), so the child holds its own
+    // copies of these fds by now.
+    await Promise.all([out.close(), err.close()]);
+  }
+  const spawnError = await spawned;
+  if (spawnError) throw spawnError;
+  // Later 'error' events only come from child.kill()/send(), which we never call; without a
+  // listener an unexpected one would crash the agent.
+  child.on('error', () => {});
+  return new ProcessTask(child, child.pid!, leaderExit, deps);
+}
+
+class ProcessTask implements RunningTask {
+  readonly exited: Promise<TaskExit>;
+  private killing: Promise<void> | undefined;
+  private detached = false;
+  private ended = false;
+
+  constructor(
+    private readonly child: ChildProcess,
+    readonly pid: number,
+    private readonly leaderExit: Promise<TaskExit>,
+    private readonly deps: Deps,
+  ) {
+    this.exited = leaderExit.then((exit) => {
+      // A task that ended on its own takes its leftovers with it, as destroying a Mesos container
+      // does; otherwise orphans would hold ports the scheduler hands to the replacement. During a
+      // kill the grace period decides instead.
+      if (!this.killing && !this.detached) signalGroup(pid, 'SIGKILL');
+      this.ended = true;
+      return exit;
+    });
+  }
+
+  kill(gracePeriodMs: number): Promise<void> {
+    this.killing ??= this.terminate(gracePeriodMs);
+    return this.killing;
+  }
+
+  detach(): void {
+    this.detached = true;
+    this.child.unref();
+  }
+
+  private async terminate(gracePeriodMs: number): Promise<void> {
+    if (this.ended) return;
+    if (signalGroup(this.pid, 'SIGTERM')) {
+      const emptied = await this.groupGoneWithin(gracePeriodMs);
+      if (!emptied) signalGroup(this.pid, 'SIGKILL');
+    }
+    await this.exited;
+  }
+
+  /** True when every group member is gone before the grace period ends. */
+  private groupGoneWithin(ms: number): Promise<boolean> {
+    const { timers, groupPollMs } = this.deps;
+    return new Promise((resolve) => {
+      let settled = false;
+      let cancelPoll: (() => void) | undefined;
+      const finish = (gone: boolean) => {
+        if (settled) return;
+        settled = true;
+        cancelGrace();
+        cancelPoll?.();
+        resolve(gone);
+      };
+      const cancelGrace = timers.setTimer(ms, () => finish(false));
+      // While the leader lives the group is alive by definition; after it is reaped, children it
+      // left may still be finishing their own SIGTERM handling.
+      const check = () => {
+        if (settled) return;
+        if (!groupExists(this.pid)) finish(true);
+        else cancelPoll = timers.setTimer(groupPollMs, check);
+      };
+      void this.leaderExit.then(check);
+    });
+  }
+}
