@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { describeExit, terminalStatus } from './exit-status.js';
+
+describe('exit status', () => {
+  test('exit codes map to FINISHED / FAILED with Mesos wording', () => {
+    assert.deepEqual(terminalStatus({ exitCode: 0, signal: null }, false), {
+      state: 'TASK_FINISHED',
+      message: 'Command exited with status 0',
+      exitCode: 0,
+    });
+    assert.deepEqual(terminalStatus({ exitCode: 3, signal: null }, false), {
+      state: 'TASK_FAILED',
+      message: 'Command exited with status 3',
+      exitCode: 3,
+    });
+  });
+
+  test('signals are described as strsignal does', () => {
+    assert.deepEqual(terminalStatus({ exitCode: null, signal: 'SIGKILL' }, false), {
+      state: 'TASK_FAILED',
+      message: 'Command terminated with signal Killed',
+    });
+    assert.equal(
+      describeExit({ exitCode: null, signal: 'SIGSEGV' }),
+      'Command terminated with signal Segmentation fault',
+    );
+    assert.equal(
+      describeExit({ exitCode: null, signal: 'SIGWINCH' }),
+      'Command terminated with signal SIGWINCH',
+    );
+  });
+
+  test('a requested kill is TASK_KILLED however the task ended', () => {
+    assert.equal(terminalStatus({ exitCode: null, signal: 'SIGTERM' }, true).state, 'TASK_KILLED');
+    assert.equal(terminalStatus({ exitCode: 0, signal: null }, true).state, 'TASK_KILLED');
+    assert.equal(terminalStatus({ exitCode: 143, signal: null }, true).state, 'TASK_KILLED');
+  });
+});

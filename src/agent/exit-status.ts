@@ -1,0 +1,69 @@
+/**
+ * How a task's end becomes its terminal status update, worded as Mesos' command executor words it
+ * (`Command exited with status 1`, `Command terminated with signal Killed`), because Marathon
+ * clients and people grepping `lastTaskFailure.message` know those strings.
+ */
+import type { TaskState } from '../domain/task.js';
+import type { TaskExit } from './executors/executor.js';
+
+/** Mesos `TaskStatus.Reason` names the agent uses, so the master can tell causes apart. */
+export const REASON = {
+  /** The executor could not start the task (bad command, missing binary, sandbox I/O). */
+  commandExecutorFailed: 'REASON_COMMAND_EXECUTOR_FAILED',
+  /** No executor on this agent for the task's container type. */
+  containerLaunchFailed: 'REASON_CONTAINER_LAUNCH_FAILED',
+  /** A kill arrived before the task's process was started. */
+  killedDuringLaunch: 'REASON_TASK_KILLED_DURING_LAUNCH',
+  /** The task spec cannot be run at all (e.g. an unsafe task id). */
+  taskInvalid: 'REASON_TASK_INVALID',
+  /** The agent has no record of the task (kill or reconcile for a task it never ran or forgot). */
+  taskUnknown: 'REASON_TASK_UNKNOWN',
+} as const;
+
+export interface TerminalStatus {
+  state: TaskState;
+  message: string;
+  exitCode?: number;
+}
+
+/** strsignal(3) texts for the signals tasks actually die of; others fall back to the name. */
+const SIGNAL_TEXT: Record<string, string> = {
+  SIGHUP: 'Hangup',
+  SIGINT: 'Interrupt',
+  SIGQUIT: 'Quit',
+  SIGILL: 'Illegal instruction',
+  SIGTRAP: 'Trace/breakpoint trap',
+  SIGABRT: 'Aborted',
+  SIGBUS: 'Bus error',
+  SIGFPE: 'Floating point exception',
+  SIGKILL: 'Killed',
+  SIGUSR1: 'User defined signal 1',
+  SIGSEGV: 'Segmentation fault',
+  SIGUSR2: 'User defined signal 2',
+  SIGPIPE: 'Broken pipe',
+  SIGALRM: 'Alarm clock',
+  SIGTERM: 'Terminated',
+  SIGXCPU: 'CPU time limit exceeded',
+  SIGXFSZ: 'File size limit exceeded',
+};
+
+export function describeExit(exit: TaskExit): string {
+  if (exit.signal !== null)
+    return `Command terminated with signal ${SIGNAL_TEXT[exit.signal] ?? exit.signal}`;
+  return `Command exited with status ${exit.exitCode ?? 'unknown'}`;
+}
+
+/**
+ * A kill the master asked for ends as TASK_KILLED whatever the exit looked like (a task may catch
+ * SIGTERM and exit 0 or 1); otherwise status 0 is TASK_FINISHED and anything else TASK_FAILED.
+ */
+export function terminalStatus(exit: TaskExit, killRequested: boolean): TerminalStatus {
+  const message = describeExit(exit);
+  const exitCode = exit.exitCode ?? undefined;
+  const state: TaskState = killRequested
+    ? 'TASK_KILLED'
+    : exit.exitCode === 0
+      ? 'TASK_FINISHED'
+      : 'TASK_FAILED';
+  return exitCode === undefined ? { state, message } : { state, message, exitCode };
+}
