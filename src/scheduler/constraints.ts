@@ -14,6 +14,14 @@ export interface ConstraintCheck {
   /** `UnfulfilledConstraint: <field> <OP> [value]` */
   readonly reason: string;
   ok(agent: number): boolean;
+  /** Soft preference among agents that pass (GROUP_BY): lower is better. */
+  readonly preference?: Preference;
+}
+
+export interface Preference {
+  score(agent: number): number;
+  /** No agent scores lower than this now: a search can stop at an agent that scores it. */
+  floor(): number;
 }
 
 /** `hostname UNIQUE`, `rack_id LIKE rack-[1-3]`. */
@@ -84,6 +92,16 @@ export class ConstraintCompiler {
             // A value without tasks yet is always welcome; otherwise fill the smallest group, and
             // only once the expected number of groups exist.
             return c === 0 || (g.groupCount >= minimum && c === g.minCount);
+          },
+          // Marathon only learns values from offers, so without a count it may double up in one
+          // group while others are empty. Drover knows every agent's value: it prefers the value
+          // with the fewest of the app's tasks, so values without tasks are used first.
+          preference: {
+            score: (a) => g.count(ids[a]!),
+            floor: () => {
+              const valued = g.groupCount - (g.count(-1) > 0 ? 1 : 0);
+              return valued < field.values.length ? 0 : g.minCount;
+            },
           },
         };
       }

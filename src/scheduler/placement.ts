@@ -6,7 +6,7 @@
 import type { Constraint } from '../domain/app.js';
 import { AgentPool, type Demand } from './agent-pool.js';
 import { AppRegistry, type AppTasks } from './app-tasks.js';
-import { type ConstraintCheck, ConstraintCompiler } from './constraints.js';
+import { type ConstraintCheck, ConstraintCompiler, type Preference } from './constraints.js';
 import { FieldIndexes } from './field-values.js';
 import type {
   Placement,
@@ -43,7 +43,11 @@ export function placeTasks(input: PlacementInput): PlacementPlan {
     }
     const demand = demandOf(request);
     const checks = checksFor(app, request);
-    const choice = order.best(app, (a) => pool.fits(a, demand) && checks.every((c) => c.ok(a)));
+    const choice = order.best(
+      app,
+      (a) => pool.fits(a, demand) && checks.every((c) => c.ok(a)),
+      preferenceOf(checks),
+    );
     if (!choice) {
       const rejections = rejectionsFor(pool, demand, checks);
       failures.remember(appId, taskCount, shapeOf(request), rejections);
@@ -57,6 +61,16 @@ export function placeTasks(input: PlacementInput): PlacementPlan {
     placements.push({ key, agentId: agent.id, hostname: agent.hostname, ports });
   }
   return { placements, unplaced };
+}
+
+/** The checks' preferences summed; undefined when none has one. */
+function preferenceOf(checks: readonly ConstraintCheck[]): Preference | undefined {
+  const prefs = checks.flatMap((c) => (c.preference ? [c.preference] : []));
+  if (prefs.length <= 1) return prefs[0];
+  return {
+    score: (a) => prefs.reduce((sum, p) => sum + p.score(a), 0),
+    floor: () => prefs.reduce((sum, p) => sum + p.floor(), 0),
+  };
 }
 
 /** Highest priority first, input order within a priority (a stable sort). */
