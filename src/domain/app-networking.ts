@@ -1,0 +1,161 @@
+/**
+ * Which networks an app joins and what its container looks like. Marathon 1.5 moved networking
+ * from `container.docker.network` and `ipAddress` to `networks`; both spellings are accepted and
+ * translated as Marathon's NetworkTranslation does. `docker.network` is kept as given (the docker
+ * executor may read it) and a `networks` equal to its translation is accepted beside it, so a
+ * stored definition validates again unchanged.
+ */
+import { compact } from './absent-fields.js';
+import type { Container, NetworkSpec, PortMapping } from './app.js';
+import { jsonEqual } from './app-equality.js';
+import { normalizePortMappings, PORT_MESSAGES } from './app-ports.js';
+import type { AppInput } from './app-schema.js';
+import { at, type Issues } from './validation-issues.js';
+
+export const NETWORK_MESSAGES = {
+  dockerNetworkAndNetworks: 'must not specify both container.docker.network and networks',
+  networksAndIpAddress: 'must not specify both networks and ipAddress',
+  ipAddressAndPorts: 'cannot specify both an IP address and port',
+  discoveryWithDocker: 'ipAddress/discovery is not allowed for Docker containers',
+  discoveryAndMappings: 'container.portMappings and ipAddress.discovery.ports must not both be set',
+  hostMixed: 'host networking cannot be combined with other networks',
+  hostName: 'must not be set for host networking',
+  oneBridge: 'at most one container/bridge network may be given',
+  dockerOneContainerNetwork:
+    'may only specify a single container network when using the Docker container engine',
+  mappingsWithoutNetwork: 'portMappings need a network; docker network NONE has none',
+  bothMappings: 'cannot specify both portMappings and docker.portMappings',
+  dockerMissing: 'not defined',
+  hostPathMissing: 'not defined',
+  unsupportedVolume: (kind: string) => `${kind} volumes are not supported by Drover`,
+} as const;
+
+export interface Networking {
+  networks: NetworkSpec[];
+  container?: Container;
+  /** True when the app uses the agent's network: host ports come from portDefinitions. */
+  host: boolean;
+}
+
+/** What a Marathon 1.4 `docker.network` (and `ipAddress.networkName`) means in `networks`. */
+function translateDockerNetwork(network: string, ipNetworkName?: string): NetworkSpec[] {
+  if (network === 'HOST') return [{ mode: 'host' }];
+  if (network === 'BRIDGE') return [{ mode: 'container/bridge' }];
+  if (network === 'USER') return [compact({ mode: 'container' as const, name: ipNetworkName })];
+  return [];
+}
+
+export function normalizeNetworking(input: AppInput, issues: Issues): Networking {
+  const dockerNetwork = input.container?.docker?.network;
+  const ip = input.ipAddress;
+  const given = input.networks?.map((n) =>
+    compact({ mode: n.mode ?? 'container', name: n.name, labels: n.labels }),
+  );
+
+  if (given && ip) issues.add('/', NETWORK_MESSAGES.networksAndIpAddress);
+  let networks: NetworkSpec[];
+  if (dockerNetwork) {
+    networks = translateDockerNetwork(dockerNetwork, ip?.networkName);
+    if (given && given.length > 0 && !jsonEqual(given, networks))
+      issues.add('/', NETWORK_MESSAGES.dockerNetworkAndNetworks);
+  } else if (given && given.length > 0) {
+    networks = given;
+  } else if (ip) {
+    networks = [compact({ mode: 'container' as const, name: ip.networkName, labels: ip.labels })];
+  } else {
+    networks = [{ mode: 'host' }];
+  }
+  checkNetworks(networks, input, issues);
+  const host = networks.some((n) => n.mode === 'host');
+  if (ip && ((input.ports?.length ?? 0) > 0 || (input.portDefinitions?.length ?? 0) > 0)) {
+    issues.add('/', NETWORK_MESSAGES.ipAddressAndPorts);
+  }
+  const container = normalizeContainer(input, networks, host, issues);
+  return container ? { networks, container, host } : { networks, host };
+}
+
+function checkNetworks(networks: NetworkSpec[], input: AppInput, issues: Issues): void {
+  const hosts = networks.filter((n) => n.mode === 'host').length;
+  if (hosts > 0 && networks.length > 1) issues.add('/networks', NETWORK_MESSAGES.hostMixed);
+  if (networks.filter((n) => n.mode === 'container/bridge').length > 1) {
+    issues.add('/networks', NETWORK_MESSAGES.oneBridge);
+  }
+  networks.forEach((n, i) => {
+    if (n.mode === 'host' && n.name !== undefined)
+      issues.add(`${at('/networks', i)}/name`, NETWORK_MESSAGES.hostName);
+  });
+  const containerNetworks = networks.filter((n) => n.mode === 'container').length;
+  if ((input.container?.type ?? 'DOCKER') === 'DOCKER' && input.container && containerNetworks > 1) {
+    issues.add('/', NETWORK_MESSAGES.dockerOneContainerNetwork);
+  }
+}
+
+function normalizeContainer(
+  input: AppInput,
+  networks: NetworkSpec[],
+  host: boolean,
+  issues: Issues,
+): Container | undefined {
+  const discovery = input.ipAddress?.discovery?.ports ?? [];
+  const c = input.container ?? (input.ipAddress ? { type: 'MESOS' as const } : undefined);
+  if (!c) return undefined;
+  const type = c.type ?? 'DOCKER';
+  if (type === 'DOCKER' && !c.docker) issues.add('/container/docker', NETWORK_MESSAGES.dockerMissing);
+  if (type === 'DOCKER' && discovery.length > 0)
+    issues.add('/ipAddress', NETWORK_MESSAGES.discoveryWithDocker);
+
+  const dockerMappings = c.docker?.portMappings ?? [];
+  if ((c.portMappings?.length ?? 0) > 0 && dockerMappings.length > 0) {
+    issues.add('/container', NETWORK_MESSAGES.bothMappings);
+  }
+  let given = c.portMappings ?? (c.docker?.portMappings ? dockerMappings : undefined);
+  if (discovery.length > 0) {
+    if (given && given.length > 0) issues.add('/', NETWORK_MESSAGES.discoveryAndMappings);
+    given = discovery.map((p) => ({
+      containerPort: p.number,
+      name: p.name,
+      protocol: p.protocol,
+      labels: p.labels,
+    }));
+  }
+  const path = c.portMappings ? '/container/portMappings' : '/container/docker/portMappings';
+  let portMappings: PortMapping[] | undefined;
+  if (host) {
+    if (given && given.length > 0) issues.add('/', PORT_MESSAGES.mappingsNeedContainerNetwork);
+  } else if (networks.length === 0) {
+    if (given && given.length > 0) issues.add('/', NETWORK_MESSAGES.mappingsWithoutNetwork);
+  } else {
+    const bridge = networks.some((n) => n.mode === 'container/bridge');
+    portMappings = normalizePortMappings(given ?? [{}], bridge, path, issues);
+  }
+
+  const docker = c.docker
+    ? compact({
+        image: c.docker.image,
+        network: c.docker.network,
+        privileged: c.docker.privileged ?? false,
+        parameters: c.docker.parameters ?? [],
+        forcePullImage: c.docker.forcePullImage ?? false,
+      })
+    : undefined;
+  return compact({ type, docker, portMappings, volumes: normalizeVolumes(c.volumes ?? [], issues) });
+}
+
+function normalizeVolumes(volumes: NonNullable<AppInput['container']>['volumes'] & {}, issues: Issues) {
+  return volumes.flatMap((v, i) => {
+    const path = at('/container/volumes', i);
+    const kind = v.persistent
+      ? 'persistent'
+      : v.external
+        ? 'external'
+        : v.secret !== undefined
+          ? 'secret'
+          : undefined;
+    if (kind) {
+      issues.add(path, NETWORK_MESSAGES.unsupportedVolume(kind));
+      return [];
+    }
+    if (v.hostPath === undefined) issues.add(`${path}/hostPath`, NETWORK_MESSAGES.hostPathMissing);
+    return [compact({ containerPath: v.containerPath, hostPath: v.hostPath, mode: v.mode })];
+  });
+}
