@@ -93,6 +93,44 @@ function timed(run: () => PlacementPlan): { plan: PlacementPlan; ms: number } {
   return { plan, ms: performance.now() - start };
 }
 
+/**
+ * Invariants of the one-call plan, checked outside the timing so a fast but wrong placement cannot
+ * pass: capacity, ports (in range, never shared) and hostname UNIQUE.
+ */
+function violations(
+  agents: AgentCapacity[],
+  requests: Map<string, PlacementRequest>,
+  plan: PlacementPlan,
+): number {
+  let bad = 0;
+  const byId = new Map(
+    agents.map((a) => [a.id, { agent: a, cpus: 0, mem: 0, disk: 0, ports: new Set<number>() }]),
+  );
+  const uniqueHosts = new Set<string>();
+  for (const p of plan.placements) {
+    const r = requests.get(p.key)!;
+    const t = byId.get(p.agentId)!;
+    t.cpus += r.cpus;
+    t.mem += r.mem;
+    t.disk += r.disk;
+    for (const port of p.ports) {
+      const [[lo, hi]] = t.agent.resources.ports as [[number, number]];
+      if (t.ports.has(port) || port < lo || port > hi) bad++;
+      t.ports.add(port);
+    }
+    if (r.constraints.some(([f, op]) => f === 'hostname' && op === 'UNIQUE')) {
+      const key = `${r.appId} ${p.hostname}`;
+      if (uniqueHosts.has(key)) bad++;
+      uniqueHosts.add(key);
+    }
+  }
+  for (const t of byId.values()) {
+    const { cpus, mem, disk } = t.agent.resources;
+    if (t.cpus > cpus + 1e-6 || t.mem > mem + 1e-6 || t.disk > disk + 1e-6) bad++;
+  }
+  return bad;
+}
+
 /** Agents as the control plane would rebuild them after applying earlier plans. */
 function withPlacements(
   agents: AgentCapacity[],
@@ -118,6 +156,7 @@ export async function benchPlacement(): Promise<{
   placed: number;
   unplaced: number;
   oneCallMs: number;
+  violations: number;
   batchedPlaced: number;
   batchedUnplaced: number;
   batchedMs: number;
@@ -128,14 +167,12 @@ export async function benchPlacement(): Promise<{
 }> {
   // One call with all 100,000 requests.
   const rngOne = seededRandom(SEED);
+  const oneAgents = agentsFor(() => rngOne.next());
+  const oneRequests = requestsFor(() => rngOne.next());
   const one = timed(() =>
-    placeTasks({
-      agents: agentsFor(() => rngOne.next()),
-      placed: [],
-      requests: requestsFor(() => rngOne.next()),
-      random: () => rngOne.next(),
-    }),
+    placeTasks({ agents: oneAgents, placed: [], requests: oneRequests, random: () => rngOne.next() }),
   );
+  const invalid = violations(oneAgents, new Map(oneRequests.map((r) => [r.key, r])), one.plan);
 
   // The same workload in batches; each call sees the tasks placed before it.
   const rng = seededRandom(SEED);
@@ -168,6 +205,7 @@ export async function benchPlacement(): Promise<{
     placed: one.plan.placements.length,
     unplaced: one.plan.unplaced.length,
     oneCallMs: round(one.ms),
+    violations: invalid,
     batchedPlaced,
     batchedUnplaced,
     batchedMs: round(batchedMs),
