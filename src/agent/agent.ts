@@ -1,0 +1,248 @@
+/**
+ * The agent: one per worker machine. It speaks the agent protocol over whatever Link it is given
+ * (in-memory inside `drover up`, WebSocket between machines), runs tasks through its TaskRunner
+ * and makes every task state change an acknowledged status update.
+ *
+ * Links come and go: whoever owns the agent dials and calls `connect` again after a drop. Tasks
+ * keep running meanwhile; their updates wait in UnackedUpdates and are re-sent on registration.
+ */
+
+import type { Resources } from '../domain/agent.js';
+import type { AgentLink, LogRequest, MasterToAgent } from '../domain/agent-protocol.js';
+import { PROTOCOL_VERSION } from '../domain/agent-protocol.js';
+import { isTerminal } from '../domain/task.js';
+import type { CancelTimer, Clock } from '../platform/clock.js';
+import type { Ids } from '../platform/ids.js';
+import type { Logger } from '../platform/logger.js';
+import { Sandboxes } from './sandbox.js';
+import { type AgentExecutors, type TaskChange, TaskRunner } from './task-runner.js';
+import { type PendingUpdate, UnackedUpdates } from './unacked-updates.js';
+
+export type { AgentExecutors } from './task-runner.js';
+
+export interface AgentOptions {
+  hostname: string;
+  /** Address task ports are reachable on (becomes each task's `host`). */
+  address: string;
+  resources: Resources;
+  attributes: Record<string, string>;
+  /** Sandboxes live in `<workDir>/sandboxes/<taskId>/`. */
+  workDir: string;
+  executors: AgentExecutors;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  heartbeatIntervalMs: number;
+  /** An id from an earlier registration, so the master recognises a restarted agent. */
+  agentId?: string;
+  /** Cap on bytes read per log request. Default 1 MiB. */
+  maxLogBytes?: number;
+}
+
+export interface StopOptions {
+  /** true: kill every task with its grace period and wait. false: leave tasks running. */
+  killTasks: boolean;
+}
+
+export class Agent {
+  private agentId: string | undefined;
+  private link: AgentLink | undefined;
+  private registered = false;
+  private cancelHeartbeat: CancelTimer | undefined;
+  private stopping: Promise<void> | undefined;
+  private readonly unacked = new UnackedUpdates();
+  private readonly sandboxes: Sandboxes;
+  private readonly runner: TaskRunner;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: AgentOptions) {
+    this.agentId = opts.agentId;
+    this.log = opts.logger.child({ agent: opts.hostname });
+    this.sandboxes = new Sandboxes(opts.workDir, opts.maxLogBytes);
+    this.runner = new TaskRunner({
+      executors: opts.executors,
+      sandboxes: this.sandboxes,
+      logger: this.log,
+      emit: (change) => this.statusUpdate(change),
+    });
+  }
+
+  /** The id the master assigned; undefined until the first `registered`. */
+  get id(): string | undefined {
+    return this.agentId;
+  }
+
+  /** Whether a master has accepted this agent on the current link. */
+  get isRegistered(): boolean {
+    return this.registered;
+  }
+
+  /** Updates the master has not acknowledged yet, oldest first (for introspection and tests). */
+  pendingUpdates(): PendingUpdate[] {
+    return this.unacked.all();
+  }
+
+  /** Uses `link` from now on (closing any previous one) and registers over it. */
+  connect(link: AgentLink): void {
+    if (this.stopping) {
+      link.close();
+      return;
+    }
+    this.dropLink();
+    this.link = link;
+    // Messages and closes from a link we have replaced are stale: ignore them.
+    link.onMessage((msg) => {
+      if (this.link === link) this.onMessage(link, msg);
+    });
+    link.onClose(() => {
+      if (this.link !== link) return;
+      this.log.warn('link to master closed');
+      this.link = undefined;
+      this.setUnregistered();
+    });
+    const runningTasks = this.runner.active();
+    link.send({
+      type: 'register',
+      protocolVersion: PROTOCOL_VERSION,
+      ...(this.agentId !== undefined ? { agentId: this.agentId } : {}),
+      hostname: this.opts.hostname,
+      address: this.opts.address,
+      resources: this.opts.resources,
+      attributes: this.opts.attributes,
+      capabilities: { docker: this.opts.executors.docker !== undefined },
+      runningTasks,
+    });
+  }
+
+  /**
+   * Shuts the agent down: with killTasks, every task is killed with its own grace period (their
+   * TASK_KILLING/TASK_KILLED updates still go out on the open link) and this resolves once all
+   * have ended; without, tasks keep running unsupervised. Either way the link is closed last.
+   */
+  stop(opts: StopOptions): Promise<void> {
+    this.stopping ??= this.shutdown(opts);
+    return this.stopping;
+  }
+
+  private async shutdown({ killTasks }: StopOptions): Promise<void> {
+    this.runner.refuseLaunches('Agent is shutting down');
+    if (killTasks) await this.runner.killAll();
+    else this.runner.detachAll();
+    this.dropLink();
+  }
+
+  private dropLink(): void {
+    const old = this.link;
+    this.link = undefined;
+    this.setUnregistered();
+    old?.close();
+  }
+
+  private setUnregistered(): void {
+    this.registered = false;
+    this.cancelHeartbeat?.();
+    this.cancelHeartbeat = undefined;
+  }
+
+  private onMessage(link: AgentLink, msg: MasterToAgent): void {
+    // Messages come off the network: a malformed one must cost a log line, not the agent.
+    try {
+      switch (msg.type) {
+        case 'registered':
+          this.onRegistered(msg.agentId);
+          return;
+        case 'refused':
+          this.log.error({ reason: msg.reason }, 'master refused registration');
+          this.dropLink();
+          return;
+        case 'launch':
+          void this.runner.launch(msg.task).catch((err) => this.log.error({ err }, 'launch crashed'));
+          return;
+        case 'kill': {
+          this.runner.kill(msg.taskId, msg.gracePeriodMs);
+          // Known but already ended: its terminal update may never have reached this master.
+          const state = this.runner.stateOf(msg.taskId);
+          if (state !== undefined && isTerminal(state)) this.resend(msg.taskId);
+          return;
+        }
+        case 'ack':
+          this.onAck(msg.updateId);
+          return;
+        case 'readLog':
+          void this.serveLog(link, msg);
+          return;
+        default:
+          this.log.warn({ type: (msg as { type?: unknown }).type }, 'unknown message from master: ignored');
+      }
+    } catch (err) {
+      this.log.error({ err, type: msg?.type }, 'failed to handle message from master');
+    }
+  }
+
+  private onRegistered(agentId: string): void {
+    if (this.agentId !== undefined && this.agentId !== agentId) {
+      this.log.warn({ previous: this.agentId, agentId }, 'master assigned a new agent id');
+    }
+    this.agentId = agentId;
+    this.registered = true;
+    this.log.info({ agentId, pending: this.unacked.size }, 'registered with master');
+    for (const u of this.unacked.all()) this.send(u);
+    this.scheduleHeartbeat();
+  }
+
+  private scheduleHeartbeat(): void {
+    this.cancelHeartbeat?.();
+    this.cancelHeartbeat = this.opts.clock.setTimer(this.opts.heartbeatIntervalMs, () => {
+      if (!this.registered || !this.link || this.agentId === undefined) return;
+      this.link.send({ type: 'heartbeat', agentId: this.agentId });
+      this.scheduleHeartbeat();
+    });
+  }
+
+  private statusUpdate(change: TaskChange): void {
+    const update: PendingUpdate = {
+      updateId: this.opts.ids.uuid(),
+      timestamp: this.opts.clock.now(),
+      ...change,
+    };
+    this.unacked.add(update);
+    this.send(update);
+  }
+
+  /** Sends now when registered; otherwise the update waits for the next registration. */
+  private send(update: PendingUpdate): void {
+    if (!this.registered || !this.link || this.agentId === undefined) return;
+    this.link.send({ type: 'statusUpdate', agentId: this.agentId, ...update });
+  }
+
+  private resend(taskId: string): void {
+    for (const u of this.unacked.ofTask(taskId)) this.send(u);
+  }
+
+  private onAck(updateId: string): void {
+    const update = this.unacked.ack(updateId);
+    if (!update) {
+      this.log.debug({ updateId }, 'ack for an unknown update: ignored');
+      return;
+    }
+    if (isTerminal(update.state)) this.runner.forget(update.taskId);
+  }
+
+  private async serveLog(link: AgentLink, req: LogRequest): Promise<void> {
+    const { requestId, taskId, stream, tail } = req;
+    try {
+      if (tail !== undefined && !(Number.isInteger(tail) && tail >= 0)) {
+        throw new Error('tail must be a non-negative integer');
+      }
+      const data = await this.sandboxes.readLog(taskId, stream, tail);
+      link.send({ type: 'logData', requestId, data });
+    } catch (err) {
+      link.send({ type: 'logData', requestId, error: (err as Error).message });
+    }
+  }
+}
+
+/** Factory form, for composition roots that prefer functions. */
+export function createAgent(opts: AgentOptions): Agent {
+  return new Agent(opts);
+}

@@ -1,0 +1,248 @@
+/**
+ * Supervises the tasks of one agent: takes launch and kill requests, drives each task through
+ * its Mesos states, and reports every state change through `emit`. It knows nothing about links,
+ * acks or the master: the Agent turns these changes into acknowledged status updates.
+ *
+ *   launch ─► TASK_STARTING ─► (sandbox, executor.launch) ─► TASK_RUNNING ─► exit ─► FINISHED/FAILED
+ *                    │                                            │
+ *                    └── kill ─► TASK_KILLING ─► SIGTERM … SIGKILL ┴─► exit ─► TASK_KILLED
+ *
+ * A task's record stays until the Agent calls `forget` (its terminal update was acked), so a
+ * repeated kill for it is answered from the record instead of with "unknown task".
+ */
+import type { RunningTaskReport, TaskSpec } from '../domain/agent-protocol.js';
+import { isTerminal, type TaskState } from '../domain/task.js';
+import type { Logger } from '../platform/logger.js';
+import type { Executor, RunningTask, TaskExit } from './executors/executor.js';
+import { REASON, terminalStatus } from './exit-status.js';
+import { isSafeTaskId, type Sandboxes } from './sandbox.js';
+
+export interface AgentExecutors {
+  process: Executor;
+  docker?: Executor;
+}
+
+export interface TaskChange {
+  taskId: string;
+  appId: string;
+  state: TaskState;
+  reason?: string;
+  message?: string;
+  exitCode?: number;
+}
+
+export interface TaskRunnerOptions {
+  executors: AgentExecutors;
+  sandboxes: Sandboxes;
+  logger: Logger;
+  emit: (change: TaskChange) => void;
+}
+
+interface TaskEntry {
+  spec: TaskSpec;
+  /** Last state emitted. */
+  state: TaskState;
+  running?: RunningTask;
+  /** Set once the master (or agent shutdown) asked for a kill. */
+  kill?: { gracePeriodMs: number };
+  /** Settles when the terminal state has been emitted. */
+  done: Promise<void>;
+  markDone: () => void;
+}
+
+export class TaskRunner {
+  private readonly tasks = new Map<string, TaskEntry>();
+  /** Set by detachAll: tasks still launching are let go as soon as they start. */
+  private detaching = false;
+  private refusing: string | undefined;
+
+  constructor(private readonly opts: TaskRunnerOptions) {}
+
+  /** Tasks not yet in a terminal state, for `register`. */
+  active(): RunningTaskReport[] {
+    const out: RunningTaskReport[] = [];
+    for (const e of this.tasks.values()) {
+      if (!isTerminal(e.state)) out.push({ taskId: e.spec.taskId, appId: e.spec.appId, state: e.state });
+    }
+    return out;
+  }
+
+  has(taskId: string): boolean {
+    return this.tasks.has(taskId);
+  }
+
+  stateOf(taskId: string): TaskState | undefined {
+    return this.tasks.get(taskId)?.state;
+  }
+
+  /** Drops a terminal task's record (its terminal update was acked). */
+  forget(taskId: string): void {
+    const e = this.tasks.get(taskId);
+    if (e && isTerminal(e.state)) this.tasks.delete(taskId);
+  }
+
+  /** From now on, launches are answered with TASK_DROPPED (agent shutting down). */
+  refuseLaunches(message: string): void {
+    this.refusing = message;
+  }
+
+  async launch(spec: TaskSpec): Promise<void> {
+    const { taskId, appId } = spec;
+    const log = this.opts.logger;
+    if (this.tasks.has(taskId)) {
+      // A master re-sending a launch it is unsure about must not start a second copy.
+      log.warn({ taskId }, 'launch for a task this agent already has: ignored');
+      return;
+    }
+    if (this.refusing !== undefined) {
+      this.opts.emit({ taskId, appId, state: 'TASK_DROPPED', message: this.refusing });
+      return;
+    }
+    if (!isSafeTaskId(taskId)) {
+      this.opts.emit({
+        taskId,
+        appId,
+        state: 'TASK_ERROR',
+        reason: REASON.taskInvalid,
+        message: `Invalid task id: only letters, digits, '_', '.', '-' are allowed`,
+      });
+      return;
+    }
+    const entry = newEntry(spec);
+    this.tasks.set(taskId, entry);
+    this.change(entry, 'TASK_STARTING');
+
+    const executor = this.executorFor(spec);
+    if (!executor) {
+      this.finish(entry, 'TASK_FAILED', {
+        reason: REASON.containerLaunchFailed,
+        message: `This agent cannot run ${spec.container?.type} containers`,
+      });
+      return;
+    }
+    let running: RunningTask;
+    try {
+      const sandbox = await this.opts.sandboxes.create(taskId);
+      if (entry.kill) {
+        this.finish(entry, 'TASK_KILLED', {
+          reason: REASON.killedDuringLaunch,
+          message: 'Killed before the task was started',
+        });
+        return;
+      }
+      running = await executor.launch(spec, {
+        sandbox,
+        // MESOS_SANDBOX last: only the agent knows it, and a task must not be able to move it.
+        env: { ...spec.env, MESOS_SANDBOX: sandbox },
+        logs: this.opts.sandboxes.logsOf(taskId),
+      });
+    } catch (err) {
+      const message = `Failed to launch task: ${(err as Error).message}`;
+      log.warn({ taskId, err }, 'task launch failed');
+      if (entry.kill) this.finish(entry, 'TASK_KILLED', { reason: REASON.killedDuringLaunch, message });
+      else this.finish(entry, 'TASK_FAILED', { reason: REASON.commandExecutorFailed, message });
+      return;
+    }
+    entry.running = running;
+    log.info({ taskId, appId, pid: running.pid }, 'task started');
+    void running.exited.then((exit) => this.onExit(entry, exit));
+    if (this.detaching) {
+      running.detach();
+      return;
+    }
+    // A kill that arrived while launching wins: no TASK_RUNNING after TASK_KILLING.
+    if (entry.kill) void this.terminate(entry);
+    else this.change(entry, 'TASK_RUNNING');
+  }
+
+  /**
+   * Kill with a grace period. Unknown tasks get TASK_LOST (Mesos: the agent has no such task), so
+   * the master can stop waiting for them; a task already ended gets nothing new (its terminal
+   * update is still pending acknowledgement and will be re-sent).
+   * Returns whether the agent knows the task.
+   */
+  kill(taskId: string, gracePeriodMs: number): boolean {
+    const entry = this.tasks.get(taskId);
+    if (!entry) {
+      this.opts.emit({
+        taskId,
+        appId: '',
+        state: 'TASK_LOST',
+        reason: REASON.taskUnknown,
+        message: 'Unknown task',
+      });
+      return false;
+    }
+    if (isTerminal(entry.state) || entry.kill) return true;
+    const grace =
+      Number.isFinite(gracePeriodMs) && gracePeriodMs >= 0 ? gracePeriodMs : entry.spec.killGracePeriodMs;
+    entry.kill = { gracePeriodMs: grace };
+    this.change(entry, 'TASK_KILLING');
+    if (entry.running) void this.terminate(entry);
+    return true;
+  }
+
+  /** Kills every active task with its own grace period; resolves when all have ended. */
+  async killAll(): Promise<void> {
+    const entries = [...this.tasks.values()];
+    for (const e of entries) {
+      if (!isTerminal(e.state)) this.kill(e.spec.taskId, e.spec.killGracePeriodMs);
+    }
+    await Promise.all(entries.map((e) => e.done));
+  }
+
+  /** Lets every task keep running without supervision (agent exits, tasks stay for re-adoption). */
+  detachAll(): void {
+    this.detaching = true;
+    for (const e of this.tasks.values()) e.running?.detach();
+  }
+
+  private executorFor(spec: TaskSpec): Executor | undefined {
+    // MESOS containers without an image are plain commands, as in Marathon.
+    if (spec.container?.type === 'DOCKER') return this.opts.executors.docker;
+    return this.opts.executors.process;
+  }
+
+  private async terminate(entry: TaskEntry): Promise<void> {
+    try {
+      await entry.running?.kill(entry.kill?.gracePeriodMs ?? entry.spec.killGracePeriodMs);
+    } catch (err) {
+      this.opts.logger.error({ taskId: entry.spec.taskId, err }, 'kill failed');
+    }
+  }
+
+  private onExit(entry: TaskEntry, exit: TaskExit): void {
+    const status = terminalStatus(exit, entry.kill !== undefined);
+    this.opts.logger.info({ taskId: entry.spec.taskId, ...exit, state: status.state }, 'task ended');
+    const { state, ...rest } = status;
+    this.finish(entry, state, rest);
+  }
+
+  private change(
+    entry: TaskEntry,
+    state: TaskState,
+    extra: Omit<TaskChange, 'taskId' | 'appId' | 'state'> = {},
+  ): void {
+    entry.state = state;
+    this.opts.emit({ taskId: entry.spec.taskId, appId: entry.spec.appId, state, ...extra });
+  }
+
+  private finish(
+    entry: TaskEntry,
+    state: TaskState,
+    extra: Omit<TaskChange, 'taskId' | 'appId' | 'state'>,
+  ): void {
+    this.change(entry, state, extra);
+    // Drop the process handle now: a finished task's record may wait a long time for its ack.
+    entry.running = undefined;
+    entry.markDone();
+  }
+}
+
+function newEntry(spec: TaskSpec): TaskEntry {
+  let markDone!: () => void;
+  const done = new Promise<void>((resolve) => {
+    markDone = resolve;
+  });
+  return { spec, state: 'TASK_STAGING', done, markDone };
+}
