@@ -74,6 +74,14 @@ describe('process executor', () => {
     assert.equal(await readFile(ctx.logs.stderr, 'utf8'), 'to-err\n');
   });
 
+  test('a fixed cwd (drover up) replaces the sandbox as working directory, not as log home', async () => {
+    const executor = createProcessExecutor({ cwd: root.path });
+    const ctx = await context({ MESOS_SANDBOX: 'set-by-agent' });
+    const task = await run(executor, shellTask('cwd', 'pwd; echo $MESOS_SANDBOX'), ctx);
+    await task.exited;
+    assert.equal(await readFile(ctx.logs.stdout, 'utf8'), `${root.path}\nset-by-agent\n`);
+  });
+
   test('exec form passes argv untouched by any shell', async () => {
     const executor = createProcessExecutor();
     const ctx = await context();

@@ -5,6 +5,7 @@
  *   task's env).
  * - The task leads its own process group (`detached: true`), so a kill reaches everything it
  *   started, and a Ctrl-C aimed at the agent's terminal does not hit tasks behind its back.
+ * - cwd is the sandbox (or a fixed directory: see `cwd` below).
  * - stdout/stderr are files opened in append mode and handed to the child as its fds: no pipe
  *   through Node, no helper process per task (the agent spends well under 1 MB per task), and a
  *   task keeps logging while the agent restarts.
@@ -29,6 +30,13 @@ export interface ProcessExecutorOptions {
   hostEnv?: Readonly<Record<string, string | undefined>>;
   /** Names inherited from hostEnv (LC_* always are). Default INHERITED_ENV_NAMES. */
   inheritEnv?: readonly string[];
+  /**
+   * Run tasks in this directory instead of their sandbox. Mesos runs a task in its sandbox, and so
+   * do we by default; `drover up` on one machine passes the directory it was started in, so a
+   * relative command like `node examples/http-echo.js` works as the README shows. MESOS_SANDBOX
+   * and the log files stay in the sandbox either way.
+   */
+  cwd?: string;
   /** Default `/bin/sh`, as Mesos' command executor. */
   shell?: string;
   /**
@@ -42,6 +50,7 @@ interface Deps {
   timers: Clock;
   hostEnv: Readonly<Record<string, string | undefined>>;
   inheritEnv: readonly string[] | undefined;
+  cwd: string | undefined;
   shell: string;
   groupPollMs: number;
 }
@@ -59,6 +68,7 @@ export function createProcessExecutor(opts: ProcessExecutorOptions = {}): Execut
     timers: opts.timers ?? refTimers,
     hostEnv: opts.hostEnv ?? process.env,
     inheritEnv: opts.inheritEnv,
+    cwd: opts.cwd,
     shell: opts.shell ?? '/bin/sh',
     groupPollMs: opts.groupPollMs ?? 50,
   };
@@ -87,7 +97,7 @@ async function launchProcess(spec: TaskSpec, ctx: LaunchContext, deps: Deps): Pr
   let spawned: Promise<Error | undefined>;
   try {
     child = spawn(file, args, {
-      cwd: ctx.sandbox,
+      cwd: deps.cwd ?? ctx.sandbox,
       env,
       detached: true,
       stdio: ['ignore', out.fd, err.fd],
