@@ -90,8 +90,14 @@ export class AppRegistry {
    * Placed tasks on agents missing from the input are left out: their field values are unknown.
    * Callers pass every known agent (non-accepting ones too) so those tasks still count.
    */
-  constructor(placed: readonly PlacedTask[], agentIndex: ReadonlyMap<string, number>) {
+  /** Only apps in `appIds` (those with requests) are indexed: the others cannot matter. */
+  constructor(
+    placed: readonly PlacedTask[],
+    agentIndex: ReadonlyMap<string, number>,
+    appIds: ReadonlySet<string>,
+  ) {
     for (const t of placed) {
+      if (!appIds.has(t.appId)) continue;
       const a = agentIndex.get(t.agentId);
       if (a === undefined) continue;
       const list = this.placedByApp.get(t.appId);

@@ -51,89 +51,117 @@ export function normaliseRanges(ranges: ReadonlyArray<readonly [number, number]>
   return merged;
 }
 
+/**
+ * One agent's ports. The index (merged ranges, set of used ports) is built on first use: most
+ * agents are never looked at in a call that places a few tasks on a large cluster.
+ */
 export class PortPool {
-  private readonly ranges: Array<[number, number]>;
-  private readonly used = new Set<number>();
-  /** Ports in the ranges. */
-  private readonly size: number;
-  /** Ports in the ranges not in use. */
-  private free: number;
+  private index: PortIndex | undefined;
 
-  constructor(ranges: ReadonlyArray<readonly [number, number]>, usedPorts: readonly number[]) {
-    this.ranges = normaliseRanges(ranges);
-    this.size = this.ranges.reduce((n, [lo, hi]) => n + hi - lo + 1, 0);
-    this.free = this.size;
-    for (const p of usedPorts) {
-      if (this.used.has(p)) continue;
-      this.used.add(p);
-      if (this.contains(p)) this.free--;
-    }
+  constructor(
+    private readonly offered: ReadonlyArray<readonly [number, number]>,
+    private readonly usedPorts: readonly number[],
+  ) {}
+
+  private get ix(): PortIndex {
+    if (!this.index) this.index = buildIndex(this.offered, this.usedPorts);
+    return this.index;
   }
 
   get freeCount(): number {
-    return this.free;
+    return this.ix.free;
   }
 
   contains(port: number): boolean {
-    for (const [lo, hi] of this.ranges) {
-      if (port < lo) return false;
-      if (port <= hi) return true;
-    }
-    return false;
+    return inRanges(this.ix.ranges, port);
   }
 
   fits(d: PortDemand): boolean {
     const needed = d.fixed.length + d.anyCount;
     if (needed === 0) return true;
-    if (!d.satisfiable || this.free < needed) return false;
+    const ix = this.ix;
+    if (!d.satisfiable || ix.free < needed) return false;
     for (const p of d.fixed) {
-      if (this.used.has(p) || !this.contains(p)) return false;
+      if (ix.used.has(p) || !inRanges(ix.ranges, p)) return false;
     }
     return true;
   }
 
   /** Reserves the demand's ports and returns the host ports in request order. Call only if fits(). */
   take(d: PortDemand, random: Rng): number[] {
-    for (const p of d.fixed) this.reserve(p);
+    const ix = this.ix;
+    for (const p of d.fixed) reserve(ix, p);
     const out = d.wanted.slice();
     for (let i = 0; i < out.length; i++) {
       if (out[i] !== 0) continue;
-      const p = this.pickFree(random);
-      this.reserve(p);
+      const p = pickFree(ix, random);
+      reserve(ix, p);
       out[i] = p;
     }
     return out;
   }
+}
 
-  private reserve(port: number): void {
-    this.used.add(port);
-    this.free--;
-  }
+interface PortIndex {
+  readonly ranges: Array<[number, number]>;
+  readonly used: Set<number>;
+  /** Ports in the ranges. */
+  readonly size: number;
+  /** Ports in the ranges not in use. */
+  free: number;
+}
 
-  private pickFree(random: Rng): number {
-    for (let i = 0; i < RANDOM_PROBES; i++) {
-      const p = this.portAt(Math.min(this.size - 1, Math.floor(random() * this.size)));
-      if (!this.used.has(p)) return p;
-    }
-    // Crowded ranges: pick uniformly among the free ports instead of probing forever.
-    let k = Math.min(this.free - 1, Math.floor(random() * this.free));
-    for (const [lo, hi] of this.ranges) {
-      for (let p = lo; p <= hi; p++) {
-        if (this.used.has(p)) continue;
-        if (k === 0) return p;
-        k--;
-      }
-    }
-    throw new Error('PortPool.pickFree called with no free port');
+function buildIndex(
+  offered: ReadonlyArray<readonly [number, number]>,
+  usedPorts: readonly number[],
+): PortIndex {
+  const ranges = normaliseRanges(offered);
+  const size = ranges.reduce((n, [lo, hi]) => n + hi - lo + 1, 0);
+  const index: PortIndex = { ranges, used: new Set(), size, free: size };
+  for (const p of usedPorts) {
+    if (index.used.has(p)) continue;
+    index.used.add(p);
+    if (inRanges(ranges, p)) index.free--;
   }
+  return index;
+}
 
-  private portAt(index: number): number {
-    let i = index;
-    for (const [lo, hi] of this.ranges) {
-      const n = hi - lo + 1;
-      if (i < n) return lo + i;
-      i -= n;
-    }
-    throw new Error(`port index ${index} outside ranges`);
+function inRanges(ranges: ReadonlyArray<readonly [number, number]>, port: number): boolean {
+  for (const [lo, hi] of ranges) {
+    if (port < lo) return false;
+    if (port <= hi) return true;
   }
+  return false;
+}
+
+function reserve(ix: PortIndex, port: number): void {
+  ix.used.add(port);
+  ix.free--;
+}
+
+function pickFree(ix: PortIndex, random: Rng): number {
+  for (let i = 0; i < RANDOM_PROBES; i++) {
+    const p = portAt(ix, Math.min(ix.size - 1, Math.floor(random() * ix.size)));
+    if (!ix.used.has(p)) return p;
+  }
+  // Crowded ranges: pick uniformly among the free ports instead of probing forever.
+  let k = Math.min(ix.free - 1, Math.floor(random() * ix.free));
+  for (const [lo, hi] of ix.ranges) {
+    for (let p = lo; p <= hi; p++) {
+      if (ix.used.has(p)) continue;
+      if (k === 0) return p;
+      k--;
+    }
+  }
+  throw new Error('pickFree called with no free port');
+}
+
+function portAt(ix: PortIndex, index: number): number {
+  let i = index;
+  for (const [lo, hi] of ix.ranges) {
+    const n = hi - lo + 1;
+    if (i < n) return lo + i;
+    i -= n;
+  }
+  throw new Error(`port index ${index} outside ranges`);
 }
