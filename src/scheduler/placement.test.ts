@@ -68,7 +68,7 @@ function fieldOf(a: AgentCapacity, field: string): string | undefined {
 }
 
 /** Marathon's Constraints.meetsConstraint: `others` are the agents of the app's earlier tasks. */
-export function meets(
+function meets(
   others: AgentCapacity[],
   offer: AgentCapacity,
   [field, op, value]: Constraint,
@@ -133,7 +133,7 @@ function portsFit(a: AgentCapacity, taken: Set<number>, wanted: number[]): boole
 }
 
 /** Returns the violations found (empty = plan is valid). */
-export function checkPlan(input: PlacementInput, plan: PlacementPlan, complete = false): string[] {
+function checkPlan(input: PlacementInput, plan: PlacementPlan, complete = false): string[] {
   const errors: string[] = [];
   const agents = new Map(input.agents.map((a) => [a.id, a]));
   const requests = new Map(input.requests.map((r) => [r.key, r]));
