@@ -68,11 +68,7 @@ function fieldOf(a: AgentCapacity, field: string): string | undefined {
 }
 
 /** Marathon's Constraints.meetsConstraint: `others` are the agents of the app's earlier tasks. */
-function meets(
-  others: AgentCapacity[],
-  offer: AgentCapacity,
-  [field, op, value]: Constraint,
-): boolean {
+function meets(others: AgentCapacity[], offer: AgentCapacity, [field, op, value]: Constraint): boolean {
   const offered = fieldOf(offer, field);
   if (offered === undefined) return op === 'UNLIKE';
   const values = others.map((o) => fieldOf(o, field));
