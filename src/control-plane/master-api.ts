@@ -4,7 +4,7 @@
  */
 import type { AgentInfo } from '../domain/agent.js';
 import type { LogStream } from '../domain/agent-protocol.js';
-import type { AppDefinition } from '../domain/app.js';
+import type { AppDefinition, AppSpec } from '../domain/app.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { AgentRejection } from '../scheduler/placement-types.js';
 
@@ -50,9 +50,9 @@ export interface MasterApi {
    * The app arrives validated and normalised but without version/versionInfo; the master stamps
    * them. Throws APP_EXISTS when the id is taken.
    */
-  createApp(app: AppDefinition): Promise<DeploymentRef>;
+  createApp(app: AppSpec): Promise<DeploymentRef>;
   /** Create or replace (PUT semantics). */
-  putApp(app: AppDefinition, opts: { force: boolean }): Promise<DeploymentRef>;
+  putApp(app: AppSpec, opts: { force: boolean }): Promise<DeploymentRef>;
   /** Throws APP_NOT_FOUND. */
   deleteApp(id: string, opts: { force: boolean }): Promise<DeploymentRef>;
   /** Kill tasks; with `scale` the apps' instances drop by the number killed. */
@@ -64,4 +64,10 @@ export interface MasterApi {
   resetDelay(appId: string): Promise<void>;
   /** Throws TASK_NOT_FOUND. */
   readTaskLog(taskId: string, stream: LogStream, tail?: number): Promise<string>;
+  /**
+   * Marathon's `POST /v2/apps/{id}/restart`: replace every task with a fresh one of the same
+   * definition (a new version, config unchanged). Throws APP_NOT_FOUND. Optional until the master
+   * has it; the API answers 503 meanwhile.
+   */
+  restartApp?(appId: string, opts: { force: boolean }): Promise<DeploymentRef>;
 }
