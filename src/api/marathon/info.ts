@@ -1,0 +1,12 @@
+/**
+ * `/ping`, `/v2/info`, `/v2/leader`: what load balancers and clients probe first.
+ */
+import type { FastifyInstance } from 'fastify';
+import { infoView } from '../views/info-view.js';
+import type { RouteContext } from './route-context.js';
+
+export function registerInfoRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.get('/ping', async (_req, reply) => reply.type('text/plain; charset=utf-8').send('pong'));
+  app.get('/v2/info', async () => infoView(ctx.master.info()));
+  app.get('/v2/leader', async () => ({ leader: ctx.master.info().leader }));
+}

@@ -1,0 +1,32 @@
+/**
+ * `GET /v2/queue` (apps with instances waiting, and why they are not placed) and
+ * `DELETE /v2/queue/{appId}/delay` (forget the launch backoff).
+ */
+import type { FastifyInstance } from 'fastify';
+import { DroverError } from '../../domain/errors.js';
+import { parsePathAppId } from '../path-app-id.js';
+import { allValues, queryOf } from '../query-params.js';
+import { queueView } from '../views/queue-view.js';
+import { requireApp } from './app-lookup.js';
+import type { RouteContext } from './route-context.js';
+
+export function registerQueueRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.get('/v2/queue', async (req) => {
+    const embed = allValues(queryOf(req.query), 'embed');
+    return queueView(ctx.master.queue(), {
+      agents: ctx.master.agents(),
+      withUnplacedReasons: embed.some((e) => e === 'unplacedReasons' || e === 'queue.unplacedReasons'),
+      now: ctx.clock.now(),
+    });
+  });
+
+  app.delete('/v2/queue/*', async (req, reply) => {
+    const rest = (req.params as { '*': string })['*'].replace(/\/+$/, '');
+    if (!rest.endsWith('/delay'))
+      throw new DroverError('NOT_FOUND', `No route for DELETE ${req.url.split('?')[0]}`);
+    const id = parsePathAppId(rest.slice(0, -'/delay'.length));
+    requireApp(ctx.master, id);
+    await ctx.master.resetDelay(id);
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * Drover extension: `GET /v2/tasks/{taskId}/logs?stream=stdout|stderr&tail=N`, a task's sandbox
+ * output as text/plain, read from its agent. Marathon sends users to the Mesos UI for this.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { LogStream } from '../../domain/agent-protocol.js';
+import { DroverError } from '../../domain/errors.js';
+import { nonNegativeIntParam, oneValue, queryOf } from '../query-params.js';
+import { requireTask } from './app-lookup.js';
+import type { RouteContext } from './route-context.js';
+
+/** A bound so one request cannot ask an agent for an unbounded read. */
+export const MAX_TAIL_LINES = 100_000;
+
+export function registerTaskLogRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.get('/v2/tasks/:taskId/logs', async (req, reply) => {
+    const q = queryOf(req.query);
+    const stream = oneValue(q, 'stream') ?? 'stdout';
+    if (stream !== 'stdout' && stream !== 'stderr') {
+      throw new DroverError(
+        'BAD_REQUEST',
+        `Query parameter 'stream' must be stdout or stderr, got '${stream}'`,
+      );
+    }
+    const tail = nonNegativeIntParam(q, 'tail', MAX_TAIL_LINES);
+    const { taskId } = req.params as { taskId: string };
+    requireTask(ctx.master, taskId);
+    const text = await ctx.master.readTaskLog(taskId, stream satisfies LogStream, tail);
+    return reply.type('text/plain; charset=utf-8').send(text);
+  });
+}

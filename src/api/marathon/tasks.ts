@@ -1,0 +1,64 @@
+/**
+ * `GET /v2/tasks` (JSON, or text/plain for haproxy-marathon-bridge) and `POST /v2/tasks/delete`.
+ */
+import type { FastifyInstance } from 'fastify';
+import { DroverError } from '../../domain/errors.js';
+import { TASK_STATES, type TaskRecord, type TaskState } from '../../domain/task.js';
+import { prefersTextPlain } from '../accept.js';
+import { isPlainObject, requireBody } from '../json-body.js';
+import { allValues, type Query, queryOf } from '../query-params.js';
+import { activeTasks, groupByApp } from '../views/task-counts.js';
+import { taskView } from '../views/task-view.js';
+import { tasksText } from '../views/tasks-text.js';
+import { kill, killOptions, sendKilled } from './app-tasks.js';
+import type { RouteContext } from './route-context.js';
+
+export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.get('/v2/tasks', async (req, reply) => {
+    const tasks = activeTasks(ctx.master.listTasks());
+    if (prefersTextPlain(req.headers.accept)) {
+      const text = tasksText(ctx.master.listApps(), groupByApp(tasks));
+      return reply.type('text/plain; charset=utf-8').send(text);
+    }
+    const states = statusFilter(queryOf(req.query));
+    const shown = states.size === 0 ? tasks : tasks.filter((t) => states.has(t.state));
+    return { tasks: shown.map(taskView) };
+  });
+
+  app.post('/v2/tasks/delete', async (req, reply) => {
+    const opts = killOptions(queryOf(req.query));
+    const ids = taskIds(req.body);
+    // Ids of tasks that are gone already are skipped, as Marathon does: a kill script racing a
+    // task's exit should not fail.
+    const victims = ids
+      .map((id) => ctx.master.getTask(id))
+      .filter((t): t is TaskRecord => t !== undefined && activeTasks([t]).length === 1);
+    return sendKilled(reply, await kill(ctx, victims, opts), 'tasks');
+  });
+}
+
+/**
+ * `status` / `status[]` as Marathon takes them (`running`, `staging`, ...); the Mesos names
+ * (`TASK_RUNNING`) work too. Unknown values are ignored, as in Marathon.
+ */
+function statusFilter(q: Query): Set<TaskState> {
+  const wanted = [...allValues(q, 'status'), ...allValues(q, 'status[]')];
+  const out = new Set<TaskState>();
+  for (const w of wanted) {
+    const name = w.trim().toUpperCase();
+    const state = TASK_STATES.find((s) => s === name || s === `TASK_${name}`);
+    if (state) out.add(state);
+  }
+  return out;
+}
+
+function taskIds(body: unknown): string[] {
+  const b = requireBody(body);
+  const ids = isPlainObject(b) ? b.ids : undefined;
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+    throw new DroverError('INVALID_JSON', 'Invalid JSON', [
+      { path: '/ids', errors: ['expected an array of task id strings: {"ids": ["..."]}'] },
+    ]);
+  }
+  return ids;
+}

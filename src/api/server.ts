@@ -1,0 +1,64 @@
+/**
+ * The HTTP API: Marathon's v2 REST API (plus Drover extensions) over a MasterApi. Built, not
+ * started: the composition root calls `listen`, tests call `inject`.
+ */
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { MasterApi } from '../control-plane/master-api.js';
+import { type Clock, systemClock } from '../platform/clock.js';
+import type { Logger } from '../platform/logger.js';
+import { mapError, routeNotFound } from './error-mapping.js';
+import { installJsonParser } from './json-body.js';
+import { registerAppRoutes } from './marathon/apps.js';
+import { registerInfoRoutes } from './marathon/info.js';
+import { registerQueueRoutes } from './marathon/queue.js';
+import type { RouteContext } from './marathon/route-context.js';
+import { registerTaskLogRoutes } from './marathon/task-logs.js';
+import { registerTaskRoutes } from './marathon/tasks.js';
+
+/**
+ * 4 MiB. Marathon sets no limit of its own below Jetty's; ours bounds memory per request while
+ * leaving room for a bulk `PUT /v2/apps` of a few hundred full app definitions (~2-5 KiB each).
+ */
+export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+
+export interface ApiServerDeps {
+  master: MasterApi;
+  logger?: Logger;
+  bodyLimit?: number;
+  /** For read-only fields that depend on the time (task life times); defaults to the system clock. */
+  clock?: Clock;
+}
+
+export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
+  const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    // Per-request logs would drown the master's own; errors are logged below.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit,
+    // App ids are paths: `/v2/apps/web/` is `/v2/apps/web`, and deep group ids must fit.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+  }) as unknown as FastifyInstance;
+
+  installJsonParser(app);
+
+  app.setErrorHandler((err, req, reply) => {
+    const mapped = mapError(err, bodyLimit);
+    if (mapped.unexpected) req.log.error({ err, method: req.method, url: req.url }, 'unexpected API error');
+    else req.log.debug({ status: mapped.status, message: mapped.body.message }, 'client error');
+    return reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const mapped = mapError(routeNotFound(req.method, req.url), bodyLimit);
+    return reply.code(mapped.status).send(mapped.body);
+  });
+
+  const ctx: RouteContext = { master: deps.master, clock: deps.clock ?? systemClock };
+  registerInfoRoutes(app, ctx);
+  registerAppRoutes(app, ctx);
+  registerTaskRoutes(app, ctx);
+  registerTaskLogRoutes(app, ctx);
+  registerQueueRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,168 @@
+/**
+ * An in-memory MasterApi for route tests: it keeps apps, versions and tasks the way the real
+ * master's contract says (APP_EXISTS, APP_NOT_FOUND, kills with scale lower instances), records
+ * every mutating call, and can snapshot its state so tests can assert a bad request changed
+ * nothing.
+ */
+import type { DeploymentRef, MasterApi, MasterInfo, QueueEntry } from '../../control-plane/master-api.js';
+import type { AgentInfo } from '../../domain/agent.js';
+import type { LogStream } from '../../domain/agent-protocol.js';
+import type { AppDefinition, AppSpec } from '../../domain/app.js';
+import { DroverError } from '../../domain/errors.js';
+import type { TaskFailure, TaskRecord } from '../../domain/task.js';
+
+export const FAKE_NOW = Date.parse('2026-01-02T03:04:05.000Z');
+
+export interface FakeCall {
+  method: string;
+  args: unknown[];
+}
+
+export class FakeMaster implements MasterApi {
+  readonly apps = new Map<string, AppDefinition>();
+  readonly versions = new Map<string, AppDefinition[]>();
+  readonly tasks = new Map<string, TaskRecord>();
+  readonly failures = new Map<string, TaskFailure>();
+  readonly logs = new Map<string, Record<LogStream, string>>();
+  readonly calls: FakeCall[] = [];
+  queueEntries: QueueEntry[] = [];
+  agentList: AgentInfo[] = [];
+  private seq = 0;
+
+  /** Seeds an app as if created earlier (no call recorded). */
+  seedApp(app: AppDefinition): void {
+    this.apps.set(app.id, app);
+    this.versions.set(app.id, [...(this.versions.get(app.id) ?? []), app]);
+  }
+
+  seedTask(task: TaskRecord): void {
+    this.tasks.set(task.id, task);
+  }
+
+  /** Everything a request could change, for "state unchanged" assertions. */
+  snapshot(): string {
+    return JSON.stringify({
+      apps: [...this.apps],
+      versions: [...this.versions],
+      tasks: [...this.tasks],
+      calls: this.calls,
+    });
+  }
+
+  listApps(): AppDefinition[] {
+    return [...this.apps.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+  getApp(id: string): AppDefinition | undefined {
+    return this.apps.get(id);
+  }
+  listTasks(appId?: string): TaskRecord[] {
+    return [...this.tasks.values()].filter((t) => appId === undefined || t.appId === appId);
+  }
+  getTask(taskId: string): TaskRecord | undefined {
+    return this.tasks.get(taskId);
+  }
+  lastTaskFailure(appId: string): TaskFailure | undefined {
+    return this.failures.get(appId);
+  }
+  async listAppVersions(appId: string): Promise<string[]> {
+    return (this.versions.get(appId) ?? []).map((a) => a.version).reverse();
+  }
+  async getAppVersion(appId: string, version: string): Promise<AppDefinition | undefined> {
+    return this.versions.get(appId)?.find((a) => a.version === version);
+  }
+  queue(): QueueEntry[] {
+    return this.queueEntries;
+  }
+  agents(): AgentInfo[] {
+    return this.agentList;
+  }
+  info(): MasterInfo {
+    return {
+      name: 'drover',
+      version: '0.1.0',
+      frameworkId: 'fw-1',
+      leader: '127.0.0.1:8080',
+      electedAt: new Date(FAKE_NOW).toISOString(),
+      http: { host: '127.0.0.1', port: 8080 },
+    };
+  }
+
+  async createApp(app: AppSpec): Promise<DeploymentRef> {
+    this.calls.push({ method: 'createApp', args: [app] });
+    if (this.apps.has(app.id))
+      throw new DroverError('APP_EXISTS', `An app with id [${app.id}] already exists.`);
+    return this.save(app);
+  }
+  async putApp(app: AppSpec, opts: { force: boolean }): Promise<DeploymentRef> {
+    this.calls.push({ method: 'putApp', args: [app, opts] });
+    return this.save(app);
+  }
+  async deleteApp(id: string, opts: { force: boolean }): Promise<DeploymentRef> {
+    this.calls.push({ method: 'deleteApp', args: [id, opts] });
+    if (!this.apps.delete(id)) throw new DroverError('APP_NOT_FOUND', `App '${id}' does not exist`);
+    return { deploymentId: this.nextId(), version: this.nextVersion() };
+  }
+  async killTasks(
+    taskIds: string[],
+    opts: { scale: boolean; force: boolean },
+  ): Promise<{ tasks: TaskRecord[]; deployment?: DeploymentRef }> {
+    this.calls.push({ method: 'killTasks', args: [taskIds, opts] });
+    const killed: TaskRecord[] = [];
+    for (const id of taskIds) {
+      const t = this.tasks.get(id);
+      if (!t) continue;
+      const k: TaskRecord = { ...t, state: 'TASK_KILLING', killRequestedAt: FAKE_NOW };
+      this.tasks.set(id, k);
+      killed.push(k);
+    }
+    if (!opts.scale) return { tasks: killed };
+    let deployment: DeploymentRef | undefined;
+    for (const t of killed) {
+      const app = this.apps.get(t.appId);
+      if (app) deployment = this.save({ ...app, instances: Math.max(0, app.instances - 1) });
+    }
+    return { tasks: killed, ...(deployment ? { deployment } : {}) };
+  }
+  async resetDelay(appId: string): Promise<void> {
+    this.calls.push({ method: 'resetDelay', args: [appId] });
+    if (!this.apps.has(appId)) throw new DroverError('APP_NOT_FOUND', `App '${appId}' does not exist`);
+  }
+  async readTaskLog(taskId: string, stream: LogStream, tail?: number): Promise<string> {
+    if (!this.tasks.has(taskId)) throw new DroverError('TASK_NOT_FOUND', `Task '${taskId}' does not exist`);
+    const text = this.logs.get(taskId)?.[stream] ?? '';
+    if (tail === undefined) return text;
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    return (
+      lines.slice(Math.max(0, lines.length - tail)).join('\n') + (tail > 0 && lines.length > 0 ? '\n' : '')
+    );
+  }
+  async restartApp(appId: string, opts: { force: boolean }): Promise<DeploymentRef> {
+    this.calls.push({ method: 'restartApp', args: [appId, opts] });
+    const app = this.apps.get(appId);
+    if (!app) throw new DroverError('APP_NOT_FOUND', `App '${appId}' does not exist`);
+    return this.save(app);
+  }
+
+  private save(app: AppSpec): DeploymentRef {
+    const version = this.nextVersion();
+    const stamped: AppDefinition = {
+      ...app,
+      version,
+      versionInfo: { lastScalingAt: version, lastConfigChangeAt: version },
+    };
+    this.apps.set(app.id, stamped);
+    this.versions.set(app.id, [...(this.versions.get(app.id) ?? []), stamped]);
+    return { deploymentId: this.nextId(), version };
+  }
+
+  private nextId(): string {
+    this.seq += 1;
+    return `deployment-${this.seq}`;
+  }
+
+  private nextVersion(): string {
+    this.seq += 1;
+    return new Date(FAKE_NOW + this.seq * 1000).toISOString();
+  }
+}
