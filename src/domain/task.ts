@@ -66,6 +66,10 @@ export interface TaskRecord {
   /** Set when the master asked the agent to kill it. */
   killRequestedAt?: number;
   healthCheckResults?: HealthCheckResult[];
+  /** Resources the task holds on its agent (from the app version it was launched with). */
+  resources: { cpus: number; mem: number; disk: number };
+  /** Undefined while unknown or when the app has no health checks. */
+  healthy?: boolean;
   /** Agent-side message of the last update (exit code, reason). */
   message?: string;
 }

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 
@@ -9,7 +9,10 @@ export interface LoggerOptions {
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  return pino({ level: opts.level ?? 'info', base: undefined }, pino.destination({ fd: opts.fd ?? 2, sync: false }));
+  return pino(
+    { level: opts.level ?? 'info', base: undefined },
+    pino.destination({ fd: opts.fd ?? 2, sync: false }),
+  );
 }
 
 /** A logger that drops everything: for tests that do not assert on logs. */

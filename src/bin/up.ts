@@ -1,0 +1,134 @@
+/**
+ * Composition root for `drover up`: one process with a master, N in-process agents (process
+ * executor; each its own loopback address, port range and attributes, so UNIQUE and GROUP_BY
+ * work on one machine), SQLite state under --data-dir, and the HTTP API.
+ */
+import { mkdir } from 'node:fs/promises';
+import { availableParallelism, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from '../agent/agent.js';
+import { createProcessExecutor } from '../agent/executors/process-executor.js';
+import { buildApiServer } from '../api/server.js';
+import { Master } from '../control-plane/master.js';
+import type { Resources } from '../domain/agent.js';
+import { systemClock } from '../platform/clock.js';
+import { systemIds, systemRandom } from '../platform/ids.js';
+import { createLogger, type Logger } from '../platform/logger.js';
+import { createMemoryLinkPair } from '../platform/memory-link.js';
+import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { deployDemo } from './demo.js';
+
+export interface UpConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  agents: number;
+  demo: boolean;
+  logLevel: string;
+  /** Working directory for tasks (default: where `drover up` was started), so relative commands work. */
+  taskCwd?: string;
+}
+
+export interface LocalAgentSlot {
+  hostname: string;
+  address: string;
+  resources: Resources;
+  attributes: Record<string, string>;
+}
+
+/**
+ * Agent i gets 127.0.0.(i+1): every loopback address reaches this machine, so a task's `host` is
+ * connectable from here, yet hostnames differ. Port ranges never overlap between agents.
+ */
+export function localAgentSlots(n: number): LocalAgentSlot[] {
+  const span = Math.min(1000, Math.floor(30000 / n));
+  const memPerAgent = Math.floor(totalmem() / 1024 / 1024 / n);
+  return Array.from({ length: n }, (_, i) => {
+    const lo = 31000 + i * span;
+    return {
+      hostname: `127.0.0.${i + 1}`,
+      address: `127.0.0.${i + 1}`,
+      resources: {
+        cpus: availableParallelism(),
+        mem: memPerAgent,
+        disk: 100_000,
+        ports: [[lo, lo + span - 1]],
+      },
+      attributes: { agent: `agent-${i + 1}`, rack: `rack-${(i % 2) + 1}` },
+    };
+  });
+}
+
+export async function runUp(cfg: UpConfig): Promise<number> {
+  const logger = createLogger({ level: cfg.logLevel });
+  await mkdir(cfg.dataDir, { recursive: true });
+  const store = await createSqliteStore({ path: join(cfg.dataDir, 'state.db') });
+  const master = await Master.create({
+    store,
+    clock: systemClock,
+    ids: systemIds,
+    random: systemRandom,
+    logger,
+    http: { host: cfg.host, port: cfg.port },
+  });
+  const agents = localAgentSlots(cfg.agents).map((slot, i) => {
+    const agent = new Agent({
+      ...slot,
+      // A stable id per slot lets the restarted master match agents to the tasks it stored.
+      agentId: `local-agent-${i + 1}`,
+      workDir: join(cfg.dataDir, 'agents', `agent-${i + 1}`),
+      executors: { process: createProcessExecutor({ cwd: cfg.taskCwd ?? process.cwd() }) },
+      clock: systemClock,
+      ids: systemIds,
+      logger,
+      heartbeatIntervalMs: 5_000,
+    });
+    const { agentEnd, masterEnd } = createMemoryLinkPair();
+    master.connectAgent(masterEnd);
+    agent.connect(agentEnd);
+    return agent;
+  });
+  master.start();
+
+  const api = buildApiServer({ master, logger });
+  try {
+    await api.listen({ host: cfg.host, port: cfg.port });
+  } catch (err) {
+    logger.error({ err }, 'cannot listen');
+    await shutdown();
+    console.error(`drover up: cannot listen on ${cfg.host}:${cfg.port}: ${(err as Error).message}`);
+    return 1;
+  }
+  const address = api.server.address();
+  const port = typeof address === 'object' && address ? address.port : cfg.port;
+  console.log(
+    `drover up: API on http://${cfg.host}:${port} with ${cfg.agents} agents; state in ${cfg.dataDir}`,
+  );
+
+  if (cfg.demo) await deployDemo(master, logger);
+
+  await waitForSignal(logger);
+  await api.close();
+  await shutdown();
+  return 0;
+
+  async function shutdown(): Promise<void> {
+    // Loops stop first so the kills below are not answered by relaunches.
+    await master.stop();
+    await Promise.all(agents.map((a) => a.stop({ killTasks: true })));
+    await store.close();
+  }
+}
+
+function waitForSignal(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      logger.info({ signal: sig }, 'stopping');
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

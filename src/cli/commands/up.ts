@@ -1,0 +1,27 @@
+import { resolve } from 'node:path';
+import { runUp } from '../../bin/up.js';
+import type { RegisterCommand } from '../commands.js';
+import { intFlag } from '../parse-flags.js';
+
+export const registerUp: RegisterCommand = (program, setExit) => {
+  program
+    .command('up')
+    .description('run a master and agents in one process (state in SQLite under --data-dir)')
+    .option('--port <port>', 'API port', intFlag(0, 65535), 8080)
+    .option('--host <address>', 'API bind address', '127.0.0.1')
+    .option('--data-dir <dir>', 'state and task sandboxes', './.drover')
+    .option('--agents <n>', 'number of in-process agents', intFlag(1, 64), 2)
+    .option('--demo', 'deploy the sample apps from examples/')
+    .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
+    .action(async (opts) => {
+      const code = await runUp({
+        port: opts.port,
+        host: opts.host,
+        dataDir: resolve(opts.dataDir),
+        agents: opts.agents,
+        demo: Boolean(opts.demo),
+        logLevel: opts.logLevel,
+      });
+      setExit(code);
+    });
+};

@@ -1,0 +1,123 @@
+/**
+ * The master's end of every agent link: which agent is on which link, sending launches and kills,
+ * and request/response for log reads. Knows nothing of apps; Master decides what to send.
+ */
+import type { AgentToMaster, LogStream, MasterLink, MasterToAgent } from '../domain/agent-protocol.js';
+import { DroverError } from '../domain/errors.js';
+import type { Clock } from '../platform/clock.js';
+import type { Ids } from '../platform/ids.js';
+
+type RegisterMsg = Extract<AgentToMaster, { type: 'register' }>;
+type UpdateMsg = Extract<AgentToMaster, { type: 'statusUpdate' }>;
+
+export interface AgentHubEvents {
+  /** Returns the agent id to confirm, or a refusal reason. */
+  register(msg: RegisterMsg): Promise<{ agentId: string } | { refused: string }>;
+  /** Runs once the link is usable, so kills for unknown tasks reach the agent. */
+  registered(agentId: string, msg: RegisterMsg): Promise<void>;
+  statusUpdate(agentId: string, msg: UpdateMsg): Promise<void>;
+  heartbeat(agentId: string): void;
+  disconnected(agentId: string): void;
+}
+
+interface PendingLog {
+  resolve(data: string): void;
+  reject(err: Error): void;
+  cancel(): void;
+}
+
+export class AgentHub {
+  private readonly links = new Map<string, MasterLink>();
+  private readonly pending = new Map<string, PendingLog>();
+
+  constructor(
+    private readonly events: AgentHubEvents,
+    private readonly clock: Clock,
+    private readonly ids: Ids,
+  ) {}
+
+  accept(link: MasterLink): void {
+    let agentId: string | undefined;
+    link.onMessage((msg) => {
+      if (msg.type === 'register') {
+        void this.events.register(msg).then((r) => {
+          if ('refused' in r) {
+            link.send({ type: 'refused', reason: r.refused });
+            link.close();
+            return;
+          }
+          const previous = this.links.get(r.agentId);
+          if (previous && previous !== link) previous.close();
+          agentId = r.agentId;
+          this.links.set(r.agentId, link);
+          link.send({ type: 'registered', agentId: r.agentId });
+          return this.events.registered(r.agentId, msg);
+        });
+        return;
+      }
+      if (agentId === undefined) return; // nothing is accepted before registration
+      if (msg.type === 'heartbeat') this.events.heartbeat(agentId);
+      else if (msg.type === 'statusUpdate') {
+        const id = agentId;
+        void this.events.statusUpdate(id, msg).then(() => link.send({ type: 'ack', updateId: msg.updateId }));
+      } else if (msg.type === 'logData') this.settleLog(msg.requestId, msg.data, msg.error);
+    });
+    link.onClose(() => {
+      if (agentId !== undefined && this.links.get(agentId) === link) {
+        this.links.delete(agentId);
+        this.events.disconnected(agentId);
+      }
+    });
+  }
+
+  isConnected(agentId: string): boolean {
+    return this.links.has(agentId);
+  }
+
+  /** False when the agent is not connected; the reconciler retries on a later pass. */
+  send(agentId: string, msg: MasterToAgent): boolean {
+    const link = this.links.get(agentId);
+    if (!link) return false;
+    link.send(msg);
+    return true;
+  }
+
+  readLog(
+    agentId: string,
+    taskId: string,
+    stream: LogStream,
+    tail?: number,
+    timeoutMs = 10_000,
+  ): Promise<string> {
+    const requestId = this.ids.uuid();
+    return new Promise<string>((resolve, reject) => {
+      const cancel = this.clock.setTimer(timeoutMs, () => {
+        this.pending.delete(requestId);
+        reject(new DroverError('UNAVAILABLE', `agent ${agentId} did not answer the log request`));
+      });
+      this.pending.set(requestId, { resolve, reject, cancel });
+      const sent = this.send(agentId, {
+        type: 'readLog',
+        requestId,
+        taskId,
+        stream,
+        ...(tail !== undefined ? { tail } : {}),
+      });
+      if (!sent) this.settleLog(requestId, undefined, `agent ${agentId} is not connected`);
+    });
+  }
+
+  closeAll(): void {
+    for (const link of this.links.values()) link.close();
+    this.links.clear();
+  }
+
+  private settleLog(requestId: string, data: string | undefined, error: string | undefined): void {
+    const p = this.pending.get(requestId);
+    if (!p) return;
+    this.pending.delete(requestId);
+    p.cancel();
+    if (error !== undefined) p.reject(new DroverError('UNAVAILABLE', error));
+    else p.resolve(data ?? '');
+  }
+}

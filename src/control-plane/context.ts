@@ -1,0 +1,29 @@
+import type { Clock } from '../platform/clock.js';
+import type { Ids, Random } from '../platform/ids.js';
+import type { Logger } from '../platform/logger.js';
+import type { Store } from '../store/port.js';
+import type { AgentHub } from './agent-hub.js';
+import type { MasterState } from './master-state.js';
+
+export interface MasterDeps {
+  store: Store;
+  clock: Clock;
+  ids: Ids;
+  random: Random;
+  logger: Logger;
+  /** Where the API listens, for /v2/info and /v2/leader. */
+  http: { host: string; port: number };
+  /** Periodic reconcile pass, besides the ones triggered by changes. Default 1000 ms. */
+  reconcileIntervalMs?: number;
+  /** Kill grace when an app sets none (Marathon: 3 s via Mesos' default). */
+  defaultKillGraceMs?: number;
+}
+
+/** What the master's loops share; passed explicitly instead of living in module singletons. */
+export interface MasterContext {
+  deps: MasterDeps;
+  state: MasterState;
+  hub: AgentHub;
+  /** Ask for a reconcile pass soon (coalesced). */
+  trigger(): void;
+}

@@ -1,0 +1,47 @@
+/**
+ * The leader's working copy of cluster state. Loaded from the store at start and written through:
+ * every change is persisted first, then applied here, so a crash never leaves memory ahead of disk.
+ */
+import type { AgentInfo } from '../domain/agent.js';
+import type { AppDefinition } from '../domain/app.js';
+import type { TaskFailure, TaskRecord } from '../domain/task.js';
+import type { LaunchDelay } from '../scheduler/backoff.js';
+import type { AgentRejection } from '../scheduler/placement-types.js';
+import type { Store } from '../store/port.js';
+
+export interface WaitingInfo {
+  /** Epoch ms the app first had instances it could not place. */
+  since: number;
+  rejections: AgentRejection[];
+  count: number;
+}
+
+export class MasterState {
+  readonly apps = new Map<string, AppDefinition>();
+  readonly tasks = new Map<string, TaskRecord>();
+  readonly agents = new Map<string, AgentInfo>();
+  readonly failures = new Map<string, TaskFailure>();
+  /** Backoff is kept in memory, as Marathon does: a restart forgives crash loops. */
+  readonly delays = new Map<string, LaunchDelay>();
+  readonly waiting = new Map<string, WaitingInfo>();
+
+  static async load(store: Store): Promise<MasterState> {
+    const s = new MasterState();
+    for (const app of await store.listApps()) {
+      s.apps.set(app.id, app);
+      const f = await store.getTaskFailure(app.id);
+      if (f) s.failures.set(app.id, f);
+    }
+    for (const t of await store.listTasks()) s.tasks.set(t.id, t);
+    for (const a of await store.listAgents()) s.agents.set(a.id, { ...a, connected: false });
+    return s;
+  }
+
+  tasksOf(appId: string): TaskRecord[] {
+    return [...this.tasks.values()].filter((t) => t.appId === appId);
+  }
+
+  tasksOn(agentId: string): TaskRecord[] {
+    return [...this.tasks.values()].filter((t) => t.agentId === agentId);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * What happens to a task when its agent reports on it. Terminal tasks leave the store (as in
+ * Marathon, which keeps only live tasks plus the app's lastTaskFailure); an exit the master did
+ * not ask for counts against the app's launch backoff.
+ */
+import type { AgentToMaster } from '../domain/agent-protocol.js';
+import type { TaskRecord, TaskState } from '../domain/task.js';
+import { isTerminal } from '../domain/task.js';
+import { delayAfterFailure } from '../scheduler/backoff.js';
+import type { MasterContext } from './context.js';
+
+type UpdateMsg = Extract<AgentToMaster, { type: 'statusUpdate' }>;
+
+/** States that delay the next launch (docs/backoff.md: failed and finished, never killed). */
+const BACKOFF_STATES: ReadonlySet<TaskState> = new Set(['TASK_FAILED', 'TASK_FINISHED', 'TASK_ERROR']);
+
+export async function applyStatusUpdate(ctx: MasterContext, agentId: string, msg: UpdateMsg): Promise<void> {
+  const { state, deps } = ctx;
+  const task = state.tasks.get(msg.taskId);
+  if (!task || task.agentId !== agentId) {
+    // A re-sent update for a task already forgotten is fine; a live unknown task must not run.
+    if (!isTerminal(msg.state)) ctx.hub.send(agentId, { type: 'kill', taskId: msg.taskId, gracePeriodMs: 0 });
+    return;
+  }
+  if (isTerminal(msg.state)) {
+    const unexpected = task.killRequestedAt === undefined && BACKOFF_STATES.has(msg.state);
+    await forgetTask(ctx, task, msg.state, msg.message ?? msg.reason ?? '', unexpected);
+    return;
+  }
+  const now = deps.clock.now();
+  const next: TaskRecord = {
+    ...task,
+    // TASK_KILLING comes from the agent; never let a late RUNNING undo a requested kill.
+    state: task.state === 'TASK_KILLING' && msg.state === 'TASK_RUNNING' ? task.state : msg.state,
+    updatedAt: now,
+    ...(msg.state === 'TASK_RUNNING' && task.startedAt === undefined ? { startedAt: msg.timestamp } : {}),
+    ...(msg.healthy !== undefined ? { healthy: msg.healthy } : {}),
+    ...(msg.healthCheckResults ? { healthCheckResults: msg.healthCheckResults } : {}),
+    ...(msg.message !== undefined ? { message: msg.message } : {}),
+  };
+  await deps.store.putTask(next);
+  state.tasks.set(next.id, next);
+  ctx.trigger();
+}
+
+/** Remove a finished task; record the failure and back off when it ended on its own. */
+export async function forgetTask(
+  ctx: MasterContext,
+  task: TaskRecord,
+  finalState: TaskState,
+  message: string,
+  countsAsFailure: boolean,
+): Promise<void> {
+  const { state, deps } = ctx;
+  const now = deps.clock.now();
+  const app = state.apps.get(task.appId);
+  const recordFailure =
+    app !== undefined && finalState !== 'TASK_KILLED' && task.killRequestedAt === undefined;
+  const failure = recordFailure
+    ? {
+        appId: task.appId,
+        host: task.host,
+        message,
+        state: finalState,
+        taskId: task.id,
+        timestamp: new Date(now).toISOString(),
+        version: task.version,
+        slaveId: task.agentId,
+      }
+    : undefined;
+  await deps.store.transaction(async (tx) => {
+    await tx.deleteTask(task.id);
+    if (failure) await tx.putTaskFailure(failure);
+  });
+  state.tasks.delete(task.id);
+  if (failure) state.failures.set(task.appId, failure);
+  if (app && countsAsFailure) {
+    state.delays.set(app.id, delayAfterFailure(state.delays.get(app.id), app, now));
+  }
+  deps.logger.info({ taskId: task.id, appId: task.appId, state: finalState, message }, 'task ended');
+  ctx.trigger();
+}

@@ -1,0 +1,126 @@
+/**
+ * The simulation harness (DESIGN.md §5.6): a real Master and real Agents over in-memory links,
+ * with a memory store, a fake clock, sequential ids, a seeded RNG and fake executors. Tests drive
+ * time and task exits and assert on state; nothing sleeps.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from '../../src/agent/agent.js';
+import { FakeExecutor } from '../../src/agent/executors/fake-executor.js';
+import { Master } from '../../src/control-plane/master.js';
+import type { Resources } from '../../src/domain/agent.js';
+import { parseAppDefinition } from '../../src/domain/app-validate.js';
+import type { TaskRecord } from '../../src/domain/task.js';
+import { seededRandom, sequentialIds } from '../../src/platform/ids.js';
+import { silentLogger } from '../../src/platform/logger.js';
+import { createMemoryLinkPair } from '../../src/platform/memory-link.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
+import type { Store } from '../../src/store/port.js';
+import { FakeClock } from './fake-clock.js';
+
+export interface SimAgentSpec {
+  hostname: string;
+  resources?: Partial<Resources>;
+  attributes?: Record<string, string>;
+}
+
+export interface SimOptions {
+  agents?: SimAgentSpec[];
+  store?: Store;
+  clock?: FakeClock;
+  seed?: number;
+}
+
+export interface Sim {
+  clock: FakeClock;
+  store: Store;
+  master: Master;
+  agents: Agent[];
+  executors: FakeExecutor[];
+  /** POST an app (Marathon JSON) through domain validation, as the API would. */
+  deploy(json: unknown): Promise<void>;
+  /** Advance fake time in steps until `pred` holds; throws after `maxMs` of fake time. */
+  until(pred: () => boolean, opts?: { stepMs?: number; maxMs?: number; what?: string }): Promise<void>;
+  tasks(appId?: string): TaskRecord[];
+  running(appId?: string): TaskRecord[];
+  /** Stop the master and agents (tasks are left to the fake executors). */
+  stop(): Promise<void>;
+}
+
+export async function createSim(opts: SimOptions = {}): Promise<Sim> {
+  const clock = opts.clock ?? new FakeClock();
+  const store = opts.store ?? createMemoryStore();
+  const ids = sequentialIds();
+  const logger = silentLogger();
+  const workRoot = mkdtempSync(join(tmpdir(), 'drover-sim-'));
+  const master = await Master.create({
+    store,
+    clock,
+    ids,
+    random: seededRandom(opts.seed ?? 1),
+    logger,
+    http: { host: '127.0.0.1', port: 8080 },
+  });
+  const specs = opts.agents ?? [{ hostname: 'agent-a' }, { hostname: 'agent-b' }];
+  const executors: FakeExecutor[] = [];
+  const agents = specs.map((s, i) => {
+    const exec = new FakeExecutor(clock);
+    executors.push(exec);
+    const agent = new Agent({
+      hostname: s.hostname,
+      address: s.hostname,
+      resources: {
+        cpus: 4,
+        mem: 4096,
+        disk: 10_000,
+        ports: [[31000 + i * 1000, 31999 + i * 1000]],
+        ...s.resources,
+      },
+      attributes: s.attributes ?? {},
+      workDir: join(workRoot, s.hostname),
+      executors: { process: exec },
+      clock,
+      ids,
+      logger,
+      heartbeatIntervalMs: 5_000,
+      agentId: `agent-${s.hostname}`,
+    });
+    const { agentEnd, masterEnd } = createMemoryLinkPair();
+    master.connectAgent(masterEnd);
+    agent.connect(agentEnd);
+    return agent;
+  });
+  master.start();
+
+  const sim: Sim = {
+    clock,
+    store,
+    master,
+    agents,
+    executors,
+    async deploy(json) {
+      await master.createApp(parseAppDefinition(json));
+    },
+    async until(pred, o = {}) {
+      const step = o.stepMs ?? 100;
+      const max = o.maxMs ?? 120_000;
+      for (let waited = 0; ; waited += step) {
+        // Agents touch the real file system (sandboxes): give real I/O a turn too.
+        await new Promise((r) => setTimeout(r, 0));
+        if (pred()) return;
+        if (waited >= max)
+          throw new Error(`sim: ${o.what ?? 'condition'} not reached within ${max} ms of fake time`);
+        await clock.advance(step);
+      }
+    },
+    tasks: (appId) => master.listTasks(appId),
+    running: (appId) => master.listTasks(appId).filter((t) => t.state === 'TASK_RUNNING'),
+    async stop() {
+      await master.stop();
+      await Promise.all(agents.map((a) => a.stop({ killTasks: false })));
+      rmSync(workRoot, { recursive: true, force: true });
+    },
+  };
+  return sim;
+}
