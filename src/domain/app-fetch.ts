@@ -38,13 +38,13 @@ export function normalizeFetch(input: AppInput, issues: Issues): FetchUri[] {
   const fetch = input.fetch ?? [];
   if (uris.length > 0 && fetch.length > 0) issues.add('/uris', FETCH_MESSAGES.urisWithFetch);
   uris.forEach((uri, i) => {
-    if (!isUriSyntax(uri)) issues.add(at('/uris', i), FETCH_MESSAGES.syntax);
+    if (uri && !isUriSyntax(uri)) issues.add(at('/uris', i), FETCH_MESSAGES.syntax);
   });
   if (fetch.length === 0) {
     return uris.map((uri) => ({ uri, executable: false, extract: isArchive(uri), cache: false }));
   }
   return fetch.map((f, i) => {
-    if (!isUriSyntax(f.uri)) issues.add(`${at('/fetch', i)}/uri`, FETCH_MESSAGES.syntax);
+    if (f.uri && !isUriSyntax(f.uri)) issues.add(`${at('/fetch', i)}/uri`, FETCH_MESSAGES.syntax);
     if (f.destPath !== undefined && f.outputFile !== undefined && f.destPath !== f.outputFile) {
       issues.add(at('/fetch', i), FETCH_MESSAGES.destPathConflict);
     }

@@ -4,6 +4,7 @@
  * map to text; ranges use Marathon's validator messages ("got -1.0, expected 0.0 or more").
  */
 import type { TSchema } from 'typebox';
+import { Settings } from 'typebox/system';
 import { Value } from 'typebox/value';
 import { expected, type Issues, marathonPath, showNumber } from './validation-issues.js';
 
@@ -30,13 +31,30 @@ const SHAPE_PRESERVING = new Set([
  * enough (only unknown fields or out-of-range values) for the cross-field rules to run too.
  */
 export function addSchemaIssues(schema: TSchema, value: unknown, issues: Issues): boolean {
-  const errors = Value.Errors(schema, value) as unknown as SchemaError[];
+  const errors = allErrors(schema, value);
   const kept = pruneUnionBranches(errors, schema, value);
   for (const e of kept) {
     const message = describe(e, schema, value);
     if (message) for (const path of pathsOf(e, value)) issues.add(path, message);
   }
-  return kept.every((e) => SHAPE_PRESERVING.has(e.keyword));
+  return errors.length < MAX_ERRORS && kept.every((e) => SHAPE_PRESERVING.has(e.keyword));
+}
+
+/** Enough for any definition a person writes; the cap only guards against hostile bodies. */
+const MAX_ERRORS = 200;
+
+/**
+ * TypeBox stops after `maxErrors` (8 by default), and one 422 should list every problem. The
+ * setting is global, so it is raised only for this synchronous call and then restored.
+ */
+function allErrors(schema: TSchema, value: unknown): SchemaError[] {
+  const before = Settings.Get().maxErrors;
+  Settings.Set({ maxErrors: MAX_ERRORS });
+  try {
+    return Value.Errors(schema, value) as unknown as SchemaError[];
+  } finally {
+    Settings.Set({ maxErrors: before });
+  }
 }
 
 /** Missing and unknown fields are reported at the field itself, as Marathon does. */
