@@ -9,7 +9,10 @@ module.exports = {
       comment: 'scheduler/, deploy/, jobs/ and domain/ are pure: no I/O adapters, no platform clock',
       severity: 'error',
       from: { path: pure, pathNot: '\\.test\\.ts$' },
-      to: { pathNot: [pure, 'node_modules/(typebox|luxon|croner)'], dependencyTypesNot: ['type-only'] },
+      to: {
+        pathNot: [pure, '(^|node_modules/)(typebox|luxon|croner)(/|$)'],
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'pure-cores-no-node-builtins',

@@ -1,7 +1,5 @@
-import type { Command } from 'commander';
+/** Every `drover` command, in help order. */
 import { registerUp } from './commands/up.js';
-
-/** Registers one command on the program; `setExit` records the process exit status. */
-export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
+import type { RegisterCommand } from './register-command.js';
 
 export const COMMANDS: RegisterCommand[] = [registerUp];

@@ -7,6 +7,7 @@ import type { LogStream, MasterLink } from '../domain/agent-protocol.js';
 import type { AppDefinition, AppSpec } from '../domain/app.js';
 import { isScaleOnly, sameDefinition } from '../domain/app-equality.js';
 import { DroverError } from '../domain/errors.js';
+import { assignServicePorts, servicePortsOf } from '../domain/service-ports.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { CancelTimer } from '../platform/clock.js';
 import { AgentHub } from './agent-hub.js';
@@ -224,6 +225,25 @@ export class Master implements MasterApi {
     });
   }
 
+  /** Marathon's restart: a new config version of the same definition, so every task is replaced. */
+  restartApp(appId: string, _opts: { force: boolean }): Promise<DeploymentRef> {
+    return this.serial.run(async () => {
+      const app = this.state.apps.get(appId);
+      if (!app) throw new DroverError('APP_NOT_FOUND', `App '${appId}' does not exist`);
+      const version = nextVersion(this.deps.clock.now(), app.version);
+      const restarted: AppDefinition = {
+        ...app,
+        version,
+        versionInfo: { lastScalingAt: version, lastConfigChangeAt: version },
+      };
+      await this.deps.store.putApp(restarted);
+      this.state.apps.set(appId, restarted);
+      this.state.delays.delete(appId);
+      this.trigger();
+      return { deploymentId: this.deps.ids.uuid(), version };
+    });
+  }
+
   resetDelay(appId: string): Promise<void> {
     return this.serial.run(async () => {
       if (!this.state.apps.has(appId))
@@ -239,9 +259,22 @@ export class Master implements MasterApi {
     return this.hub.readLog(task.agentId, taskId, stream, tail);
   }
 
+  private servicePortsInUse(exceptAppId: string): Map<number, string> {
+    const used = new Map<number, string>();
+    for (const a of this.state.apps.values()) {
+      if (a.id === exceptAppId) continue;
+      for (const p of servicePortsOf(a)) if (p !== 0) used.set(p, a.id);
+    }
+    return used;
+  }
+
   /** Stamps the version (scale-only changes keep lastConfigChangeAt) and persists. */
-  private async saveApp(app: AppSpec, previous: AppDefinition | undefined): Promise<DeploymentRef> {
+  private async saveApp(input: AppSpec, previous: AppDefinition | undefined): Promise<DeploymentRef> {
     const now = this.deps.clock.now();
+    const app = assignServicePorts(input, {
+      used: this.servicePortsInUse(input.id),
+      ...(previous ? { previous } : {}),
+    });
     const deploymentId = this.deps.ids.uuid();
     if (previous && sameDefinition(previous, app)) return { deploymentId, version: previous.version };
     const version = nextVersion(now, previous?.version);

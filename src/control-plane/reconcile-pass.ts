@@ -5,6 +5,7 @@
  */
 import type { AppDefinition } from '../domain/app.js';
 import { appIdToTaskPrefix } from '../domain/app.js';
+import { servicePortsOf } from '../domain/service-ports.js';
 import type { TaskRecord } from '../domain/task.js';
 import { isTerminal } from '../domain/task.js';
 import { buildTaskSpec } from '../domain/task-spec.js';
@@ -79,7 +80,7 @@ export async function reconcilePass(ctx: MasterContext): Promise<void> {
           agentId: agent.id,
           host: agent.address,
           ports: p.ports,
-          servicePorts: app.portDefinitions.map((d) => d.port),
+          servicePorts: servicePortsOf(app),
           state: 'TASK_STAGING',
           stagedAt: now,
           updatedAt: now,

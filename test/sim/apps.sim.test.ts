@@ -171,3 +171,27 @@ describe('apps in simulation', () => {
     }
   });
 });
+
+describe('restart in simulation', () => {
+  it('replaces every task with a new one, keeping enough running on the way', async () => {
+    const sim = await createSim();
+    try {
+      await sim.deploy(web({ instances: 2 }));
+      await sim.until(() => sim.running('/web').length === 2);
+      const before = new Set(sim.running('/web').map((t) => t.id));
+      let minRunning = 2;
+      await sim.master.restartApp('/web', { force: false });
+      await sim.until(
+        () => {
+          minRunning = Math.min(minRunning, sim.running('/web').length);
+          const now = sim.tasks('/web');
+          return now.length === 2 && now.every((t) => !before.has(t.id) && t.state === 'TASK_RUNNING');
+        },
+        { stepMs: 10, what: 'all tasks replaced' },
+      );
+      assert.equal(minRunning, 2, 'minimumHealthCapacity 1 keeps both serving');
+    } finally {
+      await sim.stop();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { runUp } from '../../bin/up.js';
-import type { RegisterCommand } from '../commands.js';
 import { intFlag } from '../parse-flags.js';
+import type { RegisterCommand } from '../register-command.js';
 
 export const registerUp: RegisterCommand = (program, setExit) => {
   program

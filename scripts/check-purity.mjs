@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Pure cores take time and randomness as inputs (DESIGN.md §5.2). This fails the build when code
+// under a pure folder reads the wall clock, draws random numbers or sets timers itself.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const PURE = ['src/domain', 'src/scheduler', 'src/deploy', 'src/jobs'];
+const BANNED = [
+  /\bDate\.now\(/,
+  /new Date\(\s*\)/,
+  /\bMath\.random\(/,
+  /\bsetTimeout\(/,
+  /\bsetInterval\(/,
+  /\bperformance\.now\(/,
+];
+
+const problems = [];
+for (const dir of PURE) {
+  let files = [];
+  try {
+    files = readdirSync(dir, { recursive: true }).map(String);
+  } catch {
+    continue;
+  }
+  for (const f of files.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
+    const path = join(dir, f);
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (/^\s*(\/\/|\*)/.test(line)) return;
+        for (const re of BANNED) if (re.test(line)) problems.push(`${path}:${i + 1}: ${line.trim()}`);
+      });
+  }
+}
+if (problems.length > 0) {
+  console.error('clock/randomness/timers inside a pure core (inject them instead):');
+  for (const p of problems) console.error(`  ${p}`);
+  process.exit(1);
+}
+console.log(`purity: ${PURE.join(', ')} clean`);
