@@ -55,9 +55,15 @@ export function normalizeNetworking(input: AppInput, issues: Issues): Networking
   if (given && ip) issues.add('/', NETWORK_MESSAGES.networksAndIpAddress);
   let networks: NetworkSpec[];
   if (dockerNetwork) {
-    networks = translateDockerNetwork(dockerNetwork, ip?.networkName);
-    if (given && given.length > 0 && !jsonEqual(given, networks))
-      issues.add('/', NETWORK_MESSAGES.dockerNetworkAndNetworks);
+    const translated = translateDockerNetwork(dockerNetwork, ip?.networkName);
+    // USER names its network elsewhere (ipAddress.networkName), so any one container network agrees.
+    const agrees =
+      dockerNetwork === 'USER'
+        ? given?.length === 1 && given[0]?.mode === 'container'
+        : jsonEqual(given, translated);
+    const explicit = given !== undefined && given.length > 0;
+    if (explicit && !agrees) issues.add('/', NETWORK_MESSAGES.dockerNetworkAndNetworks);
+    networks = explicit && agrees ? given : translated;
   } else if (given && given.length > 0) {
     networks = given;
   } else if (ip) {

@@ -177,6 +177,18 @@ test('ipAddress (IP per task) becomes a container network; discovery ports becom
   );
 });
 
+test('docker-network definitions validate again unchanged once normalised', () => {
+  for (const input of [
+    { ...docker({ network: 'USER' }), ipAddress: { networkName: 'dcos' } },
+    docker({ network: 'BRIDGE', portMappings: [{ containerPort: 80 }] }),
+    docker({ network: 'HOST' }),
+    docker({ network: 'NONE' }),
+  ]) {
+    const once = parseAppDefinition(input);
+    assert.deepEqual(parseAppDefinition(once), once);
+  }
+});
+
 test('docker.network and networks together only when they agree', () => {
   const same = { ...docker({ network: 'BRIDGE' }), networks: [{ mode: 'container/bridge' }] };
   assert.deepEqual(parseAppDefinition(same).networks, [{ mode: 'container/bridge' }]);
