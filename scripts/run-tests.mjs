@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under src/, test/ and bench/ in one node:test run, so CI reads one summary
 // ("# pass N" / "# fail N"). `unit` limits to src/ and test/sim; `e2e` to test/e2e.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -28,5 +28,22 @@ const args = [
   '--test-reporter=spec',
   ...files,
 ];
-const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+// Output is passed through as it comes; the totals are repeated at the end as one plain line
+// ("N passed, N failed") that any CI log reader understands.
+const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+let tail = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  tail = (tail + chunk.toString()).slice(-4000);
+});
+child.on('close', (code) => {
+  const count = (name) => Number(new RegExp(`^\\S*\\s*${name} (\\d+)$`, 'm').exec(tail)?.[1] ?? 'NaN');
+  const passed = count('pass');
+  const failed = count('fail');
+  if (Number.isNaN(passed) || Number.isNaN(failed)) {
+    console.log('test summary not found');
+    process.exit(code || 1);
+  }
+  console.log(`\n${passed} passed, ${failed} failed`);
+  process.exit(code ?? 1);
+});
