@@ -3,6 +3,7 @@ import type { Ids, Random } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
 import type { Store } from '../store/port.js';
 import type { AgentHub } from './agent-hub.js';
+import type { EventBus } from './event-bus.js';
 import type { MasterState } from './master-state.js';
 
 export interface MasterDeps {
@@ -24,6 +25,7 @@ export interface MasterContext {
   deps: MasterDeps;
   state: MasterState;
   hub: AgentHub;
+  events: EventBus;
   /** Ask for a reconcile pass soon (coalesced). */
   trigger(): void;
 }

@@ -13,6 +13,7 @@ import type { CancelTimer } from '../platform/clock.js';
 import { AgentHub } from './agent-hub.js';
 import { admitAgent, reconcileAgentTasks } from './agent-registration.js';
 import type { MasterContext, MasterDeps } from './context.js';
+import { EventBus } from './event-bus.js';
 import type { DeploymentRef, MasterApi, MasterInfo, QueueEntry } from './master-api.js';
 import { MasterState } from './master-state.js';
 import { reconcilePass, requestKill } from './reconcile-pass.js';
@@ -26,6 +27,8 @@ export class Master implements MasterApi {
   private readonly serial = new Serial();
   private readonly ctx: MasterContext;
   private readonly hub: AgentHub;
+  /** Every state change is announced here (SSE, metrics, tests). */
+  readonly events: EventBus;
   private running = false;
   private tickTimer: CancelTimer | undefined;
   private triggerTimer: CancelTimer | undefined;
@@ -53,7 +56,8 @@ export class Master implements MasterApi {
       deps.clock,
       deps.ids,
     );
-    this.ctx = { deps, state, hub: this.hub, trigger: () => this.trigger() };
+    this.events = new EventBus(() => deps.clock.now());
+    this.ctx = { deps, state, hub: this.hub, events: this.events, trigger: () => this.trigger() };
     this.electedAt = deps.clock.now();
     this.frameworkId = deps.ids.uuid();
   }

@@ -40,7 +40,23 @@ export async function applyStatusUpdate(ctx: MasterContext, agentId: string, msg
   };
   await deps.store.putTask(next);
   state.tasks.set(next.id, next);
+  if (next.state !== task.state) announce(ctx, next, msg.message ?? '');
   ctx.trigger();
+}
+
+/** Marathon's status_update_event for a task's new state. */
+export function announce(ctx: MasterContext, task: TaskRecord, message: string): void {
+  ctx.events.emit('status_update_event', {
+    slaveId: task.agentId,
+    taskId: task.id,
+    taskStatus: task.state,
+    message,
+    appId: task.appId,
+    host: task.host,
+    ipAddresses: [{ ipAddress: task.host, protocol: 'IPv4' }],
+    ports: task.ports,
+    version: task.version,
+  });
 }
 
 /** Remove a finished task; record the failure and back off when it ended on its own. */
@@ -73,6 +89,7 @@ export async function forgetTask(
     if (failure) await tx.putTaskFailure(failure);
   });
   state.tasks.delete(task.id);
+  announce(ctx, { ...task, state: finalState }, message);
   if (failure) state.failures.set(task.appId, failure);
   if (app && countsAsFailure) {
     state.delays.set(app.id, delayAfterFailure(state.delays.get(app.id), app, now));
