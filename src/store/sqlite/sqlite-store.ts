@@ -10,7 +10,7 @@ import type { Store } from '../port.js';
 import { migrateToLatest } from '../sql/migrate.js';
 import type { StoreDatabase } from '../sql/schema.js';
 import { createSqlStore } from '../sql/sql-store.js';
-import { sqliteMigrations } from './migrations/index.js';
+import { storeMigrations } from '../sql/migrations/index.js';
 
 export interface SqliteStoreOptions {
   /** Database file; its directory is created if missing. `:memory:` works for throwaway stores. */
@@ -40,7 +40,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
 
   const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
   try {
-    await migrateToLatest(db as Kysely<unknown>, sqliteMigrations);
+    await migrateToLatest(db as Kysely<unknown>, storeMigrations);
   } catch (e) {
     await db.destroy();
     throw e;
