@@ -1,0 +1,45 @@
+/**
+ * Which store operations write. Writes made outside a transaction take the write lock
+ * (write-lock.ts); reads do not. A Record over every StoreOps key, so adding an op to the port
+ * fails to compile until it is classified here.
+ */
+import type { StoreOps } from '../port.js';
+
+export const OP_KINDS: Readonly<Record<keyof StoreOps, 'read' | 'write'>> = {
+  putApp: 'write',
+  getApp: 'read',
+  listApps: 'read',
+  deleteApp: 'write',
+  listAppVersions: 'read',
+  getAppVersion: 'read',
+  putTask: 'write',
+  getTask: 'read',
+  listTasks: 'read',
+  deleteTask: 'write',
+  putAgent: 'write',
+  getAgent: 'read',
+  listAgents: 'read',
+  deleteAgent: 'write',
+  putTaskFailure: 'write',
+  getTaskFailure: 'read',
+};
+
+/** Ops where each write runs through `write` (a locked transaction) and each read through `read`. */
+export function routeOps(
+  read: StoreOps,
+  write: <T>(op: (tx: StoreOps) => Promise<T>) => Promise<T>,
+): StoreOps {
+  const routed: Record<string, unknown> = {};
+  for (const [name, kind] of Object.entries(OP_KINDS) as Array<[keyof StoreOps, 'read' | 'write']>) {
+    routed[name] =
+      kind === 'read'
+        ? (...args: unknown[]) => (read[name] as (...a: unknown[]) => Promise<unknown>)(...args)
+        : (...args: unknown[]) => {
+            // The port promises a put captures its value when called; the write runs later, once
+            // the lock is ours, so copy the arguments now.
+            const copy = structuredClone(args);
+            return write((tx) => (tx[name] as (...a: unknown[]) => Promise<unknown>)(...copy));
+          };
+  }
+  return routed as unknown as StoreOps;
+}

@@ -1,0 +1,59 @@
+/**
+ * The PostgreSQL Store: kysely's PostgresDialect over a pg 8 pool, the shared queries in ../sql/
+ * and the shared migrations. Masters that share one database share this store; write-lock.ts
+ * says how they stay serialisable.
+ */
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { assembleStore } from '../ambient-transaction.js';
+import type { Store, StoreOps } from '../port.js';
+import { migrateToLatest } from '../sql/migrate.js';
+import { storeMigrations } from '../sql/migrations/index.js';
+import type { StoreDatabase } from '../sql/schema.js';
+import { sqlStoreOps } from '../sql/store-ops.js';
+import { routeOps } from './op-kinds.js';
+import { takeWriteLock } from './write-lock.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database` (libpq URL syntax, as pg reads it). */
+  url: string;
+  /** Connections in the pool. Default 10. */
+  poolSize?: number;
+  /** A pooled connection failed while idle (server restart, network). pg would crash the process. */
+  onConnectionError?: (err: Error) => void;
+}
+
+/** Whether `--store` names a PostgreSQL database rather than a SQLite file. */
+export function isPostgresUrl(value: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(value);
+}
+
+export async function createPostgresStore(opts: PostgresStoreOptions): Promise<Store> {
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 10,
+    // A master that cannot reach its database should say so, not hang.
+    connectionTimeoutMillis: 10_000,
+  });
+  pool.on('error', (err) => opts.onConnectionError?.(err));
+  const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    // Kysely's migrator locks its own table, so masters starting together migrate once.
+    await migrateToLatest(db as Kysely<unknown>, storeMigrations);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+
+  const transact = <T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> =>
+    db.transaction().execute(async (trx) => {
+      await takeWriteLock(trx as Kysely<unknown>);
+      return fn(sqlStoreOps(trx));
+    });
+
+  return assembleStore({
+    ops: routeOps(sqlStoreOps(db), transact),
+    transact,
+    close: () => db.destroy(),
+  });
+}
