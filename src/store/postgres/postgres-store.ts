@@ -47,7 +47,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
 
   const transact = <T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> =>
     db.transaction().execute(async (trx) => {
-      await takeWriteLock(trx as Kysely<unknown>);
+      await takeWriteLock(trx);
       return fn(sqlStoreOps(trx));
     });
 

@@ -9,11 +9,11 @@
  * control-plane code does things besides store writes inside it (sends, events) that must not
  * happen twice. Reads outside a transaction take no lock: they see the last committed state.
  */
-import { type Kysely, sql } from 'kysely';
+import { type QueryExecutorProvider, sql } from 'kysely';
 
 /** 64-bit key, arbitrary but fixed: every Drover store on a database must use the same one. */
 export const STORE_WRITE_LOCK_KEY = 0x44524f5645520001n; // "DROVER" + 1
 
-export async function takeWriteLock(trx: Kysely<unknown>): Promise<void> {
+export async function takeWriteLock(trx: QueryExecutorProvider): Promise<void> {
   await sql`select pg_advisory_xact_lock(${STORE_WRITE_LOCK_KEY.toString()}::bigint)`.execute(trx);
 }
