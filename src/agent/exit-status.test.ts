@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { describeExit, terminalStatus } from './exit-status.js';
+import { describeExit, terminalStatus, UNKNOWN_EXIT_MESSAGE } from './exit-status.js';
 
 describe('exit status', () => {
   test('exit codes map to FINISHED / FAILED with Mesos wording', () => {
@@ -35,5 +35,14 @@ describe('exit status', () => {
     assert.equal(terminalStatus({ exitCode: null, signal: 'SIGTERM' }, true).state, 'TASK_KILLED');
     assert.equal(terminalStatus({ exitCode: 0, signal: null }, true).state, 'TASK_KILLED');
     assert.equal(terminalStatus({ exitCode: 143, signal: null }, true).state, 'TASK_KILLED');
+  });
+
+  test('an exit nobody could observe (re-adopted process) is TASK_FAILED with a clear message', () => {
+    assert.deepEqual(terminalStatus({ exitCode: null, signal: null }, false), {
+      state: 'TASK_FAILED',
+      message: UNKNOWN_EXIT_MESSAGE,
+    });
+    assert.match(UNKNOWN_EXIT_MESSAGE, /re-adopted; exit status unknown/);
+    assert.equal(terminalStatus({ exitCode: null, signal: null }, true).state, 'TASK_KILLED');
   });
 });

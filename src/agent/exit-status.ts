@@ -47,7 +47,15 @@ const SIGNAL_TEXT: Record<string, string> = {
   SIGXFSZ: 'File size limit exceeded',
 };
 
+/**
+ * A re-attached task's process was not the agent's child, so how it ended cannot be known: neither
+ * an exit code nor a signal. Not FINISHED: success cannot be claimed without seeing it.
+ */
+export const UNKNOWN_EXIT_MESSAGE =
+  'Process exited while the agent was down or after it was re-adopted; exit status unknown';
+
 export function describeExit(exit: TaskExit): string {
+  if (exit.exitCode === null && exit.signal === null) return UNKNOWN_EXIT_MESSAGE;
   if (exit.signal !== null)
     return `Command terminated with signal ${SIGNAL_TEXT[exit.signal] ?? exit.signal}`;
   return `Command exited with status ${exit.exitCode ?? 'unknown'}`;

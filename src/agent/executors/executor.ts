@@ -4,6 +4,9 @@
  * contract suite will run against all of them, so keep everything a caller relies on in here.
  *
  * The agent owns the sandbox layout and the task's status updates; an executor only runs things.
+ * For a restart of the agent, an executor hands the agent a `handle` (plain JSON: a pid and its
+ * start time, a container id) that the agent checkpoints in the sandbox and later gives back to
+ * `reattach`.
  */
 import type { TaskSpec } from '../../domain/agent-protocol.js';
 
@@ -26,16 +29,43 @@ export interface LaunchContext {
   logs: LogFiles;
 }
 
-/** How the task's main process ended: exactly one of the two is non-null, as in Node's 'exit' event. */
+/**
+ * How the task's main process ended: exactly one of the two is non-null, as in Node's 'exit' event,
+ * except for a re-attached task whose exit nobody could observe (the process was not the agent's
+ * child): then both are null.
+ */
 export interface TaskExit {
   exitCode: number | null;
   /** Signal name, e.g. 'SIGKILL'. */
   signal: string | null;
 }
 
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * What an executor needs to find a launched task again after an agent restart, as plain JSON it
+ * chose itself (the process executor: pid, pgid, start time, boot id). Opaque to the agent.
+ */
+export type TaskHandle = { [key: string]: JsonValue };
+
+export interface ReattachContext {
+  /** The spec the task was launched with. */
+  spec: TaskSpec;
+  /** The task's sandbox, as at launch. */
+  sandbox: string;
+  logs: LogFiles;
+  /**
+   * The handle `launch` gave, or undefined when the agent died between starting the launch and
+   * checkpointing the handle: the task may or may not have been started.
+   */
+  handle: TaskHandle | undefined;
+}
+
 export interface RunningTask {
   /** OS process id of the task's main process, when the executor has one (not for a fake). */
   readonly pid?: number;
+  /** Present when `reattach` can find this task again after an agent restart. */
+  readonly handle?: TaskHandle;
   /**
    * Settles once when the task's main process has ended, whatever the cause (own exit, kill, OOM).
    * Never rejects: an executor that loses track of a task reports it as ended by a signal.
@@ -62,4 +92,13 @@ export interface Executor {
    * whose message is fit for a TASK_FAILED update when it could not be started.
    */
   launch(spec: TaskSpec, ctx: LaunchContext): Promise<RunningTask>;
+  /**
+   * After an agent restart: take back supervision of a task this executor launched. Resolves to a
+   * RunningTask (kill and exit as for a launched one) when the task still runs, else to undefined,
+   * and then anything left of it (children of a dead main process, a process started just before
+   * the agent died) has been stopped, so nothing runs that the agent does not report. Rejects only
+   * when it cannot tell (the task is then left alone). Optional: without it, tasks of this
+   * executor are not recovered.
+   */
+  reattach?(ctx: ReattachContext): Promise<RunningTask | undefined>;
 }

@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TaskSpec } from '../../domain/agent-protocol.js';
 import { ManualClock } from '../testing/manual-clock.js';
+import { startOrphan } from '../testing/orphan.js';
 import { isLive } from '../testing/proc.js';
 import { shellTask } from '../testing/task-spec.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { waitFor, within } from '../testing/wait-for.js';
 import type { Executor, LaunchContext, RunningTask, TaskExit } from './executor.js';
-import { createProcessExecutor } from './process-executor.js';
+import { readBootId, readProcStat } from './proc-stat.js';
+import { createProcessExecutor, type ProcessHandle } from './process-executor.js';
 
 let root: { path: string; remove: () => Promise<void> };
 const started: RunningTask[] = [];
@@ -175,5 +178,143 @@ describe('process executor', () => {
     await task.exited;
     await task.kill(1_000);
     await task.kill(1_000);
+  });
+});
+
+describe('process executor: re-attach after an agent restart', () => {
+  const orphans: number[] = [];
+  after(() => {
+    for (const pid of orphans) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {}
+    }
+  });
+
+  /** A task process that is not our child, as after a restart; its handle as launch would give. */
+  async function orphanTask(
+    cmd: string,
+    ctx: LaunchContext,
+    opts: { inSandboxEnv?: boolean } = {},
+  ): Promise<ProcessHandle> {
+    const env: Record<string, string> = opts.inSandboxEnv === false ? {} : { MESOS_SANDBOX: ctx.sandbox };
+    const pid = startOrphan(cmd, { env, cwd: ctx.sandbox });
+    orphans.push(pid);
+    await waitFor(() => readProcStat(pid)?.pgrp === pid, 'orphan to lead its own group');
+    return { pid, pgid: pid, startTime: readProcStat(pid)!.startTime, bootId: readBootId()! };
+  }
+
+  /** Advances a manual clock until `p` settles (the executor polls /proc on it). */
+  async function pump<T>(clock: ManualClock, p: Promise<T>, what: string): Promise<T> {
+    let done = false;
+    void p.then(() => {
+      done = true;
+    });
+    await waitFor(() => {
+      clock.advance(50);
+      return done;
+    }, what);
+    return p;
+  }
+
+  test('launch gives a handle that names the process by boot, pid and start time', async () => {
+    const executor = createProcessExecutor();
+    const task = await run(executor, shellTask('h', 'exec sleep 1000'), await context());
+    assert.deepEqual(task.handle, {
+      pid: task.pid,
+      pgid: task.pid,
+      startTime: readProcStat(task.pid!)!.startTime,
+      bootId: readBootId(),
+    });
+    await task.kill(0);
+  });
+
+  test('re-attaches a live task it did not spawn; its end has no known status; leftovers die', async () => {
+    const executor = createProcessExecutor({ reattachedPollMs: 20 });
+    const ctx = await context();
+    const handle = await orphanTask(
+      'sleep 1000 & echo $! > child.pid; while [ ! -e stop ]; do sleep 0.02; done',
+      ctx,
+    );
+    const child = await readPid(join(ctx.sandbox, 'child.pid'));
+    const task = await executor.reattach!({ spec: shellTask('re', ''), ...ctx, handle });
+    assert.ok(task, 're-attached');
+    assert.equal(task.pid, handle.pid);
+    assert.deepEqual(task.handle, handle);
+    assert.equal(await peek(task.exited), 'pending');
+    await writeFile(join(ctx.sandbox, 'stop'), '');
+    assert.deepEqual(await within(task.exited, 'exit'), { exitCode: null, signal: null });
+    await waitFor(() => !isLive(child), 'the leftover child to be killed with the group');
+  });
+
+  test('kill of a re-attached task: SIGTERM to the group, SIGKILL after the grace', async () => {
+    const clock = new ManualClock();
+    const executor = createProcessExecutor({ timers: clock });
+    const ctx = await context();
+    const handle = await orphanTask("trap '' TERM; touch ready; while :; do sleep 0.02; done", ctx);
+    await waitFor(() => existsSync(join(ctx.sandbox, 'ready')), 'the TERM trap to be set');
+    const task = await executor.reattach!({ spec: shellTask('stub', ''), ...ctx, handle });
+    assert.ok(task);
+    const killed = task.kill(5_000);
+    clock.advance(1_000);
+    assert.ok(isLive(handle.pid), 'the leader survives SIGTERM within the grace');
+    assert.equal(await peek(task.exited), 'pending');
+    clock.advance(4_000);
+    await pump(clock, killed, 'kill to resolve');
+    assert.deepEqual(await task.exited, { exitCode: null, signal: null });
+    assert.ok(!isLive(handle.pid));
+  });
+
+  test('a SIGTERM-obeying re-attached task ends within the grace', async () => {
+    const clock = new ManualClock();
+    const executor = createProcessExecutor({ timers: clock });
+    const ctx = await context();
+    const handle = await orphanTask('exec sleep 1000', ctx);
+    const task = await executor.reattach!({ spec: shellTask('obey', ''), ...ctx, handle });
+    assert.ok(task);
+    const killed = task.kill(60_000);
+    await pump(clock, killed, 'kill to resolve');
+    assert.ok(clock.now() - 1_700_000_000_000 < 60_000, 'ended before the grace period was over');
+    assert.ok(!isLive(handle.pid));
+  });
+
+  test('a recycled pid, a handle from another boot or a dead process is not re-attached', async () => {
+    const executor = createProcessExecutor();
+    const ctx = await context();
+    const stranger = await orphanTask('exec sleep 1000', ctx, { inSandboxEnv: false });
+    const spec = shellTask('stale', '');
+    const recycled = { ...stranger, startTime: stranger.startTime - 1 };
+    assert.equal(await executor.reattach!({ spec, ...ctx, handle: recycled }), undefined);
+    const otherBoot = { ...stranger, bootId: '00000000-0000-0000-0000-000000000000' };
+    assert.equal(await executor.reattach!({ spec, ...ctx, handle: otherBoot }), undefined);
+    assert.equal(await executor.reattach!({ spec, ...ctx, handle: { pid: 'x' } }), undefined);
+    assert.ok(isLive(stranger.pid), 'a process that is not the task is left alone');
+    process.kill(stranger.pid, 'SIGKILL');
+    await waitFor(() => !isLive(stranger.pid), 'stranger to die');
+    assert.equal(await executor.reattach!({ spec, ...ctx, handle: stranger }), undefined);
+  });
+
+  test('what is left of a task it cannot re-attach is killed (launch cut short, dead leader)', async () => {
+    const executor = createProcessExecutor();
+    const ctx = await context();
+    // The agent died before it could checkpoint the handle: only the sandbox says whose it is.
+    const unrecorded = await orphanTask('exec sleep 1000', ctx);
+    assert.equal(
+      await executor.reattach!({ spec: shellTask('cut', ''), ...ctx, handle: undefined }),
+      undefined,
+    );
+    await waitFor(() => !isLive(unrecorded.pid), 'the unrecorded process of the sandbox to be killed');
+
+    const ctx2 = await context();
+    const leader = await orphanTask('sleep 1000 & echo $! > child.pid; exec sleep 1000', ctx2);
+    const child = await readPid(join(ctx2.sandbox, 'child.pid'));
+    process.kill(leader.pid, 'SIGKILL');
+    await waitFor(() => !isLive(leader.pid), 'leader to die');
+    assert.ok(isLive(child));
+    assert.equal(
+      await executor.reattach!({ spec: shellTask('dead', ''), ...ctx2, handle: leader }),
+      undefined,
+    );
+    await waitFor(() => !isLive(child), 'the leftover of a dead leader to be killed');
   });
 });

@@ -10,14 +10,25 @@
  *   through Node, no helper process per task (the agent spends well under 1 MB per task), and a
  *   task keeps logging while the agent restarts.
  * - Env: the task's env over a small inherited set of basics (see host-env.ts).
+ * - Re-attach: the handle is (boot id, pid, start time from /proc), so a recycled pid is never
+ *   taken for the task. A re-attached task is not our child: its end is seen by polling /proc and
+ *   its exit status is unknown; signals go to its group as for any task.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import type { TaskSpec } from '../../domain/agent-protocol.js';
 import type { Clock } from '../../platform/clock.js';
-import type { Executor, LaunchContext, RunningTask, TaskExit } from './executor.js';
+import type {
+  Executor,
+  LaunchContext,
+  ReattachContext,
+  RunningTask,
+  TaskExit,
+  TaskHandle,
+} from './executor.js';
 import { processTaskEnv } from './host-env.js';
-import { groupExists, signalGroup } from './process-group.js';
+import { isSameLiveProcess, liveProcessesWithEnv, readBootId, readProcStat } from './proc-stat.js';
+import { groupHasLiveMembers, signalGroup } from './process-group.js';
 
 export interface ProcessExecutorOptions {
   /**
@@ -44,7 +55,22 @@ export interface ProcessExecutorOptions {
    * process has exited during a kill. Default 50 ms.
    */
   groupPollMs?: number;
+  /**
+   * How often to look whether a re-attached task's main process is still there (it is not our
+   * child, so no exit event comes). Default 500 ms; during a kill, groupPollMs.
+   */
+  reattachedPollMs?: number;
 }
+
+/** What the process executor checkpoints: enough to recognise the process, never just a pid. */
+export type ProcessHandle = {
+  pid: number;
+  /** Always pid: the task leads its own group. Kept so the record says what gets signalled. */
+  pgid: number;
+  /** `/proc/<pid>/stat` field 22, clock ticks after boot. */
+  startTime: number;
+  bootId: string;
+};
 
 interface Deps {
   timers: Clock;
@@ -53,6 +79,9 @@ interface Deps {
   cwd: string | undefined;
   shell: string;
   groupPollMs: number;
+  reattachedPollMs: number;
+  /** Read once, lazily; undefined without /proc (then tasks cannot be re-attached). */
+  bootId: () => string | undefined;
 }
 
 const refTimers: Clock = {
@@ -71,8 +100,26 @@ export function createProcessExecutor(opts: ProcessExecutorOptions = {}): Execut
     cwd: opts.cwd,
     shell: opts.shell ?? '/bin/sh',
     groupPollMs: opts.groupPollMs ?? 50,
+    reattachedPollMs: opts.reattachedPollMs ?? 500,
+    bootId: once(readBootId),
   };
-  return { kind: 'process', launch: (spec, ctx) => launchProcess(spec, ctx, deps) };
+  return {
+    kind: 'process',
+    launch: (spec, ctx) => launchProcess(spec, ctx, deps),
+    reattach: (ctx) => reattachProcess(ctx, deps),
+  };
+}
+
+function once<T>(fn: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = fn();
+      done = true;
+    }
+    return value;
+  };
 }
 
 function commandLine(command: TaskSpec['command'], shell: string): [string, string[]] {
@@ -92,6 +139,7 @@ async function launchProcess(spec: TaskSpec, ctx: LaunchContext, deps: Deps): Pr
   });
   let child: ChildProcess;
   let leaderExit: Promise<TaskExit>;
+  let handle: ProcessHandle | undefined;
   // Resolves to the spawn error, if any: a rejecting promise would count as unhandled while we
   // await the fd closes below.
   let spawned: Promise<Error | undefined>;
@@ -102,6 +150,9 @@ async function launchProcess(spec: TaskSpec, ctx: LaunchContext, deps: Deps): Pr
       detached: true,
       stdio: ['ignore', out.fd, err.fd],
     });
+    // Same tick as spawn: even a child that died at once cannot have been reaped yet, so this pid
+    // is still ours to read.
+    handle = child.pid === undefined ? undefined : processHandle(child.pid, deps);
     // Listen before anything awaits: 'spawn'/'error' fire on the next tick and a task that dies at
     // once exits soon after.
     leaderExit = new Promise<TaskExit>((resolve) => {
@@ -121,7 +172,104 @@ async function launchProcess(spec: TaskSpec, ctx: LaunchContext, deps: Deps): Pr
   // Later 'error' events only come from child.kill()/send(), which we never call; without a
   // listener an unexpected one would crash the agent.
   child.on('error', () => {});
-  return new ProcessTask(child, child.pid!, leaderExit, deps);
+  const leader: Leader = { exit: leaderExit, release: () => child.unref(), hurry: () => {} };
+  return new ProcessTask(child.pid!, handle, leader, deps);
+}
+
+function processHandle(pid: number, deps: Deps): ProcessHandle | undefined {
+  const bootId = deps.bootId();
+  const stat = readProcStat(pid);
+  if (bootId === undefined || stat === undefined) return undefined;
+  return { pid, pgid: pid, startTime: stat.startTime, bootId };
+}
+
+function parseHandle(h: TaskHandle | undefined): ProcessHandle | undefined {
+  if (!h) return undefined;
+  const { pid, pgid, startTime, bootId } = h;
+  const positiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+  if (
+    !positiveInt(pid) ||
+    !positiveInt(pgid) ||
+    typeof startTime !== 'number' ||
+    typeof bootId !== 'string'
+  ) {
+    return undefined;
+  }
+  return { pid, pgid, startTime, bootId };
+}
+
+async function reattachProcess(ctx: ReattachContext, deps: Deps): Promise<RunningTask | undefined> {
+  const handle = parseHandle(ctx.handle);
+  if (handle && handle.bootId === deps.bootId() && isSameLiveProcess(handle.pid, handle.startTime)) {
+    return new ProcessTask(handle.pid, handle, watchReattached(handle, deps), deps);
+  }
+  // Gone, or never checkpointed: whatever still runs with this task's sandbox in its environment
+  // (children of a dead main process, or a process whose launch the agent did not live to record)
+  // would run unsupervised and unknown to the master.
+  await killStrays(ctx.sandbox);
+  return undefined;
+}
+
+/** SIGKILLs every live process started for this sandbox; twice, for forks made during the scan. */
+async function killStrays(sandbox: string): Promise<void> {
+  const marker = `MESOS_SANDBOX=${sandbox}`;
+  for (let pass = 0; pass < 2; pass++) {
+    const pids = await liveProcessesWithEnv(marker);
+    if (pids.length === 0) return;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Ended meanwhile.
+      }
+    }
+  }
+}
+
+/** A re-attached main process is not our child: no exit event, so look in /proc until it is gone. */
+function watchReattached(handle: ProcessHandle, deps: Deps): Leader {
+  let released = false;
+  let hurried = false;
+  let cancel: (() => void) | undefined;
+  let reschedule: (() => void) | undefined;
+  const exit = new Promise<TaskExit>((resolve) => {
+    const check = () => {
+      cancel = undefined;
+      if (released) return;
+      if (!isSameLiveProcess(handle.pid, handle.startTime)) {
+        resolve({ exitCode: null, signal: null });
+        return;
+      }
+      cancel = deps.timers.setTimer(hurried ? deps.groupPollMs : deps.reattachedPollMs, check);
+    };
+    reschedule = () => {
+      cancel?.();
+      check();
+    };
+    check();
+  });
+  return {
+    exit,
+    release: () => {
+      released = true;
+      cancel?.();
+    },
+    hurry: () => {
+      if (hurried || released) return;
+      hurried = true;
+      reschedule?.();
+    },
+  };
+}
+
+/** The task's main process, watched one way or another. */
+interface Leader {
+  /** Settles when the main process has ended. */
+  exit: Promise<TaskExit>;
+  /** Stop watching (detach): `exit` may then never settle. */
+  release(): void;
+  /** A kill has started: notice the end sooner. */
+  hurry(): void;
 }
 
 class ProcessTask implements RunningTask {
@@ -131,12 +279,12 @@ class ProcessTask implements RunningTask {
   private ended = false;
 
   constructor(
-    private readonly child: ChildProcess,
     readonly pid: number,
-    private readonly leaderExit: Promise<TaskExit>,
+    readonly handle: ProcessHandle | undefined,
+    private readonly leader: Leader,
     private readonly deps: Deps,
   ) {
-    this.exited = leaderExit.then((exit) => {
+    this.exited = leader.exit.then((exit) => {
       // A task that ended on its own takes its leftovers with it, as destroying a Mesos container
       // does; otherwise orphans would hold ports the scheduler hands to the replacement. During a
       // kill the grace period decides instead.
@@ -153,11 +301,12 @@ class ProcessTask implements RunningTask {
 
   detach(): void {
     this.detached = true;
-    this.child.unref();
+    this.leader.release();
   }
 
   private async terminate(gracePeriodMs: number): Promise<void> {
     if (this.ended) return;
+    this.leader.hurry();
     if (signalGroup(this.pid, 'SIGTERM')) {
       const emptied = await this.groupGoneWithin(gracePeriodMs);
       if (!emptied) signalGroup(this.pid, 'SIGKILL');
@@ -181,12 +330,12 @@ class ProcessTask implements RunningTask {
       const cancelGrace = timers.setTimer(ms, () => finish(false));
       // While the leader lives the group is alive by definition; after it is reaped, children it
       // left may still be finishing their own SIGTERM handling.
-      const check = () => {
+      const check = async () => {
         if (settled) return;
-        if (!groupExists(this.pid)) finish(true);
-        else cancelPoll = timers.setTimer(groupPollMs, check);
+        if (!(await groupHasLiveMembers(this.pid))) finish(true);
+        else if (!settled) cancelPoll = timers.setTimer(groupPollMs, () => void check());
       };
-      void this.leaderExit.then(check);
+      void this.leader.exit.then(check);
     });
   }
 }

@@ -1,3 +1,5 @@
+import { liveGroupMembers } from './proc-stat.js';
+
 /**
  * Signals to a task's process group. A task is spawned as the leader of its own group (pgid ==
  * its pid), so `kill(-pgid)` reaches everything it started unless a descendant left the group on
@@ -30,4 +32,15 @@ export function groupExists(pgid: number): boolean {
     // EPERM means a member exists that we may not signal: still alive.
     return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
+}
+
+/**
+ * Whether the group has a member that has not ended. Where nobody reaps orphans (a container whose
+ * PID 1 does not), a task's exited children stay zombies and keep `groupExists` true forever; this
+ * looks past them, at the cost of a /proc scan when the group is not simply empty.
+ */
+export async function groupHasLiveMembers(pgid: number): Promise<boolean> {
+  if (!groupExists(pgid)) return false;
+  const live = await liveGroupMembers(pgid);
+  return live === undefined || live.length > 0;
 }
