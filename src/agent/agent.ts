@@ -5,6 +5,11 @@
  *
  * Links come and go: whoever owns the agent dials and calls `connect` again after a drop. Tasks
  * keep running meanwhile; their updates wait in UnackedUpdates and are re-sent on registration.
+ *
+ * An agent that starts on a work dir an earlier agent used first re-adopts that agent's tasks
+ * (recovery.ts). `connect` does this itself before the first `register`, so a composition root
+ * cannot forget it and the master never sees a register that leaves out running tasks; `recover`
+ * can be awaited by whoever wants to know the outcome first.
  */
 
 import type { Resources } from '../domain/agent.js';
@@ -14,10 +19,13 @@ import { isTerminal } from '../domain/task.js';
 import type { CancelTimer, Clock } from '../platform/clock.js';
 import type { Ids } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
+import { TaskCheckpoints } from './checkpoint.js';
+import { type RecoveryReport, recoverTasks } from './recovery.js';
 import { Sandboxes } from './sandbox.js';
 import { type AgentExecutors, type TaskChange, TaskRunner } from './task-runner.js';
 import { type PendingUpdate, UnackedUpdates } from './unacked-updates.js';
 
+export type { RecoveryReport } from './recovery.js';
 export type { AgentExecutors } from './task-runner.js';
 
 export interface AgentOptions {
@@ -50,8 +58,10 @@ export class Agent {
   private registered = false;
   private cancelHeartbeat: CancelTimer | undefined;
   private stopping: Promise<void> | undefined;
+  private recovery: Promise<RecoveryReport> | undefined;
   private readonly unacked = new UnackedUpdates();
   private readonly sandboxes: Sandboxes;
+  private readonly checkpoints: TaskCheckpoints;
   private readonly runner: TaskRunner;
   private readonly log: Logger;
 
@@ -59,9 +69,11 @@ export class Agent {
     this.agentId = opts.agentId;
     this.log = opts.logger.child({ agent: opts.hostname });
     this.sandboxes = new Sandboxes(opts.workDir, opts.maxLogBytes);
+    this.checkpoints = new TaskCheckpoints(this.sandboxes);
     this.runner = new TaskRunner({
       executors: opts.executors,
       sandboxes: this.sandboxes,
+      checkpoints: this.checkpoints,
       logger: this.log,
       emit: (change) => this.statusUpdate(change),
     });
@@ -82,7 +94,29 @@ export class Agent {
     return this.unacked.all();
   }
 
-  /** Uses `link` from now on (closing any previous one) and registers over it. */
+  /**
+   * Re-adopts the tasks an earlier agent on this work dir left running (see recovery.ts). Runs
+   * once; later calls return the same outcome. Never rejects: what cannot be recovered is logged
+   * and listed in `failed`.
+   */
+  recover(): Promise<RecoveryReport> {
+    this.recovery ??= recoverTasks({
+      checkpoints: this.checkpoints,
+      sandboxes: this.sandboxes,
+      executors: this.opts.executors,
+      runner: this.runner,
+      logger: this.log,
+    }).catch((err: unknown) => {
+      this.log.error({ err }, 'task recovery failed');
+      return { adopted: [], gone: [], failed: [{ taskId: '', error: (err as Error).message }] };
+    });
+    return this.recovery;
+  }
+
+  /**
+   * Uses `link` from now on (closing any previous one) and registers over it, once recovery is
+   * done, so `register.runningTasks` includes the re-adopted tasks.
+   */
   connect(link: AgentLink): void {
     if (this.stopping) {
       link.close();
@@ -100,6 +134,12 @@ export class Agent {
       this.link = undefined;
       this.setUnregistered();
     });
+    void this.recover().then(() => {
+      if (this.link === link) this.register(link);
+    });
+  }
+
+  private register(link: AgentLink): void {
     const runningTasks = this.runner.active();
     link.send({
       type: 'register',
@@ -126,8 +166,12 @@ export class Agent {
 
   private async shutdown({ killTasks }: StopOptions): Promise<void> {
     this.runner.refuseLaunches('Agent is shutting down');
+    // Tasks being re-adopted are killed or let go with the rest.
+    await this.recovery;
     if (killTasks) await this.runner.killAll();
     else this.runner.detachAll();
+    // The next agent on this work dir must find every end this one saw.
+    await this.checkpoints.flush();
     this.dropLink();
   }
 

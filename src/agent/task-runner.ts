@@ -9,10 +9,15 @@
  *
  * A task's record stays until the Agent calls `forget` (its terminal update was acked), so a
  * repeated kill for it is answered from the record instead of with "unknown task".
+ *
+ * Every launch is checkpointed in the sandbox (checkpoint.ts) before the executor starts anything,
+ * again with the executor's handle once it runs, and marked ended when it ends, so a restarted
+ * agent can `adopt` what still runs and clean up what it cannot.
  */
 import type { RunningTaskReport, TaskSpec } from '../domain/agent-protocol.js';
 import { isTerminal, type TaskState } from '../domain/task.js';
 import type { Logger } from '../platform/logger.js';
+import type { TaskCheckpoint, TaskCheckpoints } from './checkpoint.js';
 import type { Executor, RunningTask, TaskExit } from './executors/executor.js';
 import { REASON, terminalStatus } from './exit-status.js';
 import { isSafeTaskId, type Sandboxes } from './sandbox.js';
@@ -34,6 +39,7 @@ export interface TaskChange {
 export interface TaskRunnerOptions {
   executors: AgentExecutors;
   sandboxes: Sandboxes;
+  checkpoints: TaskCheckpoints;
   logger: Logger;
   emit: (change: TaskChange) => void;
 }
@@ -45,6 +51,10 @@ interface TaskEntry {
   running?: RunningTask;
   /** Set once the master (or agent shutdown) asked for a kill. */
   kill?: { gracePeriodMs: number };
+  /** Last checkpoint written; the end is recorded in it. */
+  checkpoint?: TaskCheckpoint;
+  /** Let go (agent stopped without killing): whatever happens to it is for the next agent to see. */
+  detached?: boolean;
   /** Settles when the terminal state has been emitted. */
   done: Promise<void>;
   markDone: () => void;
@@ -130,6 +140,9 @@ export class TaskRunner {
         });
         return;
       }
+      // Before anything starts: an agent that dies during the launch finds this on restart and
+      // makes sure no half-launched task is left running.
+      await this.checkpoint(entry, { format: 1, taskId, appId, executor: executor.kind, spec });
       running = await executor.launch(spec, {
         sandbox,
         // MESOS_SANDBOX last: only the agent knows it, and a task must not be able to move it.
@@ -144,15 +157,53 @@ export class TaskRunner {
       return;
     }
     entry.running = running;
+    if (running.handle !== undefined && entry.checkpoint) {
+      try {
+        await this.checkpoint(entry, { ...entry.checkpoint, handle: running.handle });
+      } catch (err) {
+        // Left running, it would outlive a restart of this agent unsupervised: stop it instead.
+        log.error({ taskId, err }, 'cannot checkpoint a started task: killing it');
+        await running.kill(0).catch(() => undefined);
+        const message = `Failed to launch task: cannot checkpoint it: ${(err as Error).message}`;
+        if (entry.kill) this.finish(entry, 'TASK_KILLED', { message });
+        else this.finish(entry, 'TASK_FAILED', { reason: REASON.commandExecutorFailed, message });
+        return;
+      }
+    }
     log.info({ taskId, appId, pid: running.pid }, 'task started');
     void running.exited.then((exit) => this.onExit(entry, exit));
     if (this.detaching) {
+      entry.detached = true;
       running.detach();
       return;
     }
     // A kill that arrived while launching wins: no TASK_RUNNING after TASK_KILLING.
     if (entry.kill) void this.terminate(entry);
     else this.change(entry, 'TASK_RUNNING');
+  }
+
+  /**
+   * Supervises a task found still running after an agent restart, as if this runner had launched
+   * it: it is TASK_RUNNING (reported through `active()`, no update of its own), and kills and its
+   * exit work as for any task.
+   */
+  adopt(checkpoint: TaskCheckpoint, running: RunningTask): void {
+    const { taskId, appId } = checkpoint.spec;
+    if (this.tasks.has(taskId)) {
+      this.opts.logger.warn({ taskId }, 'adopt of a task this agent already has: ignored');
+      return;
+    }
+    const entry = newEntry(checkpoint.spec);
+    entry.state = 'TASK_RUNNING';
+    entry.running = running;
+    entry.checkpoint = checkpoint;
+    this.tasks.set(taskId, entry);
+    this.opts.logger.info({ taskId, appId, pid: running.pid }, 'task re-adopted');
+    void running.exited.then((exit) => this.onExit(entry, exit));
+    if (this.detaching) {
+      entry.detached = true;
+      running.detach();
+    }
   }
 
   /**
@@ -194,7 +245,11 @@ export class TaskRunner {
   /** Lets every task keep running without supervision (agent exits, tasks stay for re-adoption). */
   detachAll(): void {
     this.detaching = true;
-    for (const e of this.tasks.values()) e.running?.detach();
+    for (const e of this.tasks.values()) {
+      if (!e.running) continue;
+      e.detached = true;
+      e.running.detach();
+    }
   }
 
   private executorFor(spec: TaskSpec): Executor | undefined {
@@ -212,6 +267,8 @@ export class TaskRunner {
   }
 
   private onExit(entry: TaskEntry, exit: TaskExit): void {
+    // An executor may still see a detached task end; the agent that adopts it will report that.
+    if (entry.detached) return;
     const status = terminalStatus(exit, entry.kill !== undefined);
     this.opts.logger.info({ taskId: entry.spec.taskId, ...exit, state: status.state }, 'task ended');
     const { state, ...rest } = status;
@@ -235,7 +292,28 @@ export class TaskRunner {
     this.change(entry, state, extra);
     // Drop the process handle now: a finished task's record may wait a long time for its ack.
     entry.running = undefined;
-    entry.markDone();
+    void this.checkpointEnd(entry, state, extra.message).finally(entry.markDone);
+  }
+
+  private async checkpoint(entry: TaskEntry, cp: TaskCheckpoint): Promise<void> {
+    await this.opts.checkpoints.write(cp);
+    entry.checkpoint = cp;
+  }
+
+  /** So a restarted agent never takes the task for a live one. */
+  private async checkpointEnd(
+    entry: TaskEntry,
+    state: TaskState,
+    message: string | undefined,
+  ): Promise<void> {
+    const cp = entry.checkpoint;
+    if (!cp) return;
+    try {
+      await this.checkpoint(entry, { ...cp, ended: message === undefined ? { state } : { state, message } });
+    } catch (err) {
+      // Harmless: on restart its process is found gone (start time checked) and it is skipped.
+      this.opts.logger.warn({ taskId: cp.taskId, err }, 'cannot checkpoint the end of a task');
+    }
   }
 }
 

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { CHECKPOINT_FILE, parseCheckpoint, type TaskCheckpoint, TaskCheckpoints } from './checkpoint.js';
+import { Sandboxes } from './sandbox.js';
+import { shellTask } from './testing/task-spec.js';
+import { tempDir } from './testing/temp-dir.js';
+
+let root: { path: string; remove: () => Promise<void> };
+let n = 0;
+
+before(async () => {
+  root = await tempDir();
+});
+after(() => root.remove());
+
+function checkpointFor(taskId: string, extra: Partial<TaskCheckpoint> = {}): TaskCheckpoint {
+  return {
+    format: 1,
+    taskId,
+    appId: '/test',
+    executor: 'process',
+    spec: shellTask(taskId, 'true'),
+    ...extra,
+  };
+}
+
+async function fresh(): Promise<{ sandboxes: Sandboxes; checkpoints: TaskCheckpoints }> {
+  const sandboxes = new Sandboxes(join(root.path, `w${++n}`));
+  return { sandboxes, checkpoints: new TaskCheckpoints(sandboxes) };
+}
+
+describe('task checkpoints', () => {
+  test('a written checkpoint reads back whole, owner-only, with no temp file left', async () => {
+    const { sandboxes, checkpoints } = await fresh();
+    const dir = await sandboxes.create('web.1');
+    const cp = checkpointFor('web.1', { handle: { pid: 10, startTime: 5, bootId: 'b' } });
+    await checkpoints.write(cp);
+    await checkpoints.write({ ...cp, ended: { state: 'TASK_FINISHED', message: 'done' } });
+    const { checkpoints: all, unreadable } = await checkpoints.readAll();
+    assert.deepEqual(all, [{ ...cp, ended: { state: 'TASK_FINISHED', message: 'done' } }]);
+    assert.deepEqual(unreadable, []);
+    assert.deepEqual(await readdir(dir), [CHECKPOINT_FILE]);
+    assert.equal((await stat(join(dir, CHECKPOINT_FILE))).mode & 0o777, 0o600);
+  });
+
+  test('writes for one task land in the order they were made', async () => {
+    const { sandboxes, checkpoints } = await fresh();
+    await sandboxes.create('t.1');
+    const writes = Array.from({ length: 20 }, (_, i) =>
+      checkpoints.write(checkpointFor('t.1', { handle: { i } })),
+    );
+    await Promise.all(writes);
+    const text = await readFile(join(sandboxes.pathOf('t.1'), CHECKPOINT_FILE), 'utf8');
+    assert.deepEqual(JSON.parse(text).handle, { i: 19 });
+  });
+
+  test('no sandboxes yet, sandboxes without checkpoints and stray files are not errors', async () => {
+    const { sandboxes, checkpoints } = await fresh();
+    assert.deepEqual(await checkpoints.readAll(), { checkpoints: [], unreadable: [] });
+    await sandboxes.create('old.1');
+    await writeFile(join(sandboxes.root, 'not-a-dir'), 'x');
+    assert.deepEqual(await checkpoints.readAll(), { checkpoints: [], unreadable: [] });
+  });
+
+  test('damaged or foreign checkpoints are reported, not trusted', async () => {
+    const { sandboxes, checkpoints } = await fresh();
+    const put = async (taskId: string, text: string) => {
+      await mkdir(join(sandboxes.root, taskId), { recursive: true });
+      await writeFile(join(sandboxes.root, taskId, CHECKPOINT_FILE), text);
+    };
+    await put('half.1', '{"format":1,"taskId":"ha');
+    await put('moved.1', JSON.stringify(checkpointFor('other.1')));
+    await put('good.1', JSON.stringify(checkpointFor('good.1')));
+    const { checkpoints: all, unreadable } = await checkpoints.readAll();
+    assert.deepEqual(
+      all.map((c) => c.taskId),
+      ['good.1'],
+    );
+    assert.deepEqual(
+      unreadable.map((u) => u.taskId),
+      ['half.1', 'moved.1'],
+    );
+    assert.match(unreadable[0]!.error, /invalid JSON/);
+    assert.match(unreadable[1]!.error, /does not match its sandbox/);
+  });
+
+  test('parse rejects what recovery could not act on', () => {
+    const ok = checkpointFor('a.1');
+    assert.equal(typeof parseCheckpoint(JSON.stringify(ok), 'a.1'), 'object');
+    assert.match(parseCheckpoint(JSON.stringify({ ...ok, format: 2 }), 'a.1') as string, /format/);
+    assert.match(
+      parseCheckpoint(JSON.stringify({ ...ok, spec: { ...ok.spec, taskId: 'b.1' } }), 'a.1') as string,
+      /spec/,
+    );
+    assert.match(parseCheckpoint(JSON.stringify({ ...ok, handle: 3 }), 'a.1') as string, /handle/);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * Task checkpoints: what a restarted agent needs to take its tasks back, kept in each sandbox as
+ * `<sandbox>/.drover-task.json` (hidden, so a task writing `task.json` in its cwd cannot clobber
+ * it). Mesos calls this agent checkpointing.
+ *
+ *   launch requested ──► {spec}                  written before the executor starts anything
+ *   executor started ──► {spec, handle}          the executor's handle (pid + start time, ...)
+ *   agent saw the end ─► {spec, handle?, ended}  never re-adopted
+ *
+ * Every write goes to a temp file renamed over the old one, so a reader (the next agent) sees a
+ * whole record or the previous one, never half of one. No fsync: this guards against the agent
+ * dying, and a machine that loses power loses the task processes too.
+ */
+import { chmod, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TaskSpec } from '../domain/agent-protocol.js';
+import type { TaskState } from '../domain/task.js';
+import type { TaskHandle } from './executors/executor.js';
+import { isSafeTaskId, type Sandboxes } from './sandbox.js';
+
+export const CHECKPOINT_FILE = '.drover-task.json';
+const FORMAT = 1;
+
+export interface TaskCheckpoint {
+  format: typeof FORMAT;
+  taskId: string;
+  appId: string;
+  /** Executor kind ('process', 'docker'): who can re-attach it. */
+  executor: string;
+  /** As the master sent it: kill grace, health checks, ports, env (hence the file is 0600). */
+  spec: TaskSpec;
+  /** Absent while launching, and for executors that cannot re-attach. */
+  handle?: TaskHandle;
+  /** Set once the agent has seen the task end (or found it gone on restart). */
+  ended?: { state: TaskState; message?: string };
+}
+
+/** A sandbox whose checkpoint could not be used, and why. */
+export interface UnreadableCheckpoint {
+  taskId: string;
+  error: string;
+}
+
+export class TaskCheckpoints {
+  /** Writes per task, chained so two never race on the same temp file. */
+  private readonly writing = new Map<string, Promise<void>>();
+
+  constructor(private readonly sandboxes: Sandboxes) {}
+
+  write(cp: TaskCheckpoint): Promise<void> {
+    const previous = this.writing.get(cp.taskId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.writeNow(cp));
+    this.writing.set(cp.taskId, next);
+    const cleanup = () => {
+      if (this.writing.get(cp.taskId) === next) this.writing.delete(cp.taskId);
+    };
+    next.then(cleanup, cleanup);
+    return next;
+  }
+
+  /** Resolves when every write started so far has landed (or failed). */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.writing.values()]);
+  }
+
+  private async writeNow(cp: TaskCheckpoint): Promise<void> {
+    const dir = this.sandboxes.pathOf(cp.taskId);
+    const file = join(dir, CHECKPOINT_FILE);
+    const tmp = `${file}.tmp`;
+    // mode applies only when the file is created; chmod covers a temp file left by a crash.
+    await writeFile(tmp, `${JSON.stringify(cp)}\n`, { mode: 0o600 });
+    await chmod(tmp, 0o600);
+    await rename(tmp, file);
+  }
+
+  /** Every checkpoint under the sandboxes root, ended or not; sandboxes without one are skipped. */
+  async readAll(): Promise<{ checkpoints: TaskCheckpoint[]; unreadable: UnreadableCheckpoint[] }> {
+    const checkpoints: TaskCheckpoint[] = [];
+    const unreadable: UnreadableCheckpoint[] = [];
+    let names: string[];
+    try {
+      names = await readdir(this.sandboxes.root);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { checkpoints, unreadable };
+      throw err;
+    }
+    for (const taskId of names.sort()) {
+      if (!isSafeTaskId(taskId)) continue;
+      let text: string;
+      try {
+        text = await readFile(join(this.sandboxes.root, taskId, CHECKPOINT_FILE), 'utf8');
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        // No checkpoint (a sandbox from before checkpoints existed) or not a directory.
+        if (code === 'ENOENT' || code === 'ENOTDIR') continue;
+        unreadable.push({ taskId, error: (err as Error).message });
+        continue;
+      }
+      const parsed = parseCheckpoint(text, taskId);
+      if (typeof parsed === 'string') unreadable.push({ taskId, error: parsed });
+      else checkpoints.push(parsed);
+    }
+    return { checkpoints, unreadable };
+  }
+}
+
+/** The checkpoint, or why it cannot be trusted. */
+export function parseCheckpoint(text: string, taskId: string): TaskCheckpoint | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    return `invalid JSON: ${(err as Error).message}`;
+  }
+  if (typeof v !== 'object' || v === null) return 'not an object';
+  const cp = v as Partial<TaskCheckpoint>;
+  if (cp.format !== FORMAT) return `unknown format ${JSON.stringify(cp.format)}`;
+  if (cp.taskId !== taskId) return `task id ${JSON.stringify(cp.taskId)} does not match its sandbox`;
+  if (typeof cp.appId !== 'string' || typeof cp.executor !== 'string') return 'appId or executor missing';
+  const spec = cp.spec as Partial<TaskSpec> | undefined;
+  if (typeof spec !== 'object' || spec === null || spec.taskId !== taskId || spec.appId !== cp.appId) {
+    return 'spec missing or for another task';
+  }
+  if (typeof spec.killGracePeriodMs !== 'number') return 'spec has no kill grace period';
+  if (cp.handle !== undefined && (typeof cp.handle !== 'object' || cp.handle === null)) {
+    return 'handle is not an object';
+  }
+  return cp as TaskCheckpoint;
+}
