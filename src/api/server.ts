@@ -14,6 +14,7 @@ import { registerQueueRoutes } from './marathon/queue.js';
 import type { RouteContext } from './marathon/route-context.js';
 import { registerTaskLogRoutes } from './marathon/task-logs.js';
 import { registerTaskRoutes } from './marathon/tasks.js';
+import { drainRejectedBody } from './rejected-body.js';
 
 /**
  * 4 MiB. Marathon sets no limit of its own below Jetty's; ours bounds memory per request while
@@ -42,8 +43,9 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
 
   installJsonParser(app);
 
-  app.setErrorHandler((err, req, reply) => {
+  app.setErrorHandler(async (err, req, reply) => {
     const mapped = mapError(err, bodyLimit);
+    if (mapped.status === 413) await drainRejectedBody(req.raw);
     if (mapped.unexpected) req.log.error({ err, method: req.method, url: req.url }, 'unexpected API error');
     else req.log.debug({ status: mapped.status, message: mapped.body.message }, 'client error');
     return reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);
