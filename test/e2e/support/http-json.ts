@@ -36,23 +36,16 @@ export function http(url: string, opts: HttpOptions = {}): Promise<HttpAnswer> {
     headers['content-length'] = String(payload.length);
   }
   const u = new URL(url);
-  return new Promise((resolve, reject) => {
+  return new Promise<HttpAnswer>((resolve, reject) => {
+    let answered = false;
     // `path` is sent verbatim, so dot segments like `/v2/apps/../x` reach the server unresolved.
     const req = request(
-      {
-        host: u.hostname,
-        port: u.port,
-        path: rawPath(url, u),
-        method,
-        headers,
-        agent: false,
-        timeout: timeoutMs,
-      },
+      { host: u.hostname, port: u.port, path: rawPath(url, u), method, headers, agent: false },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
+        const finish = () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let json: unknown;
           try {
@@ -61,11 +54,23 @@ export function http(url: string, opts: HttpOptions = {}): Promise<HttpAnswer> {
             json = undefined;
           }
           resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-        });
+        };
+        res.on('end', finish);
+        // Once an answer is complete, a later socket error (a server closing while the body is
+        // still being written) does not undo it; an answer cut short is an error. Settling twice
+        // is a no-op.
+        res.on('error', () => {});
+        res.on('close', () =>
+          res.complete ? finish() : reject(new Error(`${method} ${url}: answer cut off`)),
+        );
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs} ms`)),
+    );
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
     req.end(payload);
   });
 }
