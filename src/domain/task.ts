@@ -72,6 +72,8 @@ export interface TaskRecord {
   healthy?: boolean;
   /** Agent-side message of the last update (exit code, reason). */
   message?: string;
+  /** Set on tasks that run a scheduled job's attempt: the job runtime owns them, not app reconcile. */
+  jobRun?: { job: string; dueAt: number; attempt: number };
 }
 
 /** Marathon's `lastTaskFailure`. */

@@ -1,0 +1,249 @@
+/**
+ * Parses a Chronos job body (POST /scheduler/iso8601 or /dependency): Chronos's field names and
+ * defaults, every problem reported at once as a 400 with `{message, details}`. Read-only counters
+ * and unknown fields are ignored, so a client posting back a stale GET cannot overwrite counters.
+ */
+
+import { parseDuration } from '../jobs/iso8601-duration.js';
+import { scheduleError } from '../jobs/schedule.js';
+import type { FetchUri } from './app.js';
+import { DroverError, type ErrorDetail } from './errors.js';
+import type { EnvironmentVariable, JobConstraint, JobSpec } from './job.js';
+
+export const JOB_NAME_PATTERN = /^[\w.-]+$/;
+
+export const JOB_DEFAULTS = {
+  shell: true,
+  epsilon: 'PT60S',
+  retries: 2,
+  cpus: 0.1,
+  mem: 128,
+  disk: 256,
+  runAsUser: 'root',
+  retryDelaySeconds: 60,
+  retryBackoffFactor: 1,
+} as const;
+
+export type JobKind = 'iso8601' | 'dependency';
+
+class Problems {
+  readonly list: ErrorDetail[] = [];
+  add(path: string, error: string): void {
+    const found = this.list.find((d) => d.path === path);
+    if (found) found.errors.push(error);
+    else this.list.push({ path, errors: [error] });
+  }
+}
+
+export function parseJob(input: unknown, kind: JobKind): JobSpec {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new DroverError('BAD_REQUEST', 'A job must be a JSON object');
+  const o = input as Record<string, unknown>;
+  const p = new Problems();
+  const str = (k: string, def = ''): string => {
+    const v = o[k];
+    if (v === undefined || v === null) return def;
+    if (typeof v !== 'string') p.add(`/${k}`, 'expected a string');
+    return typeof v === 'string' ? v : def;
+  };
+  const bool = (k: string, def: boolean): boolean => {
+    const v = o[k];
+    if (v === undefined || v === null) return def;
+    if (typeof v === 'boolean') return v;
+    if (v === 'true' || v === 'false') return v === 'true';
+    p.add(`/${k}`, 'expected a boolean');
+    return def;
+  };
+  const num = (k: string, def: number, min: number): number => {
+    const v = o[k];
+    if (v === undefined || v === null) return def;
+    // Chronos accepted numbers as strings ("cpus": "0.5" in its own docker example).
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
+    if (!Number.isFinite(n)) {
+      p.add(`/${k}`, 'expected a number');
+      return def;
+    }
+    if (n < min) p.add(`/${k}`, `got ${n}, expected ${min} or more`);
+    return n;
+  };
+  const strings = (k: string): string[] => {
+    const v = o[k];
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+      p.add(`/${k}`, 'expected an array of strings');
+      return [];
+    }
+    return v as string[];
+  };
+
+  const name = str('name');
+  if (name === '') p.add('/name', 'must not be empty');
+  else if (!JOB_NAME_PATTERN.test(name))
+    p.add('/name', `the job's name is invalid. Allowed names: '${JOB_NAME_PATTERN.source}'`);
+  const command = str('command');
+  const shell = bool('shell', JOB_DEFAULTS.shell);
+  if (command === '' && o.container === undefined) p.add('/command', 'must not be empty');
+
+  const scheduleTimeZone = o.scheduleTimeZone === '' ? undefined : str('scheduleTimeZone') || undefined;
+  let schedule: string | undefined;
+  let parents: string[] = [];
+  if (kind === 'iso8601') {
+    schedule = str('schedule');
+    if (schedule === '') p.add('/schedule', 'a scheduled job needs a schedule');
+    else {
+      const err = scheduleError(schedule, scheduleTimeZone);
+      if (err) p.add('/schedule', err);
+    }
+  } else {
+    parents = [...new Set(strings('parents'))];
+    if (parents.length === 0)
+      p.add('/parents', 'Error, parent does not exist: a dependent job needs parents');
+    if (parents.includes(name)) p.add('/parents', `a job cannot be its own parent`);
+  }
+
+  const epsilon = str('epsilon', JOB_DEFAULTS.epsilon) || JOB_DEFAULTS.epsilon;
+  if (!parseDuration(epsilon)) p.add('/epsilon', `cannot parse epsilon '${epsilon}' as an ISO 8601 duration`);
+
+  const retries = num('retries', JOB_DEFAULTS.retries, 0);
+  if (!Number.isInteger(retries)) p.add('/retries', 'expected an integer');
+
+  const uris = strings('uris');
+  const fetch = parseFetch(o.fetch, p);
+  if (uris.length > 0 && fetch.length > 0)
+    p.add('/', `Tried to add both uri (deprecated) and fetch parameters on ${name}`);
+
+  const webhookUrl = str('webhookUrl') || undefined;
+  if (webhookUrl !== undefined && !/^https?:\/\//.test(webhookUrl))
+    p.add('/webhookUrl', 'expected an http(s) URL');
+
+  let container: Record<string, unknown> | undefined;
+  if (o.container !== undefined && o.container !== null) {
+    if (typeof o.container !== 'object' || Array.isArray(o.container))
+      p.add('/container', 'expected an object');
+    else {
+      container = o.container as Record<string, unknown>;
+      if (typeof container.image !== 'string' || container.image === '')
+        p.add('/container/image', 'a container needs an image');
+    }
+  }
+
+  const spec: JobSpec = {
+    name,
+    command,
+    shell,
+    arguments: strings('arguments'),
+    ...(schedule !== undefined && schedule !== '' ? { schedule } : {}),
+    ...(scheduleTimeZone !== undefined ? { scheduleTimeZone } : {}),
+    epsilon,
+    parents,
+    retries,
+    owner: str('owner'),
+    ownerName: str('ownerName'),
+    description: str('description'),
+    disabled: bool('disabled', false),
+    concurrent: bool('concurrent', false),
+    softError: bool('softError', false),
+    highPriority: bool('highPriority', false),
+    cpus: num('cpus', JOB_DEFAULTS.cpus, 0),
+    mem: num('mem', JOB_DEFAULTS.mem, 0),
+    disk: num('disk', JOB_DEFAULTS.disk, 0),
+    environmentVariables: parseEnv(o.environmentVariables, p),
+    uris,
+    fetch,
+    constraints: parseConstraints(o.constraints, p),
+    ...(container ? { container } : {}),
+    runAsUser: str('runAsUser', JOB_DEFAULTS.runAsUser) || JOB_DEFAULTS.runAsUser,
+    maxCompletionTime: num('maxCompletionTime', 0, 0),
+    executor: str('executor'),
+    executorFlags: str('executorFlags'),
+    taskInfoData: str('taskInfoData'),
+    async: bool('async', false),
+    dataProcessingJobType: bool('dataProcessingJobType', false),
+    retryDelaySeconds: num('retryDelaySeconds', JOB_DEFAULTS.retryDelaySeconds, 0),
+    retryBackoffFactor: num('retryBackoffFactor', JOB_DEFAULTS.retryBackoffFactor, 1),
+    ...(webhookUrl ? { webhookUrl } : {}),
+  };
+  if (p.list.length > 0) {
+    const first = p.list[0]!;
+    throw new DroverError('BAD_REQUEST', `Invalid job: ${first.path} ${first.errors[0]}`, p.list);
+  }
+  return spec;
+}
+
+function parseEnv(v: unknown, p: Problems): EnvironmentVariable[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) {
+    p.add('/environmentVariables', 'expected an array of {name, value}');
+    return [];
+  }
+  const out: EnvironmentVariable[] = [];
+  v.forEach((e, i) => {
+    const r = e as Record<string, unknown> | null;
+    if (
+      !r ||
+      typeof r.name !== 'string' ||
+      r.name === '' ||
+      (r.value !== undefined && typeof r.value !== 'string')
+    )
+      p.add(`/environmentVariables(${i})`, 'expected {name, value} strings');
+    else out.push({ name: r.name, value: (r.value as string | undefined) ?? '' });
+  });
+  return out;
+}
+
+function parseFetch(v: unknown, p: Problems): FetchUri[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) {
+    p.add('/fetch', 'expected an array');
+    return [];
+  }
+  const out: FetchUri[] = [];
+  v.forEach((e, i) => {
+    const r = e as Record<string, unknown> | null;
+    if (!r || typeof r.uri !== 'string' || r.uri === '') {
+      p.add(`/fetch(${i})/uri`, 'expected a URI');
+      return;
+    }
+    out.push({
+      uri: r.uri,
+      executable: r.executable === true,
+      extract: r.extract !== false,
+      cache: r.cache === true,
+      ...(typeof r.outputFile === 'string' ? { outputFile: r.outputFile } : {}),
+    });
+  });
+  return out;
+}
+
+const OPERATORS = new Set(['EQUALS', 'LIKE', 'UNLIKE']);
+
+function parseConstraints(v: unknown, p: Problems): JobConstraint[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) {
+    p.add('/constraints', 'expected an array of [attribute, operator, value]');
+    return [];
+  }
+  const out: JobConstraint[] = [];
+  v.forEach((c, i) => {
+    const path = `/constraints(${i})`;
+    if (!Array.isArray(c) || c.length !== 3 || c.some((x) => typeof x !== 'string')) {
+      p.add(path, 'expected [attribute, operator, value]');
+      return;
+    }
+    const [field, op, value] = c as [string, string, string];
+    if (!OPERATORS.has(op)) {
+      p.add(path, `unknown operator '${op}': expected EQUALS, LIKE or UNLIKE`);
+      return;
+    }
+    if (op !== 'EQUALS') {
+      try {
+        new RegExp(value);
+      } catch {
+        p.add(path, `'${value}' is not a valid regular expression`);
+        return;
+      }
+    }
+    out.push([field, op as JobConstraint[1], value]);
+  });
+  return out;
+}
