@@ -10,6 +10,7 @@ import type { Container, NetworkSpec, PortMapping } from './app.js';
 import { jsonEqual } from './app-equality.js';
 import { normalizePortMappings, PORT_MESSAGES } from './app-ports.js';
 import type { AppInput } from './app-schema.js';
+import { checkDockerParameters } from './docker-parameters.js';
 import { at, type Issues } from './validation-issues.js';
 
 export const NETWORK_MESSAGES = {
@@ -135,6 +136,8 @@ function normalizeContainer(
     portMappings = normalizePortMappings(given ?? [{}], bridge, path, issues);
   }
 
+  if (c.docker?.parameters)
+    checkDockerParameters(c.docker.parameters, '/container/docker/parameters', issues);
   const docker = c.docker
     ? compact({
         image: c.docker.image,

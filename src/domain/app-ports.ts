@@ -21,6 +21,7 @@ export const PORT_MESSAGES = {
   name: `must fully match regular expression '${PORT_NAME_PATTERN}'`,
   definitionsNeedHost: 'portDefinitions are only allowed with host-networking',
   mappingsNeedContainerNetwork: 'portMappings are not allowed with host-networking',
+  hostPortsUnique: 'Host ports must be unique.',
 } as const;
 
 type PortDefinitionInput = NonNullable<AppInput['portDefinitions']>[number];
@@ -83,6 +84,11 @@ export function normalizePortMappings(
     }),
   );
   checkNames(out, path, issues);
+  // A fixed host port is required exactly (placement treats it like requirePorts): two mappings
+  // asking for the same one could never be placed, so refuse them now rather than queue forever.
+  if (duplicates(out.flatMap((m) => (m.hostPort ? [m.hostPort] : []))).length > 0) {
+    issues.add(path, PORT_MESSAGES.hostPortsUnique);
+  }
   return out;
 }
 

@@ -40,6 +40,8 @@ function portEnv(app: AppDefinition, hostPorts: number[]): Record<string, string
     const def = declared[i] as { port?: number; containerPort?: number; name?: string } | undefined;
     const declaredPort = def?.containerPort ?? def?.port;
     if (declaredPort) env[`PORT_${declaredPort}`] = String(hostPort);
+    // Container port 0 means "same as the host port" (Marathon's EnvironmentHelper.portsEnv).
+    else if (declaredPort === 0) env[`PORT_${hostPort}`] = String(hostPort);
     if (def?.name) env[`PORT_${envName(def.name)}`] = String(hostPort);
   });
   return env;

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseAppDefinition } from './app-validate.js';
+import {
+  ALLOWED_DOCKER_PARAMETERS,
+  checkDockerParameters,
+  DOCKER_PARAMETER_MESSAGES,
+  dockerRunOptions,
+} from './docker-parameters.js';
+import { isDroverError } from './errors.js';
+import { Issues } from './validation-issues.js';
+
+function problems(input: unknown): Record<string, string[]> {
+  try {
+    parseAppDefinition(input);
+  } catch (e) {
+    assert.ok(isDroverError(e), String(e));
+    assert.equal(e.status, 422);
+    return Object.fromEntries(e.details.map((d) => [d.path, d.errors]));
+  }
+  return assert.fail('expected a 422');
+}
+
+const dockerApp = (docker: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  id: '/d',
+  container: { type: 'DOCKER', docker: { image: 'drover-test/busybox', ...docker } },
+  ...extra,
+});
+
+test('the safe subset translates to engine options; repeatable keys accumulate', () => {
+  const opts = dockerRunOptions([
+    { key: 'label', value: 'team=web' },
+    { key: '--label', value: 'tier=front' },
+    { key: 'env', value: 'A=1=2' },
+    { key: 'user', value: '1000:1000' },
+    { key: 'workdir', value: '/srv' },
+    { key: 'hostname', value: 'web-1' },
+    { key: 'entrypoint', value: '/bin/httpd' },
+    { key: 'stop-signal', value: 'SIGQUIT' },
+    { key: 'init', value: 'true' },
+    { key: 'read-only', value: 'false' },
+    { key: 'tmpfs', value: '/run:size=64m,mode=1777' },
+    { key: 'shm-size', value: '64m' },
+    { key: 'ulimit', value: 'nofile=1024:2048' },
+    { key: 'ulimit', value: 'nofile=512' },
+  ]);
+  assert.deepEqual(opts, {
+    labels: { team: 'web', tier: 'front' },
+    env: { A: '1=2' },
+    user: '1000:1000',
+    workdir: '/srv',
+    hostname: 'web-1',
+    entrypoint: '/bin/httpd',
+    stopSignal: 'SIGQUIT',
+    init: true,
+    readOnly: false,
+    tmpfs: { '/run': 'size=64m,mode=1777' },
+    shmSizeBytes: 64 * 1024 * 1024,
+    ulimits: [{ name: 'nofile', soft: 512, hard: 512 }],
+  });
+});
+
+test('keys outside the subset and malformed values are reported by path', () => {
+  const issues = new Issues();
+  checkDockerParameters(
+    [
+      { key: 'cap-add', value: 'SYS_ADMIN' },
+      { key: 'label', value: 'drover.task-id=x' },
+      { key: 'workdir', value: 'relative' },
+      { key: 'ulimit', value: 'rtprio=1' },
+      { key: 'init', value: 'yes' },
+      { key: 'tmpfs', value: '/x:$(reboot)' },
+    ],
+    '/container/docker/parameters',
+    issues,
+  );
+  assert.deepEqual(Object.fromEntries(issues.details().map((d) => [d.path, d.errors])), {
+    '/container/docker/parameters(0)/key': [DOCKER_PARAMETER_MESSAGES.notAllowed('cap-add')],
+    '/container/docker/parameters(1)/value': ["labels starting with 'drover.' are reserved"],
+    '/container/docker/parameters(2)/value': ['must be an absolute path'],
+    '/container/docker/parameters(3)/value': [
+      'must be name=soft[:hard] with name one of nofile, nproc, core, stack, memlock',
+    ],
+    '/container/docker/parameters(4)/value': ['must be true or false'],
+    '/container/docker/parameters(5)/value': ['tmpfs options may only hold letters, digits and = , . _ -'],
+  });
+  assert.throws(() => dockerRunOptions([{ key: 'privileged', value: 'true' }]), /not allowed/);
+});
+
+test('every dangerous docker run flag is outside the subset', () => {
+  for (const key of [
+    'privileged',
+    'cap-add',
+    'device',
+    'pid',
+    'ipc',
+    'net',
+    'network',
+    'volume',
+    'volumes-from',
+    'security-opt',
+    'userns',
+    'uts',
+    'cgroup-parent',
+    'log-driver',
+    'add-host',
+    'mount',
+  ]) {
+    assert.ok(!ALLOWED_DOCKER_PARAMETERS.includes(key), key);
+  }
+});
+
+test('app validation: disallowed docker parameter -> 422 naming the parameter', () => {
+  assert.deepEqual(problems(dockerApp({ parameters: [{ key: 'pid', value: 'host' }] })), {
+    '/container/docker/parameters(0)/key': [DOCKER_PARAMETER_MESSAGES.notAllowed('pid')],
+  });
+  const ok = parseAppDefinition(dockerApp({ parameters: [{ key: 'init', value: 'true' }] }));
+  assert.deepEqual(ok.container?.docker?.parameters, [{ key: 'init', value: 'true' }]);
+});
+
+test('app validation: missing image, unknown network mode -> 422', () => {
+  const noImage = problems({ id: '/d', container: { type: 'DOCKER', docker: {} } });
+  assert.ok(
+    Object.keys(noImage).some((p) => p.startsWith('/container/docker')),
+    JSON.stringify(noImage),
+  );
+  const emptyImage = problems(dockerApp({ image: '' }));
+  assert.ok('/container/docker/image' in emptyImage, JSON.stringify(emptyImage));
+  const noDocker = problems({ id: '/d', container: { type: 'DOCKER' } });
+  assert.deepEqual(noDocker['/container/docker'], ['not defined']);
+  const badNetwork = problems(dockerApp({ network: 'OVERLAY' }));
+  assert.ok('/container/docker/network' in badNetwork, JSON.stringify(badNetwork));
+  const badMode = problems({ ...dockerApp({}), networks: [{ mode: 'bridge' }] });
+  assert.ok(
+    Object.keys(badMode).some((p) => p.startsWith('/networks')),
+    JSON.stringify(badMode),
+  );
+});
+
+test('app validation: two port mappings on one fixed host port -> 422', () => {
+  const mappings = [
+    { containerPort: 80, hostPort: 31000 },
+    { containerPort: 81, hostPort: 31000 },
+  ];
+  assert.deepEqual(problems(dockerApp({ network: 'BRIDGE', portMappings: mappings })), {
+    '/container/docker/portMappings': ['Host ports must be unique.'],
+  });
+  const random = [
+    { containerPort: 80, hostPort: 0 },
+    { containerPort: 81, hostPort: 0 },
+  ];
+  assert.equal(
+    parseAppDefinition(dockerApp({ network: 'BRIDGE', portMappings: random })).requirePorts,
+    false,
+  );
+});
+
+test('app validation: requirePorts with a port asked for twice -> 422', () => {
+  assert.deepEqual(
+    problems(
+      dockerApp(
+        { network: 'HOST' },
+        { requirePorts: true, portDefinitions: [{ port: 31000 }, { port: 31000 }] },
+      ),
+    ),
+    { '/portDefinitions': ['Ports must be unique.'] },
+  );
+});
