@@ -4,7 +4,7 @@
  * JSON (no Dates, no Maps, no undefined-sensitive semantics).
  */
 import type { AgentCapabilities, Resources } from './agent.js';
-import type { Container, FetchUri, HealthCheck, ReadinessCheck } from './app.js';
+import type { Container, FetchUri, HealthCheck, NetworkSpec, ReadinessCheck } from './app.js';
 import type { HealthCheckResult, TaskState } from './task.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -25,6 +25,11 @@ export interface TaskSpec {
   killGracePeriodMs: number;
   fetch: FetchUri[];
   container?: Container;
+  /**
+   * The app's networks (`host`, `container/bridge`, `container` with a name), for container
+   * executors. Absent from older masters: then `container.docker.network` decides, else host.
+   */
+  networks?: NetworkSpec[];
   healthChecks: HealthCheck[];
   readinessChecks: ReadinessCheck[];
   /** Named ports, for readiness checks' portName. */

@@ -31,7 +31,7 @@ export function buildTaskSpec({ app, taskId, host, hostPorts, defaultKillGraceMs
         ? app.taskKillGracePeriodSeconds * 1000
         : defaultKillGraceMs,
     fetch: app.fetch,
-    ...(app.container ? { container: app.container } : {}),
+    ...(app.container ? { container: app.container, networks: app.networks } : {}),
     healthChecks: app.healthChecks,
     readinessChecks: app.readinessChecks,
     portNames: declared.map((d) => d.name),
