@@ -9,6 +9,7 @@ import type { AppDefinition } from '../domain/app.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import { assembleStore } from './ambient-transaction.js';
 import { decodeJson, encodeJson } from './json-value.js';
+import { emptyJobTables, type JobTables, memoryJobOps } from './memory-job-tables.js';
 import type { Store, StoreOps } from './port.js';
 import { createSerialLock } from './serial-lock.js';
 import { byId, newestFirst } from './version-order.js';
@@ -20,7 +21,7 @@ interface TaskRow {
 }
 
 /** Values are immutable (strings, rows, version maps are replaced, never edited in place). */
-interface Tables {
+interface Tables extends JobTables {
   apps: Map<string, string>;
   /** app id -> version -> json */
   versions: Map<string, ReadonlyMap<string, string>>;
@@ -39,12 +40,20 @@ interface TableAccess {
 type Run = <T>(body: () => T) => Promise<T>;
 
 function emptyTables(): Tables {
-  return { apps: new Map(), versions: new Map(), tasks: new Map(), agents: new Map(), failures: new Map() };
+  return {
+    apps: new Map(),
+    versions: new Map(),
+    tasks: new Map(),
+    agents: new Map(),
+    failures: new Map(),
+    ...emptyJobTables(),
+  };
 }
 
 /** Values are encoded when a put is called, so a caller mutating them afterwards changes nothing. */
 function memoryOps(t: TableAccess, run: Run): StoreOps {
   return {
+    ...memoryJobOps(t, run),
     putApp: (app: AppDefinition) => {
       const json = encodeJson(app);
       return run(() => {

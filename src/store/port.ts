@@ -6,13 +6,15 @@
 import type { AgentInfo } from '../domain/agent.js';
 import type { AppDefinition } from '../domain/app.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
+import type { JobStoreOps } from './job-port.js';
 
 export interface TaskFilter {
   appId?: string;
   agentId?: string;
 }
 
-export interface StoreOps {
+/** Job ops (jobs, run records, dependency progress) are declared in job-port.ts. */
+export interface StoreOps extends JobStoreOps {
   /** Upsert the current definition and keep it as a version (idempotent per id+version). */
   putApp(app: AppDefinition): Promise<void>;
   getApp(id: string): Promise<AppDefinition | undefined>;

@@ -32,10 +32,34 @@ export interface TaskFailuresTable {
   json: string;
 }
 
+/** Scheduled jobs (migration 0002-jobs). */
+export interface JobsTable {
+  name: string;
+  json: string;
+}
+
+/** One row per occurrence: the primary key (job, due_at) is the exactly-once guarantee. */
+export interface JobRunsTable {
+  job: string;
+  /** Epoch ms; bigint (PostgreSQL returns it as a string). */
+  due_at: number | string;
+  active: number;
+  json: string;
+}
+
+export interface JobProgressTable {
+  child: string;
+  parent: string;
+  at: number | string;
+}
+
 export interface StoreDatabase {
   apps: AppsTable;
   app_versions: AppVersionsTable;
   tasks: TasksTable;
   agents: AgentsTable;
   task_failures: TaskFailuresTable;
+  jobs: JobsTable;
+  job_runs: JobRunsTable;
+  job_progress: JobProgressTable;
 }

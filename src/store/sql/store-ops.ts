@@ -10,6 +10,7 @@ import type { TaskFailure, TaskRecord } from '../../domain/task.js';
 import { decodeJson, encodeJson } from '../json-value.js';
 import type { StoreOps } from '../port.js';
 import { byId, newestFirst } from '../version-order.js';
+import { sqlJobOps } from './job-store-ops.js';
 import type { StoreDatabase } from './schema.js';
 
 type Db = Kysely<StoreDatabase>;
@@ -30,6 +31,7 @@ function decodeById<T>(rows: Array<{ id: string; json: unknown }>): T[] {
 /** Values are encoded when a put is called, so a caller mutating them afterwards changes nothing. */
 export function sqlStoreOps(db: Db): StoreOps {
   return {
+    ...sqlJobOps(db),
     putApp: (app: AppDefinition) => {
       const json = encodeJson(app);
       return atomically(db, async (db) => {

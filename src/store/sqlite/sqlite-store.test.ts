@@ -75,7 +75,7 @@ describe('sqlite store', () => {
         .prepare('select name from kysely_migration order by name')
         .all()
         .map((r) => (r as { name: string }).name);
-      assert.deepEqual(applied, ['0001-initial']);
+      assert.deepEqual(applied, ['0001-initial', '0002-jobs']);
     } finally {
       raw.close();
     }

@@ -1,7 +1,9 @@
 /** Every store migration (dialect-neutral kysely schema code, shared by SQLite and PostgreSQL), in order. Add a new module here when you add a migration file. */
 import type { MigrationSet } from '../migrate.js';
 import * as initial from './0001-initial.js';
+import * as jobs from './0002-jobs.js';
 
 export const storeMigrations: MigrationSet = {
   '0001-initial': initial,
+  '0002-jobs': jobs,
 };

@@ -1,0 +1,79 @@
+/**
+ * The Store's job operations (part of StoreOps). The unique key of a run record, (job, dueAt), is
+ * the exactly-once guarantee: `insertJobRun` refuses a second record for the same occurrence, so
+ * a restarted or second master that plans the same occurrence again finds it taken.
+ */
+import type { JobRun, StoredJob } from '../domain/job.js';
+
+export interface JobProgress {
+  /** The dependent job. */
+  child: string;
+  /** A parent that succeeded (or failed with softError) since the child last started. */
+  parent: string;
+  at: number;
+}
+
+export interface JobRunQuery {
+  /** Most recent first; at most this many. */
+  limit?: number;
+  /** Only runs due strictly before this (paging back through history). */
+  before?: number;
+}
+
+export interface JobStoreOps {
+  putJob(job: StoredJob): Promise<void>;
+  getJob(name: string): Promise<StoredJob | undefined>;
+  /** Ordered by name. */
+  listJobs(): Promise<StoredJob[]>;
+  /** Deletes the job, its run records and its dependency progress (as child and as parent). */
+  deleteJob(name: string): Promise<void>;
+
+  /** Creates the record of one occurrence; false, writing nothing, when (job, dueAt) exists. */
+  insertJobRun(run: JobRun): Promise<boolean>;
+  /** Replaces a run record (its later states). */
+  putJobRun(run: JobRun): Promise<void>;
+  getJobRun(job: string, dueAt: number): Promise<JobRun | undefined>;
+  /** A job's runs, newest due time first. */
+  listJobRuns(job: string, query?: JobRunQuery): Promise<JobRun[]>;
+  /** Runs not yet final (queued, running, retrying) of every job, by job then due time. */
+  listActiveJobRuns(): Promise<JobRun[]>;
+
+  /** Idempotent per (child, parent): the latest `at` wins. */
+  addJobProgress(progress: JobProgress): Promise<void>;
+  /** Ordered by child, then parent. */
+  listJobProgress(): Promise<JobProgress[]>;
+  clearJobProgress(child: string): Promise<void>;
+}
+
+export const JOB_OP_KINDS: Readonly<Record<keyof JobStoreOps, 'read' | 'write'>> = {
+  putJob: 'write',
+  getJob: 'read',
+  listJobs: 'read',
+  deleteJob: 'write',
+  insertJobRun: 'write',
+  putJobRun: 'write',
+  getJobRun: 'read',
+  listJobRuns: 'read',
+  listActiveJobRuns: 'read',
+  addJobProgress: 'write',
+  listJobProgress: 'read',
+  clearJobProgress: 'write',
+};
+
+/** Forwards every job op through `call` (ambient-transaction.ts routes it to the open transaction). */
+export function forwardJobOps(call: <T>(op: (ops: JobStoreOps) => Promise<T>) => Promise<T>): JobStoreOps {
+  return {
+    putJob: (job) => call((o) => o.putJob(job)),
+    getJob: (name) => call((o) => o.getJob(name)),
+    listJobs: () => call((o) => o.listJobs()),
+    deleteJob: (name) => call((o) => o.deleteJob(name)),
+    insertJobRun: (run) => call((o) => o.insertJobRun(run)),
+    putJobRun: (run) => call((o) => o.putJobRun(run)),
+    getJobRun: (job, dueAt) => call((o) => o.getJobRun(job, dueAt)),
+    listJobRuns: (job, query) => call((o) => o.listJobRuns(job, query)),
+    listActiveJobRuns: () => call((o) => o.listActiveJobRuns()),
+    addJobProgress: (p) => call((o) => o.addJobProgress(p)),
+    listJobProgress: () => call((o) => o.listJobProgress()),
+    clearJobProgress: (child) => call((o) => o.clearJobProgress(child)),
+  };
+}
