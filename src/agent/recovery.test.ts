@@ -6,8 +6,9 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import type { AgentToMaster } from '../domain/agent-protocol.js';
 import { sequentialIds } from '../platform/ids.js';
 import { silentLogger } from '../platform/logger.js';
-import { Agent } from './agent.js';
+import { Agent, type AgentExecutors } from './agent.js';
 import { CHECKPOINT_FILE, TaskCheckpoints } from './checkpoint.js';
+import { FakeExecutor } from './executors/fake-executor.js';
 import { readBootId, readProcStat } from './executors/proc-stat.js';
 import { createProcessExecutor } from './executors/process-executor.js';
 import { UNKNOWN_EXIT_MESSAGE } from './exit-status.js';
@@ -45,14 +46,14 @@ function newWorkDir(): string {
   return join(root.path, `agent${++n}`);
 }
 
-function newAgent(workDir: string): Agent {
+function newAgent(workDir: string, executors?: AgentExecutors): Agent {
   const agent = new Agent({
     hostname: 'host-a',
     address: '127.0.0.1',
     resources: { cpus: 2, mem: 1024, disk: 1000, ports: [[31000, 31099]] },
     attributes: {},
     workDir,
-    executors: { process: createProcessExecutor({ reattachedPollMs: 20 }) },
+    executors: executors ?? { process: createProcessExecutor({ reattachedPollMs: 20 }) },
     clock: new ManualClock(),
     ids: sequentialIds(),
     logger: silentLogger(),
@@ -241,5 +242,19 @@ describe('agent recovery', () => {
       report.failed.map((f) => f.taskId),
       ['bad.1'],
     );
+  });
+
+  test('tasks of an executor that cannot re-attach are not checkpointed', async () => {
+    const workDir = newWorkDir();
+    const fake = new FakeExecutor(new ManualClock());
+    const agent = newAgent(workDir, { process: fake });
+    const { master } = await registered(agent);
+    master.send({ type: 'launch', task: shellTask('fake.1', 'true') });
+    await master.untilState('fake.1', 'TASK_RUNNING');
+    fake.exit('fake.1');
+    await master.untilState('fake.1', 'TASK_FINISHED');
+    await agent.stop({ killTasks: false });
+    assert.ok(existsSync(join(workDir, 'sandboxes', 'fake.1')));
+    assert.ok(!existsSync(join(workDir, 'sandboxes', 'fake.1', CHECKPOINT_FILE)));
   });
 });
