@@ -1,6 +1,8 @@
 import type { Clock } from '../platform/clock.js';
 import type { Ids, Random } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
+import type { AgentToMaster } from '../domain/agent-protocol.js';
+import type { TaskRecord, TaskState } from '../domain/task.js';
 import type { Store } from '../store/port.js';
 import type { AgentHub } from './agent-hub.js';
 import type { EventBus } from './event-bus.js';
@@ -18,6 +20,8 @@ export interface MasterDeps {
   reconcileIntervalMs?: number;
   /** Kill grace when an app sets none (Marathon: 3 s via Mesos' default). */
   defaultKillGraceMs?: number;
+  /** Scheduled jobs (control-plane/jobs/job-runtime.ts JobRuntimeOptions). */
+  jobs?: { tickMs?: number; webhookUrl?: string; metricsRegistry?: import('prom-client').Registry };
 }
 
 /** What the master's loops share; passed explicitly instead of living in module singletons. */
@@ -28,4 +32,11 @@ export interface MasterContext {
   events: EventBus;
   /** Ask for a reconcile pass soon (coalesced). */
   trigger(): void;
+  /** Tasks with `jobRun` belong to the job runtime (control-plane/jobs/): their updates go there. */
+  jobTasks?: JobTaskRouter;
+}
+
+export interface JobTaskRouter {
+  statusUpdate(msg: Extract<AgentToMaster, { type: 'statusUpdate' }>, task: TaskRecord): Promise<void>;
+  taskGone(task: TaskRecord, finalState: TaskState, message: string): Promise<void>;
 }

@@ -14,6 +14,7 @@ import { AgentHub } from './agent-hub.js';
 import { admitAgent, reconcileAgentTasks } from './agent-registration.js';
 import type { MasterContext, MasterDeps } from './context.js';
 import { EventBus } from './event-bus.js';
+import { JobRuntime } from './jobs/job-runtime.js';
 import type { DeploymentRef, MasterApi, MasterInfo, QueueEntry } from './master-api.js';
 import { MasterState } from './master-state.js';
 import { reconcilePass, requestKill } from './reconcile-pass.js';
@@ -62,18 +63,26 @@ export class Master implements MasterApi {
     this.frameworkId = deps.ids.uuid();
   }
 
+  /** Scheduled jobs: the runtime in ./jobs/ owns them; the master only starts, stops and routes. */
+  jobs!: JobRuntime;
+
   static async create(deps: MasterDeps): Promise<Master> {
-    return new Master(deps, await MasterState.load(deps.store));
+    const master = new Master(deps, await MasterState.load(deps.store));
+    master.jobs = await JobRuntime.load(master.ctx, master.serial, deps.jobs);
+    master.ctx.jobTasks = master.jobs;
+    return master;
   }
 
   start(): void {
     this.running = true;
     this.scheduleTick();
+    this.jobs.start();
   }
 
   /** Stops the loops first, so tasks killed during shutdown are not replaced. */
   async stop(): Promise<void> {
     this.running = false;
+    this.jobs.stop();
     this.tickTimer?.();
     this.triggerTimer?.();
     await this.serial.run(async () => undefined);
@@ -117,7 +126,8 @@ export class Master implements MasterApi {
   }
 
   listTasks(appId?: string): TaskRecord[] {
-    const all = [...this.state.tasks.values()];
+    // Job run tasks are Chronos's, not Marathon's: /v2 never lists them.
+    const all = [...this.state.tasks.values()].filter((t) => t.jobRun === undefined);
     return appId === undefined ? all : all.filter((t) => t.appId === appId);
   }
 

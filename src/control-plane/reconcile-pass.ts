@@ -146,7 +146,8 @@ async function killOrphans(
     const app = ctx.state.apps.get(appId);
     for (const t of tasks) {
       if (t.killRequestedAt === undefined) {
-        if (!app) await requestKill(ctx, t, now);
+        // Job run tasks have no app: the job runtime owns them (control-plane/jobs/).
+        if (!app && t.jobRun === undefined) await requestKill(ctx, t, now);
       } else if (now - t.killRequestedAt > graceMs(ctx, app) + KILL_RESEND_SLACK_MS) {
         const resent = { ...t, killRequestedAt: now };
         ctx.state.tasks.set(t.id, resent);

@@ -22,6 +22,7 @@ export async function applyStatusUpdate(ctx: MasterContext, agentId: string, msg
     if (!isTerminal(msg.state)) ctx.hub.send(agentId, { type: 'kill', taskId: msg.taskId, gracePeriodMs: 0 });
     return;
   }
+  if (task.jobRun && ctx.jobTasks) return ctx.jobTasks.statusUpdate(msg, task);
   if (isTerminal(msg.state)) {
     const unexpected = task.killRequestedAt === undefined && BACKOFF_STATES.has(msg.state);
     await forgetTask(ctx, task, msg.state, msg.message ?? msg.reason ?? '', unexpected);
@@ -67,6 +68,7 @@ export async function forgetTask(
   message: string,
   countsAsFailure: boolean,
 ): Promise<void> {
+  if (task.jobRun && ctx.jobTasks) return ctx.jobTasks.taskGone(task, finalState, message);
   const { state, deps } = ctx;
   const now = deps.clock.now();
   const app = state.apps.get(task.appId);

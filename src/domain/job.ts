@@ -133,6 +133,8 @@ export interface JobRun {
   arguments?: string[];
   /** Why the run ended as it did (kill, maxCompletionTime, mark-success...). */
   message?: string;
+  /** Set when a user asked to kill the run: it ends as `killed`, without retries. */
+  killRequestedAt?: number;
 }
 
 const ACTIVE: ReadonlySet<RunStatus> = new Set(['queued', 'running', 'retrying']);

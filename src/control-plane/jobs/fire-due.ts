@@ -1,0 +1,88 @@
+/**
+ * The ticker's first step: ask the due-runs planner what came due and commit its plan in one
+ * transaction: a record per occurrence (queued or skipped with its reason) and each job's new
+ * nextDueAt, disabling jobs whose count is spent. An occurrence whose record already exists
+ * (the insert is refused) is simply passed over: it was handled before.
+ */
+import type { JobRun, StoredJob } from '../../domain/job.js';
+import { planDueRuns } from '../../jobs/due-runs.js';
+import { durationMs } from '../../jobs/iso8601-duration.js';
+import { commit } from './commit-effects.js';
+import type { JobsContext } from './job-context.js';
+
+const DEFAULT_EPSILON_MS = 60_000;
+
+export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
+  const due = [...jc.jobs.jobs.values()].filter(
+    (s) => !s.job.disabled && s.job.schedule !== undefined && s.nextDueAt !== undefined && s.nextDueAt <= now,
+  );
+  if (due.length === 0) return;
+  const plan = planDueRuns({
+    now,
+    jobs: due.map((s) => ({
+      name: s.job.name,
+      schedule: jc.jobs.scheduleOf(s)!,
+      nextDueAt: s.nextDueAt,
+      concurrent: s.job.concurrent,
+      epsilonMs: durationMs(s.job.epsilon) ?? DEFAULT_EPSILON_MS,
+    })),
+    hasRun: (job, at) => jc.jobs.active.get(job)?.has(at) ?? false,
+    activeRuns: (job) => jc.jobs.active.get(job)?.size ?? 0,
+  });
+  const exhausted = new Set(plan.exhausted);
+  const disabled: StoredJob[] = [];
+  await commit(jc, async (tx, fx) => {
+    for (const f of plan.fire) {
+      const run: JobRun = {
+        job: f.job,
+        dueAt: f.dueAt,
+        trigger: 'schedule',
+        status: 'queued',
+        createdAt: now,
+        attempts: [],
+      };
+      if (await tx.insertJobRun(run))
+        fx.afterCommit(() => {
+          jc.jobs.setActive(run);
+          jc.lateness?.observe((run.createdAt - run.dueAt) / 1000);
+        });
+    }
+    for (const s of plan.skip) {
+      await tx.insertJobRun({
+        job: s.job,
+        dueAt: s.dueAt,
+        trigger: 'schedule',
+        status: 'skipped',
+        createdAt: now,
+        skipReason: s.reason,
+        skipDetail: s.detail,
+        attempts: [],
+        endedAt: now,
+      });
+    }
+    for (const a of plan.advance) {
+      const current = jc.jobs.jobs.get(a.job)!;
+      const { nextDueAt: _old, ...rest } = current;
+      const next: StoredJob = {
+        ...rest,
+        ...(a.nextDueAt !== undefined ? { nextDueAt: a.nextDueAt } : {}),
+        job: exhausted.has(a.job) ? { ...current.job, disabled: true } : current.job,
+      };
+      await tx.putJob(next);
+      if (exhausted.has(a.job)) disabled.push(next);
+      fx.afterCommit(() => jc.jobs.jobs.set(a.job, next));
+    }
+  });
+  const skipped = plan.skip.length;
+  if (skipped > 0)
+    jc.master.deps.logger.info({ skipped, fired: plan.fire.length }, 'job occurrences skipped');
+  for (const s of disabled) {
+    jc.master.deps.logger.info({ job: s.job.name }, 'job schedule spent: disabled');
+    jc.webhooks.notify({
+      event: 'job_disabled',
+      timestamp: new Date(now).toISOString(),
+      job: s.job,
+      reason: 'the schedule has no occurrence left',
+    });
+  }
+}

@@ -1,0 +1,15 @@
+/** What the job runtime's pieces share: the master's context, the jobs state and notifiers. */
+import type { Histogram } from 'prom-client';
+import type { MasterContext } from '../context.js';
+import type { JobsState } from './jobs-state.js';
+import type { WebhookNotifier } from './webhooks.js';
+
+export interface JobsContext {
+  master: MasterContext;
+  jobs: JobsState;
+  webhooks: WebhookNotifier;
+  /** Firing lateness (record created minus due time), seconds; absent without a registry. */
+  lateness?: Histogram;
+  /** Ask the ticker for a pass soon (coalesced). */
+  wake(): void;
+}

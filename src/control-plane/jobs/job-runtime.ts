@@ -1,0 +1,217 @@
+/**
+ * The job runtime: the job ticker loop on the injected clock plus the JobsApi. Every pass and
+ * every write runs in the master's serial queue, so job runs and apps see one consistent view of
+ * agents and tasks. The ticker sleeps until the next due time (or retry, or deadline), at most
+ * `tickMs`, so a run record is created within milliseconds of its due time.
+ *
+ *   pass: fireDueRuns (records, nextDueAt) ─► killOverdueRuns ─► launchReadyRuns (placement, tasks)
+ *   status updates for job tasks ─► run-updates.ts (attempt ends, retries, counters, children)
+ */
+import { Histogram, type Registry } from 'prom-client';
+import type { AgentToMaster, LogStream } from '../../domain/agent-protocol.js';
+import { DroverError } from '../../domain/errors.js';
+import type { JobDefinition, JobRun, JobSpec } from '../../domain/job.js';
+import type { TaskRecord, TaskState } from '../../domain/task.js';
+import type { CancelTimer } from '../../platform/clock.js';
+import type { MasterContext } from '../context.js';
+import type { Serial } from '../serial.js';
+import { fireDueRuns } from './fire-due.js';
+import type { JobsContext } from './job-context.js';
+import { deleteJob, killJobRuns, markSuccess, putJob, requireJob, startJob } from './job-writes.js';
+import type { JobState, JobsApi } from './jobs-api.js';
+import { JobsState } from './jobs-state.js';
+import { launchReadyRuns } from './launch-runs.js';
+import { killOverdueRuns, nextOverdueAt } from './overdue-runs.js';
+import { applyRunTaskUpdate, endAttempt } from './run-updates.js';
+import { httpWebhooks, type WebhookNotifier } from './webhooks.js';
+
+export interface JobRuntimeOptions {
+  /** Longest sleep between passes (unplaced runs are retried this often). Default 1000 ms. */
+  tickMs?: number;
+  /** Global webhook, besides each job's `webhookUrl`. */
+  webhookUrl?: string;
+  /** Where the firing-lateness histogram is registered (the master's metrics registry). */
+  metricsRegistry?: Registry;
+  /** Tests inject a recorder. */
+  webhooks?: WebhookNotifier;
+}
+
+type UpdateMsg = Extract<AgentToMaster, { type: 'statusUpdate' }>;
+
+export class JobRuntime implements JobsApi {
+  private running = false;
+  private timer: CancelTimer | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private readonly jc: JobsContext;
+  /** Run records created minus due time, seconds (also readable without a registry, for benches). */
+  readonly lateness: Histogram;
+
+  private constructor(
+    private readonly ctx: MasterContext,
+    private readonly serial: Serial,
+    jobs: JobsState,
+    private readonly opts: JobRuntimeOptions,
+  ) {
+    this.lateness = new Histogram({
+      name: 'drover_job_firing_lateness_seconds',
+      help: 'Time from a job occurrence being due to its run record being created',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60],
+      registers: opts.metricsRegistry ? [opts.metricsRegistry] : [],
+    });
+    this.jc = {
+      master: ctx,
+      jobs,
+      webhooks:
+        opts.webhooks ??
+        httpWebhooks({ logger: ctx.deps.logger, ...(opts.webhookUrl ? { globalUrl: opts.webhookUrl } : {}) }),
+      lateness: this.lateness,
+      wake: () => this.wakeAt(ctx.deps.clock.now()),
+    };
+  }
+
+  static async load(ctx: MasterContext, serial: Serial, opts: JobRuntimeOptions = {}): Promise<JobRuntime> {
+    return new JobRuntime(ctx, serial, await JobsState.load(ctx.deps.store), opts);
+  }
+
+  start(): void {
+    this.running = true;
+    this.wakeAt(this.ctx.deps.clock.now());
+  }
+
+  stop(): void {
+    this.running = false;
+    this.timer?.();
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  /** One pass now (tests). */
+  passNow(): Promise<void> {
+    return this.serial.run(() => this.pass());
+  }
+
+  /** Resolves when the webhooks sent so far have been delivered (or failed). */
+  webhooksIdle(): Promise<void> {
+    return this.jc.webhooks.idle();
+  }
+
+  // ---- routed from task-lifecycle (already inside the serial queue) ----
+
+  statusUpdate(msg: UpdateMsg, task: TaskRecord): Promise<void> {
+    return applyRunTaskUpdate(this.jc, msg, task);
+  }
+
+  taskGone(task: TaskRecord, finalState: TaskState, message: string): Promise<void> {
+    return endAttempt(this.jc, task, finalState, message);
+  }
+
+  // ---- the ticker ----
+
+  private async pass(): Promise<void> {
+    if (!this.running) return;
+    const now = this.ctx.deps.clock.now();
+    await fireDueRuns(this.jc, now);
+    await killOverdueRuns(this.jc, now);
+    await launchReadyRuns(this.jc, now);
+  }
+
+  private nextWake(now: number): number {
+    let at = now + (this.opts.tickMs ?? 1000);
+    for (const s of this.jc.jobs.jobs.values())
+      if (!s.job.disabled && s.nextDueAt !== undefined) at = Math.min(at, s.nextDueAt);
+    for (const r of this.jc.jobs.allActive())
+      if (r.status === 'retrying' && r.retryAt !== undefined && r.retryAt > now) at = Math.min(at, r.retryAt);
+    const overdue = nextOverdueAt(this.jc);
+    if (overdue !== undefined) at = Math.min(at, overdue);
+    return Math.max(at, now);
+  }
+
+  /** Arms the timer for `at` unless it is already armed for that time or earlier. */
+  private wakeAt(at: number): void {
+    if (!this.running || at >= this.timerAt) return;
+    this.timer?.();
+    this.timerAt = at;
+    const now = this.ctx.deps.clock.now();
+    this.timer = this.ctx.deps.clock.setTimer(Math.max(0, at - now), () => {
+      this.timer = undefined;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      void this.serial
+        .run(() => this.pass())
+        .catch((err) => this.ctx.deps.logger.error({ err }, 'job pass failed'))
+        .finally(() => this.wakeAt(this.nextWake(this.ctx.deps.clock.now())));
+    });
+  }
+
+  // ---- JobsApi: reads ----
+
+  listJobs(): JobDefinition[] {
+    return [...this.jc.jobs.jobs.values()].map((s) => s.job).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  getJob(name: string): JobDefinition | undefined {
+    return this.jc.jobs.jobs.get(name)?.job;
+  }
+
+  jobState(name: string): JobState {
+    const stored = this.jc.jobs.jobs.get(name);
+    return {
+      active: this.jc.jobs.activeRuns(name),
+      ...(stored?.nextDueAt !== undefined && !stored.job.disabled ? { nextDueAt: stored.nextDueAt } : {}),
+    };
+  }
+
+  async listRuns(name: string, query: { limit?: number; before?: number } = {}): Promise<JobRun[]> {
+    requireJob(this.jc, name);
+    return this.ctx.deps.store.listJobRuns(name, query);
+  }
+
+  getRun(name: string, dueAt: number): Promise<JobRun | undefined> {
+    return this.ctx.deps.store.getJobRun(name, dueAt);
+  }
+
+  async readRunLog(
+    name: string,
+    dueAt: number,
+    stream: LogStream,
+    opts: { attempt?: number; tail?: number } = {},
+  ): Promise<string> {
+    requireJob(this.jc, name);
+    const run = await this.getRun(name, dueAt);
+    const attempt =
+      opts.attempt === undefined
+        ? run?.attempts.at(-1)
+        : run?.attempts.find((a) => a.attempt === opts.attempt);
+    if (!run || !attempt)
+      throw new DroverError(
+        'TASK_NOT_FOUND',
+        `Job '${name}' has no attempt for the run due at ${new Date(dueAt).toISOString()}`,
+      );
+    return this.ctx.hub.readLog(attempt.agentId, attempt.taskId, stream, opts.tail);
+  }
+
+  leader(): string {
+    return `${this.ctx.deps.http.host}:${this.ctx.deps.http.port}`;
+  }
+
+  // ---- JobsApi: writes ----
+
+  putJob(spec: JobSpec): Promise<void> {
+    return this.serial.run(() => putJob(this.jc, spec));
+  }
+
+  deleteJob(name: string): Promise<void> {
+    return this.serial.run(() => deleteJob(this.jc, name));
+  }
+
+  startJob(name: string, args?: string[]): Promise<JobRun> {
+    return this.serial.run(() => startJob(this.jc, name, args));
+  }
+
+  markSuccess(name: string): Promise<boolean> {
+    return this.serial.run(() => markSuccess(this.jc, name));
+  }
+
+  killJobTasks(name: string): Promise<number> {
+    return this.serial.run(() => killJobRuns(this.jc, name));
+  }
+}

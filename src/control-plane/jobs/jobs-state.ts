@@ -1,0 +1,70 @@
+/**
+ * The job runtime's working copy: definitions with their schedule state, the runs still active
+ * and dependency progress. Loaded from the store at start and written through, like MasterState.
+ */
+import type { JobRun, StoredJob } from '../../domain/job.js';
+import { compileSchedule, type Schedule } from '../../jobs/schedule.js';
+import type { Store } from '../../store/port.js';
+
+export class JobsState {
+  readonly jobs = new Map<string, StoredJob>();
+  /** job -> dueAt -> run, for runs not yet final. */
+  readonly active = new Map<string, Map<number, JobRun>>();
+  /** child -> parents that succeeded since the child last started. */
+  readonly progress = new Map<string, Set<string>>();
+  private readonly compiled = new Map<string, { key: string; schedule: Schedule }>();
+
+  static async load(store: Store): Promise<JobsState> {
+    const s = new JobsState();
+    for (const j of await store.listJobs()) s.jobs.set(j.job.name, j);
+    for (const r of await store.listActiveJobRuns()) s.setActive(r);
+    for (const p of await store.listJobProgress()) s.addProgress(p.child, p.parent);
+    return s;
+  }
+
+  /** The compiled schedule of a scheduled job (cached per schedule text, zone and anchor). */
+  scheduleOf(stored: StoredJob): Schedule | undefined {
+    const { schedule, scheduleTimeZone } = stored.job;
+    if (schedule === undefined) return undefined;
+    const key = `${schedule}\u0000${scheduleTimeZone ?? ''}\u0000${stored.anchorAt}`;
+    const hit = this.compiled.get(stored.job.name);
+    if (hit?.key === key) return hit.schedule;
+    const compiled = compileSchedule(schedule, scheduleTimeZone, stored.anchorAt);
+    this.compiled.set(stored.job.name, { key, schedule: compiled });
+    return compiled;
+  }
+
+  /** Records a run's latest version: kept while active, dropped once final. */
+  setActive(run: JobRun): void {
+    const runs = this.active.get(run.job) ?? new Map<number, JobRun>();
+    if (run.status === 'queued' || run.status === 'running' || run.status === 'retrying') {
+      runs.set(run.dueAt, run);
+      this.active.set(run.job, runs);
+    } else {
+      runs.delete(run.dueAt);
+      if (runs.size === 0) this.active.delete(run.job);
+    }
+  }
+
+  activeRuns(job: string): JobRun[] {
+    return [...(this.active.get(job)?.values() ?? [])].sort((a, b) => a.dueAt - b.dueAt);
+  }
+
+  allActive(): JobRun[] {
+    return [...this.active.keys()].flatMap((j) => this.activeRuns(j));
+  }
+
+  addProgress(child: string, parent: string): void {
+    const set = this.progress.get(child) ?? new Set<string>();
+    set.add(parent);
+    this.progress.set(child, set);
+  }
+
+  forget(job: string): void {
+    this.jobs.delete(job);
+    this.active.delete(job);
+    this.progress.delete(job);
+    this.compiled.delete(job);
+    for (const set of this.progress.values()) set.delete(job);
+  }
+}

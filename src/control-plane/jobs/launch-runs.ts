@@ -1,0 +1,90 @@
+/**
+ * The ticker's second step: place every run that may start now (queued, or retrying whose delay
+ * is over) through the same pure placement as apps, then store each attempt's task (TASK_STAGING)
+ * with its run in one transaction before the launch goes out, as the app reconciler does. Runs
+ * that do not fit stay queued and are tried on the next pass.
+ */
+import type { JobRun } from '../../domain/job.js';
+import type { TaskRecord } from '../../domain/task.js';
+import { placeTasks } from '../../scheduler/placement.js';
+import { agentCapacities, placedTasks } from './cluster-capacity.js';
+import { commit } from './commit-effects.js';
+import type { JobsContext } from './job-context.js';
+import { runPlacementRequest, runTaskId, runTaskSpec } from './run-task-spec.js';
+
+export async function launchReadyRuns(jc: JobsContext, now: number): Promise<void> {
+  const ctx = jc.master;
+  const ready = jc.jobs
+    .allActive()
+    .filter((r) => (r.status === 'queued' || r.status === 'retrying') && (r.retryAt ?? 0) <= now)
+    .filter((r) => jc.jobs.jobs.has(r.job))
+    .sort((a, b) => a.dueAt - b.dueAt);
+  if (ready.length === 0) return;
+  const byKey = new Map<string, JobRun>();
+  const requests = ready.map((run) => {
+    const key = runTaskId(run.job, run.dueAt, run.attempts.length + 1);
+    byKey.set(key, run);
+    return runPlacementRequest(key, jc.jobs.jobs.get(run.job)!.job);
+  });
+  const result = placeTasks({
+    agents: agentCapacities(ctx),
+    placed: placedTasks(ctx),
+    requests,
+    random: () => ctx.deps.random.next(),
+  });
+  if (result.placements.length === 0) return;
+  const grace = ctx.deps.defaultKillGraceMs ?? 3000;
+  const launches = result.placements.map((p) => {
+    const run = byKey.get(p.key)!;
+    const job = jc.jobs.jobs.get(run.job)!.job;
+    const agent = ctx.state.agents.get(p.agentId)!;
+    const attempt = run.attempts.length + 1;
+    const task: TaskRecord = {
+      id: p.key,
+      appId: `/chronos/${job.name}`,
+      version: new Date(run.dueAt).toISOString(),
+      agentId: agent.id,
+      host: agent.address,
+      ports: [],
+      servicePorts: [],
+      state: 'TASK_STAGING',
+      stagedAt: now,
+      updatedAt: now,
+      resources: { cpus: job.cpus, mem: job.mem, disk: job.disk },
+      jobRun: { job: job.name, dueAt: run.dueAt, attempt },
+    };
+    const { retryAt: _r, ...rest } = run;
+    const next: JobRun = {
+      ...rest,
+      status: 'running',
+      attempts: [
+        ...run.attempts,
+        { attempt, taskId: task.id, agentId: agent.id, host: agent.address, launchedAt: now },
+      ],
+    };
+    return { task, run: next, spec: runTaskSpec(job, next, attempt, task.id, agent.address, grace) };
+  });
+  await commit(jc, async (tx, fx) => {
+    for (const l of launches) {
+      await tx.putTask(l.task);
+      await tx.putJobRun(l.run);
+      fx.afterCommit(() => {
+        ctx.state.tasks.set(l.task.id, l.task);
+        jc.jobs.setActive(l.run);
+      });
+    }
+  });
+  for (const l of launches) ctx.hub.send(l.task.agentId, { type: 'launch', task: l.spec });
+}
+
+/** Marks a run's task as being killed (persisted first) and tells its agent. */
+export async function killRunTask(jc: JobsContext, task: TaskRecord, now: number): Promise<void> {
+  const next: TaskRecord = { ...task, killRequestedAt: now, state: 'TASK_KILLING', updatedAt: now };
+  await jc.master.deps.store.putTask(next);
+  jc.master.state.tasks.set(next.id, next);
+  jc.master.hub.send(task.agentId, {
+    type: 'kill',
+    taskId: task.id,
+    gracePeriodMs: jc.master.deps.defaultKillGraceMs ?? 3000,
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * maxCompletionTime: an attempt running longer is killed. Unlike a user's kill it counts as a
+ * failed attempt, so retries still apply.
+ */
+import type { JobRun } from '../../domain/job.js';
+import { isOverdue } from '../../jobs/retry-policy.js';
+import { commit } from './commit-effects.js';
+import type { JobsContext } from './job-context.js';
+import { killRunTask } from './launch-runs.js';
+
+export async function killOverdueRuns(jc: JobsContext, now: number): Promise<void> {
+  for (const run of jc.jobs.allActive()) {
+    if (run.status !== 'running') continue;
+    const job = jc.jobs.jobs.get(run.job)?.job;
+    const attempt = run.attempts.at(-1);
+    if (!job || !attempt) continue;
+    if (!isOverdue(attempt.startedAt ?? attempt.launchedAt, job.maxCompletionTime, now)) continue;
+    const task = jc.master.state.tasks.get(attempt.taskId);
+    if (!task || task.killRequestedAt !== undefined) continue;
+    const next: JobRun = {
+      ...run,
+      message: `attempt ${attempt.attempt} exceeded maxCompletionTime (${job.maxCompletionTime} ms)`,
+    };
+    await commit(jc, async (tx, fx) => {
+      await tx.putJobRun(next);
+      fx.afterCommit(() => jc.jobs.setActive(next));
+    });
+    await killRunTask(jc, task, now);
+  }
+}
+
+/** The earliest time an active attempt becomes overdue, for the ticker's next wake-up. */
+export function nextOverdueAt(jc: JobsContext): number | undefined {
+  let at: number | undefined;
+  for (const run of jc.jobs.allActive()) {
+    const job = jc.jobs.jobs.get(run.job)?.job;
+    const attempt = run.attempts.at(-1);
+    if (run.status !== 'running' || !job || !attempt || !(job.maxCompletionTime > 0)) continue;
+    const t = (attempt.startedAt ?? attempt.launchedAt) + job.maxCompletionTime + 1;
+    at = at === undefined ? t : Math.min(at, t);
+  }
+  return at;
+}
