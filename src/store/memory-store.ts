@@ -9,6 +9,11 @@ import type { AppDefinition } from '../domain/app.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import { assembleStore } from './ambient-transaction.js';
 import { decodeJson, encodeJson } from './json-value.js';
+import {
+  type DeploymentTables,
+  emptyDeploymentTables,
+  memoryDeploymentOps,
+} from './memory-deployment-tables.js';
 import { emptyJobTables, type JobTables, memoryJobOps } from './memory-job-tables.js';
 import type { Store, StoreOps } from './port.js';
 import { createSerialLock } from './serial-lock.js';
@@ -21,7 +26,7 @@ interface TaskRow {
 }
 
 /** Values are immutable (strings, rows, version maps are replaced, never edited in place). */
-interface Tables extends JobTables {
+interface Tables extends JobTables, DeploymentTables {
   apps: Map<string, string>;
   /** app id -> version -> json */
   versions: Map<string, ReadonlyMap<string, string>>;
@@ -47,6 +52,7 @@ function emptyTables(): Tables {
     agents: new Map(),
     failures: new Map(),
     ...emptyJobTables(),
+    ...emptyDeploymentTables(),
   };
 }
 
@@ -54,6 +60,7 @@ function emptyTables(): Tables {
 function memoryOps(t: TableAccess, run: Run): StoreOps {
   return {
     ...memoryJobOps(t, run),
+    ...memoryDeploymentOps(t, run),
     putApp: (app: AppDefinition) => {
       const json = encodeJson(app);
       return run(() => {

@@ -6,6 +6,7 @@
 import type { AgentInfo } from '../domain/agent.js';
 import type { AppDefinition } from '../domain/app.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
+import type { DeploymentStoreOps } from './deployment-port.js';
 import type { JobStoreOps } from './job-port.js';
 
 export interface TaskFilter {
@@ -13,8 +14,11 @@ export interface TaskFilter {
   agentId?: string;
 }
 
-/** Job ops (jobs, run records, dependency progress) are declared in job-port.ts. */
-export interface StoreOps extends JobStoreOps {
+/**
+ * Job ops (jobs, run records, dependency progress) are declared in job-port.ts; deployment ops
+ * (running deployments, root group versions) in deployment-port.ts.
+ */
+export interface StoreOps extends JobStoreOps, DeploymentStoreOps {
   /** Upsert the current definition and keep it as a version (idempotent per id+version). */
   putApp(app: AppDefinition): Promise<void>;
   getApp(id: string): Promise<AppDefinition | undefined>;

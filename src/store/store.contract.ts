@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import type { AgentInfo } from '../domain/agent.js';
 import type { AppDefinition } from '../domain/app.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
+import { deploymentStoreContract } from './deployment-store.contract.js';
 import { jobStoreContract } from './job-store.contract.js';
 import type { Store } from './port.js';
 
@@ -120,6 +121,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
 
   describe(`Store contract: ${name}`, () => {
     jobStoreContract(make);
+    deploymentStoreContract(make);
     describe('apps', () => {
       it(
         'puts, gets and lists apps ordered by id',

@@ -3,11 +3,13 @@
  * (write-lock.ts); reads do not. A Record over every StoreOps key, so adding an op to the port
  * fails to compile until it is classified here.
  */
+import { DEPLOYMENT_OP_KINDS } from '../deployment-port.js';
 import { JOB_OP_KINDS } from '../job-port.js';
 import type { StoreOps } from '../port.js';
 
 export const OP_KINDS: Readonly<Record<keyof StoreOps, 'read' | 'write'>> = {
   ...JOB_OP_KINDS,
+  ...DEPLOYMENT_OP_KINDS,
   putApp: 'write',
   getApp: 'read',
   listApps: 'read',

@@ -53,6 +53,18 @@ export interface JobProgressTable {
   at: number | string;
 }
 
+/** Running deployments (migration 0003-deployments). */
+export interface DeploymentsTable {
+  id: string;
+  json: string;
+}
+
+/** Versions of the root group, by version timestamp. */
+export interface RootGroupVersionsTable {
+  version: string;
+  json: string;
+}
+
 export interface StoreDatabase {
   apps: AppsTable;
   app_versions: AppVersionsTable;
@@ -62,4 +74,6 @@ export interface StoreDatabase {
   jobs: JobsTable;
   job_runs: JobRunsTable;
   job_progress: JobProgressTable;
+  deployments: DeploymentsTable;
+  root_group_versions: RootGroupVersionsTable;
 }

@@ -10,6 +10,7 @@ import type { TaskFailure, TaskRecord } from '../../domain/task.js';
 import { decodeJson, encodeJson } from '../json-value.js';
 import type { StoreOps } from '../port.js';
 import { byId, newestFirst } from '../version-order.js';
+import { sqlDeploymentOps } from './deployment-store-ops.js';
 import { sqlJobOps } from './job-store-ops.js';
 import type { StoreDatabase } from './schema.js';
 
@@ -32,6 +33,7 @@ function decodeById<T>(rows: Array<{ id: string; json: unknown }>): T[] {
 export function sqlStoreOps(db: Db): StoreOps {
   return {
     ...sqlJobOps(db),
+    ...sqlDeploymentOps(db),
     putApp: (app: AppDefinition) => {
       const json = encodeJson(app);
       return atomically(db, async (db) => {

@@ -2,8 +2,10 @@
 import type { MigrationSet } from '../migrate.js';
 import * as initial from './0001-initial.js';
 import * as jobs from './0002-jobs.js';
+import * as deployments from './0003-deployments.js';
 
 export const storeMigrations: MigrationSet = {
   '0001-initial': initial,
   '0002-jobs': jobs,
+  '0003-deployments': deployments,
 };
