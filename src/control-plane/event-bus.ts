@@ -1,27 +1,11 @@
 /**
  * One typed event map (DESIGN.md §5.8) feeds the SSE stream, logs, metrics and tests. Every event
  * gets a monotonically increasing id so an SSE client can resume with Last-Event-ID; a bounded
- * ring of recent events serves the replay.
+ * ring of recent events serves the replay and lets each stream client be just a cursor into it.
  */
+import type { DroverEvents } from './event-types.js';
 
-/**
- * Marathon's event types and their payloads (without eventType/timestamp, which the bus adds).
- * Extend this map when adding an event; emitters and subscribers are type-checked against it.
- */
-export interface DroverEvents {
-  status_update_event: {
-    slaveId: string;
-    taskId: string;
-    taskStatus: string;
-    message: string;
-    appId: string;
-    host: string;
-    ipAddresses: Array<{ ipAddress: string; protocol: string }>;
-    ports: number[];
-    version: string;
-  };
-  api_post_event: { clientIp: string; uri: string; appDefinition: unknown };
-}
+export type { DroverEvents } from './event-types.js';
 
 export type EventType = keyof DroverEvents;
 
@@ -35,15 +19,25 @@ export interface BusEvent<T extends EventType = EventType> {
 
 export type EventHandler = (e: BusEvent) => void;
 
+export const DEFAULT_RING_SIZE = 10_000;
+
 export class EventBus {
   private nextId = 1;
-  private readonly ring: BusEvent[] = [];
+  /** Circular: event `id` lives at `id % ringSize` while it is among the newest `ringSize`. */
+  private readonly ring: Array<BusEvent | undefined>;
   private readonly handlers = new Set<EventHandler>();
+  /** Events emitted by a handler while another event is being delivered wait here. */
+  private readonly pending: BusEvent[] = [];
+  private delivering = false;
 
   constructor(
     private readonly now: () => number,
-    private readonly ringSize = 10_000,
-  ) {}
+    readonly ringSize = DEFAULT_RING_SIZE,
+  ) {
+    if (!Number.isInteger(ringSize) || ringSize < 1)
+      throw new Error(`ring size must be >= 1, got ${ringSize}`);
+    this.ring = new Array(ringSize);
+  }
 
   emit<T extends EventType>(eventType: T, payload: DroverEvents[T]): BusEvent<T> {
     const e: BusEvent<T> = {
@@ -52,29 +46,66 @@ export class EventBus {
       timestamp: new Date(this.now()).toISOString(),
       payload,
     };
-    this.ring.push(e);
-    if (this.ring.length > this.ringSize) this.ring.shift();
-    for (const h of this.handlers) {
-      try {
-        h(e);
-      } catch {
-        // A failing subscriber must not break the emitter or the other subscribers.
-      }
-    }
+    this.ring[e.id % this.ringSize] = e as BusEvent;
+    this.pending.push(e as BusEvent);
+    // A handler that emits (a metrics hook, a stream that detaches) must not make later handlers
+    // see the inner event before the outer one: every subscriber sees ids in increasing order.
+    if (!this.delivering) this.drain();
     return e;
   }
 
   subscribe(handler: EventHandler): () => void {
-    this.handlers.add(handler);
-    return () => this.handlers.delete(handler);
+    // Wrapped so the same function may subscribe twice and each unsubscribe removes one.
+    const h: EventHandler = (e) => handler(e);
+    this.handlers.add(h);
+    return () => {
+      this.handlers.delete(h);
+    };
   }
 
-  /** Events after `id` still in the ring (for Last-Event-ID resume). */
+  /** Events after `id` still in the ring, oldest first (for Last-Event-ID resume). */
   since(id: number): BusEvent[] {
-    return this.ring.filter((e) => e.id > id);
+    const out: BusEvent[] = [];
+    for (let i = Math.max(id + 1, this.oldestId); i <= this.lastId; i++) {
+      const e = this.get(i);
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  /** The event with this id while it is in the ring. */
+  get(id: number): BusEvent | undefined {
+    if (id < this.oldestId || id > this.lastId) return undefined;
+    return this.ring[id % this.ringSize];
   }
 
   get lastId(): number {
     return this.nextId - 1;
+  }
+
+  /** Oldest id still in the ring (lastId + 1 while nothing was emitted). */
+  get oldestId(): number {
+    return Math.max(1, this.nextId - this.ringSize);
+  }
+
+  get subscriberCount(): number {
+    return this.handlers.size;
+  }
+
+  private drain(): void {
+    this.delivering = true;
+    try {
+      for (let e = this.pending.shift(); e; e = this.pending.shift()) {
+        for (const h of this.handlers) {
+          try {
+            h(e);
+          } catch {
+            // A failing subscriber must not break the emitter or the other subscribers.
+          }
+        }
+      }
+    } finally {
+      this.delivering = false;
+    }
   }
 }

@@ -7,6 +7,7 @@ import type { LogStream } from '../domain/agent-protocol.js';
 import type { AppDefinition, AppSpec } from '../domain/app.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { AgentRejection } from '../scheduler/placement-types.js';
+import type { EventBus } from './event-bus.js';
 
 export interface DeploymentRef {
   deploymentId: string;
@@ -35,6 +36,11 @@ export interface MasterInfo {
 }
 
 export interface MasterApi {
+  /**
+   * Every state change as a typed event, with a ring of recent ones: the API streams it
+   * (`/v2/events`), emits api_post_event into it, and metrics count from it.
+   */
+  readonly events: EventBus;
   listApps(): AppDefinition[];
   getApp(id: string): AppDefinition | undefined;
   listTasks(appId?: string): TaskRecord[];

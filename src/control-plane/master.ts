@@ -209,6 +209,7 @@ export class Master implements MasterApi {
       const now = this.deps.clock.now();
       for (const t of this.state.tasksOf(id))
         if (t.killRequestedAt === undefined) await requestKill(this.ctx, t, now);
+      this.events.emit('app_terminated_event', { appId: id });
       return { deploymentId: this.deps.ids.uuid(), version: nextVersion(now, app.version) };
     });
   }

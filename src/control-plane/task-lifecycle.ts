@@ -4,6 +4,7 @@
  * not ask for counts against the app's launch backoff.
  */
 import type { AgentToMaster } from '../domain/agent-protocol.js';
+import { instanceCondition } from '../domain/instance-condition.js';
 import type { TaskRecord, TaskState } from '../domain/task.js';
 import { isTerminal } from '../domain/task.js';
 import { delayAfterFailure } from '../scheduler/backoff.js';
@@ -45,7 +46,7 @@ export async function applyStatusUpdate(ctx: MasterContext, agentId: string, msg
   ctx.trigger();
 }
 
-/** Marathon's status_update_event for a task's new state. */
+/** Marathon's status_update_event for a task's new state, and the instance_changed_event beside it. */
 export function announce(ctx: MasterContext, task: TaskRecord, message: string): void {
   ctx.events.emit('status_update_event', {
     slaveId: task.agentId,
@@ -57,6 +58,14 @@ export function announce(ctx: MasterContext, task: TaskRecord, message: string):
     ipAddresses: [{ ipAddress: task.host, protocol: 'IPv4' }],
     ports: task.ports,
     version: task.version,
+  });
+  ctx.events.emit('instance_changed_event', {
+    instanceId: task.id,
+    condition: instanceCondition(task.state),
+    runSpecId: task.appId,
+    agentId: task.agentId,
+    host: task.host,
+    runSpecVersion: task.version,
   });
 }
 

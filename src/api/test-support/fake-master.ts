@@ -4,6 +4,7 @@
  * every mutating call, and can snapshot its state so tests can assert a bad request changed
  * nothing.
  */
+import { EventBus } from '../../control-plane/event-bus.js';
 import type { DeploymentRef, MasterApi, MasterInfo, QueueEntry } from '../../control-plane/master-api.js';
 import type { AgentInfo } from '../../domain/agent.js';
 import type { LogStream } from '../../domain/agent-protocol.js';
@@ -19,6 +20,7 @@ export interface FakeCall {
 }
 
 export class FakeMaster implements MasterApi {
+  readonly events = new EventBus(() => FAKE_NOW);
   readonly apps = new Map<string, AppDefinition>();
   readonly versions = new Map<string, AppDefinition[]>();
   readonly tasks = new Map<string, TaskRecord>();
