@@ -3,10 +3,14 @@
  * started: the composition root calls `listen`, tests call `inject`.
  */
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { JobsApi } from '../control-plane/jobs/jobs-api.js';
 import type { MasterApi } from '../control-plane/master-api.js';
+import type { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import { type Clock, systemClock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import { registerChronosRoutes } from './chronos/chronos-routes.js';
 import { mapError, routeNotFound } from './error-mapping.js';
+import type { EventStreamOptions } from './events/event-stream-hub.js';
 import { installJsonParser } from './json-body.js';
 import { registerAppRoutes } from './marathon/apps.js';
 import { registerInfoRoutes } from './marathon/info.js';
@@ -14,6 +18,7 @@ import { registerQueueRoutes } from './marathon/queue.js';
 import type { RouteContext } from './marathon/route-context.js';
 import { registerTaskLogRoutes } from './marathon/task-logs.js';
 import { registerTaskRoutes } from './marathon/tasks.js';
+import { registerObservability } from './observability.js';
 import { drainRejectedBody } from './rejected-body.js';
 
 /**
@@ -28,6 +33,12 @@ export interface ApiServerDeps {
   bodyLimit?: number;
   /** For read-only fields that depend on the time (task life times); defaults to the system clock. */
   clock?: Clock;
+  /** Scheduled jobs: Chronos's API under /v1/scheduler and /scheduler (absent: no job routes). */
+  jobs?: JobsApi;
+  /** The master's metrics, made before the master starts so they count from the first event. */
+  metrics?: DroverMetrics;
+  /** `/v2/events` tuning (heartbeat interval, write chunk). */
+  eventStream?: EventStreamOptions;
 }
 
 export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
@@ -57,10 +68,17 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   });
 
   const ctx: RouteContext = { master: deps.master, clock: deps.clock ?? systemClock };
+  registerObservability(app, {
+    ...ctx,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    eventStream: deps.eventStream,
+  });
   registerInfoRoutes(app, ctx);
   registerAppRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
   registerTaskLogRoutes(app, ctx);
   registerQueueRoutes(app, ctx);
+  if (deps.jobs) registerChronosRoutes(app, { jobs: deps.jobs });
   return app;
 }

@@ -10,6 +10,7 @@ import { Agent } from '../agent/agent.js';
 import { createProcessExecutor } from '../agent/executors/process-executor.js';
 import { buildApiServer } from '../api/server.js';
 import { Master } from '../control-plane/master.js';
+import { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import type { Resources } from '../domain/agent.js';
 import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
@@ -71,6 +72,8 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     logger,
     http: { host: cfg.host, port: cfg.port },
   });
+  // Before agents connect, so the counters see every event from the first registration on.
+  const metrics = new DroverMetrics({ master, clock: systemClock });
   const agents = localAgentSlots(cfg.agents).map((slot, i) => {
     const agent = new Agent({
       ...slot,
@@ -90,7 +93,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   });
   master.start();
 
-  const api = buildApiServer({ master, logger });
+  const api = buildApiServer({ master, jobs: master.jobs, logger, metrics });
   try {
     await api.listen({ host: cfg.host, port: cfg.port });
   } catch (err) {

@@ -1,0 +1,211 @@
+/**
+ * The clients of `GET /v2/events`. Each client is only a cursor into the event bus's ring: the hub
+ * writes from the cursor while the client's socket accepts data and stops (waiting for `drain`)
+ * when it does not. A slow client therefore costs no memory beyond its socket buffer; one that
+ * falls so far behind that its next event has left the ring cannot be served without a gap and is
+ * disconnected (it may reconnect with Last-Event-ID and carry on from what the ring still holds).
+ */
+import type { ServerResponse } from 'node:http';
+import type { BusEvent, EventBus } from '../../control-plane/event-bus.js';
+import type { CancelTimer, Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
+import { FrameCache, sseComment } from './sse-frame.js';
+
+export interface EventStreamOptions {
+  /** Comment line sent to idle clients so proxies keep the stream open. Default 15 s. */
+  heartbeatMs?: number;
+  /** Largest chunk written at once while a client catches up (characters). Default 64 Ki. */
+  maxChunk?: number;
+}
+
+/** What the hub reports, for metrics; every method optional. */
+export interface EventStreamObserver {
+  bytesSent?(n: number): void;
+  clientDropped?(): void;
+}
+
+export interface OpenStream {
+  res: ServerResponse;
+  remoteAddress: string;
+  /** Only these event types (Marathon's repeatable `event_type`); empty means all. */
+  eventTypes: readonly string[];
+  /** The raw Last-Event-ID header, when resuming. */
+  lastEventId?: string | undefined;
+}
+
+interface Client {
+  res: ServerResponse;
+  remoteAddress: string;
+  filter: ReadonlySet<string> | undefined;
+  /** Next event id this client has not been sent (or skipped by its filter). */
+  cursor: number;
+  waitingForDrain: boolean;
+  closed: boolean;
+}
+
+export const EVENT_STREAM_HEADERS = {
+  'Content-Type': 'text/event-stream;charset=UTF-8',
+  'Cache-Control': 'no-cache, no-store, must-revalidate',
+  Pragma: 'no-cache',
+  Expires: '0',
+  // nginx buffers proxied responses unless told not to; an event stream must not be buffered.
+  'X-Accel-Buffering': 'no',
+} as const;
+
+const DEFAULT_HEARTBEAT_MS = 15_000;
+const DEFAULT_MAX_CHUNK = 64 * 1024;
+
+export class EventStreamHub {
+  private readonly clients = new Set<Client>();
+  private readonly frames = new FrameCache();
+  private unsubscribe: (() => void) | undefined;
+  private cancelHeartbeat: CancelTimer | undefined;
+  private readonly heartbeatMs: number;
+  private readonly maxChunk: number;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+    opts: EventStreamOptions = {},
+    private readonly observer: EventStreamObserver = {},
+    private readonly logger?: Logger,
+  ) {
+    this.heartbeatMs = opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    this.maxChunk = opts.maxChunk ?? DEFAULT_MAX_CHUNK;
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** Bytes written to clients' responses and not yet handed to the kernel, over all clients. */
+  get bufferedBytes(): number {
+    let n = 0;
+    for (const c of this.clients) n += c.res.writableLength;
+    return n;
+  }
+
+  /** Starts streaming on `res` (headers included); the stream ends when the client goes away. */
+  open(o: OpenStream): void {
+    const { res } = o;
+    res.writeHead(200, EVENT_STREAM_HEADERS);
+    // Headers now, so the client sees the stream open before the first event.
+    res.flushHeaders();
+    // Each event is one small write; Nagle would hold it back waiting for an ACK.
+    res.socket?.setNoDelay(true);
+
+    const start = this.startCursor(o.lastEventId);
+    const client: Client = {
+      res,
+      remoteAddress: o.remoteAddress,
+      filter: o.eventTypes.length > 0 ? new Set(o.eventTypes) : undefined,
+      cursor: start.cursor,
+      waitingForDrain: false,
+      closed: false,
+    };
+    if (start.gap) this.write(client, sseComment(start.gap));
+    res.on('drain', () => {
+      client.waitingForDrain = false;
+      this.pump(client);
+    });
+    res.on('close', () => this.remove(client));
+    res.on('error', () => this.remove(client));
+
+    this.clients.add(client);
+    this.unsubscribe ??= this.bus.subscribe(() => this.pumpAll());
+    this.scheduleHeartbeat();
+    this.pump(client);
+    // Emitted after the client is in, so it receives its own attach as Marathon's stream does.
+    this.bus.emit('event_stream_attached', { remoteAddress: o.remoteAddress });
+  }
+
+  /** Ends every stream (server shutdown); each end is a detach. */
+  closeAll(): void {
+    for (const c of [...this.clients]) {
+      c.res.end();
+      this.remove(c);
+    }
+  }
+
+  private startCursor(raw: string | undefined): { cursor: number; gap?: string } {
+    const live = this.bus.lastId + 1;
+    const trimmed = raw?.trim();
+    if (trimmed === undefined || !/^\d+$/.test(trimmed)) return { cursor: live };
+    const after = Number(trimmed);
+    // An id at or beyond the newest one has nothing to replay (or came from an earlier master
+    // process, whose ids this one does not share).
+    if (after >= this.bus.lastId) return { cursor: live };
+    const oldest = this.bus.oldestId;
+    if (after + 1 < oldest) {
+      return { cursor: oldest, gap: `events ${after + 1}..${oldest - 1} are no longer available` };
+    }
+    return { cursor: after + 1 };
+  }
+
+  private pumpAll(): void {
+    for (const c of this.clients) this.pump(c);
+  }
+
+  private pump(c: Client): void {
+    if (c.closed) return;
+    const last = this.bus.lastId;
+    // Checked even while the socket is full: a client that stopped reading goes once it has lost
+    // continuity, instead of holding its connection forever.
+    if (c.cursor <= last && c.cursor < this.bus.oldestId) {
+      this.drop(c, last);
+      return;
+    }
+    if (c.waitingForDrain) return;
+    while (c.cursor <= last) {
+      let chunk = '';
+      while (c.cursor <= last && chunk.length < this.maxChunk) {
+        const e = this.bus.get(c.cursor++) as BusEvent;
+        if (!c.filter || c.filter.has(e.eventType)) chunk += this.frames.frame(e);
+      }
+      if (chunk.length > 0 && !this.write(c, chunk)) {
+        c.waitingForDrain = true;
+        return;
+      }
+    }
+  }
+
+  private write(c: Client, chunk: string): boolean {
+    this.observer.bytesSent?.(Buffer.byteLength(chunk));
+    return c.res.write(chunk);
+  }
+
+  private drop(c: Client, last: number): void {
+    this.logger?.warn(
+      { remoteAddress: c.remoteAddress, behind: last - c.cursor + 1 },
+      'event stream client fell behind the event ring; disconnecting it',
+    );
+    this.observer.clientDropped?.();
+    c.res.destroy();
+    this.remove(c);
+  }
+
+  private remove(c: Client): void {
+    if (c.closed) return;
+    c.closed = true;
+    this.clients.delete(c);
+    this.bus.emit('event_stream_detached', { remoteAddress: c.remoteAddress });
+    if (this.clients.size === 0) {
+      this.unsubscribe?.();
+      this.unsubscribe = undefined;
+      this.cancelHeartbeat?.();
+      this.cancelHeartbeat = undefined;
+    }
+  }
+
+  private scheduleHeartbeat(): void {
+    if (this.cancelHeartbeat || this.clients.size === 0) return;
+    this.cancelHeartbeat = this.clock.setTimer(this.heartbeatMs, () => {
+      this.cancelHeartbeat = undefined;
+      for (const c of this.clients) {
+        // A client with data still queued needs no keep-alive, and must not get more to hold.
+        if (!c.waitingForDrain && !c.closed) this.write(c, sseComment('heartbeat'));
+      }
+      this.scheduleHeartbeat();
+    });
+  }
+}
