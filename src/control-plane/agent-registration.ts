@@ -6,16 +6,25 @@
 import type { AgentInfo } from '../domain/agent.js';
 import type { AgentToMaster } from '../domain/agent-protocol.js';
 import { isTerminal } from '../domain/task.js';
+import { identityConflict } from './agent-identity.js';
 import type { MasterContext } from './context.js';
 import { forgetTask } from './task-lifecycle.js';
 
 type RegisterMsg = Extract<AgentToMaster, { type: 'register' }>;
 
-/** Records the agent (keeping a known id) and returns the id to confirm. */
-export async function admitAgent(ctx: MasterContext, msg: RegisterMsg): Promise<{ agentId: string }> {
+/** Records the agent (keeping a known id) and returns the id to confirm, or refuses it unrecorded. */
+export async function admitAgent(
+  ctx: MasterContext,
+  msg: RegisterMsg,
+): Promise<{ agentId: string } | { refused: string }> {
   const { state, deps } = ctx;
   const now = deps.clock.now();
   const known = msg.agentId !== undefined ? state.agents.get(msg.agentId) : undefined;
+  const conflict = identityConflict(msg, known);
+  if (conflict !== undefined) {
+    deps.logger.warn({ claimed: msg.agentId, hostname: msg.hostname, address: msg.address }, conflict);
+    return { refused: conflict };
+  }
   const agentId = known?.id ?? msg.agentId ?? deps.ids.uuid();
   const agent: AgentInfo = {
     id: agentId,
