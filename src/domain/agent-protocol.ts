@@ -83,6 +83,12 @@ export type MasterToAgent =
   | { type: 'launch'; task: TaskSpec }
   | { type: 'kill'; taskId: string; gracePeriodMs: number }
   | { type: 'ack'; updateId: string }
+  /**
+   * From a standby master: it does not lead, the agent should dial `leader` instead. `leader` is
+   * the leader's agent endpoint URL (`wss://host:port/agent/v1`), or `host:port` meaning the same
+   * scheme and path as the URL the agent dialled. The link closes after it.
+   */
+  | { type: 'redirect'; leader: string }
   | LogRequest;
 
 /**
