@@ -5,15 +5,23 @@ import { sampleAgent, sampleApp, sampleTask, storeContract } from '../store.cont
 import { createPostgresStore, isPostgresUrl } from './postgres-store.js';
 import { type TempDatabases, tempDatabases } from './temp-database.js';
 
-let dbs: TempDatabases;
+let servers: TempDatabases | Error | undefined;
 
-// No skip when the server is missing: before() throws and every test fails (CI provisions it).
+// No skip when the server is missing: every test fails with the reason (CI provisions it). A
+// throwing before() would only mark them cancelled, which reads like a skip in a summary.
 before(async () => {
-  dbs = await tempDatabases();
+  servers = await tempDatabases().catch((err: Error) => err);
 });
 after(async () => {
-  await dbs?.dropAll();
+  if (servers && !(servers instanceof Error)) await servers.dropAll();
 });
+
+const dbs = {
+  create(): Promise<string> {
+    if (servers === undefined || servers instanceof Error) throw servers ?? new Error('no PostgreSQL');
+    return servers.create();
+  },
+};
 
 storeContract('postgres', async () => createPostgresStore({ url: await dbs.create() }));
 
