@@ -5,9 +5,17 @@
  */
 import type { AgentCapabilities, Resources } from './agent.js';
 import type { Container, FetchUri, HealthCheck, NetworkSpec, ReadinessCheck } from './app.js';
-import type { HealthCheckResult, TaskState } from './task.js';
+import type { HealthCheckResult, ReadinessCheckResult, TaskState } from './task.js';
 
 export const PROTOCOL_VERSION = 1;
+
+/**
+ * `reason` of the TASK_KILLING and TASK_KILLED updates of a task the agent killed because it failed
+ * `maxConsecutiveFailures` health checks in a row. Mesos has no reason for this (its executor only
+ * sets `healthy: false`), but the master must tell such a kill from one it asked for: it counts
+ * as a failure for the launch backoff and is announced as an unhealthy_instance_kill_event.
+ */
+export const UNHEALTHY_KILL_REASON = 'REASON_TASK_HEALTH_CHECK_FAILED';
 
 /** Everything an agent needs to run one task. The master fills env, ports and resources. */
 export interface TaskSpec {
@@ -70,10 +78,17 @@ export type AgentToMaster =
       reason?: string;
       message?: string;
       exitCode?: number;
-      /** Undefined: no health checks (or not yet known). */
+      /**
+       * Health and readiness travel on the task's updates, but only when they change (a verdict
+       * flips, a check fails, the first success): a steady healthy task costs no traffic. Every
+       * update after the first result carries the whole current picture, one result per check.
+       * Undefined: no health checks (or not yet known).
+       */
       healthy?: boolean;
       healthCheckResults?: HealthCheckResult[];
+      /** All readiness checks passed; undefined: none defined (or none answered yet). */
       ready?: boolean;
+      readinessCheckResults?: ReadinessCheckResult[];
     }
   | LogResponse;
 

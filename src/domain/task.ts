@@ -45,6 +45,17 @@ export interface HealthCheckResult {
   instanceId: string;
 }
 
+/**
+ * One readiness check's last result, Marathon's `readinessCheckResults[]` shape (deployments show
+ * it in `currentActions[]`). `lastResponse` only when the check says `preserveLastResponse`.
+ */
+export interface ReadinessCheckResult {
+  name: string;
+  taskId: string;
+  ready: boolean;
+  lastResponse?: { status: number; contentType: string; body: string };
+}
+
 /** A task of an app (or a job run) as the master stores it. */
 export interface TaskRecord {
   id: string;
@@ -65,11 +76,19 @@ export interface TaskRecord {
   updatedAt: number;
   /** Set when the master asked the agent to kill it. */
   killRequestedAt?: number;
+  /**
+   * The app's `versionInfo.lastConfigChangeAt` when the task was launched: which configuration it
+   * runs (deploy/current-config.ts). Absent on tasks stored before it existed.
+   */
+  configVersion?: string;
   healthCheckResults?: HealthCheckResult[];
   /** Resources the task holds on its agent (from the app version it was launched with). */
   resources: { cpus: number; mem: number; disk: number };
   /** Undefined while unknown or when the app has no health checks. */
   healthy?: boolean;
+  /** Undefined when the app has no readiness checks (or none has answered yet). */
+  ready?: boolean;
+  readinessCheckResults?: ReadinessCheckResult[];
   /** Agent-side message of the last update (exit code, reason). */
   message?: string;
   /** Set on tasks that run a scheduled job's attempt: the job runtime owns them, not app reconcile. */
