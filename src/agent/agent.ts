@@ -20,6 +20,8 @@ import type { CancelTimer, Clock } from '../platform/clock.js';
 import type { Ids } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
 import { TaskCheckpoints } from './checkpoint.js';
+import { createNetworkProber } from './health/network-prober.js';
+import type { Prober } from './health/prober.js';
 import { type RecoveryReport, recoverTasks } from './recovery.js';
 import { Sandboxes } from './sandbox.js';
 import { type AgentExecutors, type TaskChange, TaskRunner } from './task-runner.js';
@@ -45,6 +47,13 @@ export interface AgentOptions {
   agentId?: string;
   /** Cap on bytes read per log request. Default 1 MiB. */
   maxLogBytes?: number;
+  /** How health and readiness probes reach tasks. Default: over the network (and a shell). */
+  prober?: Prober;
+  /**
+   * A task the master kills stays TASK_KILLING, still running, for min(its grace period, this)
+   * before SIGTERM, so routers can stop sending it requests first. Default 0 (SIGTERM at once).
+   */
+  killDrainMs?: number;
 }
 
 export interface StopOptions {
@@ -76,6 +85,10 @@ export class Agent {
       checkpoints: this.checkpoints,
       logger: this.log,
       emit: (change) => this.statusUpdate(change),
+      clock: opts.clock,
+      prober: opts.prober ?? createNetworkProber(),
+      host: opts.address,
+      killDrainMs: opts.killDrainMs ?? 0,
     });
   }
 

@@ -4,8 +4,14 @@
  * acks or the master: the Agent turns these changes into acknowledged status updates.
  *
  *   launch ─► TASK_STARTING ─► (sandbox, executor.launch) ─► TASK_RUNNING ─► exit ─► FINISHED/FAILED
- *                    │                                            │
- *                    └── kill ─► TASK_KILLING ─► SIGTERM … SIGKILL ┴─► exit ─► TASK_KILLED
+ *                    │                                            │  └ checks (health/TaskChecks)
+ *                    └── kill ─► TASK_KILLING ─► drain ─► SIGTERM … SIGKILL ┴─► exit ─► TASK_KILLED
+ *
+ * A kill from the master leaves the task in TASK_KILLING, still serving, for min(its grace
+ * period, killDrainMs) before SIGTERM, so whoever routes to it (a load balancer reading the task
+ * list or the event stream) stops sending it requests before it stops answering. A health check
+ * that fails maxConsecutiveFailures times kills the task at once (it serves nobody anyway), and
+ * both its updates say so with UNHEALTHY_KILL_REASON.
  *
  * A task's record stays until the Agent calls `forget` (its terminal update was acked), so a
  * repeated kill for it is answered from the record instead of with "unknown task".
@@ -15,11 +21,16 @@
  * agent can `adopt` what still runs and clean up what it cannot.
  */
 import type { RunningTaskReport, TaskSpec } from '../domain/agent-protocol.js';
+import { UNHEALTHY_KILL_REASON } from '../domain/agent-protocol.js';
+import type { HealthCheckResult, ReadinessCheckResult } from '../domain/task.js';
 import { isTerminal, type TaskState } from '../domain/task.js';
+import type { CancelTimer, Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { TaskCheckpoint, TaskCheckpoints } from './checkpoint.js';
 import type { Executor, RunningTask, TaskExit } from './executors/executor.js';
 import { REASON, terminalStatus } from './exit-status.js';
+import type { Prober } from './health/prober.js';
+import { TaskChecks } from './health/task-checks.js';
 import { isSafeTaskId, type Sandboxes } from './sandbox.js';
 
 export interface AgentExecutors {
@@ -34,6 +45,11 @@ export interface TaskChange {
   reason?: string;
   message?: string;
   exitCode?: number;
+  /** The task's checks as last known; present once something is known (see TaskChecks.report). */
+  healthy?: boolean;
+  healthCheckResults?: HealthCheckResult[];
+  ready?: boolean;
+  readinessCheckResults?: ReadinessCheckResult[];
 }
 
 export interface TaskRunnerOptions {
@@ -42,6 +58,14 @@ export interface TaskRunnerOptions {
   checkpoints: TaskCheckpoints;
   logger: Logger;
   emit: (change: TaskChange) => void;
+  /** Timers for checks and kill drains. */
+  clock: Clock;
+  /** How health and readiness probes reach tasks. */
+  prober: Prober;
+  /** The address task ports are reached on (the agent's advertised address). */
+  host: string;
+  /** Longest time a killed task stays TASK_KILLING before SIGTERM (capped by its grace). */
+  killDrainMs: number;
 }
 
 interface TaskEntry {
@@ -49,8 +73,15 @@ interface TaskEntry {
   /** Last state emitted. */
   state: TaskState;
   running?: RunningTask;
-  /** Set once the master (or agent shutdown) asked for a kill. */
-  kill?: { gracePeriodMs: number };
+  /**
+   * Set once the master (or agent shutdown, or a failing health check) asked for a kill.
+   * `unhealthy` holds the message of a kill decided by the task's health checks.
+   */
+  kill?: { gracePeriodMs: number; unhealthy?: string };
+  /** Pending end of a kill's drain (TASK_KILLING before SIGTERM). */
+  drain?: CancelTimer;
+  /** Health and readiness checks, while the task runs. */
+  checks?: TaskChecks;
   /** Last checkpoint written; the end is recorded in it. */
   checkpoint?: TaskCheckpoint;
   /** Let go (agent stopped without killing): whatever happens to it is for the next agent to see. */
@@ -131,8 +162,9 @@ export class TaskRunner {
       return;
     }
     let running: RunningTask;
+    let sandbox: string;
     try {
-      const sandbox = await this.opts.sandboxes.create(taskId);
+      sandbox = await this.opts.sandboxes.create(taskId);
       if (entry.kill) {
         this.finish(entry, 'TASK_KILLED', {
           reason: REASON.killedDuringLaunch,
@@ -182,7 +214,10 @@ export class TaskRunner {
     }
     // A kill that arrived while launching wins: no TASK_RUNNING after TASK_KILLING.
     if (entry.kill) void this.terminate(entry);
-    else this.change(entry, 'TASK_RUNNING');
+    else {
+      this.change(entry, 'TASK_RUNNING');
+      this.startChecks(entry, running, sandbox);
+    }
   }
 
   /**
@@ -206,7 +241,10 @@ export class TaskRunner {
     if (this.detaching) {
       entry.detached = true;
       running.detach();
+      return;
     }
+    // Checked from scratch: the grace period counts from now, as for a task just started.
+    this.startChecks(entry, running, this.opts.sandboxes.pathOf(taskId));
   }
 
   /**
@@ -227,20 +265,35 @@ export class TaskRunner {
       });
       return false;
     }
-    if (isTerminal(entry.state) || entry.kill) return true;
+    if (isTerminal(entry.state)) return true;
     const grace =
       Number.isFinite(gracePeriodMs) && gracePeriodMs >= 0 ? gracePeriodMs : entry.spec.killGracePeriodMs;
+    if (entry.kill) {
+      // A repeated kill never lengthens a kill (Mesos); one asking for no grace (the master's
+      // re-sent kill) ends a drain that is still going.
+      if (entry.drain && grace === 0) {
+        entry.kill.gracePeriodMs = 0;
+        this.endDrain(entry);
+      }
+      return true;
+    }
     entry.kill = { gracePeriodMs: grace };
+    entry.checks?.stop();
     this.change(entry, 'TASK_KILLING');
-    if (entry.running) void this.terminate(entry);
+    if (entry.running) this.drainThenTerminate(entry);
     return true;
   }
 
-  /** Kills every active task with its own grace period; resolves when all have ended. */
+  /**
+   * Kills every active task with its own grace period, without a drain (the agent is going away:
+   * nobody should route to its tasks any more); resolves when all have ended.
+   */
   async killAll(): Promise<void> {
     const entries = [...this.tasks.values()];
     for (const e of entries) {
-      if (!isTerminal(e.state)) this.kill(e.spec.taskId, e.spec.killGracePeriodMs);
+      if (isTerminal(e.state)) continue;
+      this.kill(e.spec.taskId, e.spec.killGracePeriodMs);
+      if (e.drain) this.endDrain(e);
     }
     await Promise.all(entries.map((e) => e.done));
   }
@@ -250,9 +303,60 @@ export class TaskRunner {
     this.detaching = true;
     for (const e of this.tasks.values()) {
       if (!e.running) continue;
+      e.checks?.stop();
+      e.drain?.();
+      e.drain = undefined;
       e.detached = true;
       e.running.detach();
     }
+  }
+
+  private startChecks(entry: TaskEntry, running: RunningTask, sandbox: string): void {
+    const { spec } = entry;
+    if (spec.healthChecks.length === 0 && spec.readinessChecks.length === 0) return;
+    entry.checks = new TaskChecks({
+      spec,
+      host: this.opts.host,
+      sandbox,
+      env: { ...spec.env, MESOS_SANDBOX: sandbox },
+      running,
+      clock: this.opts.clock,
+      prober: this.opts.prober,
+      logger: this.opts.logger,
+      onChange: () => {
+        if (!entry.kill && !isTerminal(entry.state)) this.change(entry, entry.state);
+      },
+      onUnhealthy: (cause, failures) => this.killUnhealthy(entry, cause, failures),
+    });
+    entry.checks.start();
+  }
+
+  /** Marathon kills a task that failed too many health checks; here its own agent does. */
+  private killUnhealthy(entry: TaskEntry, cause: string, failures: number): void {
+    if (entry.kill || isTerminal(entry.state)) return;
+    const message = `Failed ${failures} consecutive health checks: ${cause}`;
+    entry.kill = { gracePeriodMs: entry.spec.killGracePeriodMs, unhealthy: message };
+    this.change(entry, 'TASK_KILLING', { reason: UNHEALTHY_KILL_REASON, message });
+    // No drain: an unhealthy task is not worth routing to.
+    if (entry.running) void this.terminate(entry);
+  }
+
+  private drainThenTerminate(entry: TaskEntry): void {
+    const drainMs = Math.min(entry.kill?.gracePeriodMs ?? 0, this.opts.killDrainMs);
+    if (drainMs <= 0) {
+      void this.terminate(entry);
+      return;
+    }
+    entry.drain = this.opts.clock.setTimer(drainMs, () => {
+      entry.drain = undefined;
+      void this.terminate(entry);
+    });
+  }
+
+  private endDrain(entry: TaskEntry): void {
+    entry.drain?.();
+    entry.drain = undefined;
+    void this.terminate(entry);
   }
 
   private executorFor(spec: TaskSpec): Executor | undefined {
@@ -272,9 +376,21 @@ export class TaskRunner {
   private onExit(entry: TaskEntry, exit: TaskExit): void {
     // An executor may still see a detached task end; the agent that adopts it will report that.
     if (entry.detached) return;
+    entry.checks?.stop();
+    entry.drain?.();
+    entry.drain = undefined;
     const status = terminalStatus(exit, entry.kill !== undefined);
     this.opts.logger.info({ taskId: entry.spec.taskId, ...exit, state: status.state }, 'task ended');
     const { state, ...rest } = status;
+    const unhealthy = entry.kill?.unhealthy;
+    if (unhealthy !== undefined) {
+      this.finish(entry, state, {
+        ...rest,
+        reason: UNHEALTHY_KILL_REASON,
+        message: `${unhealthy}; ${rest.message}`,
+      });
+      return;
+    }
     this.finish(entry, state, rest);
   }
 
@@ -284,7 +400,10 @@ export class TaskRunner {
     extra: Omit<TaskChange, 'taskId' | 'appId' | 'state'> = {},
   ): void {
     entry.state = state;
-    this.opts.emit({ taskId: entry.spec.taskId, appId: entry.spec.appId, state, ...extra });
+    // Every update carries what is known of the task's checks, so the master's picture of its
+    // health never goes backwards whatever update it applies last.
+    const checks = entry.checks?.report();
+    this.opts.emit({ taskId: entry.spec.taskId, appId: entry.spec.appId, state, ...checks, ...extra });
   }
 
   private finish(
