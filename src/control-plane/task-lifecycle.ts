@@ -9,6 +9,7 @@ import type { TaskRecord, TaskState } from '../domain/task.js';
 import { isTerminal } from '../domain/task.js';
 import { delayAfterFailure } from '../scheduler/backoff.js';
 import type { MasterContext } from './context.js';
+import { announceHealth, isUnhealthyKill, recordUnhealthyKill, withChecks } from './task-health.js';
 
 type UpdateMsg = Extract<AgentToMaster, { type: 'statusUpdate' }>;
 
@@ -24,24 +25,30 @@ export async function applyStatusUpdate(ctx: MasterContext, agentId: string, msg
     return;
   }
   if (task.jobRun && ctx.jobTasks) return ctx.jobTasks.statusUpdate(msg, task);
+  const now = deps.clock.now();
+  // Killed by its agent for failing health checks: a failure of the app, unlike a kill we asked for.
+  const unhealthyKill = isUnhealthyKill(task, msg);
   if (isTerminal(msg.state)) {
+    if (unhealthyKill) recordUnhealthyKill(ctx, withChecks(task, msg), now);
     const unexpected = task.killRequestedAt === undefined && BACKOFF_STATES.has(msg.state);
     await forgetTask(ctx, task, msg.state, msg.message ?? msg.reason ?? '', unexpected);
     return;
   }
-  const now = deps.clock.now();
-  const next: TaskRecord = {
+  const base: TaskRecord = {
     ...task,
     // TASK_KILLING comes from the agent; never let a late RUNNING undo a requested kill.
     state: task.state === 'TASK_KILLING' && msg.state === 'TASK_RUNNING' ? task.state : msg.state,
     updatedAt: now,
     ...(msg.state === 'TASK_RUNNING' && task.startedAt === undefined ? { startedAt: msg.timestamp } : {}),
-    ...(msg.healthy !== undefined ? { healthy: msg.healthy } : {}),
-    ...(msg.healthCheckResults ? { healthCheckResults: msg.healthCheckResults } : {}),
     ...(msg.message !== undefined ? { message: msg.message } : {}),
+    // Recorded as a kill, so the task no longer counts and its replacement may start.
+    ...(unhealthyKill ? { killRequestedAt: now } : {}),
   };
+  const next = withChecks(base, msg);
   await deps.store.putTask(next);
   state.tasks.set(next.id, next);
+  await announceHealth(ctx, task, next);
+  if (unhealthyKill) recordUnhealthyKill(ctx, next, now);
   if (next.state !== task.state) announce(ctx, next, msg.message ?? '');
   ctx.trigger();
 }
