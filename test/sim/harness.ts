@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from '../../src/agent/agent.js';
 import { FakeExecutor } from '../../src/agent/executors/fake-executor.js';
+import { FakeProber } from '../../src/agent/health/fake-prober.js';
 import { Master } from '../../src/control-plane/master.js';
 import type { Resources } from '../../src/domain/agent.js';
 import { parseAppDefinition } from '../../src/domain/app-validate.js';
@@ -30,6 +31,8 @@ export interface SimOptions {
   store?: Store;
   clock?: FakeClock;
   seed?: number;
+  /** Agents' kill drain (TASK_KILLING before SIGTERM). Default 0. */
+  killDrainMs?: number;
 }
 
 export interface Sim {
@@ -38,6 +41,11 @@ export interface Sim {
   master: Master;
   agents: Agent[];
   executors: FakeExecutor[];
+  /**
+   * What every task's health and readiness endpoints answer (healthy unless a test says
+   * otherwise): `sim.probes.set(taskId, 'unhealthy')` makes one start failing.
+   */
+  probes: FakeProber;
   /** POST an app (Marathon JSON) through domain validation, as the API would. */
   deploy(json: unknown): Promise<void>;
   /** Advance fake time in steps until `pred` holds; throws after `maxMs` of fake time. */
@@ -64,6 +72,7 @@ export async function createSim(opts: SimOptions = {}): Promise<Sim> {
   });
   const specs = opts.agents ?? [{ hostname: 'agent-a' }, { hostname: 'agent-b' }];
   const executors: FakeExecutor[] = [];
+  const probes = new FakeProber();
   const agents = specs.map((s, i) => {
     const exec = new FakeExecutor(clock);
     executors.push(exec);
@@ -85,6 +94,8 @@ export async function createSim(opts: SimOptions = {}): Promise<Sim> {
       logger,
       heartbeatIntervalMs: 5_000,
       agentId: `agent-${s.hostname}`,
+      prober: probes,
+      killDrainMs: opts.killDrainMs ?? 0,
     });
     const { agentEnd, masterEnd } = createMemoryLinkPair();
     master.connectAgent(masterEnd);
@@ -99,6 +110,7 @@ export async function createSim(opts: SimOptions = {}): Promise<Sim> {
     master,
     agents,
     executors,
+    probes,
     async deploy(json) {
       await master.createApp(parseAppDefinition(json));
     },
