@@ -32,7 +32,9 @@ export function appView(v: AppViewInput): Record<string, unknown> {
     out.tasksUnhealthy = c.unhealthy;
   }
   if (v.embed.has('deployments')) out.deployments = (v.deploymentIds ?? []).map((id) => ({ id }));
-  if (v.embed.has('readiness')) out.readinessCheckResults = [];
+  // Marathon shows the results of tasks still being checked (a deployment's new tasks).
+  if (v.embed.has('readiness'))
+    out.readinessCheckResults = v.tasks.flatMap((t) => t.readinessCheckResults ?? []);
   if (v.embed.has('tasks')) out.tasks = v.tasks.map(taskView);
   if (v.embed.has('lastTaskFailure') && v.lastTaskFailure) out.lastTaskFailure = v.lastTaskFailure;
   if (v.embed.has('taskStats')) out.taskStats = taskStats(v.app, v.tasks, v.now);
