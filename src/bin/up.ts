@@ -28,7 +28,15 @@ export interface UpConfig {
   logLevel: string;
   /** Working directory for tasks (default: where `drover up` was started), so relative commands work. */
   taskCwd?: string;
+  /**
+   * How long a task the master kills stays TASK_KILLING, still answering, before SIGTERM (capped
+   * by its kill grace period): time for routers to stop sending it requests. Default 5 s.
+   */
+  killDrainMs?: number;
 }
+
+/** Covers Marathon's default 3 s grace entirely; longer graces drain 5 s, then get their full grace. */
+export const DEFAULT_KILL_DRAIN_MS = 5_000;
 
 export interface LocalAgentSlot {
   hostname: string;
@@ -85,6 +93,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       ids: systemIds,
       logger,
       heartbeatIntervalMs: 5_000,
+      killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
     });
     const { agentEnd, masterEnd } = createMemoryLinkPair();
     master.connectAgent(masterEnd);
