@@ -8,6 +8,8 @@ import type { MasterApi } from '../control-plane/master-api.js';
 import type { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import { type Clock, systemClock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import { registerAgentRoutes } from './agents.js';
+import { type ApiAuth, installApiAuth } from './auth.js';
 import { registerChronosRoutes } from './chronos/chronos-routes.js';
 import { mapError, routeNotFound } from './error-mapping.js';
 import type { EventStreamOptions } from './events/event-stream-hub.js';
@@ -39,6 +41,10 @@ export interface ApiServerDeps {
   metrics?: DroverMetrics;
   /** `/v2/events` tuning (heartbeat interval, write chunk). */
   eventStream?: EventStreamOptions;
+  /** HTTP basic and/or bearer tokens; absent: open (see bin/master-safety.ts for when that is allowed). */
+  auth?: ApiAuth;
+  /** PEM key and certificate: serve HTTPS (and so wss:// for agents on the same server). */
+  https?: { key: string; cert: string };
 }
 
 export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
@@ -48,11 +54,13 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     // Per-request logs would drown the master's own; errors are logged below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
+    ...(deps.https ? { https: deps.https } : {}),
     // App ids are paths: `/v2/apps/web/` is `/v2/apps/web`, and deep group ids must fit.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
   }) as unknown as FastifyInstance;
 
   installJsonParser(app);
+  if (deps.auth) installApiAuth(app, deps.auth);
 
   app.setErrorHandler(async (err, req, reply) => {
     const mapped = mapError(err, bodyLimit);
@@ -79,6 +87,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   registerTaskRoutes(app, ctx);
   registerTaskLogRoutes(app, ctx);
   registerQueueRoutes(app, ctx);
+  registerAgentRoutes(app, ctx);
   if (deps.jobs) registerChronosRoutes(app, { jobs: deps.jobs });
   return app;
 }

@@ -76,4 +76,11 @@ export interface MasterApi {
    * has it; the API answers 503 meanwhile.
    */
   restartApp?(appId: string, opts: { force: boolean }): Promise<DeploymentRef>;
+
+  /**
+   * Agent maintenance (Drover): a draining agent gets no new tasks and its tasks are replaced on
+   * other agents within each app's upgrade strategy; undrain ends that. Throw NOT_FOUND.
+   */
+  drainAgent?(agentId: string): Promise<AgentInfo>;
+  undrainAgent?(agentId: string): Promise<AgentInfo>;
 }

@@ -11,6 +11,7 @@ import { assignServicePorts, servicePortsOf } from '../domain/service-ports.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { CancelTimer } from '../platform/clock.js';
 import { AgentHub } from './agent-hub.js';
+import { setDraining } from './agent-drain.js';
 import { admitAgent, reconcileAgentTasks } from './agent-registration.js';
 import type { MasterContext, MasterDeps } from './context.js';
 import { EventBus } from './event-bus.js';
@@ -257,6 +258,15 @@ export class Master implements MasterApi {
       this.trigger();
       return { deploymentId: this.deps.ids.uuid(), version };
     });
+  }
+
+  /** Agent maintenance (agent-drain.ts). Throws NOT_FOUND. */
+  drainAgent(agentId: string): Promise<AgentInfo> {
+    return this.serial.run(() => setDraining(this.ctx, agentId, true));
+  }
+
+  undrainAgent(agentId: string): Promise<AgentInfo> {
+    return this.serial.run(() => setDraining(this.ctx, agentId, false));
   }
 
   resetDelay(appId: string): Promise<void> {
