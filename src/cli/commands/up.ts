@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { runUp } from '../../bin/up.js';
+import { DEFAULT_KILL_DRAIN_MS, runUp } from '../../bin/up.js';
 import { intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 
@@ -13,6 +13,12 @@ export const registerUp: RegisterCommand = (program, setExit) => {
     .option('--agents <n>', 'number of in-process agents', intFlag(1, 64), 2)
     .option('--demo', 'deploy the sample apps from examples/')
     .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
+    .option(
+      '--kill-drain-ms <ms>',
+      'a killed task stays TASK_KILLING, still running, this long (at most its grace) before SIGTERM',
+      intFlag(0, 3_600_000),
+      DEFAULT_KILL_DRAIN_MS,
+    )
     .action(async (opts) => {
       const code = await runUp({
         port: opts.port,
@@ -21,6 +27,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
         agents: opts.agents,
         demo: Boolean(opts.demo),
         logLevel: opts.logLevel,
+        killDrainMs: opts.killDrainMs,
       });
       setExit(code);
     });
