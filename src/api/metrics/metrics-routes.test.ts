@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { json, storedApp, taskOf, testApi } from '../test-support/fixtures.js';
 
@@ -28,25 +29,30 @@ describe('GET /metrics', () => {
     assert.ok(body.timers?.['marathon.http.requests.duration.timer.seconds']);
   });
 
-  it('counts responses by status code, including errors', async () => {
+  it('counts responses by status code, including errors, over a real socket', async () => {
     const { server } = testApi();
-    await server.inject({ method: 'GET', url: '/v2/apps' });
-    await server.inject({ method: 'GET', url: '/v2/apps/missing' });
-    await server.inject({ method: 'GET', url: '/no/such/route' });
-    const res = await server.inject({ method: 'GET', url: '/metrics/prometheus' });
-    assert.equal(res.statusCode, 200);
-    assert.match(String(res.headers['content-type']), /^text\/plain; version=0\.0\.4/);
-    assert.match(res.body, /^drover_http_responses_total\{status_code="200"\} 1$/m);
-    assert.match(res.body, /^drover_http_responses_total\{status_code="404"\} 2$/m);
-    assert.match(res.body, /^# HELP drover_apps /m);
-  });
+    await server.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+      for (const path of ['/v2/apps', '/v2/apps/missing', '/no/such/route', '/v2/events'])
+        await (await fetch(base + path)).arrayBuffer();
+      const res = await fetch(`${base}/metrics/prometheus`);
+      assert.equal(res.status, 200);
+      assert.match(String(res.headers.get('content-type')), /^text\/plain; version=0\.0\.4/);
+      const text = await res.text();
+      assert.match(text, /^drover_http_responses_total\{status_code="200"\} 1$/m);
+      assert.match(text, /^drover_http_responses_total\{status_code="404"\} 2$/m);
+      assert.match(text, /^drover_http_responses_total\{status_code="405"\} 1$/m);
+      assert.match(text, /^drover_http_requests_active 1$/m, 'only the scrape itself is in flight');
+      assert.match(text, /^# HELP drover_apps /m);
 
-  it('counts a 4xx in the Dropwizard meters too', async () => {
-    const { server } = testApi();
-    await server.inject({ method: 'GET', url: '/v2/events' });
-    const body = json<{ meters: Record<string, { count: number }> }>(
-      await server.inject({ method: 'GET', url: '/metrics' }),
-    );
-    assert.equal(body.meters['marathon.http.responses.4xx.rate.meter']?.count, 1);
+      const dw = (await (await fetch(`${base}/metrics`)).json()) as {
+        meters: Record<string, { count: number }>;
+      };
+      assert.equal(dw.meters['marathon.http.responses.4xx.rate.meter']?.count, 3);
+      assert.equal(dw.meters['marathon.http.responses.2xx.rate.meter']?.count, 2);
+    } finally {
+      await server.close();
+    }
   });
 });
