@@ -183,6 +183,11 @@ export class TaskRunner {
         // MESOS_SANDBOX last: only the agent knows it, and a task must not be able to move it.
         env: { ...spec.env, MESOS_SANDBOX: sandbox },
         logs: this.opts.sandboxes.logsOf(taskId),
+        // Still starting: same state, new message (Mesos sends pull progress the same way).
+        progress: (message) => {
+          if (entry.state === 'TASK_STARTING' && !entry.kill)
+            this.change(entry, 'TASK_STARTING', { message });
+        },
       });
     } catch (err) {
       const message = `Failed to launch task: ${(err as Error).message}`;

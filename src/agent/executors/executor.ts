@@ -27,6 +27,12 @@ export interface LaunchContext {
   env: Record<string, string>;
   /** Append the task's stdout/stderr to these files (created if missing). */
   logs: LogFiles;
+  /**
+   * Report how a slow launch is going (an image pull: "Pulling image x: 2/5 layers"); the agent
+   * sends it as the task's status message while it is TASK_STARTING. Call it sparingly: each
+   * call is one status update.
+   */
+  progress?: (message: string) => void;
 }
 
 /**
