@@ -1,0 +1,186 @@
+/**
+ * From a task to the body of `POST /containers/create`: what Mesos' docker containerizer did with
+ * a Marathon app's `container`, for the engine API.
+ *
+ * - `cmd` runs as `/bin/sh -c cmd` (entrypoint replaced, as Mesos does); `args` are appended to the
+ *   image's entrypoint; neither: the image's own entrypoint and cmd.
+ * - Networks: `host` -> host network; `container/bridge` -> bridge with every port mapping
+ *   published on the agent's advertised address only (never 0.0.0.0: an agent on a private
+ *   address must not expose tasks on every interface); `container` with a name -> that engine
+ *   network; no network -> `none`.
+ * - A container port 0 is the host port itself (Marathon's rule), so `$PORT0` works inside too.
+ * - cpus/mem become hard limits (NanoCpus, Memory). Privileged only where the agent allows it.
+ * - The sandbox is mounted at /mnt/mesos/sandbox and MESOS_SANDBOX points there, as in Mesos: the
+ *   agent's path for it means nothing inside the container.
+ * - Labels name the task, app, agent and owning agent instance, so a restarted agent finds its
+ *   containers and tells them from other agents' on a shared engine.
+ */
+import { isAbsolute, join, normalize } from 'node:path';
+import type { TaskSpec } from '../../../domain/agent-protocol.js';
+import type { NetworkSpec, PortMapping } from '../../../domain/app.js';
+import { dockerRunOptions } from '../../../domain/docker-parameters.js';
+
+export const SANDBOX_IN_CONTAINER = '/mnt/mesos/sandbox';
+/** The engine refuses memory limits below 6 MiB. */
+const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
+
+export const LABEL = {
+  taskId: 'drover.task-id',
+  appId: 'drover.app-id',
+  version: 'drover.app-version',
+  agent: 'drover.agent',
+  owner: 'drover.owner',
+} as const;
+
+export interface ContainerConfigInput {
+  spec: TaskSpec;
+  /** The task's env as the agent decided it (MESOS_SANDBOX is replaced, see above). */
+  env: Record<string, string>;
+  sandbox: string;
+  /** The image with an explicit tag or digest. */
+  image: string;
+  /** Where published ports bind: the agent's advertised address. */
+  bindAddress: string;
+  agentName: string;
+  owner: string;
+  allowPrivileged: boolean;
+}
+
+/** Docker container names allow `[a-zA-Z0-9][a-zA-Z0-9_.-]`; safe task ids already fit. */
+export function containerName(taskId: string): string {
+  return `drover-${taskId}`;
+}
+
+export type NetworkMode =
+  | { kind: 'host' }
+  | { kind: 'bridge' }
+  | { kind: 'none' }
+  | { kind: 'named'; name: string };
+
+/** The networks the task joins; older specs only have `container.docker.network`. */
+export function networkModeOf(spec: TaskSpec): NetworkMode {
+  const networks: NetworkSpec[] = spec.networks ?? legacyNetworks(spec.container?.docker?.network);
+  if (networks.length === 0) return { kind: 'none' };
+  const n = networks[0]!;
+  if (n.mode === 'host') return { kind: 'host' };
+  if (n.mode === 'container/bridge') return { kind: 'bridge' };
+  if (!n.name)
+    throw new Error('A container network needs a name on this agent (no default network is configured)');
+  return { kind: 'named', name: n.name };
+}
+
+function legacyNetworks(network: string | undefined): NetworkSpec[] {
+  if (network === 'BRIDGE') return [{ mode: 'container/bridge' }];
+  if (network === 'NONE') return [];
+  if (network === 'USER') return [{ mode: 'container' }];
+  return [{ mode: 'host' }];
+}
+
+export interface PublishedPort {
+  containerPort: number;
+  hostPort: number;
+  protocol: 'tcp' | 'udp';
+}
+
+/** Every (container port, host port, protocol) to publish, in port mapping order. */
+export function publishedPorts(spec: TaskSpec): PublishedPort[] {
+  const mappings: PortMapping[] = spec.container?.portMappings ?? spec.container?.docker?.portMappings ?? [];
+  return mappings.flatMap((m, i) => {
+    const hostPort = spec.ports[i];
+    if (hostPort === undefined || hostPort === 0) return [];
+    const containerPort = m.containerPort === 0 ? hostPort : m.containerPort;
+    return m.protocol
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p): p is 'tcp' | 'udp' => p === 'tcp' || p === 'udp')
+      .map((protocol) => ({ containerPort, hostPort, protocol }));
+  });
+}
+
+export function containerCreateBody(input: ContainerConfigInput): Record<string, unknown> {
+  const { spec, sandbox } = input;
+  const docker = spec.container?.docker;
+  if (!docker) throw new Error('Task has no docker container');
+  if (docker.privileged && !input.allowPrivileged) {
+    throw new Error('Privileged containers are not allowed on this agent');
+  }
+  const params = dockerRunOptions(docker.parameters);
+  const network = networkModeOf(spec);
+
+  const env = { ...params.env, ...input.env, MESOS_SANDBOX: SANDBOX_IN_CONTAINER };
+  const command: Record<string, unknown> = {};
+  if (spec.command.shell) {
+    command.Entrypoint = ['/bin/sh', '-c'];
+    command.Cmd = [spec.command.value];
+  } else {
+    if (params.entrypoint !== undefined) command.Entrypoint = [params.entrypoint];
+    if (spec.command.argv.length > 0) command.Cmd = [...spec.command.argv];
+  }
+
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  if (network.kind === 'bridge' || network.kind === 'named') {
+    for (const p of publishedPorts(spec)) {
+      const key = `${p.containerPort}/${p.protocol}`;
+      exposed[key] = {};
+      bindings[key] = [...(bindings[key] ?? []), { HostIp: input.bindAddress, HostPort: String(p.hostPort) }];
+    }
+  }
+
+  const binds = [
+    `${sandbox}:${SANDBOX_IN_CONTAINER}:rw`,
+    ...(spec.container?.volumes ?? []).map((v) => {
+      if (v.hostPath === undefined) throw new Error(`Volume ${v.containerPath} has no hostPath`);
+      return `${hostPathOf(v.hostPath, sandbox)}:${v.containerPath}:${v.mode === 'RO' ? 'ro' : 'rw'}`;
+    }),
+  ];
+
+  const { cpus, mem } = spec.resources;
+  const hostConfig: Record<string, unknown> = {
+    NetworkMode: network.kind === 'named' ? network.name : network.kind,
+    PortBindings: bindings,
+    Binds: binds,
+    Privileged: docker.privileged,
+    ...(cpus > 0 ? { NanoCpus: Math.round(cpus * 1e9) } : {}),
+    ...(mem > 0 ? { Memory: Math.max(MIN_MEMORY_BYTES, Math.round(mem * 1024 * 1024)) } : {}),
+    ...(params.init !== undefined ? { Init: params.init } : {}),
+    ...(params.readOnly !== undefined ? { ReadonlyRootfs: params.readOnly } : {}),
+    ...(Object.keys(params.tmpfs).length > 0 ? { Tmpfs: params.tmpfs } : {}),
+    ...(params.shmSizeBytes !== undefined ? { ShmSize: params.shmSizeBytes } : {}),
+    ...(params.ulimits.length > 0
+      ? { Ulimits: params.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })) }
+      : {}),
+  };
+
+  return {
+    Image: input.image,
+    Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    ...command,
+    Labels: {
+      ...params.labels,
+      [LABEL.taskId]: spec.taskId,
+      [LABEL.appId]: spec.appId,
+      [LABEL.version]: spec.version,
+      [LABEL.agent]: input.agentName,
+      [LABEL.owner]: input.owner,
+    },
+    ExposedPorts: exposed,
+    ...(params.user !== undefined ? { User: params.user } : {}),
+    ...(params.workdir !== undefined ? { WorkingDir: params.workdir } : {}),
+    ...(params.hostname !== undefined ? { Hostname: params.hostname } : {}),
+    ...(params.stopSignal !== undefined ? { StopSignal: params.stopSignal } : {}),
+    Tty: false,
+    OpenStdin: false,
+    HostConfig: hostConfig,
+  };
+}
+
+/** A relative host path lives in the sandbox (as Mesos resolves it) and may not climb out of it. */
+function hostPathOf(hostPath: string, sandbox: string): string {
+  if (isAbsolute(hostPath)) return normalize(hostPath);
+  const resolved = normalize(join(sandbox, hostPath));
+  if (resolved !== sandbox && !resolved.startsWith(`${sandbox}/`)) {
+    throw new Error(`Volume hostPath ${hostPath} leaves the sandbox`);
+  }
+  return resolved;
+}
