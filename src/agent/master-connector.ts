@@ -25,6 +25,8 @@ export interface ConnectorOptions {
   minBackoffMs?: number;
   maxBackoffMs?: number;
   pingIntervalMs?: number;
+  /** Called with the id on every accepted registration (to keep it across agent restarts). */
+  onRegistered?: (agentId: string) => void;
   /** Replaceable for tests. */
   dial?: (opts: DialOptions) => Promise<AgentLink>;
 }
@@ -91,6 +93,7 @@ export class MasterConnector {
         registered = true;
         this.failures = 0;
         this.redirects = 0;
+        this.opts.onRegistered?.(msg.agentId);
       }
     });
     link.onClose(() => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseCredentials } from './auth.js';
 import { buildApiServer } from './server.js';
 import { FakeMaster } from './test-support/fake-master.js';
 
@@ -50,11 +49,4 @@ test('missing or wrong credentials get 401 with a Basic challenge, and the route
 test('without auth configured every route is open (loopback development)', async () => {
   const api = buildApiServer({ master: new FakeMaster() });
   assert.equal((await api.inject({ url: '/v2/apps' })).statusCode, 200);
-});
-
-test('credentials flag parsing keeps colons in the password', () => {
-  assert.deepEqual(parseCredentials('ops:a:b'), { user: 'ops', password: 'a:b' });
-  assert.equal(parseCredentials('ops'), undefined);
-  assert.equal(parseCredentials(':pw'), undefined);
-  assert.equal(parseCredentials('ops:'), undefined);
 });

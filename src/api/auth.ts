@@ -59,10 +59,3 @@ function parseBasic(header: string | undefined): { user: string; password: strin
 function schemeOf(req: FastifyRequest): string {
   return (req.headers.authorization ?? 'none').split(/\s+/)[0] ?? 'none';
 }
-
-/** `user:password` as the flag takes it (the password may contain colons). */
-export function parseCredentials(value: string): { user: string; password: string } | undefined {
-  const colon = value.indexOf(':');
-  if (colon <= 0 || colon === value.length - 1) return undefined;
-  return { user: value.slice(0, colon), password: value.slice(colon + 1) };
-}

@@ -7,13 +7,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { AGENT_PATH } from '../domain/agent-endpoint.js';
 import type { MasterLink } from '../domain/agent-protocol.js';
 import type { Logger } from '../platform/logger.js';
 import { bearerToken, secretEquals } from '../platform/secret-compare.js';
 import { wsMasterLink } from './ws-master-link.js';
 
-/** Versioned with the protocol, so a future v2 can be served beside it. */
-export const AGENT_PATH = '/agent/v1';
+export { AGENT_PATH };
 
 /** Room for a register listing thousands of tasks, or a 1 MiB log read, with margin. */
 const MAX_FRAME_BYTES = 32 * 1024 * 1024;

@@ -1,0 +1,85 @@
+/**
+ * Composition root for `drover agent`: one worker machine. It runs tasks with the process
+ * executor in sandboxes under --work-dir, re-adopts tasks an earlier agent on that work dir left
+ * running, and stays connected to the leading master through MasterConnector (several master
+ * URLs, reconnect with backoff, redirects from standbys). Its id is kept in the work dir.
+ *
+ * SIGTERM / SIGINT stop the agent and leave its tasks running (a restarted agent re-adopts them,
+ * as a Mesos agent recovers its executors); SIGUSR1 kills every task first, for a machine that is
+ * being taken out of service.
+ */
+import { mkdirSync } from 'node:fs';
+import { Agent } from '../agent/agent.js';
+import { readAgentId, writeAgentId } from '../agent/agent-id-file.js';
+import { detectResources } from '../agent/detect-resources.js';
+import { createProcessExecutor } from '../agent/executors/process-executor.js';
+import { MasterConnector } from '../agent/master-connector.js';
+import type { Resources } from '../domain/agent.js';
+import { systemClock } from '../platform/clock.js';
+import { systemIds, systemRandom } from '../platform/ids.js';
+import { createLogger } from '../platform/logger.js';
+import { waitForSignal } from './signals.js';
+
+export interface AgentConfig {
+  /** Agent endpoint URLs (normalised by the CLI). */
+  masters: string[];
+  token?: string;
+  /** Address task ports are reachable on; the `host` of its tasks. */
+  advertise: string;
+  hostname: string;
+  attributes: Record<string, string>;
+  /** Fields given by --resources; the rest is detected. */
+  resources: Partial<Resources>;
+  workDir: string;
+  /** PEM to trust for wss:// masters with a private CA or a self-signed certificate. */
+  ca?: string;
+  heartbeatIntervalMs: number;
+  logLevel: string;
+}
+
+export async function runAgent(cfg: AgentConfig): Promise<number> {
+  const logger = createLogger({ level: cfg.logLevel });
+  mkdirSync(cfg.workDir, { recursive: true });
+  const resources = detectResources(cfg.workDir, cfg.resources);
+  const knownId = readAgentId(cfg.workDir);
+  const agent = new Agent({
+    hostname: cfg.hostname,
+    address: cfg.advertise,
+    resources,
+    attributes: cfg.attributes,
+    workDir: cfg.workDir,
+    executors: { process: createProcessExecutor() },
+    clock: systemClock,
+    ids: systemIds,
+    logger,
+    heartbeatIntervalMs: cfg.heartbeatIntervalMs,
+    ...(knownId !== undefined ? { agentId: knownId } : {}),
+  });
+  const connector = new MasterConnector({
+    masters: cfg.masters,
+    token: cfg.token,
+    ...(cfg.ca !== undefined ? { ca: cfg.ca } : {}),
+    agent,
+    clock: systemClock,
+    random: systemRandom,
+    logger,
+    onRegistered: (agentId) => {
+      try {
+        writeAgentId(cfg.workDir, agentId);
+      } catch (err) {
+        logger.error({ err }, 'cannot keep the agent id in the work dir');
+      }
+    },
+  });
+  connector.start();
+  console.log(
+    `drover agent: ${cfg.hostname} (${cfg.advertise}) cpus=${resources.cpus} mem=${resources.mem} ` +
+      `disk=${resources.disk} ports=${resources.ports.map(([lo, hi]) => `${lo}-${hi}`).join(',')}; ` +
+      `masters ${cfg.masters.join(', ')}; work dir ${cfg.workDir}`,
+  );
+
+  const signal = await waitForSignal(logger, ['SIGUSR1']);
+  connector.stop();
+  await agent.stop({ killTasks: signal === 'SIGUSR1' });
+  return 0;
+}

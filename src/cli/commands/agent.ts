@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { hostname, networkInterfaces } from 'node:os';
+import { resolve } from 'node:path';
+import { Option } from 'commander';
+import { runAgent } from '../../bin/agent.js';
+import { DroverError } from '../../domain/errors.js';
+import { attribute, masterUrls, resources } from '../cluster-flags.js';
+import { intFlag } from '../parse-flags.js';
+import type { RegisterCommand } from '../register-command.js';
+
+export const registerAgent: RegisterCommand = (program, setExit) => {
+  program
+    .command('agent')
+    .description('run an agent on this machine: it dials a master and runs the tasks placed on it')
+    .requiredOption(
+      '--master <url[,url...]>',
+      'master address(es): host:port, http(s):// or ws(s):// URL',
+      masterUrls,
+    )
+    .addOption(
+      new Option('--token <token>', "the cluster token (the master's --agent-token)").env(
+        'DROVER_AGENT_TOKEN',
+      ),
+    )
+    .option('--advertise <address>', 'address task ports are reachable on (default: first non-loopback IPv4)')
+    .option(
+      '--hostname <name>',
+      'name for constraints and the UI (default: --advertise if given, else the hostname)',
+    )
+    .option('--attribute <key=value>', 'agent attribute for constraints (repeatable)', attribute, {})
+    .option(
+      '--resources <list>',
+      'cpus=N,mem=MB,disk=MB,ports=LO-HI[+LO-HI] (the rest is detected)',
+      resources,
+      {},
+    )
+    .option('--work-dir <dir>', 'sandboxes, task checkpoints and the agent id', './.drover/agent')
+    .option('--ca <file>', 'PEM certificate(s) to trust for wss:// masters')
+    .option('--heartbeat-interval <ms>', 'heartbeat period', intFlag(100, 600_000), 2_000)
+    .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
+    .action(async (opts) => {
+      const advertise: string = opts.advertise ?? firstExternalIPv4() ?? '127.0.0.1';
+      let ca: string | undefined;
+      if (opts.ca !== undefined) {
+        try {
+          ca = readFileSync(opts.ca, 'utf8');
+        } catch (err) {
+          throw new DroverError('BAD_REQUEST', `cannot read --ca ${opts.ca}: ${(err as Error).message}`);
+        }
+      }
+      const code = await runAgent({
+        masters: opts.master,
+        ...(opts.token ? { token: opts.token } : {}),
+        advertise,
+        hostname: opts.hostname ?? (opts.advertise !== undefined ? opts.advertise : hostname()),
+        attributes: opts.attribute,
+        resources: opts.resources,
+        workDir: resolve(opts.workDir),
+        ...(ca !== undefined ? { ca } : {}),
+        heartbeatIntervalMs: opts.heartbeatInterval,
+        logLevel: opts.logLevel,
+      });
+      setExit(code);
+    });
+};
+
+function firstExternalIPv4(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return undefined;
+}

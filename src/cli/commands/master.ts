@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError, Option } from 'commander';
+import { runMaster } from '../../bin/master.js';
+import { DroverError } from '../../domain/errors.js';
+import { collect } from '../cluster-flags.js';
+import { intFlag } from '../parse-flags.js';
+import type { RegisterCommand } from '../register-command.js';
+
+/** `user:password`; the password may contain colons. */
+function credentials(value: string): { user: string; password: string } {
+  const colon = value.indexOf(':');
+  if (colon <= 0 || colon === value.length - 1) throw new InvalidArgumentError('expected user:password');
+  return { user: value.slice(0, colon), password: value.slice(colon + 1) };
+}
+
+export const registerMaster: RegisterCommand = (program, setExit) => {
+  program
+    .command('master')
+    .description('run a master of a multi-host cluster (agents connect with `drover agent`)')
+    .option(
+      '--store <url|path>',
+      'postgres://user:pw@host/db (shared by masters) or a SQLite file',
+      './.drover/master/state.db',
+    )
+    .option('--host <address>', 'API and agent endpoint bind address', '127.0.0.1')
+    .option('--port <port>', 'API and agent endpoint port', intFlag(0, 65535), 8080)
+    .addOption(
+      new Option('--agent-token <token>', 'cluster token agents must present').env('DROVER_AGENT_TOKEN'),
+    )
+    .addOption(
+      new Option('--http-credentials <user:password>', 'HTTP basic credentials for the API')
+        .env('DROVER_HTTP_CREDENTIALS')
+        .argParser(credentials),
+    )
+    .addOption(
+      new Option('--api-token <token>', 'bearer token accepted by the API (repeatable)')
+        .env('DROVER_API_TOKEN')
+        .argParser(collect),
+    )
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS and wss://')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--insecure', 'allow a non-loopback address without credentials')
+    .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
+    .action(async (opts) => {
+      if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
+        throw new DroverError('BAD_REQUEST', '--tls-cert and --tls-key go together');
+      }
+      const given: string[] = typeof opts.apiToken === 'string' ? [opts.apiToken] : (opts.apiToken ?? []);
+      // An empty token (e.g. DROVER_API_TOKEN= in the environment) must not become a credential.
+      const apiTokens = given.filter((t) => t !== '');
+      const code = await runMaster({
+        store: opts.store,
+        host: opts.host,
+        port: opts.port,
+        ...(opts.agentToken ? { agentToken: opts.agentToken } : {}),
+        auth: {
+          ...(opts.httpCredentials ? { basic: opts.httpCredentials } : {}),
+          ...(apiTokens.length > 0 ? { bearerTokens: apiTokens } : {}),
+        },
+        ...(opts.tlsCert ? { tls: { cert: readPem(opts.tlsCert), key: readPem(opts.tlsKey) } } : {}),
+        insecure: Boolean(opts.insecure),
+        logLevel: opts.logLevel,
+      });
+      setExit(code);
+    });
+};
+
+function readPem(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new DroverError('BAD_REQUEST', `cannot read ${file}: ${(err as Error).message}`);
+  }
+}
