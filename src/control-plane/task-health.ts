@@ -62,7 +62,12 @@ export function recordUnhealthyKill(ctx: MasterContext, task: TaskRecord, now: n
     slaveId: task.agentId,
   });
   const app = ctx.state.apps.get(task.appId);
-  if (app) ctx.state.delays.set(app.id, delayAfterFailure(ctx.state.delays.get(app.id), app, now));
+  if (app) {
+    const delay = delayAfterFailure(ctx.state.delays.get(app.id), app, now);
+    ctx.state.delays.set(app.id, delay);
+    // Replace it as soon as the delay is over, not at the next periodic pass.
+    ctx.deps.clock.setTimer(delay.until - now, () => ctx.trigger());
+  }
   ctx.deps.logger.info({ taskId: task.id, appId: task.appId }, 'task killed by its agent: unhealthy');
 }
 
