@@ -1,0 +1,92 @@
+/**
+ * Bench (d): memory of `drover up` itself (VmRSS of the drover process from /proc/<pid>/status;
+ * task processes are not counted): idle with 2 agents (target <= 120 MB), and per supervised task,
+ * (RSS with 100 tasks - RSS idle) / 100 (target <= 1 MB: no helper process or heavy state per
+ * task). Each figure is the median of 15 readings 200 ms apart, taken 3 s after the state was
+ * reached. PM2's daemon is measured the same way for context (no target).
+ *
+ *   npm run build && node --import tsx bench/memory.bench.ts   # one JSON line
+ */
+import { DroverProcess, repoRoot } from '../test/e2e/support/drover-process.js';
+import { echoApp, removeApp, waitAppAnswering } from './support/drover-apps.js';
+import { assertPortsFree, waitAllAnswering } from './support/endpoints.js';
+import { machine } from './support/machine.js';
+import { isMain, runAlone } from './support/main.js';
+import { Pm2Peer } from './support/pm2-peer.js';
+import { steadyRssMb } from './support/rss.js';
+import { round } from './support/stats.js';
+
+const TASKS = 100;
+const IDLE_TARGET_MB = 120;
+const PER_TASK_TARGET_MB = 1;
+const PM2_BASE_PORT = 41_000;
+
+async function droverRss() {
+  const drover = await DroverProcess.start({ logLevel: 'warn', agents: 2 });
+  try {
+    const pid = drover.pid!;
+    const idleMb = await steadyRssMb(pid);
+    const id = '/bench/memory';
+    await drover.api.json('POST', '/v2/apps', echoApp(id, TASKS), [201]);
+    await waitAppAnswering(drover, id, TASKS, 180_000);
+    const loadedMb = await steadyRssMb(pid);
+    await removeApp(drover, id);
+    const afterDeleteMb = await steadyRssMb(pid);
+    return { idleMb, loadedMb, afterDeleteMb, perTaskMb: (loadedMb - idleMb) / TASKS };
+  } finally {
+    await drover.stop('SIGTERM').catch(() => undefined);
+    await drover.cleanup();
+  }
+}
+
+async function pm2Rss() {
+  const ports = Array.from({ length: TASKS }, (_, i) => PM2_BASE_PORT + i);
+  await assertPortsFree('127.0.0.1', ports);
+  const pm2 = new Pm2Peer(repoRoot);
+  try {
+    await pm2.connect();
+    const pid = pm2.daemonPid();
+    const idleMb = await steadyRssMb(pid);
+    await pm2.startApps(
+      ports.map((port, i) => ({
+        name: `echo-${i}`,
+        script: 'examples/http-echo.js',
+        env: { PORT0: String(port) },
+      })),
+    );
+    await waitAllAnswering(
+      ports.map((port) => ({ host: '127.0.0.1', port })),
+      180_000,
+    );
+    const loadedMb = await steadyRssMb(pid);
+    return { idleMb, loadedMb, perTaskMb: (loadedMb - idleMb) / TASKS };
+  } finally {
+    await pm2.stop();
+  }
+}
+
+export async function benchMemory() {
+  const before = machine();
+  const d = await droverRss();
+  const p = await pm2Rss();
+  const r = (x: number) => round(x, 2);
+  return {
+    tasks: TASKS,
+    droverIdleMb: r(d.idleMb),
+    droverWithTasksMb: r(d.loadedMb),
+    droverAfterDeleteMb: r(d.afterDeleteMb),
+    droverPerTaskMb: r(d.perTaskMb),
+    idleTargetMb: IDLE_TARGET_MB,
+    perTaskTargetMb: PER_TASK_TARGET_MB,
+    idleMet: d.idleMb <= IDLE_TARGET_MB,
+    perTaskMet: d.perTaskMb <= PER_TASK_TARGET_MB,
+    pm2DaemonIdleMb: r(p.idleMb),
+    pm2DaemonWithTasksMb: r(p.loadedMb),
+    pm2DaemonPerTaskMb: r(p.perTaskMb),
+    pm2: Pm2Peer.version(),
+    machineBefore: before,
+    loadavgAfter: machine().loadavg,
+  };
+}
+
+if (isMain(import.meta.url)) await runAlone('memory', () => benchMemory());

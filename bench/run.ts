@@ -1,0 +1,139 @@
+/**
+ * `npm run bench`: every bench in turn, one JSON line each, then a summary against the targets of
+ * issue 2. Each bench also runs alone (see its header). Pick some with arguments:
+ *
+ *   node --import tsx bench/run.ts            # a b c d
+ *   node --import tsx bench/run.ts b c        # only those
+ *
+ * Tuning: BENCH_RUNS (b, default 5 pairs), BENCH_INSTANCES (b, 100), BENCH_KILLS (c, 10 pairs).
+ */
+
+import { benchMemory } from './memory.bench.js';
+import { benchPlacement } from './placement.bench.js';
+import { benchRestartAfterKill } from './restart-after-kill.bench.js';
+import { benchStart100 } from './start-100.bench.js';
+import { machine } from './support/machine.js';
+
+/** The bench's whole result, one JSON line, as it prints when run alone. */
+function full(bench: string, result: object): void {
+  console.log(JSON.stringify({ bench, ...result }));
+}
+
+interface Line {
+  bench: string;
+  measure: string;
+  result: string;
+  target: string;
+  met: boolean;
+}
+
+const benches: Record<string, { name: string; run: () => Promise<Line[]> }> = {
+  a: {
+    name: 'placement',
+    run: async () => {
+      const r = await benchPlacement();
+      full('placement', r);
+      return [
+        {
+          bench: '(a) placement',
+          measure: `${r.requests} tasks on ${r.agents} agents, one call`,
+          result: `${r.placementsPerSec} placements/s (${r.placed} placed, ${r.violations} violations)`,
+          target: `>= ${r.targetPerSec}/s`,
+          met: r.placementsPerSec >= r.targetPerSec && r.violations === 0,
+        },
+        {
+          bench: '(a) placement',
+          measure: `same, in batches of ${r.batchSize}`,
+          result: `${r.batchedPlacementsPerSec} placements/s`,
+          target: `>= ${r.targetPerSec}/s`,
+          met: r.batchedPlacementsPerSec >= r.targetPerSec,
+        },
+      ];
+    },
+  },
+  b: {
+    name: 'start-100',
+    run: async () => {
+      const r = await benchStart100();
+      full('start-100', r);
+      return [
+        {
+          bench: `(b) start ${r.instances}`,
+          measure: `drover/pm2, ${r.runs} pairs (drover ${r.droverMedianMs} ms, pm2 ${r.peerMedianMs} ms)`,
+          result: `median ratio ${r.medianRatio} (${r.ratioMin}..${r.ratioMax})`,
+          target: `<= ${r.targetRatio}`,
+          met: r.met,
+        },
+      ];
+    },
+  },
+  c: {
+    name: 'restart-after-kill',
+    run: async () => {
+      const r = await benchRestartAfterKill();
+      full('restart-after-kill', r);
+      return [
+        {
+          bench: '(c) kill -9 to answering',
+          measure: `drover/pm2, ${r.runs} pairs (drover ${r.droverMedianMs} ms, pm2 ${r.peerMedianMs} ms)`,
+          result: `median ratio ${r.medianRatio} (${r.ratioMin}..${r.ratioMax})`,
+          target: `<= ${r.targetRatio}`,
+          met: r.met,
+        },
+      ];
+    },
+  },
+  d: {
+    name: 'memory',
+    run: async () => {
+      const r = await benchMemory();
+      full('memory', r);
+      return [
+        {
+          bench: '(d) RSS idle',
+          measure: 'drover up, 2 agents, no tasks',
+          result: `${r.droverIdleMb} MB (pm2 daemon ${r.pm2DaemonIdleMb} MB)`,
+          target: `<= ${r.idleTargetMb} MB`,
+          met: r.idleMet,
+        },
+        {
+          bench: '(d) RSS per task',
+          measure: `(RSS with ${r.tasks} tasks - idle) / ${r.tasks}`,
+          result: `${r.droverPerTaskMb} MB (pm2 daemon ${r.pm2DaemonPerTaskMb} MB)`,
+          target: `<= ${r.perTaskTargetMb} MB`,
+          met: r.perTaskMet,
+        },
+      ];
+    },
+  },
+};
+
+const picked = process.argv.slice(2);
+const keys = picked.length > 0 ? picked : Object.keys(benches);
+const unknown = keys.filter((k) => !(k in benches));
+if (unknown.length > 0) {
+  console.error(`unknown bench ${unknown.join(', ')}; choose from ${Object.keys(benches).join(' ')}`);
+  process.exit(2);
+}
+
+console.log(JSON.stringify({ machine: machine() }));
+const lines: Line[] = [];
+let failed = false;
+for (const k of keys) {
+  const b = benches[k]!;
+  try {
+    const out = await b.run();
+    lines.push(...out);
+  } catch (err) {
+    failed = true;
+    console.error(`bench ${b.name} failed:`, err);
+  }
+}
+console.log('');
+console.log('| bench | measure | result | target | met |');
+console.log('| --- | --- | --- | --- | --- |');
+for (const l of lines)
+  console.log(`| ${l.bench} | ${l.measure} | ${l.result} | ${l.target} | ${l.met ? 'yes' : 'NO'} |`);
+console.log(JSON.stringify({ machineAfter: machine() }));
+// PM2's client may leave a timer behind; the run is over.
+process.exit(failed ? 1 : 0);
