@@ -36,6 +36,15 @@ const HealthCheckResult = Type.Object({
   instanceId: Type.String(),
 });
 
+const ReadinessCheckResult = Type.Object({
+  name: Type.String({ maxLength: 256 }),
+  taskId: Id,
+  ready: Type.Boolean(),
+  lastResponse: opt(
+    Type.Object({ status: Type.Integer(), contentType: Type.String({ maxLength: 1024 }), body: Text }),
+  ),
+});
+
 const Register = Type.Object({
   type: Type.Literal('register'),
   protocolVersion: Type.Integer({ minimum: 1 }),
@@ -65,6 +74,7 @@ const StatusUpdate = Type.Object({
   healthy: opt(Type.Boolean()),
   healthCheckResults: opt(Type.Array(HealthCheckResult)),
   ready: opt(Type.Boolean()),
+  readinessCheckResults: opt(Type.Array(ReadinessCheckResult, { maxItems: 64 })),
 });
 
 const LogData = Type.Object({
