@@ -1,12 +1,17 @@
 /**
  * Composition root for `drover up`: one process with a master, N in-process agents (process
- * executor; each its own loopback address, port range and attributes, so UNIQUE and GROUP_BY
- * work on one machine), SQLite state under --data-dir, and the HTTP API.
+ * executor, plus the docker executor when an engine answers `_ping`; each agent its own loopback
+ * address, port range and attributes, so UNIQUE and GROUP_BY work on one machine), SQLite state
+ * under --data-dir, and the HTTP API.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Agent } from '../agent/agent.js';
+import { Agent, type AgentExecutors } from '../agent/agent.js';
+import { createDockerExecutor, type DockerExecutor } from '../agent/executors/docker/docker-executor.js';
+import type { DockerEngine } from '../agent/executors/docker/engine-client.js';
+import { connectDockerEngine, dockerSocketPath } from '../agent/executors/docker/engine-probe.js';
+import { parseRegistryAuthConfig, type RegistryAuthConfig } from '../agent/executors/docker/registry-auth.js';
 import { createProcessExecutor } from '../agent/executors/process-executor.js';
 import { buildApiServer } from '../api/server.js';
 import { Master } from '../control-plane/master.js';
@@ -33,6 +38,14 @@ export interface UpConfig {
    * by its kill grace period): time for routers to stop sending it requests. Default 5 s.
    */
   killDrainMs?: number;
+  /** `auto` (default): Docker tasks run when an engine answers on the socket; `off`: never. */
+  docker?: 'auto' | 'off';
+  /** Default: $DOCKER_HOST (unix://) or /var/run/docker.sock. */
+  dockerSocket?: string;
+  /** JSON file with private registry credentials (Drover's shape or a docker config.json). */
+  registryAuthFile?: string;
+  /** Let apps run `privileged` containers. Default false. */
+  allowPrivileged?: boolean;
 }
 
 /** Covers Marathon's default 3 s grace entirely; longer graces drain 5 s, then get their full grace. */
@@ -82,13 +95,32 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   });
   // Before agents connect, so the counters see every event from the first registration on.
   const metrics = new DroverMetrics({ master, clock: systemClock });
+  const docker = await dockerEngineFor(cfg, logger);
+  const registryAuth = await readRegistryAuth(cfg.registryAuthFile);
   const agents = localAgentSlots(cfg.agents).map((slot, i) => {
+    const workDir = join(cfg.dataDir, 'agents', `agent-${i + 1}`);
+    const executors: AgentExecutors = {
+      process: createProcessExecutor({ cwd: cfg.taskCwd ?? process.cwd() }),
+    };
+    let dockerExecutor: DockerExecutor | undefined;
+    if (docker) {
+      dockerExecutor = createDockerExecutor({
+        engine: docker,
+        bindAddress: slot.address,
+        agentName: slot.hostname,
+        owner: workDir,
+        allowPrivileged: cfg.allowPrivileged ?? false,
+        registryAuth,
+        logger,
+      });
+      executors.docker = dockerExecutor;
+    }
     const agent = new Agent({
       ...slot,
       // A stable id per slot lets the restarted master match agents to the tasks it stored.
       agentId: `local-agent-${i + 1}`,
-      workDir: join(cfg.dataDir, 'agents', `agent-${i + 1}`),
-      executors: { process: createProcessExecutor({ cwd: cfg.taskCwd ?? process.cwd() }) },
+      workDir,
+      executors,
       clock: systemClock,
       ids: systemIds,
       logger,
@@ -98,6 +130,15 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     const { agentEnd, masterEnd } = createMemoryLinkPair();
     master.connectAgent(masterEnd);
     agent.connect(agentEnd);
+    // Containers of this agent that recovery did not take back (their sandbox is gone, or a
+    // launch was never recorded) would run unsupervised: remove them.
+    if (dockerExecutor) {
+      const sweeping = dockerExecutor;
+      void agent
+        .recover()
+        .then((report) => sweeping.removeStrays(new Set(report.adopted)))
+        .catch((err: unknown) => logger.warn({ err }, 'docker stray sweep failed'));
+    }
     return agent;
   });
   master.start();
@@ -116,6 +157,11 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   console.log(
     `drover up: API on http://${cfg.host}:${port} with ${cfg.agents} agents; state in ${cfg.dataDir}`,
   );
+  console.log(
+    docker
+      ? `drover up: Docker tasks enabled (engine on ${docker.socketPath})`
+      : 'drover up: Docker tasks disabled (no engine answered); DOCKER apps wait in /v2/queue',
+  );
 
   if (cfg.demo) await deployDemo(master, logger);
 
@@ -128,8 +174,22 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     // Loops stop first so the kills below are not answered by relaunches.
     await master.stop();
     await Promise.all(agents.map((a) => a.stop({ killTasks: true })));
+    await docker?.close();
     await store.close();
   }
+}
+
+async function dockerEngineFor(cfg: UpConfig, logger: Logger): Promise<DockerEngine | undefined> {
+  if (cfg.docker === 'off') return undefined;
+  const socket = cfg.dockerSocket ?? dockerSocketPath(process.env);
+  const engine = await connectDockerEngine(socket);
+  if (!engine) logger.info({ socket }, 'no Docker engine answers: Docker tasks disabled');
+  return engine;
+}
+
+async function readRegistryAuth(file: string | undefined): Promise<RegistryAuthConfig> {
+  if (file === undefined) return {};
+  return parseRegistryAuthConfig(await readFile(file, 'utf8'));
 }
 
 function waitForSignal(logger: Logger): Promise<void> {

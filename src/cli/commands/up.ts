@@ -19,7 +19,16 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       intFlag(0, 3_600_000),
       DEFAULT_KILL_DRAIN_MS,
     )
+    .option('--docker <mode>', 'auto: run DOCKER tasks when an engine answers; off: never', 'auto')
+    .option('--docker-socket <path>', 'Docker engine socket (default $DOCKER_HOST or /var/run/docker.sock)')
+    .option('--registry-auth <file>', 'JSON with private registry credentials (or a docker config.json)')
+    .option('--allow-privileged', 'let apps run privileged containers')
     .action(async (opts) => {
+      if (opts.docker !== 'auto' && opts.docker !== 'off') {
+        console.error(`drover up: --docker must be auto or off, not ${opts.docker}`);
+        setExit(2);
+        return;
+      }
       const code = await runUp({
         port: opts.port,
         host: opts.host,
@@ -28,6 +37,10 @@ export const registerUp: RegisterCommand = (program, setExit) => {
         demo: Boolean(opts.demo),
         logLevel: opts.logLevel,
         killDrainMs: opts.killDrainMs,
+        docker: opts.docker,
+        ...(opts.dockerSocket !== undefined ? { dockerSocket: opts.dockerSocket } : {}),
+        ...(opts.registryAuth !== undefined ? { registryAuthFile: resolve(opts.registryAuth) } : {}),
+        allowPrivileged: Boolean(opts.allowPrivileged),
       });
       setExit(code);
     });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { canonicalImage, parseImageRef, pullQuery } from './image-ref.js';
-import { credentialFor, registryAuthHeader } from './registry-auth.js';
+import { credentialFor, parseRegistryAuthConfig, registryAuthHeader } from './registry-auth.js';
 
 test('image references: registry, repository, tag, digest', () => {
   assert.deepEqual(parseImageRef('busybox'), {
@@ -43,4 +43,18 @@ test('credentials are found by registry host; Docker Hub under any of its names'
     password: 'p+/=',
     serveraddress: '127.0.0.1:5000',
   });
+});
+
+test('registry auth files: Drover shape and docker config.json shape', () => {
+  assert.deepEqual(parseRegistryAuthConfig('{"127.0.0.1:5000":{"username":"u","password":"p"}}'), {
+    '127.0.0.1:5000': { username: 'u', password: 'p' },
+  });
+  const docker = {
+    auths: { 'https://reg.example.com/v1/': { auth: Buffer.from('ci:s3:cret').toString('base64') } },
+  };
+  assert.deepEqual(parseRegistryAuthConfig(JSON.stringify(docker)), {
+    'reg.example.com': { username: 'ci', password: 's3:cret' },
+  });
+  assert.throws(() => parseRegistryAuthConfig('{"h":{}}'), /neither username nor identitytoken/);
+  assert.throws(() => parseRegistryAuthConfig('[]'), /not a JSON object/);
 });
