@@ -4,10 +4,12 @@
  *
  *   node --import tsx bench/run.ts            # a b c d
  *   node --import tsx bench/run.ts b c        # only those
+ *   node --import tsx bench/run.ts events     # event delivery latency (issue 3)
  *
  * Tuning: BENCH_RUNS (b, default 5 pairs), BENCH_INSTANCES (b, 100), BENCH_KILLS (c, 10 pairs).
  */
 
+import { benchEventLatency } from './event-latency.bench.js';
 import { benchMemory } from './memory.bench.js';
 import { benchPlacement } from './placement.bench.js';
 import { benchRestartAfterKill } from './restart-after-kill.bench.js';
@@ -102,6 +104,22 @@ const benches: Record<string, { name: string; run: () => Promise<Line[]> }> = {
           result: `${r.droverPerTaskMb} MB (pm2 daemon ${r.pm2DaemonPerTaskMb} MB)`,
           target: `<= ${r.perTaskTargetMb} MB`,
           met: r.perTaskMet,
+        },
+      ];
+    },
+  },
+  events: {
+    name: 'event-latency',
+    run: async () => {
+      const r = await benchEventLatency();
+      full('event-latency', r);
+      return [
+        {
+          bench: 'event delivery latency',
+          measure: `status update at the master to ${r.clients} SSE clients, ${r.events} events (+${r.stalledClients} stalled client)`,
+          result: `p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms (${r.deliveries} deliveries)`,
+          target: `p99 <= ${r.targetP99Ms} ms`,
+          met: r.pass,
         },
       ];
     },
