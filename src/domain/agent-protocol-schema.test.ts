@@ -1,35 +1,42 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkAgentToMaster } from './agent-protocol-schema.js';
+import { checkAgentToMaster, checkMasterToAgent } from './agent-protocol-schema.js';
 
-const update = (extra: Record<string, unknown>) => ({
-  type: 'statusUpdate',
-  updateId: 'u1',
-  agentId: 'a1',
-  taskId: 'web.1',
-  appId: '/web',
-  state: 'TASK_RUNNING',
-  timestamp: 1,
-  ...extra,
+const register = {
+  type: 'register',
+  protocolVersion: 1,
+  hostname: 'h',
+  address: '10.0.0.1',
+  resources: { cpus: 1, mem: 1, disk: 0, ports: [[1, 2]] },
+  attributes: { rack: 'a' },
+  capabilities: { docker: false },
+  runningTasks: [{ taskId: 't', appId: '/a', state: 'TASK_RUNNING' }],
+};
+
+test('well-formed messages pass, with fields a newer peer may add', () => {
+  assert.equal(checkAgentToMaster(register).ok, true);
+  assert.equal(checkAgentToMaster({ ...register, futureField: 1 }).ok, true);
+  assert.equal(checkAgentToMaster({ type: 'heartbeat', agentId: 'a' }).ok, true);
+  assert.equal(checkMasterToAgent({ type: 'redirect', leader: '10.0.0.2:8080' }).ok, true);
+  assert.equal(checkMasterToAgent({ type: 'ack', updateId: 'u' }).ok, true);
 });
 
-test('a status update may carry readiness results in Marathon shape', () => {
-  const ok = checkAgentToMaster(
-    update({
-      ready: false,
-      readinessCheckResults: [
-        {
-          name: 'readinessCheck',
-          taskId: 'web.1',
-          ready: false,
-          lastResponse: { status: 503, contentType: 'text/plain', body: 'starting' },
-        },
-      ],
-    }),
-  );
-  assert.equal(ok.ok, true);
-  const bad = checkAgentToMaster(
-    update({ readinessCheckResults: [{ name: 'x', taskId: 'web.1', ready: 'yes' }] }),
-  );
+test('malformed messages are named by type and field', () => {
+  const bad = checkAgentToMaster({ ...register, resources: { ...register.resources, cpus: 'many' } });
   assert.equal(bad.ok, false);
+  assert.match(!bad.ok ? bad.problem : '', /^register: \/resources\/cpus/);
+  assert.match((checkAgentToMaster(null) as { problem: string }).problem, /not a JSON object/);
+  assert.match(
+    (checkAgentToMaster({ type: 'nope' }) as { problem: string }).problem,
+    /unknown message type "nope"/,
+  );
+  assert.match(
+    (checkAgentToMaster({ type: 'statusUpdate', agentId: 'a' }) as { problem: string }).problem,
+    /^statusUpdate:/,
+  );
+  assert.equal(
+    checkAgentToMaster({ ...register, runningTasks: [{ taskId: 't', appId: '/a', state: 'RUNNING' }] }).ok,
+    false,
+  );
+  assert.equal(checkMasterToAgent({ type: 'launch', task: { taskId: 5 } }).ok, false);
 });
