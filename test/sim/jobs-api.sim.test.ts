@@ -1,0 +1,186 @@
+/**
+ * Chronos's API over a real job runtime (fake clock, fake executors): every route under both
+ * prefixes, with `inject` (no sockets), and webhooks to a local HTTP server on 127.0.0.1.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { afterEach, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApiServer } from '../../src/api/server.js';
+import { JobSim } from './job-sim.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+
+describe('Chronos API (simulation)', () => {
+  let sim: JobSim;
+  let api: FastifyInstance;
+  let hooks: Server | undefined;
+  afterEach(async () => {
+    await api?.close();
+    await sim?.stop();
+    await new Promise((r) => (hooks ? hooks.close(r) : r(undefined)));
+    hooks = undefined;
+  });
+
+  async function setup(master: Parameters<typeof JobSim.create>[0] = {}) {
+    sim = await JobSim.create({ start: T0, ...master });
+    api = buildApiServer({ master: sim.master, jobs: sim.master.jobs, clock: sim.clock });
+  }
+
+  const post = (url: string, payload: unknown) =>
+    api.inject({ method: 'POST', url, payload: payload as object });
+
+  for (const prefix of ['/v1/scheduler', '/scheduler']) {
+    it(`creates, lists, searches, runs, stats and deletes jobs under ${prefix}`, async () => {
+      await setup();
+      let res = await post(`${prefix}/iso8601`, {
+        name: 'sample',
+        command: 'date',
+        schedule: 'R/2030-01-01T00:00:00Z/PT2M',
+        owner: 'ops@example.com',
+        epsilon: 'PT30S',
+        async: false,
+      });
+      assert.equal(res.statusCode, 204, res.body);
+      res = await post(`${prefix}/dependency`, { name: 'child', command: 'echo child', parents: ['sample'] });
+      assert.equal(res.statusCode, 204, res.body);
+
+      const jobs = (await api.inject(`${prefix}/jobs`)).json();
+      assert.deepEqual(
+        jobs.map((j: { name: string }) => j.name),
+        ['child', 'sample'],
+      );
+      const sample = jobs.find((j: { name: string }) => j.name === 'sample');
+      assert.equal(sample.schedule, 'R/2030-01-01T00:00:00Z/PT2M');
+      assert.equal(sample.successCount, 0);
+      assert.equal(sample.retries, 2);
+      assert.equal('parents' in sample, false);
+      assert.deepEqual(jobs.find((j: { name: string }) => j.name === 'child').parents, ['sample']);
+
+      const search = (await api.inject(`${prefix}/jobs/search?any=CHILD`)).json();
+      assert.deepEqual(
+        search.map((j: { name: string }) => j.name),
+        ['child'],
+      );
+      assert.equal((await api.inject(`${prefix}/job/sample`)).json().owner, 'ops@example.com');
+
+      // Never ran: zeros, as Chronos.
+      const stat0 = (await api.inject(`${prefix}/job/stat/sample`)).json();
+      assert.deepEqual(stat0.histogram, {
+        '75thPercentile': 0,
+        '95thPercentile': 0,
+        '98thPercentile': 0,
+        '99thPercentile': 0,
+        median: 0,
+        mean: 0,
+        count: 0,
+      });
+      assert.deepEqual(stat0.taskStatHistory, []);
+
+      res = await api.inject({ method: 'PUT', url: `${prefix}/job/sample` });
+      assert.equal(res.statusCode, 204);
+      await sim.until(() => sim.tasksOf('sample').length === 1, { stepMs: 10 });
+      await sim.clock.advance(1500);
+      sim.exit(sim.tasksOf('sample')[0]!, 0);
+      await sim.until(() => sim.tasksOf('child').length === 1, { stepMs: 10, what: 'child after parent' });
+
+      const summary = (await api.inject(`${prefix}/jobs/summary`)).json();
+      assert.deepEqual(
+        summary.jobs.find((j: { name: string }) => j.name === 'sample'),
+        {
+          name: 'sample',
+          status: 'success',
+          state: 'idle',
+          schedule: 'R/2030-01-01T00:00:00Z/PT2M',
+          parents: [],
+          disabled: false,
+        },
+      );
+      assert.equal(summary.jobs.find((j: { name: string }) => j.name === 'child').state, '1 running');
+
+      const stat = (await api.inject(`${prefix}/job/stat/sample`)).json();
+      assert.equal(stat.histogram.count, 1);
+      assert.ok(stat.histogram.median >= 1400 && stat.histogram.median <= 1700, JSON.stringify(stat));
+      assert.equal(stat.taskStatHistory[0].status, 'SUCCESS');
+      assert.equal((await api.inject(`${prefix}/stats/99thPercentile`)).json()[0].jobNameLabel, 'sample');
+      assert.equal((await api.inject(`${prefix}/stats/p42`)).statusCode, 400);
+
+      const runs = (await api.inject(`/v1/scheduler/job/sample/runs`)).json().runs;
+      assert.equal(runs.length, 1);
+      assert.equal(runs[0].trigger, 'manual');
+      assert.equal(runs[0].outcome, 'succeeded');
+      assert.equal(runs[0].exitCode, 0);
+      assert.ok(runs[0].runTimeMs >= 1400);
+      assert.equal(typeof runs[0].queueDelayMs, 'number');
+      const one = (await api.inject(`/v1/scheduler/job/sample/runs/${runs[0].dueAtMs}`)).json();
+      assert.equal(one.outcome, 'succeeded');
+
+      const dot = (await api.inject(`${prefix}/graph/dot`)).body;
+      assert.match(dot, /digraph G \{/);
+      assert.match(dot, /2 -> 1;/);
+      const csv = (await api.inject(`${prefix}/graph/csv`)).body;
+      assert.match(csv, /^node,child,fresh,1 running$/m);
+      assert.match(csv, /^link,sample,child$/m);
+
+      res = await api.inject({ method: 'DELETE', url: `${prefix}/task/kill/child` });
+      assert.equal(res.statusCode, 204);
+      res = await api.inject({ method: 'PUT', url: `${prefix}/job/success/sample` });
+      assert.equal(res.body, 'marked job sample as successful: true');
+      assert.equal((await api.inject(`${prefix}/leader`)).json().leader, '127.0.0.1:8080');
+      assert.equal((await api.inject('/leader')).json().leader, '127.0.0.1:8080');
+
+      res = await api.inject({ method: 'DELETE', url: `${prefix}/job/sample` });
+      assert.equal(res.statusCode, 204);
+      assert.equal((await api.inject(`${prefix}/job/sample`)).statusCode, 404);
+      assert.equal((await api.inject({ method: 'DELETE', url: `${prefix}/job/sample` })).statusCode, 404);
+      // The child took the deleted parent's schedule.
+      assert.equal((await api.inject(`${prefix}/job/child`)).json().schedule, 'R/2030-01-01T00:00:00Z/PT2M');
+    });
+  }
+
+  it('answers 400 with a clear message for bad jobs, unknown parents and cycles', async () => {
+    await setup();
+    let res = await post('/scheduler/iso8601', { name: 'has space', command: 'x', schedule: 'R//PT1M' });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.json().message, /name is invalid/);
+    res = await post('/scheduler/iso8601', { name: 'x', command: 'x', schedule: 'R/whenever/PT1M' });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.json().message, /Cannot parse schedule/);
+    res = await post('/scheduler/dependency', { name: 'c', command: 'x', parents: ['ghost'] });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.json().message, /parent does not exist: 'ghost'/);
+    await post('/scheduler/iso8601', { name: 'a', command: 'x', schedule: 'R//PT1H' });
+    await post('/scheduler/dependency', { name: 'b', command: 'x', parents: ['a'] });
+    res = await post('/scheduler/dependency', { name: 'a', command: 'x', parents: ['b'] });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.json().message, /Dependency cycle: (a -> b -> a|b -> a -> b)/);
+    assert.equal((await api.inject({ method: 'PUT', url: '/scheduler/job/nope' })).statusCode, 404);
+  });
+
+  it('POSTs the run record to the webhook on final failure, auto-disable and deletion', async () => {
+    const received: Array<{ event: string; run?: { status: string } }> = [];
+    hooks = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => hooks!.listen(0, '127.0.0.1', r));
+    const port = (hooks.address() as { port: number }).port;
+    await setup({ master: { jobs: { webhookUrl: `http://127.0.0.1:${port}/hook` } } });
+    await post('/scheduler/iso8601', { name: 'once', command: 'false', schedule: 'R1//PT1M', retries: 0 });
+    await sim.until(() => sim.tasksOf('once').length === 1, { stepMs: 10 });
+    sim.exit(sim.tasksOf('once')[0]!, 3);
+    await sim.until(() => sim.master.jobs.jobState('once').active.length === 0, { stepMs: 10 });
+    await api.inject({ method: 'DELETE', url: '/scheduler/job/once' });
+    await sim.master.jobs.webhooksIdle();
+    for (let i = 0; i < 100 && received.length < 3; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(received.map((r) => r.event).sort(), ['job_deleted', 'job_disabled', 'job_run_failed']);
+    const failed = received.find((r) => r.event === 'job_run_failed')!;
+    assert.equal(failed.run?.status, 'failed');
+  });
+});
