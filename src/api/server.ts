@@ -4,14 +4,12 @@
  */
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { JobsApi } from '../control-plane/jobs/jobs-api.js';
-import type { JobsApi } from '../control-plane/jobs/jobs-api.js';
 import type { MasterApi } from '../control-plane/master-api.js';
 import type { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import { type Clock, systemClock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { registerAgentRoutes } from './agents.js';
 import { type ApiAuth, installApiAuth } from './auth.js';
-import { registerChronosRoutes } from './chronos/chronos-routes.js';
 import { registerChronosRoutes } from './chronos/chronos-routes.js';
 import { mapError, routeNotFound } from './error-mapping.js';
 import type { EventStreamOptions } from './events/event-stream-hub.js';
@@ -37,8 +35,6 @@ export interface ApiServerDeps {
   bodyLimit?: number;
   /** For read-only fields that depend on the time (task life times); defaults to the system clock. */
   clock?: Clock;
-  /** Scheduled jobs: Chronos's API under /v1/scheduler and /scheduler (absent: no job routes). */
-  jobs?: JobsApi;
   /** Scheduled jobs: Chronos's API under /v1/scheduler and /scheduler (absent: no job routes). */
   jobs?: JobsApi;
   /** The master's metrics, made before the master starts so they count from the first event. */
@@ -91,7 +87,6 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   registerTaskRoutes(app, ctx);
   registerTaskLogRoutes(app, ctx);
   registerQueueRoutes(app, ctx);
-  if (deps.jobs) registerChronosRoutes(app, { jobs: deps.jobs });
   registerAgentRoutes(app, ctx);
   if (deps.jobs) registerChronosRoutes(app, { jobs: deps.jobs });
   return app;
