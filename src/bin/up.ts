@@ -163,7 +163,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       : 'drover up: Docker tasks disabled (no engine answered); DOCKER apps wait in /v2/queue',
   );
 
-  if (cfg.demo) await deployDemo(master, logger);
+  if (cfg.demo) await deployDemo(master, logger, master.jobs);
 
   await waitForSignal(logger);
   await api.close();
