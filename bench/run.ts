@@ -10,6 +10,7 @@
  */
 
 import { benchEventLatency } from './event-latency.bench.js';
+import { benchJobsFiring } from './jobs-firing.bench.js';
 import { benchMemory } from './memory.bench.js';
 import { benchPlacement } from './placement.bench.js';
 import { benchRestartAfterKill } from './restart-after-kill.bench.js';
@@ -104,6 +105,22 @@ const benches: Record<string, { name: string; run: () => Promise<Line[]> }> = {
           result: `${r.droverPerTaskMb} MB (pm2 daemon ${r.pm2DaemonPerTaskMb} MB)`,
           target: `<= ${r.perTaskTargetMb} MB`,
           met: r.perTaskMet,
+        },
+      ];
+    },
+  },
+  jobs: {
+    name: 'jobs-firing',
+    run: async () => {
+      const r = await benchJobsFiring();
+      full('jobs-firing', r);
+      return [
+        {
+          bench: 'jobs firing',
+          measure: `${r.jobs} jobs due in one second: record created - due`,
+          result: `p50 ${r.firingLatenessMs.p50} ms, p99 ${r.firingLatenessMs.p99} ms, max ${r.firingLatenessMs.max} ms; launch p99 ${r.launchLatenessMs.p99} ms; ${r.missed} missed, ${r.duplicated} duplicated`,
+          target: `p99 <= ${r.targetFiringP99Ms} ms, 0 missed, 0 duplicated`,
+          met: r.met,
         },
       ];
     },
