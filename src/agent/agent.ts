@@ -56,6 +56,12 @@ export interface AgentOptions {
   killDrainMs?: number;
 }
 
+/**
+ * The drain composition roots give their agents (`drover up`, `drover agent`): covers Marathon's
+ * default 3 s kill grace entirely; longer graces drain 5 s, then still get their whole grace.
+ */
+export const DEFAULT_KILL_DRAIN_MS = 5_000;
+
 export interface StopOptions {
   /** true: kill every task with its grace period and wait. false: leave tasks running. */
   killTasks: boolean;

@@ -9,7 +9,7 @@
  * being taken out of service.
  */
 import { mkdirSync } from 'node:fs';
-import { Agent } from '../agent/agent.js';
+import { Agent, DEFAULT_KILL_DRAIN_MS } from '../agent/agent.js';
 import { readAgentId, writeAgentId } from '../agent/agent-id-file.js';
 import { detectResources } from '../agent/detect-resources.js';
 import { createProcessExecutor } from '../agent/executors/process-executor.js';
@@ -19,6 +19,8 @@ import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
 import { createLogger } from '../platform/logger.js';
 import { waitForSignal } from './signals.js';
+
+export { DEFAULT_KILL_DRAIN_MS } from '../agent/agent.js';
 
 export interface AgentConfig {
   /** Agent endpoint URLs (normalised by the CLI). */
@@ -35,6 +37,8 @@ export interface AgentConfig {
   ca?: string;
   heartbeatIntervalMs: number;
   logLevel: string;
+  /** A killed task stays TASK_KILLING this long (at most its grace) before SIGTERM. Default 5 s. */
+  killDrainMs?: number;
 }
 
 export async function runAgent(cfg: AgentConfig): Promise<number> {
@@ -53,6 +57,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     ids: systemIds,
     logger,
     heartbeatIntervalMs: cfg.heartbeatIntervalMs,
+    killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
     ...(knownId !== undefined ? { agentId: knownId } : {}),
   });
   const connector = new MasterConnector({

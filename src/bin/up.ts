@@ -7,7 +7,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Agent, type AgentExecutors } from '../agent/agent.js';
+import { Agent, type AgentExecutors, DEFAULT_KILL_DRAIN_MS } from '../agent/agent.js';
 import { createDockerExecutor, type DockerExecutor } from '../agent/executors/docker/docker-executor.js';
 import type { DockerEngine } from '../agent/executors/docker/engine-client.js';
 import { connectDockerEngine, dockerSocketPath } from '../agent/executors/docker/engine-probe.js';
@@ -48,8 +48,7 @@ export interface UpConfig {
   allowPrivileged?: boolean;
 }
 
-/** Covers Marathon's default 3 s grace entirely; longer graces drain 5 s, then get their full grace. */
-export const DEFAULT_KILL_DRAIN_MS = 5_000;
+export { DEFAULT_KILL_DRAIN_MS } from '../agent/agent.js';
 
 export interface LocalAgentSlot {
   hostname: string;

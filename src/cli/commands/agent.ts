@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { runAgent } from '../../bin/agent.js';
+import { DEFAULT_KILL_DRAIN_MS, runAgent } from '../../bin/agent.js';
 import { DroverError } from '../../domain/errors.js';
 import { attribute, masterUrls, resources } from '../cluster-flags.js';
 import { intFlag } from '../parse-flags.js';
@@ -38,6 +38,12 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
     .option('--ca <file>', 'PEM certificate(s) to trust for wss:// masters')
     .option('--heartbeat-interval <ms>', 'heartbeat period', intFlag(100, 600_000), 2_000)
     .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
+    .option(
+      '--kill-drain-ms <ms>',
+      'a killed task stays TASK_KILLING, still running, this long (at most its grace) before SIGTERM',
+      intFlag(0, 3_600_000),
+      DEFAULT_KILL_DRAIN_MS,
+    )
     .action(async (opts) => {
       const advertise: string = opts.advertise ?? firstExternalIPv4() ?? '127.0.0.1';
       let ca: string | undefined;
@@ -59,6 +65,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
         ...(ca !== undefined ? { ca } : {}),
         heartbeatIntervalMs: opts.heartbeatInterval,
         logLevel: opts.logLevel,
+        killDrainMs: opts.killDrainMs,
       });
       setExit(code);
     });
