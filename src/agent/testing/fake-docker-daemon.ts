@@ -312,6 +312,7 @@ function inspectOf(c: FakeContainer): object {
     Id: c.id,
     Name: `/${c.name}`,
     Created: new Date(0).toISOString(),
+    RestartCount: 0,
     State: {
       Status: c.state,
       Running: c.state === 'running',

@@ -53,6 +53,7 @@ export interface ContainerInspect {
   Name: string;
   Created: string;
   State: ContainerState;
+  RestartCount: number;
   Config: { Image: string; Labels: Record<string, string> | null; Env: string[] | null };
   HostConfig: Record<string, unknown>;
   NetworkSettings: { Ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null };
