@@ -2,8 +2,10 @@
  * Bench (d): memory of `drover up` itself (VmRSS of the drover process from /proc/<pid>/status;
  * task processes are not counted): idle with 2 agents (target <= 120 MB), and per supervised task,
  * (RSS with 100 tasks - RSS idle) / 100 (target <= 1 MB: no helper process or heavy state per
- * task). Each figure is the median of 15 readings 200 ms apart, taken 3 s after the state was
- * reached. PM2's daemon is measured the same way for context (no target).
+ * task). Each reading is the median of 15 samples 200 ms apart, taken 3 s after the state was
+ * reached; the whole cycle (fresh `drover up`, idle, 100 tasks, deleted) runs BENCH_MEMORY_RUNS
+ * times (default 3) and the medians are reported, since one Node process's RSS moves by several
+ * MB with GC timing. PM2's daemon is measured once the same way, for context (no target).
  *
  *   npm run build && node --import tsx bench/memory.bench.ts   # one JSON line
  */
@@ -14,7 +16,7 @@ import { machine } from './support/machine.js';
 import { isMain, runAlone } from './support/main.js';
 import { Pm2Peer } from './support/pm2-peer.js';
 import { steadyRssMb } from './support/rss.js';
-import { round } from './support/stats.js';
+import { median, round } from './support/stats.js';
 
 const TASKS = 100;
 const IDLE_TARGET_MB = 120;
@@ -65,13 +67,25 @@ async function pm2Rss() {
   }
 }
 
-export async function benchMemory() {
+export async function benchMemory(opts: { runs?: number } = {}) {
+  const runs = opts.runs ?? Number(process.env.BENCH_MEMORY_RUNS ?? 3);
   const before = machine();
-  const d = await droverRss();
+  const cycles = [];
+  for (let i = 0; i < runs; i++) cycles.push(await droverRss());
   const p = await pm2Rss();
   const r = (x: number) => round(x, 2);
+  const mid = (k: keyof (typeof cycles)[number]) => median(cycles.map((c) => c[k]));
+  const d = {
+    idleMb: mid('idleMb'),
+    loadedMb: mid('loadedMb'),
+    afterDeleteMb: mid('afterDeleteMb'),
+    perTaskMb: mid('perTaskMb'),
+  };
   return {
     tasks: TASKS,
+    runs,
+    droverIdleRunsMb: cycles.map((c) => r(c.idleMb)),
+    droverPerTaskRunsMb: cycles.map((c) => r(c.perTaskMb)),
     droverIdleMb: r(d.idleMb),
     droverWithTasksMb: r(d.loadedMb),
     droverAfterDeleteMb: r(d.afterDeleteMb),
