@@ -17,9 +17,11 @@ if [ "${1:-}" = "--push" ]; then
   push="${2:?--push needs HOST:PORT}"
 fi
 
+# busybox-static replaces the dynamic busybox package, so /bin/busybox is then the static one
+# (a FROM scratch image has no libc for a dynamic binary).
 busybox=/bin/busybox
-if ! file -L "$busybox" 2>/dev/null | grep -q 'statically linked'; then
-  echo "build-test-images: $busybox is not busybox-static (apt-get install busybox-static)" >&2
+if ! dpkg -s busybox-static >/dev/null 2>&1 || [ ! -x "$busybox" ]; then
+  echo "build-test-images: needs busybox-static (apt-get install busybox-static)" >&2
   exit 1
 fi
 

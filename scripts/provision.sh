@@ -36,4 +36,26 @@ fi
 su postgres -c "psql -qtAc \"select 1 from pg_roles where rolname='drover'\"" | grep -q 1 ||
   su postgres -c "psql -qc \"create role drover login superuser password 'drover'\""
 
+# A local image registry (Debian's docker-registry with its own config; no systemd here). The
+# engine treats 127.0.0.0/8 registries as insecure-allowed, so plain HTTP works. The README's
+# packaging walkthrough pushes to it; tests start their own registries (with auth) beside it.
+registry_addr=${DROVER_REGISTRY_ADDR:-127.0.0.1:5000}
+if ! curl -fsS "http://$registry_addr/v2/" >/dev/null 2>&1; then
+  echo "provision: starting docker-registry on $registry_addr"
+  mkdir -p /var/lib/drover-registry
+  printf '%s\n' 'version: 0.1' 'log:' '  level: warn' 'storage:' '  filesystem:' \
+    '    rootdirectory: /var/lib/drover-registry/data' '  delete:' '    enabled: true' 'http:' \
+    "  addr: $registry_addr" >/var/lib/drover-registry/config.yml
+  nohup /usr/bin/docker-registry serve /var/lib/drover-registry/config.yml >/var/log/drover-registry.log 2>&1 &
+  for _ in $(seq 1 30); do
+    curl -fsS "http://$registry_addr/v2/" >/dev/null 2>&1 && break
+    sleep 1
+  done
+  curl -fsS "http://$registry_addr/v2/" >/dev/null || {
+    echo "provision: docker-registry did not start"; tail -20 /var/log/drover-registry.log; exit 1; }
+fi
+
+# Fixture images for the docker suites, examples and benches (cached after the first build).
+bash "$(dirname "$0")/build-test-images.sh"
+
 echo "provision: ready"
