@@ -70,7 +70,7 @@ async function pm2Rss() {
 export async function benchMemory(opts: { runs?: number } = {}) {
   const runs = opts.runs ?? Number(process.env.BENCH_MEMORY_RUNS ?? 3);
   const before = machine();
-  const cycles = [];
+  const cycles: Array<Awaited<ReturnType<typeof droverRss>>> = [];
   for (let i = 0; i < runs; i++) cycles.push(await droverRss());
   const p = await pm2Rss();
   const r = (x: number) => round(x, 2);

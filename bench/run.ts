@@ -5,11 +5,13 @@
  *   node --import tsx bench/run.ts            # a b c d
  *   node --import tsx bench/run.ts b c        # only those
  *   node --import tsx bench/run.ts events     # event delivery latency (issue 3)
+ *   node --import tsx bench/run.ts health     # rolling upgrade under load, unhealthy replacement (issue 3)
  *
  * Tuning: BENCH_RUNS (b, default 5 pairs), BENCH_INSTANCES (b, 100), BENCH_KILLS (c, 10 pairs).
  */
 
 import { benchEventLatency } from './event-latency.bench.js';
+import { benchHealth } from './health.bench.js';
 import { benchJobsFiring } from './jobs-firing.bench.js';
 import { benchMemory } from './memory.bench.js';
 import { benchPlacement } from './placement.bench.js';
@@ -138,6 +140,33 @@ const benches: Record<string, { name: string; run: () => Promise<Line[]> }> = {
           target: `p99 <= ${r.targetP99Ms} ms`,
           met: r.pass,
         },
+      ];
+    },
+  },
+  health: {
+    name: 'health',
+    run: async () => {
+      const r = await benchHealth();
+      full('health', r);
+      const rolling = (x: typeof r.rolling) => ({
+        bench: 'rolling upgrade under load',
+        measure: `${x.instances} instances, 1 s HTTP checks, direct requests to routable tasks, kill drain ${x.killDrainMs} ms`,
+        result: `${x.wallMs} ms; ${x.stats.failed} of ${x.stats.requests} requests failed; >= ${x.stats.minRoutable} healthy throughout`,
+        target: x.killDrainMs > 0 ? `0 failed, >= ${x.instances} healthy` : 'for comparison',
+        met: x.killDrainMs > 0 ? x.stats.failed === 0 && x.stats.minRoutable >= x.instances : true,
+      });
+      const replacement = (x: typeof r.replacement) => ({
+        bench: 'unhealthy to replacement answering',
+        measure: `interval ${x.intervalSeconds} s x ${x.maxConsecutiveFailures} failures, backoff ${x.backoffSeconds} s, ${x.runs} runs`,
+        result: `median ${x.medianMs} ms, max ${x.maxMs} ms`,
+        target: `<= ${x.targetMs} ms`,
+        met: x.met,
+      });
+      return [
+        rolling(r.rolling),
+        rolling(r.rollingNoDrain),
+        replacement(r.replacement),
+        replacement(r.replacementNoBackoff),
       ];
     },
   },
