@@ -42,6 +42,7 @@ function fromDrover(err: DroverError): MappedError {
   const body: ErrorBody = withDetails
     ? { message: err.message, details: err.details }
     : { message: err.message };
+  if (err.extra) Object.assign(body, err.extra, { message: body.message });
   return { status: err.status, body, unexpected: err.status >= 500 && err.code === 'INTERNAL' };
 }
 

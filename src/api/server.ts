@@ -15,6 +15,8 @@ import { mapError, routeNotFound } from './error-mapping.js';
 import type { EventStreamOptions } from './events/event-stream-hub.js';
 import { installJsonParser } from './json-body.js';
 import { registerAppRoutes } from './marathon/apps.js';
+import { registerDeploymentRoutes } from './marathon/deployments.js';
+import { registerGroupRoutes } from './marathon/groups.js';
 import { registerInfoRoutes } from './marathon/info.js';
 import { registerQueueRoutes } from './marathon/queue.js';
 import type { RouteContext } from './marathon/route-context.js';
@@ -84,6 +86,8 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   });
   registerInfoRoutes(app, ctx);
   registerAppRoutes(app, ctx);
+  registerGroupRoutes(app, ctx);
+  registerDeploymentRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
   registerTaskLogRoutes(app, ctx);
   registerQueueRoutes(app, ctx);

@@ -5,6 +5,7 @@ import type { AgentToMaster } from '../domain/agent-protocol.js';
 import type { TaskRecord, TaskState } from '../domain/task.js';
 import type { Store } from '../store/port.js';
 import type { AgentHub } from './agent-hub.js';
+import type { DeploymentsState } from './deployments-state.js';
 import type { EventBus } from './event-bus.js';
 import type { MasterState } from './master-state.js';
 
@@ -34,6 +35,8 @@ export interface MasterContext {
   trigger(): void;
   /** Tasks with `jobRun` belong to the job runtime (control-plane/jobs/): their updates go there. */
   jobTasks?: JobTaskRouter;
+  /** Groups and running deployments; they decide each app's reconcile phase. */
+  deployments?: DeploymentsState;
 }
 
 export interface JobTaskRouter {

@@ -2,9 +2,12 @@
  * What the HTTP API (and anything else at the edge) may ask of the master. The API validates and
  * normalises input with domain/, then calls these; it never touches the store directly.
  */
+import type { GroupChange } from '../deploy/group-change.js';
+import type { RootGroup } from '../deploy/root-group.js';
 import type { AgentInfo } from '../domain/agent.js';
 import type { LogStream } from '../domain/agent-protocol.js';
 import type { AppDefinition, AppSpec } from '../domain/app.js';
+import type { DeploymentAction, DeploymentStep } from '../domain/deployment.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { AgentRejection } from '../scheduler/placement-types.js';
 import type { EventBus } from './event-bus.js';
@@ -83,4 +86,57 @@ export interface MasterApi {
    */
   drainAgent?(agentId: string): Promise<AgentInfo>;
   undrainAgent?(agentId: string): Promise<AgentInfo>;
+
+  // ---- deployments and groups (optional: a MasterApi without them answers 503 there) ----
+
+  /** Running deployments, oldest first. */
+  deployments?(): DeploymentStatus[];
+  /** Ids of the running deployments that change the app (`deployments: [{id}]` in app views). */
+  deploymentIdsFor?(appId: string): string[];
+  /**
+   * `DELETE /v2/deployments/{id}`: without force a new deployment reverts it (its ref is returned);
+   * with force it just stops (undefined). Throws DEPLOYMENT_NOT_FOUND.
+   */
+  cancelDeployment?(id: string, force: boolean): Promise<DeploymentRef | undefined>;
+  /** The current group tree. */
+  rootGroup?(): RootGroup;
+  /** The versions at which the group changed, newest first (empty for an unknown group). */
+  groupVersions?(groupId: string): Promise<string[]>;
+  /** The root group as it was when the group was at `version`; undefined when not stored. */
+  groupAtVersion?(groupId: string, version: string): Promise<RootGroup | undefined>;
+  /**
+   * Applies a group request (built by deploy/group-change.ts from the root current when it runs)
+   * as one deployment, or only plans it (`dryRun`). Throws APP_LOCKED (409) while another
+   * deployment holds an affected app, unless `force`.
+   */
+  changeGroups?(request: GroupRequest, opts: GroupChangeOptions): Promise<GroupChangeResult>;
 }
+
+/** Marathon's TaskReadinessCheckResult. */
+export interface ReadinessResult {
+  name: string;
+  taskId: string;
+  ready: boolean;
+  lastResponse?: { status: number; contentType: string; body: string };
+}
+
+export interface DeploymentStatus {
+  id: string;
+  version: string;
+  affectedApps: string[];
+  steps: DeploymentStep[];
+  /** 1-based. */
+  currentStep: number;
+  currentActions: Array<DeploymentAction & { readinessCheckResults: ReadinessResult[] }>;
+}
+
+export type GroupRequest = (current: RootGroup) => GroupChange;
+
+export interface GroupChangeOptions {
+  force: boolean;
+  dryRun: boolean;
+  /** The group the request names, for group_change_success. */
+  groupId: string;
+}
+
+export type GroupChangeResult = { deployment: DeploymentRef } | { plan: DeploymentStep[] };

@@ -2,28 +2,44 @@
  * The master: owns cluster state, runs the reconcile loop and answers the API. Every state change
  * runs through one Serial queue; reads come from memory.
  */
+import type { RootGroup } from '../deploy/root-group.js';
 import type { AgentInfo } from '../domain/agent.js';
 import type { LogStream, MasterLink } from '../domain/agent-protocol.js';
 import type { AppDefinition, AppSpec } from '../domain/app.js';
-import { isScaleOnly, sameDefinition } from '../domain/app-equality.js';
 import { DroverError } from '../domain/errors.js';
-import { assignServicePorts, servicePortsOf } from '../domain/service-ports.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { CancelTimer } from '../platform/clock.js';
 import { AgentHub } from './agent-hub.js';
 import { setDraining } from './agent-drain.js';
 import { admitAgent, reconcileAgentTasks } from './agent-registration.js';
+import * as apps from './app-deployments.js';
 import type { MasterContext, MasterDeps } from './context.js';
+import { deployChange } from './deploy-change.js';
+import { advanceDeployments, cancelDeployment } from './deployment-runner.js';
+import { deploymentStatus } from './deployment-status.js';
+import { DeploymentsState } from './deployments-state.js';
 import { EventBus } from './event-bus.js';
 import { JobRuntime } from './jobs/job-runtime.js';
-import type { DeploymentRef, MasterApi, MasterInfo, QueueEntry } from './master-api.js';
+import type {
+  DeploymentRef,
+  DeploymentStatus,
+  GroupChangeOptions,
+  GroupChangeResult,
+  GroupRequest,
+  MasterApi,
+  MasterInfo,
+  QueueEntry,
+} from './master-api.js';
 import { MasterState } from './master-state.js';
-import { reconcilePass, requestKill } from './reconcile-pass.js';
+import { reconcilePass } from './reconcile-pass.js';
+import { groupVersions, rootWhenGroupWas } from './root-versions.js';
 import { Serial } from './serial.js';
 import { applyStatusUpdate } from './task-lifecycle.js';
-import { nextVersion } from './versions.js';
 
 export const DROVER_VERSION = '0.1.0';
+
+/** Reconcile/advance rounds per pass: enough for a plan's immediate steps (Start, then Scale). */
+const MAX_ROUNDS_PER_PASS = 8;
 
 export class Master implements MasterApi {
   private readonly serial = new Serial();
@@ -66,9 +82,14 @@ export class Master implements MasterApi {
 
   /** Scheduled jobs: the runtime in ./jobs/ owns them; the master only starts, stops and routes. */
   jobs!: JobRuntime;
+  /** Groups and running deployments (deployments-state.ts). */
+  private deploymentsState!: DeploymentsState;
 
   static async create(deps: MasterDeps): Promise<Master> {
-    const master = new Master(deps, await MasterState.load(deps.store));
+    const state = await MasterState.load(deps.store);
+    const master = new Master(deps, state);
+    master.deploymentsState = await DeploymentsState.load(deps.store, state.apps.values());
+    master.ctx.deployments = master.deploymentsState;
     master.jobs = await JobRuntime.load(master.ctx, master.serial, deps.jobs);
     master.ctx.jobTasks = master.jobs;
     return master;
@@ -94,9 +115,17 @@ export class Master implements MasterApi {
     this.hub.accept(link);
   }
 
-  /** Runs one reconcile pass now (tests and the simulation harness use this). */
+  /**
+   * Runs one reconcile pass now (tests and the simulation harness use this), then moves running
+   * deployments on; a step that finished changes which apps roll, so reconcile again at once.
+   */
   reconcileNow(): Promise<void> {
-    return this.serial.run(() => (this.running ? reconcilePass(this.ctx) : Promise.resolve()));
+    return this.serial.run(async () => {
+      for (let round = 0; this.running && round < MAX_ROUNDS_PER_PASS; round++) {
+        await reconcilePass(this.ctx);
+        if (!(await advanceDeployments(this.ctx, this.deploymentsState))) break;
+      }
+    });
   }
 
   private trigger(): void {
@@ -183,81 +212,74 @@ export class Master implements MasterApi {
     };
   }
 
-  // ---- writes ----
+  // ---- writes: every deploying change is a deployment (app-deployments.ts, deploy-change.ts) ----
 
   createApp(app: AppSpec): Promise<DeploymentRef> {
-    return this.serial.run(async () => {
-      if (this.state.apps.has(app.id)) {
-        throw new DroverError('APP_EXISTS', `An app with id [${app.id}] already exists.`);
-      }
-      return this.saveApp(app, undefined);
-    });
+    return this.serial.run(() => apps.createApp(this.deploying(), app));
   }
 
-  putApp(app: AppSpec, _opts: { force: boolean }): Promise<DeploymentRef> {
-    return this.serial.run(async () => this.saveApp(app, this.state.apps.get(app.id)));
+  putApp(app: AppSpec, opts: { force: boolean }): Promise<DeploymentRef> {
+    return this.serial.run(() => apps.putApp(this.deploying(), app, opts.force));
   }
 
-  deleteApp(id: string, _opts: { force: boolean }): Promise<DeploymentRef> {
-    return this.serial.run(async () => {
-      const app = this.state.apps.get(id);
-      if (!app) throw new DroverError('APP_NOT_FOUND', `App '${id}' does not exist`);
-      await this.deps.store.deleteApp(id);
-      this.state.apps.delete(id);
-      this.state.failures.delete(id);
-      this.state.delays.delete(id);
-      this.state.waiting.delete(id);
-      const now = this.deps.clock.now();
-      for (const t of this.state.tasksOf(id))
-        if (t.killRequestedAt === undefined) await requestKill(this.ctx, t, now);
-      this.events.emit('app_terminated_event', { appId: id });
-      return { deploymentId: this.deps.ids.uuid(), version: nextVersion(now, app.version) };
-    });
+  deleteApp(id: string, opts: { force: boolean }): Promise<DeploymentRef> {
+    return this.serial.run(() => apps.deleteApp(this.deploying(), id, opts.force));
   }
 
   killTasks(
     taskIds: string[],
     opts: { scale: boolean; force: boolean },
   ): Promise<{ tasks: TaskRecord[]; deployment?: DeploymentRef }> {
-    return this.serial.run(async () => {
-      const now = this.deps.clock.now();
-      const tasks = taskIds
-        .map((id) => this.state.tasks.get(id))
-        .filter((t): t is TaskRecord => t !== undefined);
-      let deployment: DeploymentRef | undefined;
-      if (opts.scale) {
-        const perApp = new Map<string, number>();
-        for (const t of tasks)
-          if (t.killRequestedAt === undefined) perApp.set(t.appId, (perApp.get(t.appId) ?? 0) + 1);
-        for (const [appId, n] of perApp) {
-          const app = this.state.apps.get(appId);
-          if (!app) continue;
-          deployment = await this.saveApp({ ...app, instances: Math.max(0, app.instances - n) }, app);
-        }
-      }
-      for (const t of tasks) if (t.killRequestedAt === undefined) await requestKill(this.ctx, t, now);
-      this.trigger();
-      return { tasks, ...(deployment ? { deployment } : {}) };
-    });
+    return this.serial.run(() => apps.killTasks(this.deploying(), taskIds, opts));
   }
 
   /** Marathon's restart: a new config version of the same definition, so every task is replaced. */
-  restartApp(appId: string, _opts: { force: boolean }): Promise<DeploymentRef> {
+  restartApp(appId: string, opts: { force: boolean }): Promise<DeploymentRef> {
+    return this.serial.run(() => apps.restartApp(this.deploying(), appId, opts.force));
+  }
+
+  // ---- deployments and groups ----
+
+  deployments(): DeploymentStatus[] {
+    const app = (id: string) => this.state.apps.get(id);
+    const tasks = (id: string) => this.state.tasksOf(id);
+    return this.deploymentsState.list().map((d) => deploymentStatus(d, app, tasks));
+  }
+
+  deploymentIdsFor(appId: string): string[] {
+    return this.deploymentsState.deploymentIdsFor(appId);
+  }
+
+  cancelDeployment(id: string, force: boolean): Promise<DeploymentRef | undefined> {
+    return this.serial.run(() => cancelDeployment(this.ctx, this.deploymentsState, id, force));
+  }
+
+  rootGroup(): RootGroup {
+    return this.deploymentsState.root(this.state.apps);
+  }
+
+  groupVersions(groupId: string): Promise<string[]> {
+    return groupVersions(this.deps.store, groupId);
+  }
+
+  groupAtVersion(groupId: string, version: string): Promise<RootGroup | undefined> {
+    return rootWhenGroupWas(this.deps.store, groupId, version);
+  }
+
+  changeGroups(request: GroupRequest, opts: GroupChangeOptions): Promise<GroupChangeResult> {
     return this.serial.run(async () => {
-      const app = this.state.apps.get(appId);
-      if (!app) throw new DroverError('APP_NOT_FOUND', `App '${appId}' does not exist`);
-      const version = nextVersion(this.deps.clock.now(), app.version);
-      const restarted: AppDefinition = {
-        ...app,
-        version,
-        versionInfo: { lastScalingAt: version, lastConfigChangeAt: version },
-      };
-      await this.deps.store.putApp(restarted);
-      this.state.apps.set(appId, restarted);
-      this.state.delays.delete(appId);
-      this.trigger();
-      return { deploymentId: this.deps.ids.uuid(), version };
+      const result = await deployChange(this.ctx, this.deploymentsState, {
+        draft: (root) => request(root),
+        force: opts.force,
+        dryRun: opts.dryRun,
+        groupId: opts.groupId,
+      });
+      return result.kind === 'dryRun' ? { plan: result.steps } : { deployment: result.ref };
     });
+  }
+
+  private deploying(): { ctx: MasterContext; ds: DeploymentsState } {
+    return { ctx: this.ctx, ds: this.deploymentsState };
   }
 
   /** Agent maintenance (agent-drain.ts). Throws NOT_FOUND. */
@@ -282,42 +304,5 @@ export class Master implements MasterApi {
     const task = this.state.tasks.get(taskId);
     if (!task) throw new DroverError('TASK_NOT_FOUND', `Task '${taskId}' does not exist`);
     return this.hub.readLog(task.agentId, taskId, stream, tail);
-  }
-
-  private servicePortsInUse(exceptAppId: string): Map<number, string> {
-    const used = new Map<number, string>();
-    for (const a of this.state.apps.values()) {
-      if (a.id === exceptAppId) continue;
-      for (const p of servicePortsOf(a)) if (p !== 0) used.set(p, a.id);
-    }
-    return used;
-  }
-
-  /** Stamps the version (scale-only changes keep lastConfigChangeAt) and persists. */
-  private async saveApp(input: AppSpec, previous: AppDefinition | undefined): Promise<DeploymentRef> {
-    const now = this.deps.clock.now();
-    const app = assignServicePorts(input, {
-      used: this.servicePortsInUse(input.id),
-      ...(previous ? { previous } : {}),
-    });
-    const deploymentId = this.deps.ids.uuid();
-    if (previous && sameDefinition(previous, app)) return { deploymentId, version: previous.version };
-    const version = nextVersion(now, previous?.version);
-    const scaleOnly = previous !== undefined && isScaleOnly(previous, app);
-    const { version: _v, versionInfo: _vi, ...spec } = app as AppDefinition;
-    const stamped: AppDefinition = {
-      ...spec,
-      version,
-      versionInfo: {
-        lastScalingAt: version,
-        lastConfigChangeAt: scaleOnly && previous ? previous.versionInfo.lastConfigChangeAt : version,
-      },
-    };
-    await this.deps.store.putApp(stamped);
-    this.state.apps.set(stamped.id, stamped);
-    // A new configuration forgives earlier crashes (docs/backoff.md).
-    if (!scaleOnly) this.state.delays.delete(stamped.id);
-    this.trigger();
-    return { deploymentId, version };
   }
 }

@@ -1,6 +1,7 @@
 /**
  * One reconcile pass: snapshot state, ask the pure cores what to do (planReconcile, placeTasks),
- * persist the new tasks, then tell agents. Tasks are stored as TASK_STAGING before the launch is
+ * persist the new tasks, then tell agents. Each app is reconciled in the phase running
+ * deployments give it (deployments-state.ts): steady, rolling or frozen. Tasks are stored as TASK_STAGING before the launch is
  * sent, so the store always knows every task an agent may be running.
  */
 import type { AppDefinition } from '../domain/app.js';
@@ -14,6 +15,7 @@ import { placeTasks } from '../scheduler/placement.js';
 import type { AgentCapacity, PlacementRequest } from '../scheduler/placement-types.js';
 import { planReconcile, type ReconcileApp } from '../scheduler/reconcile-plan.js';
 import type { MasterContext } from './context.js';
+import type { AppPhase } from './deployments-state.js';
 
 /** A kill not confirmed after grace + this long is sent again (the agent may have missed it). */
 const KILL_RESEND_SLACK_MS = 5_000;
@@ -28,11 +30,12 @@ export async function reconcilePass(ctx: MasterContext): Promise<void> {
     else tasksByApp.set(t.appId, [t]);
   }
 
-  await killOrphans(ctx, tasksByApp, now);
+  const phases = ctx.deployments?.phases() ?? new Map<string, AppPhase>();
+  await killOrphans(ctx, tasksByApp, now, phases);
 
   const apps = [...state.apps.values()];
   const plan = planReconcile(
-    apps.map((app) => toReconcileApp(app, tasksByApp.get(app.id) ?? [], ctx, now)),
+    apps.map((app) => toReconcileApp(app, tasksByApp.get(app.id) ?? [], ctx, now, phases.get(app.id))),
     now,
   );
 
@@ -77,6 +80,7 @@ export async function reconcilePass(ctx: MasterContext): Promise<void> {
           id: p.key,
           appId: app.id,
           version: app.version,
+          configVersion: app.versionInfo.lastConfigChangeAt,
           agentId: agent.id,
           host: agent.address,
           ports: p.ports,
@@ -141,13 +145,16 @@ async function killOrphans(
   ctx: MasterContext,
   tasksByApp: Map<string, TaskRecord[]>,
   now: number,
+  phases: ReadonlyMap<string, AppPhase>,
 ): Promise<void> {
   for (const [appId, tasks] of tasksByApp) {
     const app = ctx.state.apps.get(appId);
+    // A removed app whose StopApplication step has not come yet keeps its tasks (dependents stop first).
+    const frozen = phases.get(appId) === 'frozen';
     for (const t of tasks) {
       if (t.killRequestedAt === undefined) {
         // Job run tasks have no app: the job runtime owns them (control-plane/jobs/).
-        if (!app && t.jobRun === undefined) await requestKill(ctx, t, now);
+        if (!app && !frozen && t.jobRun === undefined) await requestKill(ctx, t, now);
       } else if (now - t.killRequestedAt > graceMs(ctx, app) + KILL_RESEND_SLACK_MS) {
         const resent = { ...t, killRequestedAt: now };
         ctx.state.tasks.set(t.id, resent);
@@ -162,6 +169,7 @@ function toReconcileApp(
   tasks: TaskRecord[],
   ctx: MasterContext,
   now: number,
+  phase: AppPhase | undefined,
 ): ReconcileApp {
   const delay = activeDelay(ctx.state.delays.get(app.id), now);
   return {
@@ -170,16 +178,23 @@ function toReconcileApp(
     configVersion: app.versionInfo.lastConfigChangeAt,
     killSelection: app.killSelection,
     upgradeStrategy: app.upgradeStrategy,
+    phase: phase ?? 'steady',
+    hasHealthChecks: app.healthChecks.length > 0,
+    hasReadinessChecks: app.readinessChecks.length > 0,
     ...(delay ? { delayedUntil: delay.until } : {}),
     tasks: tasks.map((t) => ({
       id: t.id,
       version: t.version,
+      ...(t.configVersion !== undefined ? { configVersion: t.configVersion } : {}),
       state: t.state,
       stagedAt: t.stagedAt,
       ...(t.startedAt !== undefined ? { startedAt: t.startedAt } : {}),
       killRequested: t.killRequestedAt !== undefined,
       ...(t.healthy !== undefined ? { healthy: t.healthy } : {}),
+      ...(t.ready !== undefined ? { ready: t.ready } : {}),
       hasHealthChecks: app.healthChecks.length > 0,
+      // Drain: tasks on a draining agent are replaced elsewhere (reconcile-plan.ts, mustMove).
+      ...(ctx.state.agents.get(t.agentId)?.draining === true ? { mustMove: true } : {}),
     })),
   };
 }

@@ -133,7 +133,8 @@ function killOrder(
   return [...tasks].sort(
     (a, b) =>
       Number(serves(a)) - Number(serves(b)) ||
-      age * (a.stagedAt - b.stagedAt) ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      // Ids break ties in launch order (they are issued in sequence), so youngest-first kills the
+      // later of two tasks staged in the same millisecond.
+      age * (a.stagedAt - b.stagedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
   );
 }

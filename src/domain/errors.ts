@@ -40,14 +40,22 @@ export class DroverError extends Error {
   readonly status: number;
   readonly exitCode: number;
   readonly details: ErrorDetail[];
+  /** More top-level fields for the response body (Marathon's 409 lists `deployments: [{id}]`). */
+  readonly extra: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(code: ErrorCode, message?: string, details: ErrorDetail[] = []) {
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    details: ErrorDetail[] = [],
+    extra?: Readonly<Record<string, unknown>>,
+  ) {
     super(message ?? ERRORS[code].message);
     this.name = 'DroverError';
     this.code = code;
     this.status = ERRORS[code].status;
     this.exitCode = ERRORS[code].exitCode;
     this.details = details;
+    this.extra = extra;
   }
 }
 

@@ -1,12 +1,22 @@
 /**
- * Pure reconciliation: for each app, compare the tasks it has with what its definition asks for
- * and decide what to launch and what to kill. Placement of the launches is placement.ts's job.
+ * Pure reconciliation: for each app, compare the tasks it has with what it should have and decide
+ * what to launch and what to kill. Placement of the launches is placement.ts's job.
  *
- * A config change replaces tasks within the app's upgradeStrategy: never more than
- * floor(n * (1 + maximumOverCapacity)) live tasks (one extra allowed when that equals n), and an
- * old task is killed only while at least ceil(n * minimumHealthCapacity) tasks stay running and
- * healthy. Deployment plans (deploy/) drive richer rollouts on top of this.
+ * Deployments and the steady state never fight because each app is in exactly one phase, which
+ * the control plane derives from the running deployments (control-plane/deployments-state.ts):
+ *
+ *   steady   no deployment acts on the app: keep exactly `instances` live tasks, whatever
+ *            configuration they run (replacing tasks is a deployment's job, so a deployment
+ *            stopped with force leaves its mix of versions alone, as Marathon does);
+ *   rolling  a Scale/Restart action of a deployment's current step: deploy/'s rollingStep decides,
+ *            within the upgrade strategy's bounds;
+ *   frozen   a deployment acts on the app in a later step: nothing is launched or killed.
+ *
+ * Launches of every phase wait out the app's launch backoff.
  */
+
+import { runsCurrentConfig } from '../deploy/current-config.js';
+import { type RolloutApp, rollingStep } from '../deploy/rolling-replacement.js';
 import type { KillSelection, UpgradeStrategy } from '../domain/app.js';
 import type { TaskState } from '../domain/task.js';
 import { isTerminal } from '../domain/task.js';
@@ -14,26 +24,42 @@ import { isTerminal } from '../domain/task.js';
 export interface ReconcileTask {
   id: string;
   version: string;
+  /** The configuration (lastConfigChangeAt) the task was launched with. */
+  configVersion?: string;
   state: TaskState;
   stagedAt: number;
   startedAt?: number;
   killRequested: boolean;
   /** false = failing its health checks; undefined = no checks or unknown yet. */
   healthy?: boolean;
+  ready?: boolean;
   /** True when the app has health checks, so "running" alone is not enough. */
   hasHealthChecks: boolean;
+  /**
+   * The task runs on a draining agent (agent maintenance, control-plane/agent-drain.ts) and must
+   * move: it counts as outdated, so it is replaced like one, within the upgrade strategy, even in
+   * the steady phase. Hook for the drain feature; the deployments code owns how replacement runs.
+   */
+  mustMove?: boolean;
 }
+
+export type ReconcilePhase = 'steady' | 'rolling' | 'frozen';
 
 export interface ReconcileApp {
   id: string;
   instances: number;
-  /** Tasks launched before this version run an outdated configuration. */
+  /** The app's lastConfigChangeAt: tasks launched under another one run an outdated configuration. */
   configVersion: string;
   killSelection: KillSelection;
   upgradeStrategy: UpgradeStrategy;
   tasks: ReconcileTask[];
   /** Launches wait until this epoch ms (backoff). */
   delayedUntil?: number;
+  /** Default steady. */
+  phase?: ReconcilePhase;
+  /** Default: whether the tasks say the app has health checks. */
+  hasHealthChecks?: boolean;
+  hasReadinessChecks?: boolean;
 }
 
 export interface ReconcilePlan {
@@ -44,56 +70,82 @@ export interface ReconcilePlan {
 
 export function planReconcile(apps: ReconcileApp[], now: number): ReconcilePlan {
   const plan: ReconcilePlan = { launch: [], kill: [], delayed: [] };
-  for (const app of apps) planApp(app, now, plan);
+  for (const app of apps) {
+    switch (drainPhase(app)) {
+      case 'frozen':
+        break;
+      case 'rolling': {
+        const step = rollingStep(rolloutOf(app));
+        for (const k of step.kill) plan.kill.push({ appId: app.id, ...k });
+        addLaunch(plan, app, step.launch, now);
+        break;
+      }
+      case 'steady':
+        planSteady(app, now, plan);
+        break;
+    }
+  }
   return plan;
 }
 
-function planApp(app: ReconcileApp, now: number, plan: ReconcilePlan): void {
-  const live = app.tasks.filter((t) => !t.killRequested && !isTerminal(t.state));
-  const current = live.filter((t) => t.version >= app.configVersion);
-  const old = live.filter((t) => t.version < app.configVersion);
-  const n = app.instances;
-
-  // Too many tasks of the current config: scale down by the app's kill selection.
-  const excess = current.length - n;
+function planSteady(app: ReconcileApp, now: number, plan: ReconcilePlan): void {
+  const live = app.tasks.filter(
+    (t) => !t.killRequested && t.state !== 'TASK_KILLING' && !isTerminal(t.state),
+  );
+  const excess = live.length - app.instances;
   if (excess > 0) {
-    for (const t of bySelection(current, app.killSelection).slice(0, excess)) {
+    for (const t of steadyKillOrder(app, live).slice(0, excess)) {
       plan.kill.push({ appId: app.id, taskId: t.id, reason: 'scale-down' });
     }
   }
+  addLaunch(plan, app, Math.max(0, -excess), now);
+}
 
-  const { minimumHealthCapacity: mhc, maximumOverCapacity: moc } = app.upgradeStrategy;
-  const maxLive = Math.max(Math.floor(n * (1 + moc)), old.length > 0 && moc === 0 && mhc === 1 ? n + 1 : n);
-  const wanted = Math.max(0, n - current.length);
-  const room = Math.max(0, maxLive - live.length);
-  // With no old tasks there is nothing to protect: launch everything wanted.
-  const launch = old.length === 0 ? wanted : Math.min(wanted, room);
-  if (launch > 0) {
-    if (app.delayedUntil !== undefined && app.delayedUntil > now) {
-      plan.delayed.push({ appId: app.id, count: launch, until: app.delayedUntil });
-    } else {
-      plan.launch.push({ appId: app.id, count: launch });
-    }
-  }
-
-  if (old.length > 0) {
-    const minHealthy = Math.ceil(n * mhc);
-    const serving = (t: ReconcileTask) =>
-      t.state === 'TASK_RUNNING' && (!t.hasHealthChecks || t.healthy === true);
-    let servingCount = live.filter(serving).length;
-    // Old tasks that serve nobody go at once; serving ones only while the minimum stays up.
-    for (const t of old.filter((t) => !serving(t))) {
-      plan.kill.push({ appId: app.id, taskId: t.id, reason: 'replaced' });
-    }
-    for (const t of bySelection(old.filter(serving), 'OLDEST_FIRST')) {
-      if (servingCount - 1 < minHealthy) break;
-      plan.kill.push({ appId: app.id, taskId: t.id, reason: 'replaced' });
-      servingCount -= 1;
-    }
+function addLaunch(plan: ReconcilePlan, app: ReconcileApp, count: number, now: number): void {
+  if (count <= 0) return;
+  if (app.delayedUntil !== undefined && app.delayedUntil > now) {
+    plan.delayed.push({ appId: app.id, count, until: app.delayedUntil });
+  } else {
+    plan.launch.push({ appId: app.id, count });
   }
 }
 
-function bySelection(tasks: ReconcileTask[], selection: KillSelection): ReconcileTask[] {
-  const sorted = [...tasks].sort((a, b) => a.stagedAt - b.stagedAt || (a.id < b.id ? -1 : 1));
-  return selection === 'YOUNGEST_FIRST' ? sorted.reverse() : sorted;
+/** Outdated tasks first, then tasks that serve nobody, then the app's killSelection. */
+function steadyKillOrder(app: ReconcileApp, tasks: ReconcileTask[]): ReconcileTask[] {
+  const rank = (t: ReconcileTask) =>
+    (current(app, t) ? 2 : 0) + (t.state === 'TASK_RUNNING' && t.healthy !== false ? 1 : 0);
+  const age = app.killSelection === 'YOUNGEST_FIRST' ? -1 : 1;
+  return [...tasks].sort(
+    (a, b) => rank(a) - rank(b) || age * (a.stagedAt - b.stagedAt || (a.id < b.id ? -1 : 1)),
+  );
+}
+
+function current(app: ReconcileApp, t: ReconcileTask): boolean {
+  return t.mustMove !== true && runsCurrentConfig(t, app.configVersion);
+}
+
+/** A steady app with live tasks on a draining agent rolls them out (onto other agents) as a restart would. */
+function drainPhase(app: ReconcileApp): ReconcilePhase {
+  const phase = app.phase ?? 'steady';
+  const moving = app.tasks.some((t) => t.mustMove === true && !t.killRequested && !isTerminal(t.state));
+  return phase === 'steady' && moving ? 'rolling' : phase;
+}
+
+function rolloutOf(app: ReconcileApp): RolloutApp {
+  return {
+    instances: app.instances,
+    upgradeStrategy: app.upgradeStrategy,
+    killSelection: app.killSelection,
+    hasHealthChecks: app.hasHealthChecks ?? app.tasks.some((t) => t.hasHealthChecks),
+    hasReadinessChecks: app.hasReadinessChecks === true,
+    tasks: app.tasks.map((t) => ({
+      id: t.id,
+      current: current(app, t),
+      state: t.state,
+      stagedAt: t.stagedAt,
+      killRequested: t.killRequested,
+      ...(t.healthy !== undefined ? { healthy: t.healthy } : {}),
+      ...(t.ready !== undefined ? { ready: t.ready } : {}),
+    })),
+  };
 }

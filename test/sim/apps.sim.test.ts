@@ -79,10 +79,10 @@ describe('apps in simulation', () => {
   it('scales 3 -> 5 -> 1 killing the youngest first', async () => {
     sim = await createSim();
     await sim.deploy(web());
-    await sim.until(() => sim.running('/web').length === 3);
+    await sim.until(() => sim.running('/web').length === 3 && sim.settled());
     const app = sim.master.getApp('/web')!;
     await sim.master.putApp({ ...app, instances: 5 }, { force: false });
-    await sim.until(() => sim.running('/web').length === 5);
+    await sim.until(() => sim.running('/web').length === 5 && sim.settled());
     const byAge = [...sim.running('/web')].sort((a, b) => a.stagedAt - b.stagedAt);
     await sim.master.putApp({ ...sim.master.getApp('/web')!, instances: 1 }, { force: false });
     await sim.until(() => sim.tasks('/web').length === 1, { what: 'scaled to 1' });
@@ -98,7 +98,7 @@ describe('apps in simulation', () => {
   it('kill with scale lowers instances; kill without scale gets a replacement', async () => {
     sim = await createSim();
     await sim.deploy(web());
-    await sim.until(() => sim.running('/web').length === 3);
+    await sim.until(() => sim.running('/web').length === 3 && sim.settled());
     const [a, b] = sim.running('/web');
     await sim.master.killTasks([a!.id], { scale: true, force: false });
     await sim.until(() => sim.tasks('/web').length === 2);
@@ -111,7 +111,7 @@ describe('apps in simulation', () => {
   it('deleting an app kills all its tasks', async () => {
     sim = await createSim();
     await sim.deploy(web());
-    await sim.until(() => sim.running('/web').length === 3);
+    await sim.until(() => sim.running('/web').length === 3 && sim.settled());
     await sim.master.deleteApp('/web', { force: false });
     await sim.until(() => sim.tasks().length === 0, { what: 'all tasks gone' });
     assert.equal(sim.executors.flatMap((e) => e.running()).length, 0);
@@ -177,7 +177,7 @@ describe('restart in simulation', () => {
     const sim = await createSim();
     try {
       await sim.deploy(web({ instances: 2 }));
-      await sim.until(() => sim.running('/web').length === 2);
+      await sim.until(() => sim.running('/web').length === 2 && sim.settled());
       const before = new Set(sim.running('/web').map((t) => t.id));
       let minRunning = 2;
       await sim.master.restartApp('/web', { force: false });

@@ -52,8 +52,18 @@ export interface Sim {
   until(pred: () => boolean, opts?: { stepMs?: number; maxMs?: number; what?: string }): Promise<void>;
   tasks(appId?: string): TaskRecord[];
   running(appId?: string): TaskRecord[];
+  /** No deployment is running: every change so far is fully deployed (a next one is not refused). */
+  settled(): boolean;
+  /** Stops the master and starts a new one on the same store and clock; the agents re-register. */
+  restartMaster(): Promise<Master>;
   /** Stop the master and agents (tasks are left to the fake executors). */
   stop(): Promise<void>;
+}
+
+function connect(master: Master, agent: Agent): void {
+  const { agentEnd, masterEnd } = createMemoryLinkPair();
+  master.connectAgent(masterEnd);
+  agent.connect(agentEnd);
 }
 
 export async function createSim(opts: SimOptions = {}): Promise<Sim> {
@@ -97,9 +107,7 @@ export async function createSim(opts: SimOptions = {}): Promise<Sim> {
       prober: probes,
       killDrainMs: opts.killDrainMs ?? 0,
     });
-    const { agentEnd, masterEnd } = createMemoryLinkPair();
-    master.connectAgent(masterEnd);
-    agent.connect(agentEnd);
+    connect(master, agent);
     return agent;
   });
   master.start();
@@ -112,7 +120,7 @@ export async function createSim(opts: SimOptions = {}): Promise<Sim> {
     executors,
     probes,
     async deploy(json) {
-      await master.createApp(parseAppDefinition(json));
+      await sim.master.createApp(parseAppDefinition(json));
     },
     async until(pred, o = {}) {
       const step = o.stepMs ?? 100;
@@ -126,10 +134,26 @@ export async function createSim(opts: SimOptions = {}): Promise<Sim> {
         await clock.advance(step);
       }
     },
-    tasks: (appId) => master.listTasks(appId),
-    running: (appId) => master.listTasks(appId).filter((t) => t.state === 'TASK_RUNNING'),
+    tasks: (appId) => sim.master.listTasks(appId),
+    running: (appId) => sim.master.listTasks(appId).filter((t) => t.state === 'TASK_RUNNING'),
+    settled: () => sim.master.deployments().length === 0,
+    async restartMaster() {
+      await sim.master.stop();
+      const next = await Master.create({
+        store,
+        clock,
+        ids,
+        random: seededRandom((opts.seed ?? 1) + 1),
+        logger,
+        http: { host: '127.0.0.1', port: 8080 },
+      });
+      next.start();
+      sim.master = next;
+      for (const agent of agents) connect(next, agent);
+      return next;
+    },
     async stop() {
-      await master.stop();
+      await sim.master.stop();
       await Promise.all(agents.map((a) => a.stop({ killTasks: false })));
       rmSync(workRoot, { recursive: true, force: true });
     },
