@@ -8,6 +8,7 @@ import {
   dockerRunOptions,
 } from './docker-parameters.js';
 import { isDroverError } from './errors.js';
+import { parseJob } from './job-validate.js';
 import { Issues } from './validation-issues.js';
 
 function problems(input: unknown): Record<string, string[]> {
@@ -165,4 +166,30 @@ test('app validation: requirePorts with a port asked for twice -> 422', () => {
     ),
     { '/portDefinitions': ['Ports must be unique.'] },
   );
+});
+
+test('Chronos jobs: the same safe subset and network modes for their containers', () => {
+  const job = (container: Record<string, unknown>) => ({
+    name: 'j',
+    command: 'date',
+    schedule: 'R//PT1M',
+    owner: 'o@example.com',
+    container: { type: 'DOCKER', image: 'drover-test/busybox:latest', ...container },
+  });
+  assert.equal(parseJob(job({ parameters: [{ key: 'init', value: 'true' }] }), 'iso8601').name, 'j');
+  const refused = (c: Record<string, unknown>) => {
+    try {
+      parseJob(job(c), 'iso8601');
+    } catch (e) {
+      assert.ok(isDroverError(e));
+      return Object.fromEntries(e.details.map((d) => [d.path, d.errors]));
+    }
+    return assert.fail('expected the job to be refused');
+  };
+  assert.deepEqual(refused({ parameters: [{ key: 'privileged', value: 'true' }] }), {
+    '/container/parameters(0)/key': [DOCKER_PARAMETER_MESSAGES.notAllowed('privileged')],
+  });
+  assert.deepEqual(refused({ network: 'overlay' }), {
+    '/container/network': ['expected one of HOST, BRIDGE, NONE, USER'],
+  });
 });

@@ -6,9 +6,11 @@
 
 import { parseDuration } from '../jobs/iso8601-duration.js';
 import { scheduleError } from '../jobs/schedule.js';
-import type { FetchUri } from './app.js';
+import type { DockerParameter, FetchUri } from './app.js';
+import { checkDockerParameters } from './docker-parameters.js';
 import { DroverError, type ErrorDetail } from './errors.js';
 import type { EnvironmentVariable, JobConstraint, JobSpec } from './job.js';
+import { Issues } from './validation-issues.js';
 
 export const JOB_NAME_PATTERN = /^[\w.-]+$/;
 
@@ -124,6 +126,7 @@ export function parseJob(input: unknown, kind: JobKind): JobSpec {
       container = o.container as Record<string, unknown>;
       if (typeof container.image !== 'string' || container.image === '')
         p.add('/container/image', 'a container needs an image');
+      checkJobContainer(container, p);
     }
   }
 
@@ -246,4 +249,31 @@ function parseConstraints(v: unknown, p: Problems): JobConstraint[] {
     out.push([field, op as JobConstraint[1], value]);
   });
   return out;
+}
+
+/**
+ * A job's container runs through the same docker executor as apps: the same network modes and
+ * the same safe subset of docker parameters (docker-parameters.ts), refused here rather than by
+ * the agent at run time.
+ */
+function checkJobContainer(c: Record<string, unknown>, p: Problems): void {
+  if (c.network !== undefined && c.network !== null) {
+    const ok =
+      typeof c.network === 'string' && ['HOST', 'BRIDGE', 'NONE', 'USER'].includes(c.network.toUpperCase());
+    if (!ok) p.add('/container/network', 'expected one of HOST, BRIDGE, NONE, USER');
+  }
+  if (c.parameters === undefined || c.parameters === null) return;
+  const params = c.parameters;
+  if (
+    !Array.isArray(params) ||
+    !params.every(
+      (x) => typeof x === 'object' && x !== null && typeof x.key === 'string' && typeof x.value === 'string',
+    )
+  ) {
+    p.add('/container/parameters', 'expected an array of {key, value} strings');
+    return;
+  }
+  const issues = new Issues();
+  checkDockerParameters(params as DockerParameter[], '/container/parameters', issues);
+  for (const d of issues.details()) for (const e of d.errors) p.add(d.path, e);
 }
