@@ -29,7 +29,7 @@ function setup() {
   };
   const clock = { now: () => now, setTimer: () => () => undefined };
   const metrics = new DroverMetrics({ master, clock });
-  return { metrics, apps, tasks, events, advance: (ms: number) => (now += ms) };
+  return { master, metrics, apps, tasks, events, advance: (ms: number) => (now += ms) };
 }
 
 const plan = (id: string): DeploymentPlanJson => ({ id, original: {}, target: {}, steps: [], version: 'v' });
@@ -167,6 +167,17 @@ describe('DroverMetrics', () => {
       await a.metrics.prometheus(),
       /^drover_events_total\{event_type="app_terminated_event"\} 1$/m,
     );
+  });
+
+  it("prefers the master's own list of running deployments when it has one", async () => {
+    const m = setup();
+    const running = [{ id: 'd1' }, { id: 'd2' }, { id: 'd3' }];
+    const master = { ...m.master, deployments: () => running } as unknown as MetricsMaster;
+    const metrics = new DroverMetrics({ master, clock: { now: () => T0, setTimer: () => () => undefined } });
+    m.events.emit('deployment_info', { plan: plan('other'), currentStep: step });
+    assert.deepEqual((await metrics.dropwizard()).gauges['marathon.deployments.active.gauge'], { value: 3 });
+    assert.deepEqual((await metrics.dropwizard()).counters['marathon.deployments.counter'], { count: 1 });
+    metrics.close();
   });
 
   it('has the Dropwizard top-level shape', async () => {

@@ -13,7 +13,7 @@ import { clusterCounts } from './cluster-counts.js';
 import { Meter, type MeterJson, type SnapshotJson, Timer, type TimerJson } from './dropwizard-instruments.js';
 import { recordEvent } from './event-metrics.js';
 
-export type MetricsMaster = Pick<MasterApi, 'listApps' | 'listTasks' | 'info' | 'events'>;
+export type MetricsMaster = Pick<MasterApi, 'listApps' | 'listTasks' | 'info' | 'events' | 'deployments'>;
 
 export interface DroverMetricsDeps {
   master: MetricsMaster;
@@ -121,7 +121,9 @@ export class DroverMetrics {
       'Deployments in progress',
       () => [`${p}.deployments.active.gauge`],
       function collect() {
-        this.set(deploymentsActive.size);
+        // The master's own list when it has one; otherwise the deployments seen starting in events
+        // and not yet ended (a MasterApi without deployments).
+        this.set(master.deployments ? master.deployments().length : deploymentsActive.size);
       },
     );
     const self = this;
