@@ -61,6 +61,26 @@ function waitForEvents(
   });
 }
 
+function subscribeClient(port: number, got: Received[], wake: Set<() => void>): BusClient {
+  const handlers = Object.fromEntries(
+    TYPES.map((t) => [
+      t,
+      (_name: string, data: Record<string, unknown>) => {
+        got.push({ type: t, data });
+        for (const w of [...wake]) w();
+      },
+    ]),
+  );
+  const c = new MarathonEventBusClient({
+    marathonHost: '127.0.0.1',
+    marathonPort: port,
+    eventTypes: TYPES,
+    handlers,
+  });
+  c.subscribe();
+  return c;
+}
+
 describe('npm marathon-event-bus-client against Drover', () => {
   let sim: Sim | undefined;
   let api: FastifyInstance | undefined;
@@ -80,26 +100,10 @@ describe('npm marathon-event-bus-client against Drover', () => {
 
     const got: Received[] = [];
     const wake = new Set<() => void>();
-    const handlers = Object.fromEntries(
-      TYPES.map((t) => [
-        t,
-        (_name: string, data: Record<string, unknown>) => {
-          got.push({ type: t, data });
-          for (const w of [...wake]) w();
-        },
-      ]),
-    );
-    client = new MarathonEventBusClient({
-      marathonHost: '127.0.0.1',
-      marathonPort: port,
-      eventTypes: TYPES,
-      handlers,
-    });
-    const subscribed = new Promise<void>((resolve) => client?.on('subscribed', () => resolve()));
+    client = subscribeClient(port, got, wake);
     const errors: unknown[] = [];
     client.on('error', (e) => errors.push(e));
-    client.subscribe();
-    await subscribed;
+    await new Promise<void>((resolve) => client?.on('subscribed', () => resolve()));
 
     const created = await fetch(`${base}/v2/apps`, {
       method: 'POST',
@@ -143,5 +147,63 @@ describe('npm marathon-event-bus-client against Drover', () => {
         g.filter((e) => e.type === 'status_update_event' && e.data.taskStatus === 'TASK_KILLED').length === 2,
     );
     assert.deepEqual(errors, []);
+  });
+  it('receives each deployment as deployment_info ... deployment_success, in order', async () => {
+    sim = await createSim();
+    api = buildApiServer({ master: sim.master });
+    await api.listen({ host: '127.0.0.1', port: 0 });
+    const port = (api.server.address() as AddressInfo).port;
+    const base = `http://127.0.0.1:${port}`;
+    const got: Received[] = [];
+    const wake = new Set<() => void>();
+    client = subscribeClient(port, got, wake);
+    await new Promise<void>((resolve) => client?.on('subscribed', () => resolve()));
+
+    const created = await fetch(`${base}/v2/apps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: '/web', cmd: 'serve v1', instances: 2, cpus: 0.1, mem: 32 }),
+    });
+    assert.equal(created.status, 201);
+    const first = created.headers.get('marathon-deployment-id');
+    await sim.until(
+      () => sim?.running('/web').length === 2 && (sim?.master.deployments?.() ?? []).length === 0,
+      {
+        what: 'first deployment done',
+      },
+    );
+    const upgraded = await fetch(`${base}/v2/apps/web`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ cmd: 'serve v2' }),
+    });
+    assert.equal(upgraded.status, 200);
+    const second = ((await upgraded.json()) as { deploymentId: string }).deploymentId;
+    await sim.until(() => (sim?.master.deployments?.() ?? []).length === 0, { what: 'upgrade done' });
+
+    const ofDeployment = (id: string | null) =>
+      got
+        .filter((e) => (e.data.plan as { id?: string } | undefined)?.id === id || e.data.id === id)
+        .map((e) => e.type);
+    for (const id of [first, second]) {
+      await waitForEvents(got, wake, `deployment_success of ${id}`, () =>
+        ofDeployment(id).includes('deployment_success'),
+      );
+      const seq = ofDeployment(id);
+      assert.equal(seq[0], 'deployment_info', `${id}: ${seq.join(', ')}`);
+      assert.equal(seq.at(-1), 'deployment_success', `${id}: ${seq.join(', ')}`);
+      assert.ok(seq.includes('deployment_step_success'), `${id}: ${seq.join(', ')}`);
+      assert.ok(!seq.includes('deployment_failed'));
+    }
+    const info = got.find(
+      (e) => e.type === 'deployment_info' && (e.data.plan as { id?: string }).id === second,
+    );
+    const step = info?.data.currentStep as { actions: Array<{ action: string; app: string }> } | undefined;
+    const actions = step?.actions ?? [];
+    assert.deepEqual(
+      actions.map((a) => [a.action, a.app]),
+      [['RestartApplication', '/web']],
+    );
+    assert.ok(got.some((e) => e.type === 'group_change_success'));
   });
 });
