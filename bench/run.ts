@@ -15,6 +15,7 @@ import { benchHealth } from './health.bench.js';
 import { benchJobsFiring } from './jobs-firing.bench.js';
 import { benchMemory } from './memory.bench.js';
 import { benchPlacement } from './placement.bench.js';
+import { benchProtocolPlacement } from './protocol-placement.bench.js';
 import { benchRestartAfterKill } from './restart-after-kill.bench.js';
 import { benchStart100 } from './start-100.bench.js';
 import { machine } from './support/machine.js';
@@ -139,6 +140,22 @@ const benches: Record<string, { name: string; run: () => Promise<Line[]> }> = {
           result: `p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms (${r.deliveries} deliveries)`,
           target: `p99 <= ${r.targetP99Ms} ms`,
           met: r.pass,
+        },
+      ];
+    },
+  },
+  protocol: {
+    name: 'protocol-placement',
+    run: async () => {
+      const r = await benchProtocolPlacement();
+      full('protocol-placement', r);
+      return [
+        {
+          bench: 'placement over the agent protocol',
+          measure: `${r.tasks} tasks, ${r.agents} simulated agents on WebSocket, ${r.store} store`,
+          result: `${r.placementsPerSec} placements/s; all RUNNING in ${r.allRunningMs} ms (${r.unplaced} unplaced)`,
+          target: '(reported)',
+          met: r.unplaced === 0,
         },
       ];
     },

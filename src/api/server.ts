@@ -43,7 +43,7 @@ export interface ApiServerDeps {
   metrics?: DroverMetrics;
   /** `/v2/events` tuning (heartbeat interval, write chunk). */
   eventStream?: EventStreamOptions;
-  /** HTTP basic and/or bearer tokens; absent: open (see bin/master-safety.ts for when that is allowed). */
+  /** HTTP basic and/or bearer tokens; absent: open (bin/master-exposure.ts says when that is allowed). */
   auth?: ApiAuth;
   /** PEM key and certificate: serve HTTPS (and so wss:// for agents on the same server). */
   https?: { key: string; cert: string };
