@@ -7,6 +7,7 @@ import { withApps, withoutApp, withRestart, withRestored } from '../deploy/root-
 import type { RootGroup } from '../deploy/root-group.js';
 import type { RootDraft } from '../deploy/target-root.js';
 import type { AppDefinition, AppSpec } from '../domain/app.js';
+import { sameDefinition } from '../domain/app-equality.js';
 import { DroverError } from '../domain/errors.js';
 import type { TaskRecord } from '../domain/task.js';
 import type { MasterContext } from './context.js';
@@ -25,22 +26,28 @@ export async function createApp({ ctx, ds }: Ctx, app: AppSpec): Promise<Deploym
 }
 
 /**
- * Create or replace. A stored definition (it carries `versionInfo`: the API's rollback to a
- * version) comes back with its own configuration, so tasks still running it are kept.
+ * Create or replace. A stored version of the app, unchanged (the API's rollback to a version),
+ * comes back with its own configuration, so tasks still running it are kept.
  */
-export function putApp(
+export async function putApp(
   { ctx, ds }: Ctx,
   app: AppSpec | AppDefinition,
   force: boolean,
 ): Promise<DeploymentRef> {
-  const stored = 'versionInfo' in app ? (app as AppDefinition) : undefined;
-  return deployed(
-    ctx,
-    ds,
-    (root) => (stored ? withRestored(root, [stored]) : withApps(root, [app])),
-    force,
-    app.id,
-  );
+  const stored = await storedVersion(ctx, app);
+  const draft = (root: RootGroup) => (stored ? withRestored(root, [stored]) : withApps(root, [app]));
+  return deployed(ctx, ds, draft, force, app.id);
+}
+
+/** `app` itself when it is one of the app's stored versions, exactly as stored. */
+async function storedVersion(
+  ctx: MasterContext,
+  app: AppSpec | AppDefinition,
+): Promise<AppDefinition | undefined> {
+  const { version } = app as Partial<AppDefinition>;
+  if (version === undefined) return undefined;
+  const stored = await ctx.deps.store.getAppVersion(app.id, version);
+  return stored && sameDefinition(stored, app) ? stored : undefined;
 }
 
 export function deleteApp({ ctx, ds }: Ctx, id: string, force: boolean): Promise<DeploymentRef> {
