@@ -1,6 +1,7 @@
 /**
  * Composition root for `drover agent`: one worker machine. It runs tasks with the process
- * executor in sandboxes under --work-dir, re-adopts tasks an earlier agent on that work dir left
+ * executor (and DOCKER tasks with the docker executor when an engine answers `_ping`; published
+ * ports bind to --advertise only) in sandboxes under --work-dir, re-adopts tasks an earlier agent on that work dir left
  * running, and stays connected to the leading master through MasterConnector (several master
  * URLs, reconnect with backoff, redirects from standbys). Its id is kept in the work dir.
  *
@@ -9,20 +10,28 @@
  * being taken out of service.
  */
 import { mkdirSync } from 'node:fs';
-import { Agent, DEFAULT_KILL_DRAIN_MS } from '../agent/agent.js';
+import { Agent, type AgentExecutors, DEFAULT_KILL_DRAIN_MS } from '../agent/agent.js';
 import { readAgentId, writeAgentId } from '../agent/agent-id-file.js';
 import { detectResources } from '../agent/detect-resources.js';
+import { createDockerExecutor, type DockerExecutor } from '../agent/executors/docker/docker-executor.js';
 import { createProcessExecutor } from '../agent/executors/process-executor.js';
 import { MasterConnector } from '../agent/master-connector.js';
 import type { Resources } from '../domain/agent.js';
 import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
 import { createLogger } from '../platform/logger.js';
+import {
+  type DockerFlags,
+  dockerStatusLine,
+  openDockerEngine,
+  readRegistryAuth,
+  sweepAfterRecovery,
+} from './docker-setup.js';
 import { waitForSignal } from './signals.js';
 
 export { DEFAULT_KILL_DRAIN_MS } from '../agent/agent.js';
 
-export interface AgentConfig {
+export interface AgentConfig extends DockerFlags {
   /** Agent endpoint URLs (normalised by the CLI). */
   masters: string[];
   token?: string;
@@ -46,13 +55,28 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
   mkdirSync(cfg.workDir, { recursive: true });
   const resources = detectResources(cfg.workDir, cfg.resources);
   const knownId = readAgentId(cfg.workDir);
+  const docker = await openDockerEngine(cfg, logger);
+  const executors: AgentExecutors = { process: createProcessExecutor() };
+  let dockerExecutor: DockerExecutor | undefined;
+  if (docker) {
+    dockerExecutor = createDockerExecutor({
+      engine: docker,
+      bindAddress: cfg.advertise,
+      agentName: cfg.hostname,
+      owner: cfg.workDir,
+      allowPrivileged: cfg.allowPrivileged ?? false,
+      registryAuth: await readRegistryAuth(cfg.registryAuthFile),
+      logger,
+    });
+    executors.docker = dockerExecutor;
+  }
   const agent = new Agent({
     hostname: cfg.hostname,
     address: cfg.advertise,
     resources,
     attributes: cfg.attributes,
     workDir: cfg.workDir,
-    executors: { process: createProcessExecutor() },
+    executors,
     clock: systemClock,
     ids: systemIds,
     logger,
@@ -76,15 +100,17 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
       }
     },
   });
+  if (dockerExecutor) sweepAfterRecovery(agent, dockerExecutor, logger);
   connector.start();
   console.log(
     `drover agent: ${cfg.hostname} (${cfg.advertise}) cpus=${resources.cpus} mem=${resources.mem} ` +
       `disk=${resources.disk} ports=${resources.ports.map(([lo, hi]) => `${lo}-${hi}`).join(',')}; ` +
-      `masters ${cfg.masters.join(', ')}; work dir ${cfg.workDir}`,
+      `masters ${cfg.masters.join(', ')}; work dir ${cfg.workDir}; ${dockerStatusLine(docker)}`,
   );
 
   const signal = await waitForSignal(logger, ['SIGUSR1']);
   connector.stop();
   await agent.stop({ killTasks: signal === 'SIGUSR1' });
+  await docker?.close();
   return 0;
 }

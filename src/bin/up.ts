@@ -4,14 +4,11 @@
  * address, port range and attributes, so UNIQUE and GROUP_BY work on one machine), SQLite state
  * under --data-dir, and the HTTP API.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Agent, type AgentExecutors, DEFAULT_KILL_DRAIN_MS } from '../agent/agent.js';
 import { createDockerExecutor, type DockerExecutor } from '../agent/executors/docker/docker-executor.js';
-import type { DockerEngine } from '../agent/executors/docker/engine-client.js';
-import { connectDockerEngine, dockerSocketPath } from '../agent/executors/docker/engine-probe.js';
-import { parseRegistryAuthConfig, type RegistryAuthConfig } from '../agent/executors/docker/registry-auth.js';
 import { createProcessExecutor } from '../agent/executors/process-executor.js';
 import { buildApiServer } from '../api/server.js';
 import { Master } from '../control-plane/master.js';
@@ -23,8 +20,15 @@ import { createLogger, type Logger } from '../platform/logger.js';
 import { createMemoryLinkPair } from '../platform/memory-link.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { deployDemo } from './demo.js';
+import {
+  type DockerFlags,
+  dockerStatusLine,
+  openDockerEngine,
+  readRegistryAuth,
+  sweepAfterRecovery,
+} from './docker-setup.js';
 
-export interface UpConfig {
+export interface UpConfig extends DockerFlags {
   port: number;
   host: string;
   dataDir: string;
@@ -38,14 +42,6 @@ export interface UpConfig {
    * by its kill grace period): time for routers to stop sending it requests. Default 5 s.
    */
   killDrainMs?: number;
-  /** `auto` (default): Docker tasks run when an engine answers on the socket; `off`: never. */
-  docker?: 'auto' | 'off';
-  /** Default: $DOCKER_HOST (unix://) or /var/run/docker.sock. */
-  dockerSocket?: string;
-  /** JSON file with private registry credentials (Drover's shape or a docker config.json). */
-  registryAuthFile?: string;
-  /** Let apps run `privileged` containers. Default false. */
-  allowPrivileged?: boolean;
 }
 
 export { DEFAULT_KILL_DRAIN_MS } from '../agent/agent.js';
@@ -94,7 +90,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   });
   // Before agents connect, so the counters see every event from the first registration on.
   const metrics = new DroverMetrics({ master, clock: systemClock });
-  const docker = await dockerEngineFor(cfg, logger);
+  const docker = await openDockerEngine(cfg, logger);
   const registryAuth = await readRegistryAuth(cfg.registryAuthFile);
   const agents = localAgentSlots(cfg.agents).map((slot, i) => {
     const workDir = join(cfg.dataDir, 'agents', `agent-${i + 1}`);
@@ -129,15 +125,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     const { agentEnd, masterEnd } = createMemoryLinkPair();
     master.connectAgent(masterEnd);
     agent.connect(agentEnd);
-    // Containers of this agent that recovery did not take back (their sandbox is gone, or a
-    // launch was never recorded) would run unsupervised: remove them.
-    if (dockerExecutor) {
-      const sweeping = dockerExecutor;
-      void agent
-        .recover()
-        .then((report) => sweeping.removeStrays(new Set(report.adopted)))
-        .catch((err: unknown) => logger.warn({ err }, 'docker stray sweep failed'));
-    }
+    if (dockerExecutor) sweepAfterRecovery(agent, dockerExecutor, logger);
     return agent;
   });
   master.start();
@@ -156,11 +144,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   console.log(
     `drover up: API on http://${cfg.host}:${port} with ${cfg.agents} agents; state in ${cfg.dataDir}`,
   );
-  console.log(
-    docker
-      ? `drover up: Docker tasks enabled (engine on ${docker.socketPath})`
-      : 'drover up: Docker tasks disabled (no engine answered); DOCKER apps wait in /v2/queue',
-  );
+  console.log(`drover up: ${dockerStatusLine(docker)}`);
 
   if (cfg.demo) await deployDemo(master, logger, master.jobs);
 
@@ -176,19 +160,6 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     await docker?.close();
     await store.close();
   }
-}
-
-async function dockerEngineFor(cfg: UpConfig, logger: Logger): Promise<DockerEngine | undefined> {
-  if (cfg.docker === 'off') return undefined;
-  const socket = cfg.dockerSocket ?? dockerSocketPath(process.env);
-  const engine = await connectDockerEngine(socket);
-  if (!engine) logger.info({ socket }, 'no Docker engine answers: Docker tasks disabled');
-  return engine;
-}
-
-async function readRegistryAuth(file: string | undefined): Promise<RegistryAuthConfig> {
-  if (file === undefined) return {};
-  return parseRegistryAuthConfig(await readFile(file, 'utf8'));
 }
 
 function waitForSignal(logger: Logger): Promise<void> {

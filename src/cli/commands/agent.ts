@@ -5,11 +5,12 @@ import { Option } from 'commander';
 import { DEFAULT_KILL_DRAIN_MS, runAgent } from '../../bin/agent.js';
 import { DroverError } from '../../domain/errors.js';
 import { attribute, masterUrls, resources } from '../cluster-flags.js';
+import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 
 export const registerAgent: RegisterCommand = (program, setExit) => {
-  program
+  const agent = program
     .command('agent')
     .description('run an agent on this machine: it dials a master and runs the tasks placed on it')
     .requiredOption(
@@ -43,32 +44,33 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       'a killed task stays TASK_KILLING, still running, this long (at most its grace) before SIGTERM',
       intFlag(0, 3_600_000),
       DEFAULT_KILL_DRAIN_MS,
-    )
-    .action(async (opts) => {
-      const advertise: string = opts.advertise ?? firstExternalIPv4() ?? '127.0.0.1';
-      let ca: string | undefined;
-      if (opts.ca !== undefined) {
-        try {
-          ca = readFileSync(opts.ca, 'utf8');
-        } catch (err) {
-          throw new DroverError('BAD_REQUEST', `cannot read --ca ${opts.ca}: ${(err as Error).message}`);
-        }
+    );
+  addDockerOptions(agent).action(async (opts) => {
+    const advertise: string = opts.advertise ?? firstExternalIPv4() ?? '127.0.0.1';
+    let ca: string | undefined;
+    if (opts.ca !== undefined) {
+      try {
+        ca = readFileSync(opts.ca, 'utf8');
+      } catch (err) {
+        throw new DroverError('BAD_REQUEST', `cannot read --ca ${opts.ca}: ${(err as Error).message}`);
       }
-      const code = await runAgent({
-        masters: opts.master,
-        ...(opts.token ? { token: opts.token } : {}),
-        advertise,
-        hostname: opts.hostname ?? (opts.advertise !== undefined ? opts.advertise : hostname()),
-        attributes: opts.attribute,
-        resources: opts.resources,
-        workDir: resolve(opts.workDir),
-        ...(ca !== undefined ? { ca } : {}),
-        heartbeatIntervalMs: opts.heartbeatInterval,
-        logLevel: opts.logLevel,
-        killDrainMs: opts.killDrainMs,
-      });
-      setExit(code);
+    }
+    const code = await runAgent({
+      masters: opts.master,
+      ...(opts.token ? { token: opts.token } : {}),
+      advertise,
+      hostname: opts.hostname ?? (opts.advertise !== undefined ? opts.advertise : hostname()),
+      attributes: opts.attribute,
+      resources: opts.resources,
+      workDir: resolve(opts.workDir),
+      ...(ca !== undefined ? { ca } : {}),
+      heartbeatIntervalMs: opts.heartbeatInterval,
+      logLevel: opts.logLevel,
+      killDrainMs: opts.killDrainMs,
+      ...dockerFlags(opts),
     });
+    setExit(code);
+  });
 };
 
 function firstExternalIPv4(): string | undefined {
