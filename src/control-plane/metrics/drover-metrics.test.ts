@@ -169,14 +169,20 @@ describe('DroverMetrics', () => {
     );
   });
 
-  it("prefers the master's own list of running deployments when it has one", async () => {
+  it("prefers the master's own running deployments and group tree when it has them", async () => {
     const m = setup();
     const running = [{ id: 'd1' }, { id: 'd2' }, { id: 'd3' }];
-    const master = { ...m.master, deployments: () => running } as unknown as MetricsMaster;
+    const groups = new Map(['/', '/empty', '/a', '/a/b'].map((id) => [id, { id }]));
+    const master = {
+      ...m.master,
+      deployments: () => running,
+      rootGroup: () => ({ version: 'v', groups, apps: new Map() }),
+    } as unknown as MetricsMaster;
     const metrics = new DroverMetrics({ master, clock: { now: () => T0, setTimer: () => () => undefined } });
     m.events.emit('deployment_info', { plan: plan('other'), currentStep: step });
     assert.deepEqual((await metrics.dropwizard()).gauges['marathon.deployments.active.gauge'], { value: 3 });
     assert.deepEqual((await metrics.dropwizard()).counters['marathon.deployments.counter'], { count: 1 });
+    assert.deepEqual((await metrics.dropwizard()).gauges['marathon.groups.active.gauge'], { value: 4 });
     metrics.close();
   });
 

@@ -13,7 +13,10 @@ import { clusterCounts } from './cluster-counts.js';
 import { Meter, type MeterJson, type SnapshotJson, Timer, type TimerJson } from './dropwizard-instruments.js';
 import { recordEvent } from './event-metrics.js';
 
-export type MetricsMaster = Pick<MasterApi, 'listApps' | 'listTasks' | 'info' | 'events' | 'deployments'>;
+export type MetricsMaster = Pick<
+  MasterApi,
+  'listApps' | 'listTasks' | 'info' | 'events' | 'deployments' | 'rootGroup'
+>;
 
 export interface DroverMetricsDeps {
   master: MetricsMaster;
@@ -88,7 +91,9 @@ export class DroverMetrics {
       'Groups implied by app ids, the root included',
       () => [`${p}.groups.active.gauge`],
       function collect() {
-        this.set(clusterCounts(master.listApps(), []).groups);
+        // The group tree when the master keeps one (empty groups count too), else app ids' prefixes.
+        const root = master.rootGroup?.();
+        this.set(root ? Math.max(1, root.groups.size) : clusterCounts(master.listApps(), []).groups);
       },
     );
     this.gauge(
