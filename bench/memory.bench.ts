@@ -21,7 +21,8 @@ import { median, round } from './support/stats.js';
 const TASKS = 100;
 const IDLE_TARGET_MB = 120;
 const PER_TASK_TARGET_MB = 1;
-const PM2_BASE_PORT = 41_000;
+/** Below the ephemeral range (32768-60999): no outgoing connection can hold one of these ports. */
+const PM2_BASE_PORT = 24_000;
 
 async function droverRss() {
   const drover = await DroverProcess.start({ logLevel: 'warn', agents: 2 });

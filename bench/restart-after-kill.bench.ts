@@ -22,7 +22,8 @@ import { compare } from './support/stats.js';
 
 /** Inside agent 1's range (31000-31999), so only that agent can take it: same host every time. */
 const DROVER_PORT = 31_777;
-const PM2_PORT = 41_500;
+/** Below the ephemeral range (32768-60999): no outgoing connection can hold it. */
+const PM2_PORT = 24_500;
 const TARGET_RATIO = 1.0;
 const ROUND_TIMEOUT_MS = 60_000;
 

@@ -17,7 +17,8 @@ import { isMain, runAlone } from './support/main.js';
 import { Pm2Peer } from './support/pm2-peer.js';
 import { compare } from './support/stats.js';
 
-const PM2_BASE_PORT = 41_000;
+/** Below the ephemeral range (32768-60999): no outgoing connection can hold one of these ports. */
+const PM2_BASE_PORT = 24_000;
 const TARGET_RATIO = 1.0;
 const RUN_TIMEOUT_MS = 180_000;
 
