@@ -61,13 +61,15 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
     console.error(`drover master: cannot open store ${redactUrl(cfg.store)}: ${(err as Error).message}`);
     return 1;
   }
+  // Filled in once listening, so /v2/info and /v2/leader show the real port even for --port 0.
+  const http = { host: cfg.host, port: cfg.port };
   const master = await Master.create({
     store,
     clock: systemClock,
     ids: systemIds,
     random: systemRandom,
     logger,
-    http: { host: cfg.host, port: cfg.port },
+    http,
   });
   const metrics = new DroverMetrics({ master, clock: systemClock });
   const api = buildApiServer({
@@ -97,6 +99,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
   }
   const address = api.server.address();
   const port = typeof address === 'object' && address ? address.port : cfg.port;
+  http.port = port;
   const secure = cfg.tls !== undefined;
   const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
   console.log(

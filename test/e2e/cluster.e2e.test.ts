@@ -189,6 +189,59 @@ describe('multi-host cluster on loopback', { timeout: 180_000 }, () => {
     assert.equal(running.tasks.length, 2);
   });
 
+  it('an agent restarted on its work dir registers under its id and keeps its task running', async () => {
+    const before = ((await api(base, cert.cert, '/v2/agents')).json as { agents: AgentJson[] }).agents;
+    const old = procs[1]!;
+    const oldAgent = before.find((a) => a.address === '127.0.0.2')!;
+    const task = (
+      (await api(base, cert.cert, '/v2/apps/spread/tasks')).json as { tasks: TaskJson[] }
+    ).tasks.find((t) => t.host === '127.0.0.2')!;
+    const pid = (await echo(task.host, task.ports[0]!)).pid;
+    await old.stop('SIGTERM');
+    await waitFor(
+      async () =>
+        ((await api(base, cert.cert, '/v2/agents')).json as { agents: AgentJson[] }).agents.find(
+          (a) => a.id === oldAgent.id && !a.connected,
+        ),
+      { what: 'the master to see the agent gone' },
+    );
+    assert.equal((await echo(task.host, task.ports[0]!)).pid, pid, 'the task outlives its agent');
+    procs[1] = await ClusterProcess.agent(
+      [
+        '--master',
+        base,
+        '--token',
+        TOKEN,
+        '--ca',
+        cert.certFile,
+        '--advertise',
+        '127.0.0.2',
+        '--attribute',
+        'rack=r1',
+        '--resources',
+        'cpus=2,mem=1024,disk=1000,ports=32100-32199',
+        '--heartbeat-interval',
+        '500',
+      ],
+      old.workDir,
+    );
+    await waitFor(
+      async () =>
+        ((await api(base, cert.cert, '/v2/agents')).json as { agents: AgentJson[] }).agents.find(
+          (a) => a.id === oldAgent.id && a.connected,
+        ),
+      { what: 'the agent back under its id' },
+    );
+    const after = ((await api(base, cert.cert, '/v2/agents')).json as { agents: AgentJson[] }).agents;
+    assert.equal(after.length, 2);
+    const still = ((await api(base, cert.cert, '/v2/apps/spread/tasks')).json as { tasks: TaskJson[] }).tasks;
+    assert.ok(
+      still.some((t) => t.id === task.id && t.state === 'TASK_RUNNING'),
+      'same task, still running',
+    );
+    assert.equal((await echo(task.host, task.ports[0]!)).pid, pid, 'same process');
+  });
+
   it('the API needs credentials except for /ping', async () => {
     assert.equal((await api(base, cert.cert, '/ping', { auth: null })).status, 200);
     assert.equal((await api(base, cert.cert, '/v2/apps', { auth: null })).status, 401);

@@ -52,9 +52,11 @@ export class ClusterProcess {
     return { proc, url: m[1]! };
   }
 
-  /** Starts `drover agent` on a fresh work dir (removed on cleanup). */
-  static async agent(args: string[]): Promise<ClusterProcess> {
-    const workDir = mkdtempSync(join(tmpdir(), 'drover-e2e-agent-'));
+  /** Starts `drover agent` on `workDir` or a fresh one (removed on cleanup). */
+  static async agent(
+    args: string[],
+    workDir = mkdtempSync(join(tmpdir(), 'drover-e2e-agent-')),
+  ): Promise<ClusterProcess> {
     const proc = new ClusterProcess(
       spawnDrover(['agent', '--work-dir', workDir, '--log-level', 'info', ...args]),
       workDir,
