@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { Agent } from '../agent/agent.js';
 import { FakeExecutor } from '../agent/executors/fake-executor.js';
 import { MasterConnector } from '../agent/master-connector.js';
@@ -44,7 +44,7 @@ async function listen(server: Server): Promise<string> {
 }
 
 /** A master on a loopback port; its log is captured. */
-async function startMaster(): Promise<{
+async function startMaster(opts: { registerTimeoutMs?: number } = {}): Promise<{
   url: string;
   master: Master;
   store: Store;
@@ -67,6 +67,7 @@ async function startMaster(): Promise<{
     token: TOKEN,
     logger: log.logger,
     onLink: (l) => master.connectAgent(l),
+    ...opts,
   });
   const url = await listen(server);
   cleanups.push(async () => {
@@ -218,6 +219,29 @@ describe('agent link over WebSocket', { timeout: 60_000 }, () => {
       assert.deepEqual(m.master.agents(), []);
     });
   }
+
+  it('closes a connection that never registers', async () => {
+    const m = await startMaster({ registerTimeoutMs: 100 });
+    const c = await rawClient(m.url);
+    assert.equal((await c.closed).code, 1008);
+    assert.ok(m.log.has('no register message in time'));
+  });
+
+  it('the agent end closes a link on a malformed frame from the master and never delivers it', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => new Promise((resolve) => wss.close(resolve)));
+    await new Promise((resolve) => wss.once('listening', resolve));
+    wss.on('connection', (ws) => ws.send(JSON.stringify({ type: 'launch', task: { taskId: 5 } })));
+    const link = await dialMaster({
+      url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/agent/v1`,
+      token: TOKEN,
+      logger: silentLogger(),
+    });
+    const delivered: unknown[] = [];
+    link.onMessage((msg) => delivered.push(msg));
+    await new Promise<void>((resolve) => link.onClose(resolve));
+    assert.deepEqual(delivered, []);
+  });
 
   it('refuses an agent claiming a connected agent’s id; the real one stays connected and unchanged', async () => {
     const m = await startMaster();

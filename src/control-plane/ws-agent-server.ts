@@ -27,6 +27,8 @@ export interface AgentServerOptions {
   onLink(link: MasterLink): void;
   /** Default 5000 ms. */
   pingIntervalMs?: number;
+  /** How long a new connection may take to send `register`. Default 30 s. */
+  registerTimeoutMs?: number;
 }
 
 export interface AgentServer {
@@ -55,7 +57,14 @@ export function attachAgentServer(opts: AgentServerOptions): AgentServer {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       log.info({ remote }, 'agent connected');
-      opts.onLink(wsMasterLink(ws, { logger: log, remote, pingIntervalMs }));
+      opts.onLink(
+        wsMasterLink(ws, {
+          logger: log,
+          remote,
+          pingIntervalMs,
+          ...(opts.registerTimeoutMs !== undefined ? { registerTimeoutMs: opts.registerTimeoutMs } : {}),
+        }),
+      );
     });
   };
   opts.server.on('upgrade', onUpgrade);

@@ -19,6 +19,8 @@ export interface WsMasterLinkOptions {
   remote: string;
   /** A connection that has not answered a ping within this long is dropped. 0 disables. */
   pingIntervalMs: number;
+  /** A connection that has not sent `register` within this long is closed. Default 30 s. */
+  registerTimeoutMs?: number;
 }
 
 export function wsMasterLink(ws: WebSocket, opts: WsMasterLinkOptions): MasterLink {
@@ -48,8 +50,16 @@ export function wsMasterLink(ws: WebSocket, opts: WsMasterLinkOptions): MasterLi
     if (!checked.ok) return reject(checked.problem);
     const problem = session.violation(checked.msg);
     if (problem) return reject(problem);
+    if (checked.msg.type === 'register') clearTimeout(registerDeadline);
     for (const h of messageHandlers) h(checked.msg);
   });
+
+  // A holder of the token that connects and never registers would otherwise hold a socket forever.
+  const registerDeadline = setTimeout(
+    () => reject('no register message in time'),
+    opts.registerTimeoutMs ?? 30_000,
+  );
+  registerDeadline.unref();
 
   let alive = true;
   ws.on('pong', () => {
@@ -71,6 +81,7 @@ export function wsMasterLink(ws: WebSocket, opts: WsMasterLinkOptions): MasterLi
 
   ws.on('error', (err) => log.warn({ err: err.message }, 'agent connection error'));
   ws.on('close', () => {
+    clearTimeout(registerDeadline);
     if (pinger) clearInterval(pinger);
     for (const h of closeHandlers) h();
   });
