@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DroverError } from '../domain/errors.js';
 import { forwardDeploymentOps } from './deployment-port.js';
 import { forwardJobOps } from './job-port.js';
+import { forwardLeaseOps } from './lease-port.js';
 import type { Store, StoreOps } from './port.js';
 
 export interface StoreBackend {
@@ -52,6 +53,7 @@ export function assembleStore(backend: StoreBackend): Store {
   return {
     ...forwardJobOps(call),
     ...forwardDeploymentOps(call),
+    ...forwardLeaseOps(call),
     putApp: (app) => call((o) => o.putApp(app)),
     getApp: (id) => call((o) => o.getApp(id)),
     listApps: () => call((o) => o.listApps()),

@@ -9,6 +9,7 @@ import type { AppDefinition } from '../domain/app.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import { assembleStore } from './ambient-transaction.js';
 import { decodeJson, encodeJson } from './json-value.js';
+import type { LeaseRecord } from './lease-port.js';
 import {
   type DeploymentTables,
   emptyDeploymentTables,
@@ -57,10 +58,11 @@ function emptyTables(): Tables {
 }
 
 /** Values are encoded when a put is called, so a caller mutating them afterwards changes nothing. */
-function memoryOps(t: TableAccess, run: Run): StoreOps {
+function memoryOps(t: TableAccess, run: Run, lease: () => LeaseRecord | undefined): StoreOps {
   return {
     ...memoryJobOps(t, run),
     ...memoryDeploymentOps(t, run),
+    readLease: () => run(() => lease()),
     putApp: (app: AppDefinition) => {
       const json = encodeJson(app);
       return run(() => {
@@ -137,13 +139,19 @@ function decodeOptional<T>(json: string | undefined): T | undefined {
   return json === undefined ? undefined : decodeJson<T>(json);
 }
 
-export function createMemoryStore(): Store {
+export interface MemoryStoreOptions {
+  /** The leader lease fenced stores read (a MemoryLeaderLease's `peek`); none by default. */
+  lease?: () => LeaseRecord | undefined;
+}
+
+export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
+  const lease = opts.lease ?? (() => undefined);
   let live = emptyTables();
   const lock = createSerialLock();
   const direct: TableAccess = { read: (name) => live[name], write: (name) => live[name] };
 
   return assembleStore({
-    ops: memoryOps(direct, (body) => lock(body)),
+    ops: memoryOps(direct, (body) => lock(body), lease),
 
     transact: (fn) =>
       lock(async () => {
@@ -157,7 +165,7 @@ export function createMemoryStore(): Store {
           },
         };
         // The lock is already held: transaction ops run straight away.
-        const result = await fn(memoryOps(access, async (body) => body()));
+        const result = await fn(memoryOps(access, async (body) => body(), lease));
         live = { ...live, ...copies };
         return result;
       }),

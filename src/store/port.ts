@@ -8,6 +8,7 @@ import type { AppDefinition } from '../domain/app.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { DeploymentStoreOps } from './deployment-port.js';
 import type { JobStoreOps } from './job-port.js';
+import type { LeaseStoreOps } from './lease-port.js';
 
 export interface TaskFilter {
   appId?: string;
@@ -16,9 +17,10 @@ export interface TaskFilter {
 
 /**
  * Job ops (jobs, run records, dependency progress) are declared in job-port.ts; deployment ops
- * (running deployments, root group versions) in deployment-port.ts.
+ * (running deployments, root group versions) in deployment-port.ts; the leader lease's fencing read
+ * in lease-port.ts.
  */
-export interface StoreOps extends JobStoreOps, DeploymentStoreOps {
+export interface StoreOps extends JobStoreOps, DeploymentStoreOps, LeaseStoreOps {
   /** Upsert the current definition and keep it as a version (idempotent per id+version). */
   putApp(app: AppDefinition): Promise<void>;
   getApp(id: string): Promise<AppDefinition | undefined>;

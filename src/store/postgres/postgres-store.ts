@@ -34,6 +34,9 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     max: opts.poolSize ?? 10,
     // A master that cannot reach its database should say so, not hang.
     connectionTimeoutMillis: 10_000,
+    // A master cut off mid-transaction would otherwise hold the write lock until TCP gives up
+    // (hours), blocking every other master; the server ends such a session instead.
+    idle_in_transaction_session_timeout: 5_000,
   });
   pool.on('error', (err) => opts.onConnectionError?.(err));
   const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });

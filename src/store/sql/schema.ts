@@ -65,6 +65,15 @@ export interface RootGroupVersionsTable {
   json: string;
 }
 
+/** The leader lease, one row with id 1 (migration 0004-leader-lease; lease-port.ts). */
+export interface LeaderLeaseTable {
+  id: number;
+  holder: string;
+  term: number | string;
+  address: string;
+  expires_at_ms: number | string;
+}
+
 export interface StoreDatabase {
   apps: AppsTable;
   app_versions: AppVersionsTable;
@@ -76,4 +85,5 @@ export interface StoreDatabase {
   job_progress: JobProgressTable;
   deployments: DeploymentsTable;
   root_group_versions: RootGroupVersionsTable;
+  leader_lease: LeaderLeaseTable;
 }

@@ -12,6 +12,7 @@ import type { StoreOps } from '../port.js';
 import { byId, newestFirst } from '../version-order.js';
 import { sqlDeploymentOps } from './deployment-store-ops.js';
 import { sqlJobOps } from './job-store-ops.js';
+import { sqlLeaseOps } from './lease-store-ops.js';
 import type { StoreDatabase } from './schema.js';
 
 type Db = Kysely<StoreDatabase>;
@@ -34,6 +35,7 @@ export function sqlStoreOps(db: Db): StoreOps {
   return {
     ...sqlJobOps(db),
     ...sqlDeploymentOps(db),
+    ...sqlLeaseOps(db),
     putApp: (app: AppDefinition) => {
       const json = encodeJson(app);
       return atomically(db, async (db) => {

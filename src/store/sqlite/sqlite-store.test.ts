@@ -75,7 +75,7 @@ describe('sqlite store', () => {
         .prepare('select name from kysely_migration order by name')
         .all()
         .map((r) => (r as { name: string }).name);
-      assert.deepEqual(applied, ['0001-initial', '0002-jobs', '0003-deployments']);
+      assert.deepEqual(applied, ['0001-initial', '0002-jobs', '0003-deployments', '0004-leader-lease']);
     } finally {
       raw.close();
     }

@@ -3,9 +3,11 @@ import type { MigrationSet } from '../migrate.js';
 import * as initial from './0001-initial.js';
 import * as jobs from './0002-jobs.js';
 import * as deployments from './0003-deployments.js';
+import * as leaderLease from './0004-leader-lease.js';
 
 export const storeMigrations: MigrationSet = {
   '0001-initial': initial,
   '0002-jobs': jobs,
   '0003-deployments': deployments,
+  '0004-leader-lease': leaderLease,
 };

@@ -1,0 +1,116 @@
+/**
+ * The leader lease on PostgreSQL. One dedicated connection (not the store's pool): a renewal must
+ * never queue behind the store's queries, and a connection that failed or timed out is thrown
+ * away whole, so a half-dead socket left by a network partition is never reused.
+ *
+ * Every change happens in one UPDATE that compares and sets (expired, or still ours under the
+ * term we name) using the database's clock, so masters with skewed clocks agree on expiry. The
+ * UPDATE runs under the store's write lock, which orders it against every fenced write
+ * (fenced-store.ts): a write made under the old term commits before the new term exists, or sees
+ * the new term and aborts.
+ */
+import pg from 'pg';
+import type { AcquireRequest, AcquireResult, LeaderLease, LeaseRecord } from '../lease-port.js';
+import { leaseFromRow } from '../sql/lease-store-ops.js';
+import { STORE_WRITE_LOCK_KEY } from './write-lock.js';
+
+export interface PostgresLeaseOptions {
+  /** The store's database (its migrations made the table). */
+  url: string;
+  /** A statement (or a connect) taking longer fails, and the connection is dropped. Default 3000. */
+  timeoutMs?: number;
+}
+
+const NOW_MS = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+
+const ACQUIRE = `
+  update leader_lease set
+    term = case when holder = $1 and term = $2 and expires_at_ms >= ${NOW_MS} then term else term + 1 end,
+    holder = $1,
+    address = $3,
+    expires_at_ms = ${NOW_MS} + $4
+  where id = 1 and (expires_at_ms < ${NOW_MS} or (holder = $1 and term = $2))
+  returning holder, term, address, expires_at_ms`;
+
+const READ = 'select holder, term, address, expires_at_ms from leader_lease where id = 1';
+
+// Expiring (rather than clearing) keeps the holder and term: the next acquire still opens a new term.
+const RELEASE = 'update leader_lease set expires_at_ms = 0 where id = 1 and holder = $1 and term = $2';
+
+export function createPostgresLease(opts: PostgresLeaseOptions): LeaderLease {
+  const timeoutMs = opts.timeoutMs ?? 3_000;
+  let client: Promise<pg.Client> | undefined;
+  let closed = false;
+
+  const connect = (): Promise<pg.Client> => {
+    client ??= (async () => {
+      const c = new pg.Client({
+        connectionString: opts.url,
+        connectionTimeoutMillis: timeoutMs,
+        statement_timeout: timeoutMs,
+        query_timeout: timeoutMs + 500,
+        keepAlive: true,
+      });
+      // An idle connection that breaks must not crash the process; the next call reconnects.
+      c.on('error', () => drop(c));
+      await c.connect();
+      return c;
+    })();
+    client.catch(() => {
+      client = undefined;
+    });
+    return client;
+  };
+
+  const drop = (c: pg.Client) => {
+    void client?.then((current) => {
+      if (current === c) client = undefined;
+    });
+    void c.end().catch(() => undefined);
+  };
+
+  const withClient = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+    if (closed) throw new Error('lease is closed');
+    const c = await connect();
+    try {
+      return await fn(c);
+    } catch (err) {
+      drop(c);
+      throw err;
+    }
+  };
+
+  return {
+    acquire: (req: AcquireRequest): Promise<AcquireResult> =>
+      withClient(async (c) => {
+        await c.query('begin');
+        try {
+          await c.query('select pg_advisory_xact_lock($1::bigint)', [STORE_WRITE_LOCK_KEY.toString()]);
+          const taken = await c.query(ACQUIRE, [req.holder, req.heldTerm ?? -1, req.address, req.ttlMs]);
+          const row = taken.rows[0] ?? (await c.query(READ)).rows[0];
+          await c.query('commit');
+          return { held: taken.rows.length > 0, lease: leaseFromRow(row) };
+        } catch (err) {
+          await c.query('rollback').catch(() => undefined);
+          throw err;
+        }
+      }),
+
+    release: (holder, term) =>
+      withClient(async (c) => {
+        await c.query(RELEASE, [holder, term]);
+      }),
+
+    current: () =>
+      withClient(async (c): Promise<LeaseRecord | undefined> => {
+        const row = (await c.query(READ)).rows[0];
+        return row === undefined ? undefined : leaseFromRow(row);
+      }),
+
+    async close() {
+      closed = true;
+      const c = await client?.catch(() => undefined);
+      await c?.end().catch(() => undefined);
+    },
+  };
+}
