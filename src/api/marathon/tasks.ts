@@ -15,7 +15,9 @@ import type { RouteContext } from './route-context.js';
 
 export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get('/v2/tasks', async (req, reply) => {
-    const tasks = activeTasks(ctx.master.listTasks());
+    // As Marathon: only tasks of apps that exist. A deleted app's tasks are being stopped by its
+    // deployment and no longer belong to any app a client could look up.
+    const tasks = activeTasks(ctx.master.listTasks()).filter((t) => ctx.master.getApp(t.appId) !== undefined);
     if (prefersTextPlain(req.headers.accept)) {
       const text = tasksText(ctx.master.listApps(), groupByApp(tasks));
       return reply.type('text/plain; charset=utf-8').send(text);
