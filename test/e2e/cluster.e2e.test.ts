@@ -122,7 +122,8 @@ describe('multi-host cluster on loopback', { timeout: 180_000 }, () => {
           '--attribute',
           `rack=r${i + 1}`,
           '--resources',
-          `cpus=2,mem=1024,disk=1000,ports=${32100 + i * 100}-${32199 + i * 100}`,
+          // Below `drover up`'s 31000-32999 and the kernel's ephemeral ports: tests run in parallel.
+          `cpus=2,mem=1024,disk=1000,ports=${29100 + i * 100}-${29199 + i * 100}`,
           '--heartbeat-interval',
           '500',
         ]),
@@ -219,7 +220,7 @@ describe('multi-host cluster on loopback', { timeout: 180_000 }, () => {
         '--attribute',
         'rack=r1',
         '--resources',
-        'cpus=2,mem=1024,disk=1000,ports=32100-32199',
+        'cpus=2,mem=1024,disk=1000,ports=29100-29199',
         '--heartbeat-interval',
         '500',
       ],
