@@ -36,8 +36,7 @@ function readiness(app: AppDefinition | undefined, tasks: TaskRecord[]): Readine
   return tasks
     .filter((t) => !isTerminal(t.state) && runsCurrentConfig(t, app.versionInfo.lastConfigChangeAt))
     .flatMap((t) => {
-      const reported = (t as { readinessCheckResults?: ReadinessResult[] }).readinessCheckResults;
-      if (reported && reported.length > 0) return reported;
+      if (t.readinessCheckResults && t.readinessCheckResults.length > 0) return t.readinessCheckResults;
       return [{ name: check.name, taskId: t.id, ready: t.ready === true }];
     });
 }

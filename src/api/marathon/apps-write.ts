@@ -5,6 +5,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { DeploymentRef } from '../../control-plane/master-api.js';
+import { withApps } from '../../deploy/root-draft.js';
 import type { AppDefinition, AppSpec } from '../../domain/app.js';
 import { DroverError, type ErrorDetail, isDroverError } from '../../domain/errors.js';
 import { isPlainObject, requireBody, requireObjectBody } from '../json-body.js';
@@ -128,6 +129,16 @@ export async function putApps(
   const items = Array.isArray(b) ? b : [b];
   if (items.length === 0) throw invalidAt('/', 'at least one app is required');
   const targets = await bulkTargets(ctx, items, partial);
+  if (ctx.master.changeGroups) {
+    // One deployment for all of them, as Marathon does, so dependencies among them are ordered.
+    const paths = new Map(targets.map((t, i) => [t.id, `/${i}`]));
+    const result = await ctx.master.changeGroups((root) => ({ draft: withApps(root, targets), paths }), {
+      force,
+      dryRun: false,
+      groupId: '/',
+    });
+    if ('deployment' in result) return sendDeployment(reply, result.deployment);
+  }
   let last: DeploymentRef | undefined;
   for (const t of targets) last = await ctx.master.putApp(t, { force });
   return sendDeployment(reply, last as DeploymentRef);

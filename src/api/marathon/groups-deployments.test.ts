@@ -294,4 +294,44 @@ describe('/v2/groups and /v2/deployments', () => {
     assert.equal(sim.master.getApp('/g/a')?.cmd, 'serve');
     assert.ok(sim.master.getApp('/g/b'));
   });
+  it('PUT /v2/apps with several apps is one deployment, dependencies first', async () => {
+    await start();
+    const res = await call('PUT', '/v2/apps', [app('/web', { dependencies: ['/db'] }), app('/db')]);
+    assert.equal(res.statusCode, 200, res.body);
+    const [d] = sim.master.deployments();
+    assert.equal(d?.id, body<{ deploymentId: string }>(res).deploymentId);
+    assert.deepEqual(
+      d?.steps.map((st) => st.actions.map((a) => `${a.action} ${a.app}`)),
+      [
+        ['StartApplication /db', 'StartApplication /web'],
+        ['ScaleApplication /db'],
+        ['ScaleApplication /web'],
+      ],
+    );
+    const bad = await call('PUT', '/v2/apps', [app('/x', { dependencies: ['/nope'] })]);
+    assert.equal(bad.statusCode, 422);
+    assert.deepEqual(body<{ details: unknown }>(bad).details, [
+      {
+        path: '/0/dependencies(0)',
+        errors: ['Dependency /nope does not exist: no app or group has this id'],
+      },
+    ]);
+  });
+
+  it('POST /v2/apps refuses an unknown dependency and a cycle with 422 at /dependencies', async () => {
+    await start();
+    const unknown = await call('POST', '/v2/apps', app('/a', { dependencies: ['/b'] }));
+    assert.equal(unknown.statusCode, 422);
+    assert.deepEqual(body<{ details: unknown }>(unknown).details, [
+      { path: '/dependencies(0)', errors: ['Dependency /b does not exist: no app or group has this id'] },
+    ]);
+    assert.equal((await call('POST', '/v2/apps', app('/b', { dependencies: [] }))).statusCode, 201);
+    assert.equal((await call('POST', '/v2/apps', app('/a', { dependencies: ['/b'] }))).statusCode, 201);
+    await settle();
+    const cycle = await call('PUT', '/v2/apps/b', { dependencies: ['/a'] });
+    assert.equal(cycle.statusCode, 422);
+    assert.deepEqual(body<{ details: unknown }>(cycle).details, [
+      { path: '/dependencies(0)', errors: ['Dependency graph has cyclic dependencies: /a -> /b -> /a'] },
+    ]);
+  });
 });
