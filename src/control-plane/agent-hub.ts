@@ -18,6 +18,11 @@ export interface AgentHubEvents {
   statusUpdate(agentId: string, msg: UpdateMsg): Promise<void>;
   heartbeat(agentId: string): void;
   disconnected(agentId: string): void;
+  /**
+   * Handling a message failed (e.g. the store was unreachable). The hub closes the link without
+   * acking, so the agent reconnects and re-sends; this is for the log.
+   */
+  failed?(agentId: string | undefined, what: string, err: unknown): void;
 }
 
 interface PendingLog {
@@ -40,26 +45,32 @@ export class AgentHub {
     let agentId: string | undefined;
     link.onMessage((msg) => {
       if (msg.type === 'register') {
-        void this.events.register(msg).then((r) => {
-          if ('refused' in r) {
-            link.send({ type: 'refused', reason: r.refused });
-            link.close();
-            return;
-          }
-          const previous = this.links.get(r.agentId);
-          if (previous && previous !== link) previous.close();
-          agentId = r.agentId;
-          this.links.set(r.agentId, link);
-          link.send({ type: 'registered', agentId: r.agentId });
-          return this.events.registered(r.agentId, msg);
-        });
+        void this.events
+          .register(msg)
+          .then((r) => {
+            if ('refused' in r) {
+              link.send({ type: 'refused', reason: r.refused });
+              link.close();
+              return;
+            }
+            const previous = this.links.get(r.agentId);
+            if (previous && previous !== link) previous.close();
+            agentId = r.agentId;
+            this.links.set(r.agentId, link);
+            link.send({ type: 'registered', agentId: r.agentId });
+            return this.events.registered(r.agentId, msg);
+          })
+          .catch((err: unknown) => this.fail(link, agentId, 'register', err));
         return;
       }
       if (agentId === undefined) return; // nothing is accepted before registration
       if (msg.type === 'heartbeat') this.events.heartbeat(agentId);
       else if (msg.type === 'statusUpdate') {
         const id = agentId;
-        void this.events.statusUpdate(id, msg).then(() => link.send({ type: 'ack', updateId: msg.updateId }));
+        void this.events
+          .statusUpdate(id, msg)
+          .then(() => link.send({ type: 'ack', updateId: msg.updateId }))
+          .catch((err: unknown) => this.fail(link, id, 'statusUpdate', err));
       } else if (msg.type === 'logData') this.settleLog(msg.requestId, msg.data, msg.error);
     });
     link.onClose(() => {
@@ -68,6 +79,12 @@ export class AgentHub {
         this.events.disconnected(agentId);
       }
     });
+  }
+
+  /** An unhandled rejection would end the master: drop the link instead, the agent retries. */
+  private fail(link: MasterLink, agentId: string | undefined, what: string, err: unknown): void {
+    this.events.failed?.(agentId, what, err);
+    link.close();
   }
 
   isConnected(agentId: string): boolean {

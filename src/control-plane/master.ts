@@ -66,6 +66,8 @@ export class Master implements MasterApi {
           const a = this.state.agents.get(agentId);
           if (a) a.lastHeartbeatAt = this.deps.clock.now();
         },
+        failed: (agentId, what, err) =>
+          this.deps.logger.error({ err, agentId, what }, 'agent message failed: dropping the link'),
         disconnected: (agentId) => {
           const a = this.state.agents.get(agentId);
           if (a) a.connected = false;
