@@ -7,13 +7,13 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { BusEvent } from '../../src/control-plane/event-bus.js';
+import { parseGroupBody } from '../../src/deploy/group-body.js';
+import { createGroup } from '../../src/deploy/group-change.js';
 import type { AppDefinition } from '../../src/domain/app.js';
 import { parseAppDefinition } from '../../src/domain/app-validate.js';
 import { isDroverError } from '../../src/domain/errors.js';
 import type { TaskRecord } from '../../src/domain/task.js';
 import { isTerminal } from '../../src/domain/task.js';
-import { parseGroupBody } from '../../src/deploy/group-body.js';
-import { createGroup } from '../../src/deploy/group-change.js';
 import { createSim, type Sim } from './harness.js';
 
 const INTERVAL = 2;
@@ -53,7 +53,9 @@ describe('deployments in simulation', () => {
   });
 
   async function started(n = 4, over: Record<string, unknown> = {}): Promise<AppDefinition> {
-    sim = await createSim({ agents: [{ hostname: 'agent-a' }, { hostname: 'agent-b' }, { hostname: 'agent-c' }] });
+    sim = await createSim({
+      agents: [{ hostname: 'agent-a' }, { hostname: 'agent-b' }, { hostname: 'agent-c' }],
+    });
     sim.probes.fallback = (target) =>
       target.kind === 'http' && target.path === BROKEN_PATH
         ? { kind: 'http', status: 503, statusText: 'Service Unavailable' }
@@ -72,7 +74,11 @@ describe('deployments in simulation', () => {
   }
 
   /** Runs until the deployment settles, checking the strategy's bounds after every step. */
-  async function upgradeWithin(min: number, max: number, what: string): Promise<{ low: number; high: number }> {
+  async function upgradeWithin(
+    min: number,
+    max: number,
+    what: string,
+  ): Promise<{ low: number; high: number }> {
     let low = Number.POSITIVE_INFINITY;
     let high = 0;
     await sim.until(
@@ -84,9 +90,7 @@ describe('deployments in simulation', () => {
         assert.ok(high <= max, `${what}: ${high} running, maximum ${max}`);
         const current = sim.master.getApp('/web')!.versionInfo.lastConfigChangeAt;
         return (
-          sim.settled() &&
-          tasks.length === 4 &&
-          tasks.every((t) => serving(t) && t.configVersion === current)
+          sim.settled() && tasks.length === 4 && tasks.every((t) => serving(t) && t.configVersion === current)
         );
       },
       { stepMs: 200, what },
@@ -127,7 +131,10 @@ describe('deployments in simulation', () => {
 
   it('a new version that never becomes healthy: the deployment stays, old tasks serve, rollback restores', async () => {
     const v1 = await started();
-    const oldIds = sim.tasks('/web').map((t) => t.id).sort();
+    const oldIds = sim
+      .tasks('/web')
+      .map((t) => t.id)
+      .sort();
     const broken = {
       ...v1,
       cmd: 'serve v2',
@@ -145,7 +152,11 @@ describe('deployments in simulation', () => {
       [ref.deploymentId],
       'still deploying',
     );
-    const servingIds = sim.tasks('/web').filter(serving).map((t) => t.id).sort();
+    const servingIds = sim
+      .tasks('/web')
+      .filter(serving)
+      .map((t) => t.id)
+      .sort();
     assert.deepEqual(servingIds, oldIds, 'every old task still serves');
 
     // A second change to the app is refused while the deployment holds it.
@@ -161,7 +172,10 @@ describe('deployments in simulation', () => {
     assert.equal(app.cmd, 'serve v1');
     assert.equal(app.versionInfo.lastConfigChangeAt, v1.versionInfo.lastConfigChangeAt);
     assert.deepEqual(
-      sim.tasks('/web').map((t) => t.id).sort(),
+      sim
+        .tasks('/web')
+        .map((t) => t.id)
+        .sort(),
       oldIds,
       'the old tasks were kept, the broken ones killed',
     );
@@ -172,9 +186,12 @@ describe('deployments in simulation', () => {
     const seen = events();
     const ref = await sim.master.putApp({ ...v1, cmd: 'serve v2' }, { force: false });
     const v2 = sim.master.getApp('/web')!.versionInfo.lastConfigChangeAt;
-    await sim.until(() => sim.tasks('/web').filter((t) => t.configVersion === v2 && serving(t)).length === 2, {
-      what: 'two replaced',
-    });
+    await sim.until(
+      () => sim.tasks('/web').filter((t) => t.configVersion === v2 && serving(t)).length === 2,
+      {
+        what: 'two replaced',
+      },
+    );
     assert.equal(await sim.master.cancelDeployment(ref.deploymentId, true), undefined);
     assert.ok(sim.settled());
     assert.ok(seen.some((e) => e.eventType === 'deployment_failed'));
@@ -193,7 +210,11 @@ describe('deployments in simulation', () => {
 
   it('a forced change cancels the deployment holding the app', async () => {
     const v1 = await started();
-    const broken = { ...v1, cmd: 'v2', healthChecks: v1.healthChecks.map((c) => ({ ...c, path: BROKEN_PATH })) };
+    const broken = {
+      ...v1,
+      cmd: 'v2',
+      healthChecks: v1.healthChecks.map((c) => ({ ...c, path: BROKEN_PATH })),
+    };
     const first = await sim.master.putApp(broken, { force: false });
     const second = await sim.master.putApp({ ...v1, cmd: 'v3' }, { force: true });
     assert.deepEqual(
@@ -277,7 +298,11 @@ describe('deployments in simulation', () => {
 
   it('a restarted master resumes a deployment where the tasks are', async () => {
     const v1 = await started(2);
-    const broken = { ...v1, cmd: 'v2', healthChecks: v1.healthChecks.map((c) => ({ ...c, path: BROKEN_PATH })) };
+    const broken = {
+      ...v1,
+      cmd: 'v2',
+      healthChecks: v1.healthChecks.map((c) => ({ ...c, path: BROKEN_PATH })),
+    };
     const ref = await sim.master.putApp(broken, { force: false });
     await sim.until(() => sim.tasks('/web').length === 4, { what: 'new tasks launched' });
     const master = await sim.restartMaster();
@@ -304,20 +329,28 @@ describe('deployments in simulation', () => {
     assert.equal(back.cmd, 'serve v1');
     assert.equal(back.versionInfo.lastConfigChangeAt, v1.versionInfo.lastConfigChangeAt);
     assert.notEqual(back.version, v1.version);
-    await sim.until(() => sim.settled() && sim.tasks('/web').every((t) => t.configVersion === back.versionInfo.lastConfigChangeAt));
+    await sim.until(
+      () =>
+        sim.settled() &&
+        sim.tasks('/web').every((t) => t.configVersion === back.versionInfo.lastConfigChangeAt),
+    );
   });
 
   it('refuses a dependency cycle and an unknown dependency with 422 and paths', async () => {
     sim = await createSim();
-    await sim.master.createApp(parseAppDefinition({ id: '/a', cmd: 'x', instances: 0, dependencies: ['/b'] })).then(
-      () => assert.fail('unknown dependency accepted'),
-      (e: unknown) => {
-        assert.ok(isDroverError(e) && e.status === 422);
-        assert.deepEqual(e.details[0]?.path, '/dependencies(0)');
-      },
-    );
+    await sim.master
+      .createApp(parseAppDefinition({ id: '/a', cmd: 'x', instances: 0, dependencies: ['/b'] }))
+      .then(
+        () => assert.fail('unknown dependency accepted'),
+        (e: unknown) => {
+          assert.ok(isDroverError(e) && e.status === 422);
+          assert.deepEqual(e.details[0]?.path, '/dependencies(0)');
+        },
+      );
     await sim.master.createApp(parseAppDefinition({ id: '/b', cmd: 'x', instances: 0 }));
-    await sim.master.createApp(parseAppDefinition({ id: '/a', cmd: 'x', instances: 0, dependencies: ['/b'] }));
+    await sim.master.createApp(
+      parseAppDefinition({ id: '/a', cmd: 'x', instances: 0, dependencies: ['/b'] }),
+    );
     await sim.until(() => sim.settled());
     const b = sim.master.getApp('/b')!;
     await assert.rejects(
@@ -328,5 +361,52 @@ describe('deployments in simulation', () => {
         e.details[0]?.path === '/dependencies(0)' &&
         /cyclic dependencies: \/(a|b) -> \/(a|b) -> \/(a|b)/.test(e.details[0]?.errors[0] ?? ''),
     );
+  });
+  it('readiness gates a deployment: new tasks that are healthy but not ready replace nothing', async () => {
+    const ports = { portDefinitions: [{ port: 0, name: 'http-api' }] };
+    const check = (path: string) => [
+      { protocol: 'HTTP', path, portName: 'http-api', intervalSeconds: 2, timeoutSeconds: 1 },
+    ];
+    const v1 = await started(2, { ...ports, readinessChecks: check('/ready') });
+    const oldIds = sim
+      .tasks('/web')
+      .map((t) => t.id)
+      .sort();
+    sim.probes.fallback = (target) =>
+      target.kind === 'http' && target.path === '/not-yet'
+        ? { kind: 'http', status: 503, statusText: 'Service Unavailable' }
+        : { kind: 'http', status: 200, statusText: 'OK' };
+    await sim.master.putApp(
+      {
+        ...v1,
+        cmd: 'serve v2',
+        readinessChecks: v1.readinessChecks.map((c) => ({ ...c, path: '/not-yet' })),
+      },
+      { force: false },
+    );
+    await sim.until(
+      () => sim.tasks('/web').filter((t) => t.healthy === true && t.ready === false).length === 2,
+      {
+        what: 'new tasks healthy, not ready',
+      },
+    );
+    await sim.clock.advance(20_000);
+    await sim.until(() => true);
+    const [d] = sim.master.deployments();
+    assert.ok(d, 'still deploying');
+    const results = d.currentActions[0]?.readinessCheckResults ?? [];
+    assert.equal(results.length, 2);
+    assert.ok(results.every((r) => r.ready === false && r.name === 'readinessCheck'));
+    assert.deepEqual(
+      sim
+        .tasks('/web')
+        .filter(serving)
+        .filter((t) => oldIds.includes(t.id)).length,
+      2,
+      'old tasks keep serving',
+    );
+    sim.probes.fallback = 'healthy';
+    await sim.until(() => sim.settled(), { what: 'ready, deployment done' });
+    assert.ok(sim.tasks('/web').every((t) => !oldIds.includes(t.id) && t.ready === true));
   });
 });
