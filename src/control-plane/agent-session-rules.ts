@@ -1,10 +1,11 @@
 /**
- * What an agent may send on one connection, and when: only `register` until the master answers
- * `registered`, never a second `register`, and never a message naming another agent's id. The
+ * What an agent may send on one connection, and when: only `register` (of our protocol version)
+ * until the master answers `registered`, never a second `register`, and never a message naming
+ * another agent's id. The
  * in-memory links of `drover up` connect trusted in-process agents; this guards the network ones.
  * A violation closes the connection before anything reaches the master, so nothing is stored.
  */
-import type { AgentToMaster, MasterToAgent } from '../domain/agent-protocol.js';
+import { type AgentToMaster, type MasterToAgent, PROTOCOL_VERSION } from '../domain/agent-protocol.js';
 
 export class AgentSession {
   private phase: 'new' | 'registering' | 'registered' = 'new';
@@ -22,6 +23,9 @@ export class AgentSession {
   violation(msg: AgentToMaster): string | undefined {
     if (msg.type === 'register') {
       if (this.phase !== 'new') return 'register sent twice on one connection';
+      if (msg.protocolVersion !== PROTOCOL_VERSION) {
+        return `agent protocol ${msg.protocolVersion} is not supported (this master speaks ${PROTOCOL_VERSION})`;
+      }
       this.phase = 'registering';
       return undefined;
     }

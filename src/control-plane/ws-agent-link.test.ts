@@ -191,6 +191,7 @@ describe('agent link over WebSocket', { timeout: 60_000 }, () => {
     ['an unknown message type', { type: 'takeOver' }],
     ['a register with a wrong field type', register({ hostname: 5 })],
     ['a register without resources', register({ resources: undefined })],
+    ['a register of another protocol version', register({ protocolVersion: 99 })],
     [
       'a register with a port out of range',
       register({ resources: { cpus: 1, mem: 1, disk: 0, ports: [[1, 70000]] } }),
