@@ -102,6 +102,7 @@ async function deployed(
       ...(writtenId !== undefined ? { paths: new Map([[writtenId, '']]) } : {}),
     }),
     force,
+    ...(writtenId !== undefined ? { appId: writtenId } : {}),
   });
   if (result.kind !== 'deployed') throw new Error('unexpected dry run');
   return result.ref;

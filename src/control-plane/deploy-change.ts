@@ -32,6 +32,8 @@ export interface ChangeRequest {
   dryRun?: boolean;
   /** The group the request was about, for group_change_success. */
   groupId?: string;
+  /** The app a `/v2/apps/{id}` request was about: an unchanged PUT answers its version. */
+  appId?: string;
 }
 
 export type ChangeResult =
@@ -60,7 +62,8 @@ export async function deployChange(
   if (req.dryRun) return { kind: 'dryRun', steps: plan.steps };
   // Nothing changed (an unchanged PUT): nothing is deployed or stored.
   if (target.version === current.version) {
-    return { kind: 'deployed', ref: { deploymentId: deps.ids.uuid(), version: current.version } };
+    const unchanged = (req.appId !== undefined && current.apps.get(req.appId)?.version) || current.version;
+    return { kind: 'deployed', ref: { deploymentId: deps.ids.uuid(), version: unchanged } };
   }
 
   const conflicts = ds.lockedBy(plan.affectedApps);
