@@ -34,7 +34,8 @@ export class DeploymentsState {
     const appList = [...apps];
     const [newest] = await store.listRootGroupVersions();
     const stored = newest === undefined ? undefined : await store.getRootGroupVersion(newest);
-    const latestApp = appList.reduce((v, a) => (a.version > v ? a.version : v), EPOCH);
+    let latestApp = EPOCH;
+    for (const a of appList) if (a.version > latestApp) latestApp = a.version;
     s.rootVersion = stored && stored.version > latestApp ? stored.version : latestApp;
     // Groups come from the newest root version; apps stored before groups were get theirs implied.
     const root = rootGroup(s.rootVersion, stored?.groups ?? [], appList);
