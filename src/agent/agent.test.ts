@@ -225,7 +225,13 @@ describe('agent', () => {
     const second = FakeMaster.connect(agent, { autoAck: false });
     const reg = await second.until((m) => m.type === 'register', 'register');
     assert.equal(reg.agentId, 'agent-1', 'a reconnecting agent says who it is');
-    assert.deepEqual(reg.runningTasks, [{ taskId: 'c.1', appId: '/test', state: 'TASK_RUNNING' }]);
+    // Tasks whose end no master acknowledged are reported in their end state: the master waits
+    // for the re-sent update instead of taking them for gone.
+    assert.deepEqual(reg.runningTasks, [
+      { taskId: 'c.1', appId: '/test', state: 'TASK_RUNNING' },
+      { taskId: 'b.1', appId: '/test', state: 'TASK_FINISHED' },
+      { taskId: 'a.1', appId: '/test', state: 'TASK_FAILED' },
+    ]);
     assert.equal(second.updates().length, 0, 'nothing is sent before the master accepts the agent');
 
     const expected = agent.pendingUpdates().map((u) => u.updateId);

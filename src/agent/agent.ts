@@ -13,7 +13,7 @@
  */
 
 import type { Resources } from '../domain/agent.js';
-import type { AgentLink, LogRequest, MasterToAgent } from '../domain/agent-protocol.js';
+import type { AgentLink, LogRequest, MasterToAgent, RunningTaskReport } from '../domain/agent-protocol.js';
 import { PROTOCOL_VERSION } from '../domain/agent-protocol.js';
 import { isTerminal } from '../domain/task.js';
 import type { CancelTimer, Clock } from '../platform/clock.js';
@@ -159,7 +159,7 @@ export class Agent {
   }
 
   private register(link: AgentLink): void {
-    const runningTasks = this.runner.active();
+    const runningTasks = [...this.runner.active(), ...this.endedUnacked()];
     link.send({
       type: 'register',
       protocolVersion: PROTOCOL_VERSION,
@@ -276,6 +276,19 @@ export class Agent {
   private send(update: PendingUpdate): void {
     if (!this.registered || !this.link || this.agentId === undefined) return;
     this.link.send({ type: 'statusUpdate', agentId: this.agentId, ...update });
+  }
+
+  /**
+   * Tasks that ended while no master acknowledged their end. They are reported too, in their end
+   * state, so a master (perhaps a new leader) waits for the re-sent update instead of taking the
+   * task for gone: a finished job run must not look like a vanished one and run again.
+   */
+  private endedUnacked(): RunningTaskReport[] {
+    const ended = new Map<string, RunningTaskReport>();
+    for (const u of this.unacked.all()) {
+      if (isTerminal(u.state)) ended.set(u.taskId, { taskId: u.taskId, appId: u.appId, state: u.state });
+    }
+    return [...ended.values()];
   }
 
   private resend(taskId: string): void {

@@ -4,21 +4,32 @@
  * single master), agents dial in over WebSocket on the API's own port (`/agent/v1`, same TLS),
  * and the API answers only with credentials when it is reachable from other machines.
  *
- * Leader election (later) plugs in here: a master starts as standby, campaigns on the store, and
- * only the leader runs the loops; standbys redirect agents (`redirect`) and proxy the API.
+ * On PostgreSQL several masters share the store: each starts as a standby and campaigns for the
+ * leader lease (control-plane/leadership/); only the leader runs the loops, with writes fenced by
+ * its term; standbys redirect agents (`redirect`) and proxy the API (api/leader-proxy.ts). On
+ * SQLite the one master leads from the start.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type ApiAuth, hasApiCredentials } from '../api/auth.js';
+import { installLeaderGate } from '../api/leader-proxy.js';
 import { buildApiServer } from '../api/server.js';
-import { Master } from '../control-plane/master.js';
+import { DEFAULT_AGENT_TIMEOUT_MS } from '../control-plane/agent-loss.js';
+import { EventBus } from '../control-plane/event-bus.js';
+import { LeaseElection, SoleLeader } from '../control-plane/leadership/election.js';
+import { leaderJobsApi, leaderMasterApi } from '../control-plane/leadership/leader-apis.js';
+import { MasterNode } from '../control-plane/leadership/master-node.js';
 import { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import { attachAgentServer } from '../control-plane/ws-agent-server.js';
 import { AGENT_PATH } from '../domain/agent-endpoint.js';
+import { DroverError } from '../domain/errors.js';
 import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
 import { createLogger } from '../platform/logger.js';
+import { leaseFence } from '../store/fenced-store.js';
+import type { LeaderLease } from '../store/lease-port.js';
 import type { Store } from '../store/port.js';
+import { createPostgresLease } from '../store/postgres/postgres-lease.js';
 import { createPostgresStore, isPostgresUrl } from '../store/postgres/postgres-store.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { exposureProblem } from './master-exposure.js';
@@ -34,8 +45,16 @@ export interface MasterConfig {
   tls?: { cert: string; key: string };
   insecure: boolean;
   logLevel: string;
-  /** Agent connections silent for this long (no pong) are dropped. Default 5000 ms. */
+  /** Agent connections silent for this long (no pong) are dropped. Default: a third of the agent timeout, at most 5 s. */
   agentPingIntervalMs?: number;
+  /** Address other masters and agents reach this one on (published in the lease). Default --host. */
+  advertise?: string;
+  /** An agent cut off (link down, no heartbeat) this long is lost. Default 10 s. */
+  agentTimeoutMs?: number;
+  /** Time a new leader gives agents to find it before counting any as lost. Default 2 x agent timeout. */
+  reregistrationGraceMs?: number;
+  /** Leader lease length (PostgreSQL stores). Default 2000 ms. */
+  leaseMs?: number;
 }
 
 export async function runMaster(cfg: MasterConfig): Promise<number> {
@@ -61,33 +80,45 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
     console.error(`drover master: cannot open store ${redactUrl(cfg.store)}: ${(err as Error).message}`);
     return 1;
   }
-  // Filled in once listening, so /v2/info and /v2/leader show the real port even for --port 0.
-  const http = { host: cfg.host, port: cfg.port };
-  const master = await Master.create({
-    store,
-    clock: systemClock,
-    ids: systemIds,
-    random: systemRandom,
-    logger,
-    http,
-  });
+  // The API is built before the node: the node needs the port the API listens on (--port 0).
+  let node: MasterNode | undefined;
+  let lease: LeaderLease | undefined;
+  const events = new EventBus(() => systemClock.now());
+  const master = leaderMasterApi(() => node, events);
   const metrics = new DroverMetrics({ master, clock: systemClock });
   const api = buildApiServer({
     master,
-    jobs: master.jobs,
+    jobs: leaderJobsApi(() => node),
     logger,
     metrics,
     auth: cfg.auth,
     ...(cfg.tls ? { https: cfg.tls } : {}),
   });
+  let selfUrl = '';
+  installLeaderGate(
+    api,
+    {
+      leads: () => node?.master !== undefined,
+      leaderUrl: () => node?.leaderUrl(),
+      get selfUrl() {
+        return selfUrl;
+      },
+      abdicate: async () => {
+        if (!node) throw new DroverError('NOT_LEADER', 'This master is starting');
+        await node.abdicate();
+      },
+    },
+    { logger, ...(cfg.tls ? { ca: cfg.tls.cert } : {}) },
+  );
+  const agentTimeoutMs = cfg.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
   const agents = attachAgentServer({
     server: api.server,
     token: cfg.agentToken,
     logger,
-    onLink: (link) => master.connectAgent(link),
-    ...(cfg.agentPingIntervalMs !== undefined ? { pingIntervalMs: cfg.agentPingIntervalMs } : {}),
+    onLink: (link) => (node ? node.connectAgent(link) : link.close()),
+    // A cut-off agent's link must be found dead well within the agent timeout.
+    pingIntervalMs: cfg.agentPingIntervalMs ?? Math.min(5_000, Math.max(250, Math.floor(agentTimeoutMs / 3))),
   });
-  master.start();
 
   try {
     await api.listen({ host: cfg.host, port: cfg.port });
@@ -99,12 +130,45 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
   }
   const address = api.server.address();
   const port = typeof address === 'object' && address ? address.port : cfg.port;
-  http.port = port;
   const secure = cfg.tls !== undefined;
-  const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
+  const advertise = cfg.advertise ?? cfg.host;
+  const host = advertise.includes(':') ? `[${advertise}]` : advertise;
+  selfUrl = `${secure ? 'https' : 'http'}://${host}:${port}`;
+  const shared = isPostgresUrl(cfg.store);
+  const holder = `${advertise}:${port}/${systemIds.uuid().slice(0, 8)}`;
+  lease = shared ? createPostgresLease({ url: cfg.store }) : undefined;
+  node = new MasterNode({
+    deps: {
+      clock: systemClock,
+      ids: systemIds,
+      random: systemRandom,
+      logger,
+      http: { host: advertise, port },
+      agentTimeoutMs,
+      ...(cfg.reregistrationGraceMs !== undefined
+        ? { reregistrationGraceMs: cfg.reregistrationGraceMs }
+        : {}),
+    },
+    store,
+    events,
+    selfUrl,
+    election: lease
+      ? new LeaseElection({
+          lease,
+          holder,
+          address: selfUrl,
+          clock: systemClock,
+          logger,
+          ...(cfg.leaseMs !== undefined ? { leaseMs: cfg.leaseMs } : {}),
+        })
+      : new SoleLeader(selfUrl),
+    ...(lease ? { fence: (term: number) => leaseFence(holder, term) } : {}),
+  });
+  node.start();
   console.log(
-    `drover master: API on ${secure ? 'https' : 'http'}://${host}:${port}; ` +
-      `agents on ${secure ? 'wss' : 'ws'}://${host}:${port}${AGENT_PATH}; store ${storeKind(cfg.store)}`,
+    `drover master: API on ${selfUrl}; ` +
+      `agents on ${secure ? 'wss' : 'ws'}://${host}:${port}${AGENT_PATH}; store ${storeKind(cfg.store)}; ` +
+      (shared ? `leader election on the store as ${holder}` : 'sole leader'),
   );
 
   await waitForSignal(logger);
@@ -112,10 +176,12 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
   return 0;
 
   async function shutdown(): Promise<void> {
-    // Agents keep their tasks running: they reconnect to this master or another one.
-    await master.stop();
+    // Agents keep their tasks running: they reconnect to this master or another one. Stopping the
+    // node releases the lease, so a standby takes over without waiting for it to run out.
+    await node?.stop();
     await agents.close();
     await api.close();
+    await lease?.close();
     await store.close();
   }
 }

@@ -2,13 +2,20 @@
  * An agent (re)registers: keep its id if we know it, then reconcile what it runs with what we
  * stored. Known tasks are adopted; tasks we do not know are killed (nothing runs that the store
  * does not know); stored tasks the agent no longer has are gone, and get replaced.
+ *
+ * A task reported in a terminal state ended while the agent could not tell us; its status update
+ * is still unacknowledged and follows the registration, so the task is left to that update: its
+ * real end (a job run's exit code, a failure for the backoff) is never overwritten by TASK_GONE.
+ * Tasks found unreachable while the agent was lost (agent-loss.ts) come back, unless they were
+ * replaced meanwhile: those get their kill now.
  */
 import type { AgentInfo } from '../domain/agent.js';
 import type { AgentToMaster } from '../domain/agent-protocol.js';
+import type { TaskRecord, TaskState } from '../domain/task.js';
 import { isTerminal } from '../domain/task.js';
 import { identityConflict } from './agent-identity.js';
 import type { MasterContext } from './context.js';
-import { forgetTask } from './task-lifecycle.js';
+import { announce, forgetTask } from './task-lifecycle.js';
 
 type RegisterMsg = Extract<AgentToMaster, { type: 'register' }>;
 
@@ -54,6 +61,7 @@ export async function reconcileAgentTasks(
   const reported = new Map(msg.runningTasks.map((t) => [t.taskId, t]));
   for (const t of msg.runningTasks) {
     const stored = state.tasks.get(t.taskId);
+    if (isTerminal(t.state)) continue;
     if (!stored || stored.agentId !== agentId) {
       deps.logger.warn(
         { agentId, taskId: t.taskId },
@@ -64,7 +72,12 @@ export async function reconcileAgentTasks(
   }
   for (const stored of state.tasksOn(agentId)) {
     const r = reported.get(stored.id);
-    if (r && !isTerminal(r.state)) {
+    if (r && isTerminal(r.state)) continue;
+    if (r && stored.unreachableSince !== undefined) {
+      await reachAgain(ctx, stored, r.state, now);
+      continue;
+    }
+    if (r) {
       if (stored.state !== r.state) {
         const adopted = { ...stored, state: r.state, updatedAt: now };
         await deps.store.putTask(adopted);
@@ -79,4 +92,20 @@ export async function reconcileAgentTasks(
     }
   }
   ctx.trigger();
+}
+
+/** An unreachable task whose agent returned: running again, or killed when it was replaced. */
+async function reachAgain(
+  ctx: MasterContext,
+  stored: TaskRecord,
+  reported: TaskState,
+  now: number,
+): Promise<void> {
+  const replaced = stored.killRequestedAt !== undefined;
+  const { unreachableSince: _since, ...rest } = stored;
+  const next: TaskRecord = { ...rest, state: replaced ? 'TASK_KILLING' : reported, updatedAt: now };
+  await ctx.deps.store.putTask(next);
+  ctx.state.tasks.set(next.id, next);
+  announce(ctx, next, replaced ? 'agent returned: killing the replaced copy' : 'agent returned');
+  if (replaced) ctx.hub.send(stored.agentId, { type: 'kill', taskId: stored.id, gracePeriodMs: 0 });
 }

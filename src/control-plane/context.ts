@@ -1,8 +1,8 @@
+import type { AgentToMaster } from '../domain/agent-protocol.js';
+import type { TaskRecord, TaskState } from '../domain/task.js';
 import type { Clock } from '../platform/clock.js';
 import type { Ids, Random } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
-import type { AgentToMaster } from '../domain/agent-protocol.js';
-import type { TaskRecord, TaskState } from '../domain/task.js';
 import type { Store } from '../store/port.js';
 import type { AgentHub } from './agent-hub.js';
 import type { DeploymentsState } from './deployments-state.js';
@@ -21,6 +21,18 @@ export interface MasterDeps {
   reconcileIntervalMs?: number;
   /** Kill grace when an app sets none (Marathon: 3 s via Mesos' default). */
   defaultKillGraceMs?: number;
+  /**
+   * An agent silent (no heartbeat) this long is lost: its tasks become TASK_UNREACHABLE
+   * (agent-loss.ts). Default 10 s.
+   */
+  agentTimeoutMs?: number;
+  /**
+   * A new leader gives agents this long to re-register before it counts any as lost (they must
+   * notice the old leader is gone and find this one first). Default 2 x agentTimeoutMs.
+   */
+  reregistrationGraceMs?: number;
+  /** The event bus to announce on; a master node keeps one across leadership terms. */
+  events?: EventBus;
   /** Scheduled jobs (control-plane/jobs/job-runtime.ts JobRuntimeOptions). */
   jobs?: { tickMs?: number; webhookUrl?: string; metricsRegistry?: import('prom-client').Registry };
 }

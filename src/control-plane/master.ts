@@ -11,6 +11,7 @@ import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { CancelTimer } from '../platform/clock.js';
 import { setDraining } from './agent-drain.js';
 import { AgentHub } from './agent-hub.js';
+import { watchAgents } from './agent-loss.js';
 import { admitAgent, reconcileAgentTasks } from './agent-registration.js';
 import * as apps from './app-deployments.js';
 import type { MasterContext, MasterDeps } from './context.js';
@@ -76,7 +77,7 @@ export class Master implements MasterApi {
       deps.clock,
       deps.ids,
     );
-    this.events = new EventBus(() => deps.clock.now());
+    this.events = deps.events ?? new EventBus(() => deps.clock.now());
     this.ctx = { deps, state, hub: this.hub, events: this.events, trigger: () => this.trigger() };
     this.electedAt = deps.clock.now();
     this.frameworkId = deps.ids.uuid();
@@ -123,6 +124,7 @@ export class Master implements MasterApi {
    */
   reconcileNow(): Promise<void> {
     return this.serial.run(async () => {
+      if (this.running) await watchAgents(this.ctx, this.electedAt);
       for (let round = 0; this.running && round < MAX_ROUNDS_PER_PASS; round++) {
         await reconcilePass(this.ctx);
         if (!(await advanceDeployments(this.ctx, this.deploymentsState))) break;

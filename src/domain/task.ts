@@ -77,6 +77,11 @@ export interface TaskRecord {
   /** Set when the master asked the agent to kill it. */
   killRequestedAt?: number;
   /**
+   * Epoch ms its agent was found lost (state TASK_UNREACHABLE): the app's unreachableStrategy
+   * counts from here (control-plane/agent-loss.ts). Cleared when the agent comes back in time.
+   */
+  unreachableSince?: number;
+  /**
    * The app's `versionInfo.lastConfigChangeAt` when the task was launched: which configuration it
    * runs (deploy/current-config.ts). Absent on tasks stored before it existed.
    */

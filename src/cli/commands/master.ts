@@ -40,6 +40,24 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS and wss://')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--insecure', 'allow a non-loopback address without credentials')
+    .option('--advertise <address>', 'address other masters and agents reach this master on (default --host)')
+    .option(
+      '--agent-timeout <ms>',
+      'an agent cut off this long (link down, no heartbeat) is lost: its tasks become TASK_UNREACHABLE',
+      intFlag(500, 3_600_000),
+      10_000,
+    )
+    .option(
+      '--reregistration-grace <ms>',
+      'how long a new leader waits for agents to find it before counting any as lost (default 2 x --agent-timeout)',
+      intFlag(0, 3_600_000),
+    )
+    .option(
+      '--lease-ms <ms>',
+      'leader lease length on PostgreSQL: a dead leader is replaced within about this long',
+      intFlag(500, 600_000),
+      2_000,
+    )
     .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
     .action(async (opts) => {
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
@@ -60,6 +78,12 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
         ...(opts.tlsCert ? { tls: { cert: readPem(opts.tlsCert), key: readPem(opts.tlsKey) } } : {}),
         insecure: Boolean(opts.insecure),
         logLevel: opts.logLevel,
+        ...(opts.advertise ? { advertise: opts.advertise } : {}),
+        agentTimeoutMs: opts.agentTimeout,
+        ...(opts.reregistrationGrace !== undefined
+          ? { reregistrationGraceMs: opts.reregistrationGrace }
+          : {}),
+        leaseMs: opts.leaseMs,
       });
       setExit(code);
     });

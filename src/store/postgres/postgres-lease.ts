@@ -34,6 +34,10 @@ const ACQUIRE = `
 
 const READ = 'select holder, term, address, expires_at_ms from leader_lease where id = 1';
 
+/** Whether a campaign could succeed now; standbys ask this first and take no lock while it is no. */
+const TAKEABLE = `select holder, term, address, expires_at_ms, expires_at_ms < ${NOW_MS} as expired
+  from leader_lease where id = 1`;
+
 // Expiring (rather than clearing) keeps the holder and term: the next acquire still opens a new term.
 const RELEASE = 'update leader_lease set expires_at_ms = 0 where id = 1 and holder = $1 and term = $2';
 
@@ -83,6 +87,11 @@ export function createPostgresLease(opts: PostgresLeaseOptions): LeaderLease {
   return {
     acquire: (req: AcquireRequest): Promise<AcquireResult> =>
       withClient(async (c) => {
+        if (req.heldTerm === undefined) {
+          // Standbys poll often: only an expired lease is worth the write lock.
+          const seen = (await c.query(TAKEABLE)).rows[0];
+          if (seen && !seen.expired) return { held: false, lease: leaseFromRow(seen) };
+        }
         await c.query('begin');
         try {
           await c.query('select pg_advisory_xact_lock($1::bigint)', [STORE_WRITE_LOCK_KEY.toString()]);

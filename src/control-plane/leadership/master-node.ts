@@ -1,0 +1,214 @@
+/**
+ * One master process among several sharing a store. It always answers (the API, agent
+ * connections), but only the leader runs a Master: elected, it loads state from the store into a
+ * fresh Master whose writes are fenced by its term (store/fenced-store.ts) and starts its loops;
+ * deposed, it stops them at once, sends its agents to the new leader and becomes a standby. A
+ * Master never outlives its term, so a master that leads again later starts from the store, never
+ * from memory that may have missed another leader's changes.
+ *
+ * Agents dialling a standby are redirected to the leader (protocol `redirect`); while no leader is
+ * known (between a leader's death and the next election) they are held open and redirected as
+ * soon as one is, instead of being sent round the masters with growing backoff.
+ *
+ * One event bus serves every term, so `/v2/events` subscribers and metrics survive a failover.
+ */
+import type { MasterLink } from '../../domain/agent-protocol.js';
+import { DroverError } from '../../domain/errors.js';
+import type { CancelTimer } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
+import { type Fence, fencedStore } from '../../store/fenced-store.js';
+import type { LeaseRecord } from '../../store/lease-port.js';
+import type { Store } from '../../store/port.js';
+import type { MasterDeps } from '../context.js';
+import { EventBus } from '../event-bus.js';
+import { Master } from '../master.js';
+import type { Election } from './election.js';
+
+export interface MasterNodeOptions {
+  /** What each term's Master gets, except the store (fenced per term here) and the event bus. */
+  deps: Omit<MasterDeps, 'store' | 'events'>;
+  /** The shared store, unfenced. */
+  store: Store;
+  election: Election;
+  /** The fence of a term; absent when nobody else writes to the store (SQLite). */
+  fence?: (term: number) => Fence;
+  /** This master's API base URL, as the election publishes it (`http://10.0.0.1:8080`). */
+  selfUrl: string;
+  /** How long an agent that dialled while no leader was known waits for one. Default 15 s. */
+  holdAgentsMs?: number;
+  /** The bus every term announces on (the API subscribes before the node exists); default a new one. */
+  events?: EventBus;
+}
+
+interface Term {
+  term: number;
+  master: Master;
+  /** Agent links handed to this term's Master, to redirect when the term ends. */
+  links: Set<MasterLink>;
+}
+
+export class MasterNode {
+  readonly events: EventBus;
+  private current: Term | undefined;
+  /** The term being loaded: elected, not serving yet. */
+  private loading: number | undefined;
+  private leaderSeen: string | undefined;
+  private readonly held = new Map<MasterLink, CancelTimer>();
+  private transitions: Promise<void> = Promise.resolve();
+  private readonly retiring = new Set<Promise<void>>();
+  private readonly log: Logger;
+  private stopped = false;
+
+  constructor(private readonly opts: MasterNodeOptions) {
+    this.events = opts.events ?? new EventBus(() => opts.deps.clock.now());
+    this.log = opts.deps.logger.child({ component: 'master-node' });
+  }
+
+  start(): void {
+    this.opts.election.start({
+      elected: (term) => this.elected(term),
+      deposed: (term, why) => this.deposed(term, why),
+      observed: (lease, self) => this.observed(lease, self),
+    });
+  }
+
+  /** The Master of the current term, once it serves; undefined on a standby. */
+  get master(): Master | undefined {
+    return this.current?.master;
+  }
+
+  /** The term this master leads under, once it serves. */
+  get term(): number | undefined {
+    return this.current?.term;
+  }
+
+  /** Where the API is served: this master's URL when it leads, the leader's, or undefined. */
+  leaderUrl(): string | undefined {
+    if (this.current) return this.opts.selfUrl;
+    if (this.loading !== undefined) return undefined;
+    return this.leaderSeen;
+  }
+
+  connectAgent(link: MasterLink): void {
+    const cur = this.current;
+    if (cur) {
+      cur.links.add(link);
+      link.onClose(() => cur.links.delete(link));
+      cur.master.connectAgent(link);
+      return;
+    }
+    const leader = this.leaderUrl();
+    if (leader !== undefined) {
+      redirect(link, leader);
+      return;
+    }
+    const release = this.opts.deps.clock.setTimer(this.opts.holdAgentsMs ?? 15_000, () => {
+      this.held.delete(link);
+      link.close();
+    });
+    this.held.set(link, release);
+    link.onClose(() => {
+      this.held.get(link)?.();
+      this.held.delete(link);
+    });
+  }
+
+  /** DELETE /v2/leader. Throws NOT_LEADER on a standby (the API proxies it to the leader first). */
+  async abdicate(): Promise<void> {
+    if (!this.current) throw new DroverError('NOT_LEADER', 'This master is not the leader');
+    await this.opts.election.abdicate();
+  }
+
+  /** Ends the term (releasing the lease, so a standby takes over at once) and waits for the loops. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.opts.election.stop();
+    await this.transitions;
+    for (const [link, release] of this.held) {
+      release();
+      link.close();
+    }
+    this.held.clear();
+    await Promise.all([...this.retiring]);
+  }
+
+  private elected(term: number): void {
+    this.loading = term;
+    this.leaderSeen = undefined;
+    this.transitions = this.transitions.then(() => this.takeOver(term));
+  }
+
+  private async takeOver(term: number): Promise<void> {
+    if (this.loading !== term || this.stopped) return;
+    const fence = this.opts.fence?.(term);
+    let master: Master;
+    try {
+      master = await Master.create({
+        ...this.opts.deps,
+        store: fence ? fencedStore(this.opts.store, fence) : this.opts.store,
+        events: this.events,
+      });
+    } catch (err) {
+      this.log.error({ err, term }, 'cannot load state as the new leader: giving the lease up');
+      if (this.loading === term) {
+        this.loading = undefined;
+        await this.opts.election.abdicate();
+      }
+      return;
+    }
+    if (this.loading !== term || this.stopped) return; // deposed while loading: never started
+    this.loading = undefined;
+    this.current = { term, master, links: new Set() };
+    master.start();
+    this.log.info({ term }, 'leading: state loaded, loops started');
+    // Agents waiting for a leader re-dial this master (their registration went nowhere so far).
+    this.releaseHeld(this.opts.selfUrl);
+  }
+
+  private deposed(term: number, why: string): void {
+    if (this.loading === term) this.loading = undefined;
+    const cur = this.current;
+    if (!cur || cur.term !== term) return;
+    this.current = undefined;
+    this.log.warn({ term, why }, 'stepping down: loops stopped, agents sent to the leader');
+    // Agents first: from now on nothing this term decided may reach them.
+    for (const link of cur.links) {
+      const leader = this.leaderSeen;
+      if (leader !== undefined) redirect(link, leader);
+      else link.close();
+    }
+    const retired = cur.master
+      .stop()
+      .catch((err) => this.log.error({ err, term }, 'stopping the deposed term failed'))
+      .finally(() => this.retiring.delete(retired));
+    this.retiring.add(retired);
+  }
+
+  private observed(lease: LeaseRecord | undefined, self: boolean): void {
+    if (self) return;
+    // The address of an earlier incarnation of this master is no leader to send anyone to.
+    const address =
+      lease && lease.holder !== '' && lease.address !== this.opts.selfUrl ? lease.address : undefined;
+    this.leaderSeen = address;
+    if (address !== undefined) this.releaseHeld(address);
+  }
+
+  private releaseHeld(leader: string): void {
+    for (const [link, release] of this.held) {
+      release();
+      redirect(link, leader);
+    }
+    this.held.clear();
+  }
+}
+
+/** The leader as agents dial it: `host:port`, on the scheme and path they used (ws-link.ts). */
+export function agentRedirectTarget(apiUrl: string): string {
+  const u = new URL(apiUrl);
+  return u.host;
+}
+
+function redirect(link: MasterLink, leaderUrl: string): void {
+  link.send({ type: 'redirect', leader: agentRedirectTarget(leaderUrl) });
+  link.close();
+}
