@@ -9,6 +9,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Agent, type AgentExecutors, DEFAULT_KILL_DRAIN_MS } from '../agent/agent.js';
 import { createDockerExecutor, type DockerExecutor } from '../agent/executors/docker/docker-executor.js';
+import { StartSlots } from '../agent/executors/docker/start-slots.js';
 import { createProcessExecutor } from '../agent/executors/process-executor.js';
 import { buildApiServer } from '../api/server.js';
 import { Master } from '../control-plane/master.js';
@@ -92,6 +93,8 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   const metrics = new DroverMetrics({ master, clock: systemClock });
   const docker = await openDockerEngine(cfg, logger);
   const registryAuth = await readRegistryAuth(cfg.registryAuthFile);
+  // The agents share one engine, so they share its start slots too.
+  const startSlots = new StartSlots();
   const agents = localAgentSlots(cfg.agents).map((slot, i) => {
     const workDir = join(cfg.dataDir, 'agents', `agent-${i + 1}`);
     const executors: AgentExecutors = {
@@ -106,6 +109,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
         owner: workDir,
         allowPrivileged: cfg.allowPrivileged ?? false,
         registryAuth,
+        startSlots,
         logger,
       });
       executors.docker = dockerExecutor;

@@ -35,6 +35,7 @@ import { DockerApiError, type DockerEngine } from './engine-client.js';
 import { canonicalImage, parseImageRef, pullQuery } from './image-ref.js';
 import { PullProgress } from './pull-progress.js';
 import { credentialFor, type RegistryAuthConfig, registryAuthHeader } from './registry-auth.js';
+import { StartSlots } from './start-slots.js';
 
 export interface DockerExecutorOptions {
   engine: DockerEngine;
@@ -56,6 +57,8 @@ export interface DockerExecutorOptions {
   timers?: Clock;
   /** Wait this long for a stopped container's last log lines before removing it. Default 5 s. */
   logDrainMs?: number;
+  /** Limits concurrent creates+starts on the engine; share one among agents on one engine. */
+  startSlots?: StartSlots;
 }
 
 /** What the agent checkpoints for a container task. */
@@ -75,11 +78,13 @@ const refTimers: Clock = {
 export class DockerExecutor implements Executor {
   readonly kind = 'docker';
   private readonly timers: Clock;
+  private readonly startSlots: StartSlots;
   /** Task ids of containers this executor started or re-adopted: never strays. */
   private readonly supervised = new Set<string>();
 
   constructor(private readonly opts: DockerExecutorOptions) {
     this.timers = opts.timers ?? refTimers;
+    this.startSlots = opts.startSlots ?? new StartSlots();
   }
 
   get engine(): DockerEngine {
@@ -106,13 +111,16 @@ export class DockerExecutor implements Executor {
     this.supervised.add(spec.taskId);
     try {
       await this.ensureImage(docker.image, docker.forcePullImage, ctx);
-      const id = await this.create(spec.taskId, body);
-      try {
-        await this.engine.startContainer(id);
-      } catch (err) {
-        await this.engine.removeContainer(id).catch(() => undefined);
-        throw new Error(`Failed to start container: ${(err as Error).message}`);
-      }
+      const id = await this.startSlots.run(async () => {
+        const created = await this.create(spec.taskId, body);
+        try {
+          await this.engine.startContainer(created);
+        } catch (err) {
+          await this.engine.removeContainer(created).catch(() => undefined);
+          throw new Error(`Failed to start container: ${(err as Error).message}`);
+        }
+        return created;
+      });
       const info = await this.engine.inspectContainer(id);
       const copier = this.copier(id, ctx.logs, ctx.sandbox, { follow: true });
       return new DockerTask(

@@ -66,6 +66,7 @@ export interface ContainerSummary {
   State: string;
   Labels: Record<string, string>;
   Created: number;
+  Ports?: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }>;
 }
 
 export interface ExecInspect {
