@@ -6,10 +6,12 @@
  *   node --import tsx bench/run.ts b c        # only those
  *   node --import tsx bench/run.ts events     # event delivery latency (issue 3)
  *   node --import tsx bench/run.ts health     # rolling upgrade under load, unhealthy replacement (issue 3)
+ *   node --import tsx bench/run.ts docker     # docker executor vs Docker Swarm (issue 5)
  *
  * Tuning: BENCH_RUNS (b, default 5 pairs), BENCH_INSTANCES (b, 100), BENCH_KILLS (c, 10 pairs).
  */
 
+import { benchDocker } from './docker.bench.js';
 import { benchEventLatency } from './event-latency.bench.js';
 import { benchHealth } from './health.bench.js';
 import { benchJobsFiring } from './jobs-firing.bench.js';
@@ -184,6 +186,47 @@ const benches: Record<string, { name: string; run: () => Promise<Line[]> }> = {
         rolling(r.rollingNoDrain),
         replacement(r.replacement),
         replacement(r.replacementNoBackoff),
+      ];
+    },
+  },
+  docker: {
+    name: 'docker',
+    run: async () => {
+      const r = await benchDocker();
+      full('docker', r);
+      const vs = (x: { droverMedianMs: number; peerMedianMs: number; runs: number }) =>
+        `drover/swarm, ${x.runs} pairs (drover ${x.droverMedianMs} ms, swarm ${x.peerMedianMs} ms)`;
+      const ratio = (x: { medianRatio: number; ratioMin: number; ratioMax: number }) =>
+        `median ratio ${x.medianRatio} (${x.ratioMin}..${x.ratioMax})`;
+      return [
+        {
+          bench: `docker start ${r.settings.instances}`,
+          measure: `BRIDGE, ${vs(r.start)}`,
+          result: ratio(r.start),
+          target: `<= ${r.start.targetRatio}`,
+          met: r.start.met,
+        },
+        {
+          bench: `docker start ${r.settings.instances}`,
+          measure: `HOST networking, ${vs(r.startHostNetwork)}`,
+          result: ratio(r.startHostNetwork),
+          target: `<= ${r.startHostNetwork.targetRatio}`,
+          met: r.startHostNetwork.met,
+        },
+        {
+          bench: `docker rolling ${r.settings.rolling}`,
+          measure: `v1 -> v2, parallelism ${r.settings.parallelism}, grace ${r.settings.graceSeconds} s, ${vs(r.rollingUpgrade)}`,
+          result: ratio(r.rollingUpgrade),
+          target: `<= ${r.rollingUpgrade.targetRatio}`,
+          met: r.rollingUpgrade.met,
+        },
+        {
+          bench: 'docker kill -9 to answering',
+          measure: vs(r.kill9),
+          result: ratio(r.kill9),
+          target: '(reported)',
+          met: true,
+        },
       ];
     },
   },
