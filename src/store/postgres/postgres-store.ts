@@ -39,6 +39,9 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     idle_in_transaction_session_timeout: 5_000,
   });
   pool.on('error', (err) => opts.onConnectionError?.(err));
+  // pg listens for errors only on idle clients: one that breaks while checked out (a transaction
+  // cut off by a network partition, then reset when the network returns) would crash the process.
+  pool.on('connect', (client) => client.on('error', (err) => opts.onConnectionError?.(err)));
   const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
   try {
     // Kysely's migrator locks its own table, so masters starting together migrate once.

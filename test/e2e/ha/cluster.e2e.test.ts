@@ -215,4 +215,9 @@ describe('HA cluster: 3 masters, 1 PostgreSQL, 3 agents in network namespaces', 
       assert.ok(lines[0]!.startsWith(new Date(dueAt).toISOString()));
       c.startMaster(old);
     }));
+
+  it('no master or agent died on its own meanwhile', () =>
+    step(async () => {
+      assert.deepEqual(lab().crashes, []);
+    }));
 });

@@ -41,6 +41,8 @@ export class HaCluster {
   private readonly procs = new Map<string, Proc>();
   private readonly workDirs = new Map<string, string>();
   private readonly cutOff = new Set<string>();
+  /** Processes that exited on their own. */
+  readonly crashes: string[] = [];
   private dbs: TempDatabases | undefined;
   private forwarder: Forwarder | undefined;
   private dbUrl = '';
@@ -166,7 +168,14 @@ export class HaCluster {
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    this.procs.set(host, { child, exited, log });
+    const proc = { child, exited, log };
+    this.procs.set(host, proc);
+    child.once('exit', (code, signal) => {
+      // Only kill9() and destroy() end processes; any other exit is a crash the tests report.
+      if (this.procs.get(host) !== proc) return;
+      this.procs.delete(host);
+      this.crashes.push(`${host} exited (${signal ?? code})`);
+    });
   }
 
   /** kill -9 of a host's drover process (its tasks, on an agent, keep running). */
