@@ -20,8 +20,8 @@ import { isMain, runAlone } from './support/main.js';
 import { Pm2Peer } from './support/pm2-peer.js';
 import { compare } from './support/stats.js';
 
-/** Inside agent 1's range (31000-31999), so only that agent can take it: same host every time. */
-const DROVER_PORT = 31_777;
+/** Inside agent 1's range (25000-25999), so only that agent can take it: same host every time. */
+const DROVER_PORT = 25_777;
 /** Below the ephemeral range (32768-60999): no outgoing connection can hold it. */
 const PM2_PORT = 24_500;
 const TARGET_RATIO = 1.0;

@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { Registry } from 'prom-client';
 import { Agent, type AgentExecutors, DEFAULT_KILL_DRAIN_MS } from '../agent/agent.js';
 import { createDockerExecutor, type DockerExecutor } from '../agent/executors/docker/docker-executor.js';
 import { StartSlots } from '../agent/executors/docker/start-slots.js';
@@ -54,15 +55,20 @@ export interface LocalAgentSlot {
   attributes: Record<string, string>;
 }
 
+/** Local agents' host ports: below Linux's ephemeral range (32768+) and the test clusters' 29100+. */
+const LOCAL_PORTS_FROM = 25_000;
+const LOCAL_PORTS_TO = 28_999;
+
 /**
  * Agent i gets 127.0.0.(i+1): every loopback address reaches this machine, so a task's `host` is
- * connectable from here, yet hostnames differ. Port ranges never overlap between agents.
+ * connectable from here, yet hostnames differ. Port ranges never overlap between agents, and stay
+ * out of the ephemeral range so an outgoing connection never takes a task's port.
  */
 export function localAgentSlots(n: number): LocalAgentSlot[] {
-  const span = Math.min(1000, Math.floor(30000 / n));
+  const span = Math.min(1000, Math.floor((LOCAL_PORTS_TO - LOCAL_PORTS_FROM + 1) / n));
   const memPerAgent = Math.floor(totalmem() / 1024 / 1024 / n);
   return Array.from({ length: n }, (_, i) => {
-    const lo = 31000 + i * span;
+    const lo = LOCAL_PORTS_FROM + i * span;
     return {
       hostname: `127.0.0.${i + 1}`,
       address: `127.0.0.${i + 1}`,
@@ -81,16 +87,21 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   const logger = createLogger({ level: cfg.logLevel });
   await mkdir(cfg.dataDir, { recursive: true });
   const store = await createSqliteStore({ path: join(cfg.dataDir, 'state.db') });
+  // Filled in with the bound port once listening (--port 0), for /v2/info and /v2/leader.
+  const http = { host: cfg.host, port: cfg.port };
+  // One registry for the master's metrics and the job runtime's lateness histogram.
+  const registry = new Registry();
   const master = await Master.create({
     store,
     clock: systemClock,
     ids: systemIds,
     random: systemRandom,
     logger,
-    http: { host: cfg.host, port: cfg.port },
+    http,
+    jobs: { metricsRegistry: registry },
   });
   // Before agents connect, so the counters see every event from the first registration on.
-  const metrics = new DroverMetrics({ master, clock: systemClock });
+  const metrics = new DroverMetrics({ master, clock: systemClock, registry });
   const docker = await openDockerEngine(cfg, logger);
   const registryAuth = await readRegistryAuth(cfg.registryAuthFile);
   // The agents share one engine, so they share its start slots too.
@@ -145,6 +156,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   }
   const address = api.server.address();
   const port = typeof address === 'object' && address ? address.port : cfg.port;
+  http.port = port;
   console.log(
     `drover up: API on http://${cfg.host}:${port} with ${cfg.agents} agents; state in ${cfg.dataDir}`,
   );

@@ -122,7 +122,7 @@ describe('multi-host cluster on loopback', { timeout: 180_000 }, () => {
           '--attribute',
           `rack=r${i + 1}`,
           '--resources',
-          // Below `drover up`'s 31000-32999 and the kernel's ephemeral ports: tests run in parallel.
+          // Above `drover up`'s 25000-28999, below the kernel's ephemeral ports: tests run in parallel.
           `cpus=2,mem=1024,disk=1000,ports=${29100 + i * 100}-${29199 + i * 100}`,
           '--heartbeat-interval',
           '500',

@@ -23,6 +23,8 @@ export interface DroverMetricsDeps {
   clock: Clock;
   /** First component of Dropwizard names (Marathon's `--metrics_prefix`). Default `marathon`. */
   prefix?: string;
+  /** A registry others (the job runtime) already registered on; default a new one. */
+  registry?: Registry;
 }
 
 export interface DropwizardJson {
@@ -48,7 +50,7 @@ const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 const TIMED_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 export class DroverMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   /** Health check results by result; moved by health events, callable directly if ever needed. */
   readonly healthCheckResults: Counter<'result'>;
   private readonly exported: Exported[] = [];
@@ -72,6 +74,7 @@ export class DroverMetrics {
   private readonly unsubscribe: () => void;
 
   constructor(deps: DroverMetricsDeps) {
+    this.registry = deps.registry ?? new Registry();
     const p = deps.prefix ?? 'marathon';
     this.prefix = p;
     const now = () => deps.clock.now();
