@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 import { main } from '../dist/cli/main.js';
 
 main(process.argv).then(

@@ -7,10 +7,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from './drover-process.js';
+import { droverArgv, repoRoot } from './drover-bin.js';
 import { killTaskProcesses } from './task-processes.js';
 
-const BIN = join(repoRoot, 'bin', 'drover.js');
 const MASTER_READY = /drover master: API on (https?:\/\/\S+?:(\d+));/;
 const AGENT_READY = /drover agent: /;
 
@@ -111,7 +110,7 @@ function spawnDrover(args: string[]): ChildProcess {
   // Secrets come from flags in tests, never from the environment the test runs in.
   const env = { ...process.env };
   for (const k of ['DROVER_AGENT_TOKEN', 'DROVER_API_TOKEN', 'DROVER_HTTP_CREDENTIALS']) delete env[k];
-  return spawn(process.execPath, [BIN, ...args], {
+  return spawn(process.execPath, droverArgv(args), {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

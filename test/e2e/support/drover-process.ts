@@ -10,14 +10,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BIN, NODE_FLAGS, repoRoot } from './drover-bin.js';
 import { ApiClient } from './http-json.js';
 import { killTaskProcesses, taskProcesses } from './task-processes.js';
 import { waitFor } from './wait-for.js';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const BIN = join(repoRoot, 'bin', 'drover.js');
+export { repoRoot };
+
 const READY = /drover up: API on (http:\/\/\S+?:(\d+)) /;
 const OUTPUT_KEEP = 256 * 1024;
 
@@ -99,6 +99,7 @@ export class DroverProcess {
 
   private async launch(): Promise<void> {
     const args = [
+      ...NODE_FLAGS,
       BIN,
       'up',
       '--data-dir',
