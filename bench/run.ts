@@ -7,12 +7,14 @@
  *   node --import tsx bench/run.ts events     # event delivery latency (issue 3)
  *   node --import tsx bench/run.ts health     # rolling upgrade under load, unhealthy replacement (issue 3)
  *   node --import tsx bench/run.ts docker     # docker executor vs Docker Swarm (issue 5)
+ *   node --import tsx bench/run.ts ha         # leader failover, agent loss on namespace hosts (issue 6)
  *
  * Tuning: BENCH_RUNS (b, default 5 pairs), BENCH_INSTANCES (b, 100), BENCH_KILLS (c, 10 pairs).
  */
 
 import { benchDocker } from './docker.bench.js';
 import { benchEventLatency } from './event-latency.bench.js';
+import { benchHa } from './ha.bench.js';
 import { benchHealth } from './health.bench.js';
 import { benchJobsFiring } from './jobs-firing.bench.js';
 import { benchMemory } from './memory.bench.js';
@@ -227,6 +229,29 @@ const benches: Record<string, { name: string; run: () => Promise<Line[]> }> = {
           target: '(reported)',
           met: true,
         },
+      ];
+    },
+  },
+  ha: {
+    name: 'ha',
+    run: async () => {
+      const r = await benchHa();
+      full('ha', r);
+      const line = (bench: string, measure: string, x: typeof r.failover) => ({
+        bench,
+        measure: `${measure}, ${x.runs} runs`,
+        result: `median ${x.medianMs} ms, max ${x.maxMs} ms`,
+        target: `<= ${x.targetMs} ms`,
+        met: x.met,
+      });
+      return [
+        line('leader kill -9 to next write', '3 masters on PostgreSQL, lease 2 s', r.failover),
+        line('agent loss to answering elsewhere', 'defaults (agent timeout 10 s)', r.agentLossDefaults),
+        line(
+          'agent loss to answering elsewhere',
+          `tuned (--agent-timeout ${r.settings.tunedAgentTimeoutMs})`,
+          r.agentLossTuned,
+        ),
       ];
     },
   },

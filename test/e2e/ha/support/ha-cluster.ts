@@ -115,10 +115,11 @@ export class HaCluster {
       TOKEN,
       '--http-credentials',
       CREDENTIALS,
-      '--agent-timeout',
-      String(this.opts.agentTimeoutMs ?? 3_000),
-      '--lease-ms',
-      String(this.opts.leaseMs ?? 2_000),
+      // Absent: the master's own defaults (what the bench measures "with defaults").
+      ...(this.opts.agentTimeoutMs !== undefined
+        ? ['--agent-timeout', String(this.opts.agentTimeoutMs)]
+        : []),
+      ...(this.opts.leaseMs !== undefined ? ['--lease-ms', String(this.opts.leaseMs)] : []),
       '--log-level',
       'info',
     ]);
