@@ -15,6 +15,7 @@
  *   npm run build && node --import tsx bench/docker.bench.ts        # one JSON line
  *   BENCH_DOCKER_RUNS=3 BENCH_DOCKER_INSTANCES=50 BENCH_DOCKER_ROLLING=10
  *   BENCH_DOCKER_PARALLELISM=10 BENCH_DOCKER_GRACE_S=2 BENCH_DOCKER_KILLS=3 (defaults)
+ *   BENCH_DOCKER_PARTS=start,rolling,kill (default: all three)
  *
  * Settings that differ from a peer's defaults, so both sides do the same thing:
  * - Swarm: `--publish mode=host,target=80` (one host port per replica, no routing mesh, as Drover's
@@ -256,6 +257,7 @@ export async function benchDocker(
   const p = opts.parallelism ?? Number(process.env.BENCH_DOCKER_PARALLELISM ?? 10);
   const graceS = opts.graceS ?? Number(process.env.BENCH_DOCKER_GRACE_S ?? 2);
   const kills = opts.kills ?? Number(process.env.BENCH_DOCKER_KILLS ?? 3);
+  const parts = new Set((process.env.BENCH_DOCKER_PARTS ?? 'start,rolling,kill').split(','));
   const before = machine();
 
   const engine = await requireDocker();
@@ -267,7 +269,7 @@ export async function benchDocker(
   const kill = { drover: [] as number[], swarm: [] as number[] };
   try {
     await swarm.init();
-    for (let r = 0; r < runs; r++) {
+    for (let r = 0; parts.has('start') && r < runs; r++) {
       // (1) start N. A: Drover.
       const id = `/bench/docker-start-${r}`;
       let t0 = performance.now();
@@ -291,7 +293,7 @@ export async function benchDocker(
       await removeDroverApp(drover, engine, hostId);
     }
 
-    for (let r = 0; r < runs; r++) {
+    for (let r = 0; parts.has('rolling') && r < runs; r++) {
       // (2) rolling M, v1 -> v2. A: Drover.
       const id = `/bench/docker-rolling-${r}`;
       const app = webApp(id, HTTP_IMAGE('v1'), m, graceS, p);
@@ -331,37 +333,39 @@ export async function benchDocker(
     }
 
     // (3) kill -9 of the container's main process to an instance answering again.
-    const killApp = '/bench/docker-kill';
-    await drover.api.json('POST', '/v2/apps', webApp(killApp, HTTP_IMAGE('v1'), 1, graceS, p), [201]);
-    await swarm.create('bench-kill', HTTP_IMAGE('v1'), 1, graceS, p);
-    for (let r = 0; r < kills; r++) {
-      await waitAnswering(() => droverEndpoints(drover, killApp), 1, 'v1');
-      const [victim] = await droverContainers(engine, killApp);
-      const pid = await containerPid(engine, victim!.Id);
-      let t0 = performance.now();
-      process.kill(pid, 'SIGKILL');
-      await waitAnswering(
-        async () =>
-          (await droverEndpoints(drover, killApp)).filter((e) => e.key !== victim!.Labels[LABEL.taskId]),
-        1,
-        'v1',
-      );
-      kill.drover.push(performance.now() - t0);
+    if (parts.has('kill')) {
+      const killApp = '/bench/docker-kill';
+      await drover.api.json('POST', '/v2/apps', webApp(killApp, HTTP_IMAGE('v1'), 1, graceS, p), [201]);
+      await swarm.create('bench-kill', HTTP_IMAGE('v1'), 1, graceS, p);
+      for (let r = 0; r < kills; r++) {
+        await waitAnswering(() => droverEndpoints(drover, killApp), 1, 'v1');
+        const [victim] = await droverContainers(engine, killApp);
+        const pid = await containerPid(engine, victim!.Id);
+        let t0 = performance.now();
+        process.kill(pid, 'SIGKILL');
+        await waitAnswering(
+          async () =>
+            (await droverEndpoints(drover, killApp)).filter((e) => e.key !== victim!.Labels[LABEL.taskId]),
+          1,
+          'v1',
+        );
+        kill.drover.push(performance.now() - t0);
 
-      await waitAnswering(() => swarm.containers('bench-kill'), 1, 'v1');
-      const [sVictim] = await swarm.containers('bench-kill');
-      const sPid = await containerPid(engine, sVictim!.key);
-      t0 = performance.now();
-      process.kill(sPid, 'SIGKILL');
-      await waitAnswering(
-        async () => (await swarm.containers('bench-kill')).filter((e) => e.key !== sVictim!.key),
-        1,
-        'v1',
-      );
-      kill.swarm.push(performance.now() - t0);
+        await waitAnswering(() => swarm.containers('bench-kill'), 1, 'v1');
+        const [sVictim] = await swarm.containers('bench-kill');
+        const sPid = await containerPid(engine, sVictim!.key);
+        t0 = performance.now();
+        process.kill(sPid, 'SIGKILL');
+        await waitAnswering(
+          async () => (await swarm.containers('bench-kill')).filter((e) => e.key !== sVictim!.key),
+          1,
+          'v1',
+        );
+        kill.swarm.push(performance.now() - t0);
+      }
+      await removeDroverApp(drover, engine, killApp);
+      await swarm.remove('bench-kill');
     }
-    await removeDroverApp(drover, engine, killApp);
-    await swarm.remove('bench-kill');
   } finally {
     await drover.stop('SIGTERM').catch(() => undefined);
     await drover.cleanup();
@@ -382,7 +386,14 @@ export async function benchDocker(
   const { stdout: engineVersion } = await run('docker', ['version', '--format', '{{.Server.Version}}']);
   return {
     engine: engineVersion.trim(),
-    settings: { instances: n, rolling: m, parallelism: p, graceSeconds: graceS, killDrainMs: 0 },
+    settings: {
+      instances: n,
+      rolling: m,
+      parallelism: p,
+      graceSeconds: graceS,
+      killDrainMs: 0,
+      parts: [...parts],
+    },
     start: { ...s, targetRatio: START_TARGET, met: s.medianRatio <= START_TARGET },
     startHostNetwork: { ...sh, targetRatio: START_TARGET, met: sh.medianRatio <= START_TARGET },
     rollingUpgrade: { ...u, targetRatio: ROLLING_TARGET, met: u.medianRatio <= ROLLING_TARGET },
