@@ -2,9 +2,9 @@
  * What each connected agent offers and already holds, for placing run attempts. Apps and jobs
  * count against the same capacity: every non-terminal task in the master's state holds resources.
  */
-import { isTerminal } from '../../domain/task.js';
-import type { AgentCapacity, PlacedTask } from '../../scheduler/placement-types.js';
-import type { MasterContext } from '../context.js';
+import { isTerminal } from '../domain/task.js';
+import type { AgentCapacity, PlacedTask } from '../scheduler/placement-types.js';
+import type { MasterContext } from './context.js';
 
 export function agentCapacities(ctx: MasterContext): AgentCapacity[] {
   const used = new Map<string, { cpus: number; mem: number; disk: number; ports: number[] }>();

@@ -149,8 +149,9 @@ export class LeaseElection implements Election {
       this.stepDown(`term ${held} ran out before its renewal`);
     }
     if (!result.held) {
-      if (held !== undefined) this.stepDown(`lease lost to ${lease.holder} (term ${lease.term})`);
+      // Seen first, so a stepping-down leader can send its agents straight to the new one.
       this.handlers?.observed?.(lease, false);
+      if (held !== undefined) this.stepDown(`lease lost to ${lease.holder} (term ${lease.term})`);
       return;
     }
     this.armDeadline(startedAt + this.leaseMs - this.pollMs);

@@ -40,6 +40,9 @@ export interface MasterNodeOptions {
   events?: EventBus;
 }
 
+/** How long `stop` waits for the last term's loops to finish. */
+const STOP_WAIT_MS = 10_000;
+
 interface Term {
   term: number;
   master: Master;
@@ -129,7 +132,14 @@ export class MasterNode {
       link.close();
     }
     this.held.clear();
-    await Promise.all([...this.retiring]);
+    // A term's loops may hang on a store that is cut off; shutting down must not wait for ever.
+    await new Promise<void>((resolve) => {
+      const cancel = this.opts.deps.clock.setTimer(STOP_WAIT_MS, resolve);
+      void Promise.all([...this.retiring]).then(() => {
+        cancel();
+        resolve();
+      });
+    });
   }
 
   private elected(term: number): void {
