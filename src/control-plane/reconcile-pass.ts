@@ -8,12 +8,12 @@ import type { AppDefinition } from '../domain/app.js';
 import { appIdToTaskPrefix } from '../domain/app.js';
 import { servicePortsOf } from '../domain/service-ports.js';
 import type { TaskRecord } from '../domain/task.js';
-import { isTerminal } from '../domain/task.js';
 import { buildTaskSpec } from '../domain/task-spec.js';
 import { activeDelay } from '../scheduler/backoff.js';
 import { placeTasks } from '../scheduler/placement.js';
-import type { AgentCapacity, PlacementRequest } from '../scheduler/placement-types.js';
+import type { AgentRejection, PlacementRequest } from '../scheduler/placement-types.js';
 import { planReconcile, type ReconcileApp } from '../scheduler/reconcile-plan.js';
+import { agentCapacities, placedTasks } from './cluster-capacity.js';
 import type { MasterContext } from './context.js';
 import type { AppPhase } from './deployments-state.js';
 
@@ -55,18 +55,13 @@ export async function reconcilePass(ctx: MasterContext): Promise<void> {
     }
   }
 
-  const waiting = new Map<
-    string,
-    { count: number; rejections: import('../scheduler/placement-types.js').AgentRejection[] }
-  >();
+  const waiting = new Map<string, { count: number; rejections: AgentRejection[] }>();
   for (const d of plan.delayed) waiting.set(d.appId, { count: d.count, rejections: [] });
 
   if (requests.length > 0) {
     const result = placeTasks({
       agents: agentCapacities(ctx),
-      placed: [...state.tasks.values()]
-        .filter((t) => !isTerminal(t.state))
-        .map((t) => ({ appId: t.appId, agentId: t.agentId })),
+      placed: placedTasks(ctx),
       requests,
       random: () => deps.random.next(),
     });
@@ -215,32 +210,4 @@ function placementRequest(key: string, app: AppDefinition): PlacementRequest {
     constraints: app.constraints,
     needsDocker: app.container?.type === 'DOCKER',
   };
-}
-
-function agentCapacities(ctx: MasterContext): AgentCapacity[] {
-  const used = new Map<string, { cpus: number; mem: number; disk: number; ports: number[] }>();
-  for (const t of ctx.state.tasks.values()) {
-    if (isTerminal(t.state)) continue;
-    const u = used.get(t.agentId) ?? { cpus: 0, mem: 0, disk: 0, ports: [] };
-    u.cpus += t.resources.cpus;
-    u.mem += t.resources.mem;
-    u.disk += t.resources.disk;
-    u.ports.push(...t.ports);
-    used.set(t.agentId, u);
-  }
-  return [...ctx.state.agents.values()]
-    .filter((a) => ctx.hub.isConnected(a.id))
-    .map((a) => {
-      const u = used.get(a.id) ?? { cpus: 0, mem: 0, disk: 0, ports: [] };
-      return {
-        id: a.id,
-        hostname: a.hostname,
-        attributes: a.attributes,
-        capabilities: a.capabilities,
-        resources: a.resources,
-        used: { cpus: u.cpus, mem: u.mem, disk: u.disk },
-        usedPorts: u.ports,
-        acceptsTasks: a.draining !== true,
-      };
-    });
 }
