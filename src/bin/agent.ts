@@ -92,6 +92,9 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     clock: systemClock,
     random: systemRandom,
     logger,
+    // A leader cut off the network must be noticed soon, so the agent finds the next one before
+    // that one's re-registration grace runs out: two heartbeats, between 2 and 5 s.
+    pingIntervalMs: Math.min(5_000, Math.max(2_000, 2 * cfg.heartbeatIntervalMs)),
     onRegistered: (agentId) => {
       try {
         writeAgentId(cfg.workDir, agentId);

@@ -141,7 +141,9 @@ describe('HA cluster: 3 masters, 1 PostgreSQL, 3 agents in network namespaces', 
       const placed = await running('/movable', 2, 'two movable tasks');
       const victim = placed[0]!;
       const agent = c.agentNames.find((a) => c.address(a) === victim.host)!;
-      const stalePid = (await echo(victim.host, victim.ports[0]!)).pid;
+      const stalePid = (
+        await waitFor(() => echo(victim.host, victim.ports[0]!), { what: 'the task answering' })
+      ).pid;
 
       c.cut(agent);
       const moved = await waitFor(

@@ -10,13 +10,12 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, type 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TempDatabases, tempDatabases } from '../../../../src/store/postgres/temp-database.js';
-import { repoRoot } from '../../support/drover-process.js';
+import { droverArgv, repoRoot } from '../../support/drover-bin.js';
 import { type HttpAnswer, http } from '../../support/http-json.js';
 import { waitFor } from '../../support/wait-for.js';
 import { NetLab } from './net-lab.js';
 import { type Forwarder, forwardTcp } from './tcp-forward.js';
 
-const BIN = join(repoRoot, 'bin', 'drover.js');
 export const TOKEN = 'ha-e2e-token';
 const CREDENTIALS = 'ops:ha-s3cret';
 const AUTH = `Basic ${Buffer.from(CREDENTIALS).toString('base64')}`;
@@ -159,7 +158,7 @@ export class HaCluster {
     for (const k of ['DROVER_AGENT_TOKEN', 'DROVER_API_TOKEN', 'DROVER_HTTP_CREDENTIALS']) delete env[k];
     const child = spawn(
       this.lab.execIn(host)[0]!,
-      [...this.lab.execIn(host).slice(1), process.execPath, BIN, ...args],
+      [...this.lab.execIn(host).slice(1), process.execPath, ...droverArgv(args)],
       {
         cwd: repoRoot,
         env,
