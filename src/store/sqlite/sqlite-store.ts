@@ -8,9 +8,9 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Store } from '../port.js';
 import { migrateToLatest } from '../sql/migrate.js';
+import { storeMigrations } from '../sql/migrations/index.js';
 import type { StoreDatabase } from '../sql/schema.js';
 import { createSqlStore } from '../sql/sql-store.js';
-import { storeMigrations } from '../sql/migrations/index.js';
 
 export interface SqliteStoreOptions {
   /** Database file; its directory is created if missing. `:memory:` works for throwaway stores. */
