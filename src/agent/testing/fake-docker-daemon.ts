@@ -296,7 +296,7 @@ export class FakeDockerDaemon {
     const e = this.execs.get(execId);
     if (!e) return send(res, 404, { message: 'No such exec instance' });
     const c = this.containers.get(e.container);
-    if (!c || c.state !== 'running')
+    if (c?.state !== 'running' || !c)
       return send(res, 409, { message: `Container ${e.container} is not running` });
     const result = this.execHandler(c, e.cmd);
     e.result = result;
