@@ -46,8 +46,15 @@ export async function containersUnder(engine: DockerEngine, dataDir: string): Pr
   return all.filter((c) => c.Labels[LABEL.owner]?.startsWith(`${dataDir}/`));
 }
 
+/**
+ * Removes them; looks again a little later, because a drover killed mid-launch may have a create
+ * request still in flight that the engine completes after the first look.
+ */
 export async function removeContainersUnder(engine: DockerEngine, dataDir: string): Promise<void> {
-  for (const c of await containersUnder(engine, dataDir)) await engine.removeContainer(c.Id);
+  for (let look = 0; look < 3; look++) {
+    for (const c of await containersUnder(engine, dataDir)) await engine.removeContainer(c.Id);
+    if (look < 2) await new Promise((r) => setTimeout(r, 1_000));
+  }
 }
 
 export interface RegistryAuth {
