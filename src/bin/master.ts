@@ -165,6 +165,8 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
     ...(lease ? { fence: (term: number) => leaseFence(holder, term) } : {}),
   });
   node.start();
+  // Ready means ready to answer: leading with state loaded, or knowing the leader to proxy to.
+  await node.settled();
   console.log(
     `drover master: API on ${selfUrl}; ` +
       `agents on ${secure ? 'wss' : 'ws'}://${host}:${port}${AGENT_PATH}; store ${storeKind(cfg.store)}; ` +

@@ -61,6 +61,7 @@ export class MasterNode {
   private readonly retiring = new Set<Promise<void>>();
   private readonly log: Logger;
   private stopped = false;
+  private readonly settledWaiters: Array<() => void> = [];
 
   constructor(private readonly opts: MasterNodeOptions) {
     this.events = opts.events ?? new EventBus(() => opts.deps.clock.now());
@@ -90,6 +91,20 @@ export class MasterNode {
     if (this.current) return this.opts.selfUrl;
     if (this.loading !== undefined) return undefined;
     return this.leaderSeen;
+  }
+
+  /**
+   * Resolves once the API can be served: this master leads with its state loaded, or it knows
+   * the leader to proxy to. The composition root announces itself only then.
+   */
+  settled(): Promise<void> {
+    if (this.leaderUrl() !== undefined) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  private notifySettled(): void {
+    if (this.leaderUrl() === undefined) return;
+    for (const w of this.settledWaiters.splice(0)) w();
   }
 
   connectAgent(link: MasterLink): void {
@@ -173,6 +188,7 @@ export class MasterNode {
     this.log.info({ term }, 'leading: state loaded, loops started');
     // Agents waiting for a leader re-dial this master (their registration went nowhere so far).
     this.releaseHeld(this.opts.selfUrl);
+    this.notifySettled();
   }
 
   private deposed(term: number, why: string): void {
@@ -201,6 +217,7 @@ export class MasterNode {
       lease && lease.holder !== '' && lease.address !== this.opts.selfUrl ? lease.address : undefined;
     this.leaderSeen = address;
     if (address !== undefined) this.releaseHeld(address);
+    this.notifySettled();
   }
 
   private releaseHeld(leader: string): void {
