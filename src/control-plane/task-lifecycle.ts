@@ -49,7 +49,10 @@ export async function applyStatusUpdate(ctx: MasterContext, agentId: string, msg
   state.tasks.set(next.id, next);
   await announceHealth(ctx, task, next);
   if (unhealthyKill) recordUnhealthyKill(ctx, next, now);
-  if (next.state !== task.state) announce(ctx, next, msg.message ?? '');
+  // A new message in the same state is news too: pull progress while TASK_STARTING.
+  const progress =
+    next.state === 'TASK_STARTING' && msg.message !== undefined && msg.message !== task.message;
+  if (next.state !== task.state || progress) announce(ctx, next, msg.message ?? '');
   ctx.trigger();
 }
 
