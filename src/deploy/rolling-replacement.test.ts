@@ -204,12 +204,15 @@ function run(
   let d = 0;
   const draw = () => s.draws[d++ % s.draws.length]!;
   for (let tick = 0; tick < ticks; tick++) {
+    // Fairness: a start or kill takes a random while but does finish. Without it, a cyclic draw
+    // sequence can starve one task forever, which no agent does and no strategy can outrun.
+    const fair = tick % 50 === 49;
     w.tasks = w.tasks
       .map((t) => {
         if (isTerminal(t.state)) return t;
-        if (isKilling(t)) return draw() < progress ? { ...t, state: 'TASK_KILLED' as const } : t;
+        if (isKilling(t)) return fair || draw() < progress ? { ...t, state: 'TASK_KILLED' as const } : t;
         if (t.state === 'TASK_STAGING')
-          return draw() < progress ? { ...t, state: 'TASK_RUNNING' as const } : t;
+          return fair || draw() < progress ? { ...t, state: 'TASK_RUNNING' as const } : t;
         return { ...t, ...health(t, draw()) };
       })
       .filter((t) => !isTerminal(t.state));
