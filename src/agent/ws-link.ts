@@ -6,7 +6,7 @@
  */
 import WebSocket from 'ws';
 import type { AgentLink, AgentToMaster, MasterToAgent } from '../domain/agent-protocol.js';
-import { checkMasterToAgent } from '../domain/agent-protocol-schema.js';
+import { checkMasterToAgent, decodeFrame } from '../domain/agent-protocol-schema.js';
 import type { Logger } from '../platform/logger.js';
 
 export interface DialOptions {
@@ -79,14 +79,7 @@ function wrap(ws: WebSocket, opts: DialOptions): AgentLink {
   };
 
   ws.on('message', (data, isBinary) => {
-    if (isBinary) return drop('binary frame');
-    let value: unknown;
-    try {
-      value = JSON.parse(String(data));
-    } catch {
-      return drop('frame is not JSON');
-    }
-    const checked = checkMasterToAgent(value);
+    const checked = decodeFrame(data, isBinary, checkMasterToAgent);
     if (!checked.ok) return drop(checked.problem);
     const msg = checked.msg;
     if (msg.type === 'redirect') {

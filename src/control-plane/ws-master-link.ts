@@ -7,7 +7,7 @@
  */
 import type WebSocket from 'ws';
 import type { AgentToMaster, MasterLink, MasterToAgent } from '../domain/agent-protocol.js';
-import { checkAgentToMaster } from '../domain/agent-protocol-schema.js';
+import { checkAgentToMaster, decodeFrame } from '../domain/agent-protocol-schema.js';
 import type { Logger } from '../platform/logger.js';
 import { AgentSession } from './agent-session-rules.js';
 
@@ -39,14 +39,7 @@ export function wsMasterLink(ws: WebSocket, opts: WsMasterLinkOptions): MasterLi
 
   ws.on('message', (data, isBinary) => {
     if (rejected) return;
-    if (isBinary) return reject('binary frame');
-    let value: unknown;
-    try {
-      value = JSON.parse(String(data));
-    } catch {
-      return reject('frame is not JSON');
-    }
-    const checked = checkAgentToMaster(value);
+    const checked = decodeFrame(data, isBinary, checkAgentToMaster);
     if (!checked.ok) return reject(checked.problem);
     const problem = session.violation(checked.msg);
     if (problem) return reject(problem);

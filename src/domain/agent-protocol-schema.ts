@@ -168,3 +168,19 @@ const agentTypesCovered: Fits<AgentToMaster['type'], keyof typeof AGENT_TO_MASTE
 void agentMessagesFit;
 void masterTypesCovered;
 void agentTypesCovered;
+
+/** Decodes one WebSocket frame (text JSON only) into a checked message, or says what is wrong. */
+export function decodeFrame<T>(
+  data: { toString(): string },
+  isBinary: boolean,
+  check: (value: unknown) => ProtocolCheck<T>,
+): ProtocolCheck<T> {
+  if (isBinary) return { ok: false, problem: 'binary frame' };
+  let value: unknown;
+  try {
+    value = JSON.parse(data.toString());
+  } catch {
+    return { ok: false, problem: 'frame is not JSON' };
+  }
+  return check(value);
+}
