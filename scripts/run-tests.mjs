@@ -31,19 +31,23 @@ const args = [
 // Output is passed through as it comes; the totals are repeated at the end as one plain line
 // ("N passed, N failed") that any CI log reader understands.
 const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-let tail = '';
+// The totals come before the list of failures, which can be long: remember them as they pass.
+const totals = {};
+let partial = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
+  const lines = (partial + chunk.toString()).split('\n');
+  partial = lines.pop() ?? '';
+  for (const line of lines) {
+    const m = /^\S*\s*(pass|fail) (\d+)$/.exec(line);
+    if (m) totals[m[1]] = Number(m[2]);
+  }
 });
 child.on('close', (code) => {
-  const count = (name) => Number(new RegExp(`^\\S*\\s*${name} (\\d+)$`, 'm').exec(tail)?.[1] ?? 'NaN');
-  const passed = count('pass');
-  const failed = count('fail');
-  if (Number.isNaN(passed) || Number.isNaN(failed)) {
+  if (totals.pass === undefined || totals.fail === undefined) {
     console.log('test summary not found');
     process.exit(code || 1);
   }
-  console.log(`\n${passed} passed, ${failed} failed`);
+  console.log(`\n${totals.pass} passed, ${totals.fail} failed`);
   process.exit(code ?? 1);
 });

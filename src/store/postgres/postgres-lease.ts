@@ -52,6 +52,10 @@ export function createPostgresLease(opts: PostgresLeaseOptions): LeaderLease {
         connectionString: opts.url,
         connectionTimeoutMillis: timeoutMs,
         statement_timeout: timeoutMs,
+        // The acquire holds the store's write lock inside its transaction: a master cut off between
+        // statements must not keep every other master from writing (or taking over) until TCP
+        // gives up, so the server ends such a session.
+        idle_in_transaction_session_timeout: timeoutMs,
         query_timeout: timeoutMs + 500,
         keepAlive: true,
       });
