@@ -57,7 +57,15 @@ test('restart: after kill -9 of drover up, the running tasks are re-adopted, not
 
   // The master can still stop an adopted task: its process ends and a new task replaces it.
   const [victim, kept] = after as [(typeof after)[0], (typeof after)[0]];
-  const log = await api.raw('GET', `/v2/tasks/${victim.id}/logs?stream=stdout`);
+  // The tasks answer before their agent has re-registered (they never stopped); until it has, a log
+  // read answers 503, so wait for the agent rather than for a time.
+  const log = await waitFor(
+    async () => {
+      const r = await api.raw('GET', `/v2/tasks/${victim.id}/logs?stream=stdout`);
+      return r.status === 503 ? false : r;
+    },
+    { what: "the adopted task's agent to serve its logs", timeoutMs: 30_000 },
+  );
   assert.equal(log.status, 200);
   assert.match(log.text, /http-echo listening on/, 'logs of an adopted task are still served');
   await api.json('DELETE', `/v2/apps/web/tasks/${victim.id}`);
