@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { isDroverError } from '../../domain/errors.js';
 import { fencedStore, leaseFence } from '../fenced-store.js';
 import type { LeaderLease } from '../lease-port.js';
@@ -8,7 +7,7 @@ import type { Store } from '../port.js';
 import { sampleAgent, sampleTask } from '../store.contract.js';
 import { createPostgresLease } from './postgres-lease.js';
 import { createPostgresStore } from './postgres-store.js';
-import { type TempDatabases, tempDatabases } from './temp-database.js';
+import { type TempDatabases, tempDatabases, waitForLockWaiter } from './temp-database.js';
 
 let servers: TempDatabases | Error | undefined;
 // As in postgres-store.test.ts: a missing server fails every test (CI provisions it), never skips.
@@ -183,7 +182,7 @@ describe('postgres leader lease', () => {
       });
       await inside;
       const takeover = b.acquire({ holder: 'b', address: 'b', ttlMs: TTL });
-      await waitForLockWaiter(env.url);
+      await waitForLockWaiter(env.url, 'the takeover never waited on the store write lock');
       release();
       await write;
       const taken = await takeover;
@@ -197,20 +196,3 @@ describe('postgres leader lease', () => {
     }
   });
 });
-
-async function waitForLockWaiter(url: string): Promise<void> {
-  const raw = new pg.Client({ connectionString: url });
-  await raw.connect();
-  try {
-    for (let i = 0; i < 500; i++) {
-      const { rows } = await raw.query(
-        "select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted",
-      );
-      if ((rows[0] as { n: number }).n > 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error('the takeover never waited on the store write lock');
-  } finally {
-    await raw.end();
-  }
-}

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { sampleAgent, sampleApp, sampleTask, storeContract } from '../store.contract.js';
 import { createPostgresStore, isPostgresUrl } from './postgres-store.js';
-import { type TempDatabases, tempDatabases } from './temp-database.js';
+import { type TempDatabases, tempDatabases, waitForLockWaiter } from './temp-database.js';
 
 let servers: TempDatabases | Error | undefined;
 
@@ -24,23 +24,6 @@ const dbs = {
 };
 
 storeContract('postgres', async () => createPostgresStore({ url: await dbs.create() }));
-
-async function waitForLockWaiter(url: string): Promise<void> {
-  const raw = new pg.Client({ connectionString: url });
-  await raw.connect();
-  try {
-    for (let i = 0; i < 500; i++) {
-      const { rows } = await raw.query(
-        "select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted",
-      );
-      if ((rows[0] as { n: number }).n > 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error('no session ever waited on the store write lock');
-  } finally {
-    await raw.end();
-  }
-}
 
 describe('postgres store', () => {
   it('keeps data across close and reopen, and a second open migrates nothing', async () => {
@@ -119,7 +102,7 @@ describe('postgres store', () => {
         order.push('outside');
       });
       // Release only once PostgreSQL shows the outside write queued on the advisory lock.
-      await waitForLockWaiter(url);
+      await waitForLockWaiter(url, 'no session ever waited on the store write lock');
       assert.deepEqual(order, []);
       release();
       await Promise.all([tx, outside]);

@@ -54,3 +54,21 @@ function redact(url: string): string {
   if (u.password) u.password = '***';
   return u.toString();
 }
+
+/** Resolves once some session waits on an advisory lock (the store write lock) in that database. */
+export async function waitForLockWaiter(url: string, failure: string): Promise<void> {
+  const raw = new pg.Client({ connectionString: url });
+  await raw.connect();
+  try {
+    for (let i = 0; i < 500; i++) {
+      const { rows } = await raw.query(
+        "select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted",
+      );
+      if ((rows[0] as { n: number }).n > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(failure);
+  } finally {
+    await raw.end();
+  }
+}
