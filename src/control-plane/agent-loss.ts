@@ -15,7 +15,8 @@
  *
  * An agent that re-registers in time gets its tasks back (agent-registration.ts). A new leader
  * counts from when it took over, plus a grace for agents to find it, not from heartbeats the old
- * leader saw: agents cannot heartbeat to a master they have not found yet.
+ * leader saw: agents cannot heartbeat to a master they have not found yet. Once an agent has
+ * registered with this leader, the plain timeout applies again.
  */
 import type { TaskRecord } from '../domain/task.js';
 import { isTerminal } from '../domain/task.js';
@@ -24,14 +25,27 @@ import { announce, forgetTask } from './task-lifecycle.js';
 
 export const DEFAULT_AGENT_TIMEOUT_MS = 10_000;
 
+/**
+ * After a failover, agents must notice the old leader is gone, back off, and find this one (up to
+ * 8 s measured in the HA tests on an idle machine; a loaded one is slower). Counting one as lost too early is costly: its job runs
+ * are retried while they may have run (a job would run twice), its app tasks replaced while they
+ * serve. Mesos waits 10 minutes; a minute is the floor here.
+ */
+export function defaultReregistrationGraceMs(agentTimeoutMs: number): number {
+  return Math.max(2 * agentTimeoutMs, 60_000);
+}
+
 /** Marks the tasks of newly lost agents and moves unreachable tasks along their app's strategy. */
 export async function watchAgents(ctx: MasterContext, leadingSince: number): Promise<void> {
   const { state, deps } = ctx;
   const now = deps.clock.now();
   const timeout = deps.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
-  const grace = deps.reregistrationGraceMs ?? 2 * timeout;
+  const grace = deps.reregistrationGraceMs ?? defaultReregistrationGraceMs(timeout);
   for (const agent of state.agents.values()) {
-    if (now < Math.max(agent.lastHeartbeatAt + timeout, leadingSince + grace)) continue;
+    // An agent this leader has heard from is held to the timeout; one it has not (known from the
+    // store only) gets the grace, counted from when this leader took over.
+    const heardThisTerm = agent.lastHeartbeatAt >= leadingSince;
+    if (now < (heardThisTerm ? agent.lastHeartbeatAt + timeout : leadingSince + grace)) continue;
     if (ctx.hub.isConnected(agent.id)) continue;
     const reachable = state
       .tasksOn(agent.id)

@@ -28,7 +28,8 @@ export interface MasterDeps {
   agentTimeoutMs?: number;
   /**
    * A new leader gives agents this long to re-register before it counts any as lost (they must
-   * notice the old leader is gone and find this one first). Default 2 x agentTimeoutMs.
+   * notice the old leader is gone and find this one first). Default the larger of 60 s and
+   * 2 x agentTimeoutMs (agent-loss.ts).
    */
   reregistrationGraceMs?: number;
   /** The event bus to announce on; a master node keeps one across leadership terms. */

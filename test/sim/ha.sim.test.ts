@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { defaultReregistrationGraceMs } from '../../src/control-plane/agent-loss.js';
 import { isDroverError } from '../../src/domain/errors.js';
 import { parseJob } from '../../src/domain/job-validate.js';
 import { AGENT_TIMEOUT_MS, HaSim, LEASE_MS } from './ha-harness.js';
@@ -186,18 +187,39 @@ describe('leader election and failover (simulation)', () => {
       sim.kill(sim.leader()!);
       await sim.until(() => sim.leader() !== undefined, { what: 'a new leader' });
       const electedAt = sim.clock.now();
-      // Within the grace (2 x agent timeout) nothing is replaced: the agent may still show up.
-      await sim.until(() => sim.clock.now() >= electedAt + 2 * AGENT_TIMEOUT_MS - 200, {
+      const grace = defaultReregistrationGraceMs(AGENT_TIMEOUT_MS);
+      // Within the grace nothing is replaced: the agent may still show up.
+      await sim.until(() => sim.clock.now() >= electedAt + grace - 200, {
         what: 'grace nearly over',
+        maxMs: grace + 5_000,
       });
       assert.equal(sim.tasks('/keep').length, 2);
       assert.ok(sim.tasks('/keep').every((t) => t.state === 'TASK_RUNNING'));
       await sim.until(
         () => runningIds(sim, '/keep').filter((id) => !quiet.executor.tasks.has(id)).length === 2,
-        {
-          what: 'the unseen task replaced after the grace',
-        },
+        { what: 'the unseen task replaced after the grace' },
       );
+    }));
+
+  it('an agent that found the new leader and then goes silent is lost after the plain timeout', () =>
+    withSim(async (sim) => {
+      await sim.deploy(
+        app('/keep', 2, { unreachableStrategy: { inactiveAfterSeconds: 0, expungeAfterSeconds: 600 } }),
+      );
+      await sim.until(() => runningIds(sim, '/keep').length === 2, { what: 'two running' });
+      sim.kill(sim.leader()!);
+      await sim.until(() => sim.leader() !== undefined && sim.agents.every((a) => sim.registered(a)), {
+        what: 'a new leader with every agent back',
+      });
+      const quiet = sim.agents.find((a) => a.executor.running().length === 1)!;
+      const cutAt = sim.clock.now();
+      sim.cutAgent(quiet);
+      await sim.until(
+        () => runningIds(sim, '/keep').filter((id) => !quiet.executor.tasks.has(id)).length === 2,
+        { what: 'the silent agent’s task replaced', maxMs: 4 * AGENT_TIMEOUT_MS },
+      );
+      // Well before the re-registration grace would have run out.
+      assert.ok(sim.clock.now() - cutAt < defaultReregistrationGraceMs(AGENT_TIMEOUT_MS) / 2);
     }));
 });
 

@@ -49,7 +49,7 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
     )
     .option(
       '--reregistration-grace <ms>',
-      'how long a new leader waits for agents to find it before counting any as lost (default 2 x --agent-timeout)',
+      'how long a new leader waits for agents it has not heard from to find it before counting them as lost (default 60000, or 2 x --agent-timeout if longer)',
       intFlag(0, 3_600_000),
     )
     .option(

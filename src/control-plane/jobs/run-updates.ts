@@ -85,6 +85,11 @@ export async function endAttempt(
     } else if (hasRetryLeft(attempt, job.retries)) {
       const delay = retryDelayMs(attempt, job.retryDelaySeconds * 1000, job.retryBackoffFactor);
       next = { ...ended, status: 'retrying', retryAt: now + delay };
+      // A retry means the job may run twice if the attempt did run: say why, for the record.
+      jc.master.deps.logger.info(
+        { job: job.name, dueAt: iso(run.dueAt), attempt, taskId: task.id, state: finalState, message },
+        'job run attempt ended without success: retrying',
+      );
     } else {
       next = final(ended, 'failed', now, exitCode);
       counters = {

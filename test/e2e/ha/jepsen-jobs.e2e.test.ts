@@ -113,9 +113,20 @@ describe('jobs under a leader-killing, partitioning nemesis', { timeout: 400_000
         `faults: ${faults.join(', ')}; occurrences ${verdict.expected}, ran once ${verdict.ran}, ` +
           `skipped ${JSON.stringify(verdict.skipped)}, violations ${verdict.violations.length}`,
       );
+      // A violation is only actionable with the occurrence's record, the witness lines and what
+      // the masters logged about it: they go into the assertion, the part of a CI log one reads.
+      const detailed = verdict.violations.map((v) => {
+        const [job, at] = v.split(': ')[0]!.split('@');
+        const dueAtMs = Date.parse(at!);
+        return (
+          `${v}\n  record: ${JSON.stringify(records.filter((r) => r.job === job && r.dueAtMs === dueAtMs))}` +
+          `\n  witness: ${JSON.stringify(executions.filter((e) => e.job === job && e.dueAtMs === dueAtMs))}` +
+          `\n  logs: ${c.grepLogs(new RegExp(`ct_${dueAtMs}_\\d+_${job}|"dueAt":"${at}"`)).join('\n    ')}`
+        );
+      });
       assert.deepEqual(c.crashes, [], 'no master or agent died on its own');
       assert.ok(faults.length >= 4, `the nemesis struck only ${faults.length} times`);
-      assert.deepEqual(verdict.violations, []);
+      assert.deepEqual(detailed, []);
       // A cluster that skipped everything would pass the above; most occurrences must have run.
       assert.ok(verdict.ran >= verdict.expected / 2, `only ${verdict.ran} of ${verdict.expected} ran`);
     } catch (err) {

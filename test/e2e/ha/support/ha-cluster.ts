@@ -295,6 +295,17 @@ export class HaCluster {
     }
   }
 
+  /** Log lines (of every process, host-prefixed, shortened) that match `pattern`, at most `max`. */
+  grepLogs(pattern: RegExp, max = 40): string[] {
+    const out: string[] = [];
+    for (const h of [...this.masterNames, ...this.agentNames]) {
+      for (const line of this.logTail(h, Number.MAX_SAFE_INTEGER).split('\n')) {
+        if (pattern.test(line)) out.push(`${h} ${line.slice(0, 400)}`);
+      }
+    }
+    return out.slice(0, max);
+  }
+
   /** Rethrows `err` with every process's last log lines attached. */
   explain(err: unknown): never {
     const tails = [...this.masterNames, ...this.agentNames]
@@ -302,6 +313,8 @@ export class HaCluster {
       .join('\n');
     const e = err instanceof Error ? err : new Error(String(err));
     e.message = `${e.message}\n${tails}`;
+    // Reporters print the stack, which was rendered with the old message.
+    e.stack = `${e.stack ?? ''}\n${tails}`;
     throw e;
   }
 

@@ -42,26 +42,33 @@ export class NetLab {
   /** `hosts` as [name, last octet]: e.g. [['m1', 11], ['a1', 21]]. */
   static create(hosts: Array<[string, number]>): NetLab {
     ip(['netns', 'list']); // fails early, with iproute2's message, where netns is unavailable
-    const lab = new NetLab(randomBytes(2).toString('hex'), freeSubnet());
-    const exitCleanup = () => lab.destroy();
-    process.once('exit', exitCleanup);
-    try {
-      lab.build(hosts);
-    } catch (err) {
-      lab.destroy();
-      throw err;
+    // Two test files may build labs at once: the subnet is claimed by creating the root link,
+    // whose name carries it (link names are unique here), so a claim lost to a race is retried.
+    for (let tries = 0; ; tries++) {
+      const lab = new NetLab(randomBytes(2).toString('hex'), freeSubnet());
+      process.once('exit', () => lab.destroy());
+      try {
+        lab.build(hosts);
+        return lab;
+      } catch (err) {
+        lab.destroy();
+        if (!(err instanceof SubnetTaken) || tries >= 10) throw err;
+      }
     }
-    return lab;
   }
 
   private build(hosts: Array<[string, number]>): void {
+    const root = `drvnet${this.subnet}`;
+    try {
+      ip(['link', 'add', root, 'type', 'veth', 'peer', 'name', `${root}p`]);
+    } catch (err) {
+      throw /File exists/.test((err as Error).message) ? new SubnetTaken() : err;
+    }
+    this.rootLinks.push(root);
     const sw = this.addNamespace('sw');
     ip(['-n', sw, 'link', 'set', 'lo', 'up']);
     ip(['-n', sw, 'link', 'add', 'br0', 'type', 'bridge']);
     ip(['-n', sw, 'link', 'set', 'br0', 'up']);
-    const root = `drv${this.tag}r`;
-    ip(['link', 'add', root, 'type', 'veth', 'peer', 'name', `${root}p`]);
-    this.rootLinks.push(root);
     this.plug(`${root}p`, sw);
     ip(['addr', 'add', `${this.rootAddress}/24`, 'dev', root]);
     ip(['link', 'set', root, 'up']);
@@ -160,6 +167,8 @@ function tryIp(args: string[]): void {
     // cleanup: gone already
   }
 }
+
+class SubnetTaken extends Error {}
 
 function freeSubnet(): number {
   const used = ip(['-4', '-o', 'addr', 'show']);
