@@ -1,6 +1,11 @@
 /**
  * The master's end of every agent link: which agent is on which link, sending launches and kills,
  * and request/response for log reads. Knows nothing of apps; Master decides what to send.
+ *
+ * An agent takes new tasks only once its registration is reconciled (`acceptsLaunches`). Its
+ * `register` lists what it ran when it sent it; a launch sent between that and the master's
+ * comparison would be missing from the list, taken for gone and retried, while the agent runs it
+ * too: a job run would run twice.
  */
 import type { AgentToMaster, LogStream, MasterLink, MasterToAgent } from '../domain/agent-protocol.js';
 import { DroverError } from '../domain/errors.js';
@@ -33,6 +38,8 @@ interface PendingLog {
 
 export class AgentHub {
   private readonly links = new Map<string, MasterLink>();
+  /** Agents whose registration on their current link has been reconciled. */
+  private readonly reconciled = new Set<string>();
   private readonly pending = new Map<string, PendingLog>();
 
   constructor(
@@ -56,9 +63,13 @@ export class AgentHub {
             const previous = this.links.get(r.agentId);
             if (previous && previous !== link) previous.close();
             agentId = r.agentId;
-            this.links.set(r.agentId, link);
-            link.send({ type: 'registered', agentId: r.agentId });
-            return this.events.registered(r.agentId, msg);
+            const id = r.agentId;
+            this.reconciled.delete(id);
+            this.links.set(id, link);
+            link.send({ type: 'registered', agentId: id });
+            return this.events.registered(id, msg).then(() => {
+              if (this.links.get(id) === link) this.reconciled.add(id);
+            });
           })
           .catch((err: unknown) => this.fail(link, agentId, 'register', err));
         return;
@@ -76,6 +87,7 @@ export class AgentHub {
     link.onClose(() => {
       if (agentId !== undefined && this.links.get(agentId) === link) {
         this.links.delete(agentId);
+        this.reconciled.delete(agentId);
         this.events.disconnected(agentId);
       }
     });
@@ -89,6 +101,11 @@ export class AgentHub {
 
   isConnected(agentId: string): boolean {
     return this.links.has(agentId);
+  }
+
+  /** Connected, and what it reported at registration has been compared with the store. */
+  acceptsLaunches(agentId: string): boolean {
+    return this.links.has(agentId) && this.reconciled.has(agentId);
   }
 
   /** False when the agent is not connected; the reconciler retries on a later pass. */
@@ -127,6 +144,7 @@ export class AgentHub {
   closeAll(): void {
     for (const link of this.links.values()) link.close();
     this.links.clear();
+    this.reconciled.clear();
   }
 
   private settleLog(requestId: string, data: string | undefined, error: string | undefined): void {

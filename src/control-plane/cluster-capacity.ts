@@ -1,5 +1,5 @@
 /**
- * What each connected agent offers and already holds, for placing run attempts. Apps and jobs
+ * What each connected (and reconciled, agent-hub.ts) agent offers and already holds, for placing run attempts. Apps and jobs
  * count against the same capacity: every non-terminal task in the master's state holds resources.
  */
 import { isTerminal } from '../domain/task.js';
@@ -18,7 +18,7 @@ export function agentCapacities(ctx: MasterContext): AgentCapacity[] {
     used.set(t.agentId, u);
   }
   return [...ctx.state.agents.values()]
-    .filter((a) => ctx.hub.isConnected(a.id))
+    .filter((a) => ctx.hub.acceptsLaunches(a.id))
     .map((a) => {
       const u = used.get(a.id) ?? { cpus: 0, mem: 0, disk: 0, ports: [] };
       return {
