@@ -40,3 +40,26 @@ test('malformed messages are named by type and field', () => {
   );
   assert.equal(checkMasterToAgent({ type: 'launch', task: { taskId: 5 } }).ok, false);
 });
+
+test('a launch may name the user to run as; it must be a non-empty string', () => {
+  const task = {
+    taskId: 't1',
+    appId: '/a',
+    version: 'v',
+    command: { shell: true, value: 'id -u' },
+    env: {},
+    ports: [],
+    resources: { cpus: 0.1, mem: 32, disk: 0 },
+    killGracePeriodMs: 3000,
+    fetch: [],
+    healthChecks: [],
+    readinessChecks: [],
+    portNames: [],
+    labels: {},
+  };
+  assert.equal(checkMasterToAgent({ type: 'launch', task }).ok, true);
+  assert.equal(checkMasterToAgent({ type: 'launch', task: { ...task, user: 'nobody' } }).ok, true);
+  const bad = checkMasterToAgent({ type: 'launch', task: { ...task, user: 42 } });
+  assert.match(!bad.ok ? bad.problem : '', /^launch: \/task\/user/);
+  assert.equal(checkMasterToAgent({ type: 'launch', task: { ...task, user: '' } }).ok, false);
+});

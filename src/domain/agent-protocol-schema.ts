@@ -102,6 +102,8 @@ const TaskSpecShape = Type.Object({
   readinessChecks: Type.Array(Type.Object({})),
   portNames: Type.Array(Type.Union([Type.String(), Type.Null()])),
   labels: Type.Record(Type.String(), Type.String()),
+  /** A user name or uid, looked up on the agent; never part of a path. */
+  user: opt(Type.String({ minLength: 1, maxLength: 256 })),
 });
 
 const AGENT_TO_MASTER = {

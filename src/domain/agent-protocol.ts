@@ -43,6 +43,12 @@ export interface TaskSpec {
   /** Named ports, for readiness checks' portName. */
   portNames: Array<string | undefined>;
   labels: Record<string, string>;
+  /**
+   * Who the task runs as: Chronos's `runAsUser`, Marathon's `user`. Absent: the agent's own user.
+   * Process tasks only, and only on an agent that switches users (Mesos' `--switch_user`); a
+   * DOCKER task runs as its image's USER (or `docker.parameters` `user`), as under Mesos.
+   */
+  user?: string;
 }
 
 export interface RunningTaskReport {

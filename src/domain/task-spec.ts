@@ -36,5 +36,7 @@ export function buildTaskSpec({ app, taskId, host, hostPorts, defaultKillGraceMs
     readinessChecks: app.readinessChecks,
     portNames: declared.map((d) => d.name),
     labels: app.labels,
+    // Marathon: absent means the agent's own user (Mesos' default framework user), so send none.
+    ...(app.user !== undefined ? { user: app.user } : {}),
   };
 }

@@ -83,6 +83,9 @@ export function runTaskSpec(
     readinessChecks: [],
     portNames: [],
     labels: { CHRONOS_JOB_NAME: job.name },
+    // Chronos runs every job as runAsUser (default root); the agent applies it to process tasks
+    // when it switches users, and notes in stderr when it does not.
+    user: job.runAsUser,
   };
 }
 
