@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CHECKPOINT_FILE, parseCheckpoint, type TaskCheckpoint, TaskCheckpoints } from './checkpoint.js';
@@ -95,5 +95,42 @@ describe('task checkpoints', () => {
       /spec/,
     );
     assert.match(parseCheckpoint(JSON.stringify({ ...ok, handle: 3 }), 'a.1') as string, /handle/);
+  });
+
+  test('a checkpoint the agent did not write, or a link in its place, is not believed', async () => {
+    assert.equal(process.getuid?.(), 0, 'this test needs root to give a file away (CI runs as root)');
+    const { sandboxes, checkpoints } = await fresh();
+    for (const id of ['given.1', 'linked.1', 'own.1']) {
+      await sandboxes.create(id);
+      await checkpoints.write(checkpointFor(id));
+    }
+    // What a task owning its sandbox (switchUser) could leave there.
+    await chown(join(sandboxes.pathOf('given.1'), CHECKPOINT_FILE), 65534, 65534);
+    const linked = join(sandboxes.pathOf('linked.1'), CHECKPOINT_FILE);
+    await rename(linked, join(sandboxes.pathOf('linked.1'), 'real.json'));
+    await symlink('real.json', linked);
+    const { checkpoints: all, unreadable } = await checkpoints.readAll();
+    assert.deepEqual(
+      all.map((c) => c.taskId),
+      ['own.1'],
+    );
+    assert.deepEqual(
+      unreadable.map((u) => u.taskId),
+      ['given.1', 'linked.1'],
+    );
+    assert.match(unreadable[0]!.error, /owned by uid 65534, not by this agent/);
+    assert.match(unreadable[1]!.error, /ELOOP/);
+  });
+
+  test('a write never goes through a link left at the temp name', async () => {
+    const { sandboxes, checkpoints } = await fresh();
+    const dir = await sandboxes.create('tmp.1');
+    const target = join(root.path, `outside-${n}`);
+    await writeFile(target, 'precious\n');
+    await symlink(target, join(dir, `${CHECKPOINT_FILE}.tmp`));
+    await checkpoints.write(checkpointFor('tmp.1'));
+    assert.equal(await readFile(target, 'utf8'), 'precious\n');
+    assert.deepEqual((await checkpoints.readAll()).checkpoints, [checkpointFor('tmp.1')]);
+    assert.equal((await stat(join(dir, CHECKPOINT_FILE))).mode & 0o777, 0o600);
   });
 });

@@ -11,11 +11,12 @@
  * whole record or the previous one, never half of one. No fsync: this guards against the agent
  * dying, and a machine that loses power loses the task processes too.
  */
-import { chmod, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskSpec } from '../domain/agent-protocol.js';
 import type { TaskState } from '../domain/task.js';
 import type { TaskHandle } from './executors/executor.js';
+import { agentUid, openSandboxFile, READ } from './safe-open.js';
 import { isSafeTaskId, type Sandboxes } from './sandbox.js';
 
 export const CHECKPOINT_FILE = '.drover-task.json';
@@ -67,9 +68,12 @@ export class TaskCheckpoints {
     const dir = this.sandboxes.pathOf(cp.taskId);
     const file = join(dir, CHECKPOINT_FILE);
     const tmp = `${file}.tmp`;
-    // mode applies only when the file is created; chmod covers a temp file left by a crash.
-    await writeFile(tmp, `${JSON.stringify(cp)}\n`, { mode: 0o600 });
-    await chmod(tmp, 0o600);
+    // A task run as another user owns its sandbox directory (switchUser) and could leave a
+    // symlink here for the agent to write through: remove whatever is there (a temp file left by a
+    // crash, or such a link) and create afresh, exclusively (O_EXCL never follows a link), so the
+    // mode is always 0600 too. rename replaces the name itself, never what a link points to.
+    await rm(tmp, { force: true });
+    await writeFile(tmp, `${JSON.stringify(cp)}\n`, { mode: 0o600, flag: 'wx' });
     await rename(tmp, file);
   }
 
@@ -88,7 +92,7 @@ export class TaskCheckpoints {
       if (!isSafeTaskId(taskId)) continue;
       let text: string;
       try {
-        text = await readFile(join(this.sandboxes.root, taskId, CHECKPOINT_FILE), 'utf8');
+        text = await readOwnFile(join(this.sandboxes.root, taskId, CHECKPOINT_FILE));
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         // No checkpoint (a sandbox from before checkpoints existed) or not a directory.
@@ -126,4 +130,18 @@ export function parseCheckpoint(text: string, taskId: string): TaskCheckpoint | 
     return 'handle is not an object';
   }
   return cp as TaskCheckpoint;
+}
+
+/**
+ * Only a checkpoint this agent's user wrote is believed: one a task (owning its sandbox under
+ * switchUser) put there could name any process for a root agent to adopt and signal.
+ */
+async function readOwnFile(path: string): Promise<string> {
+  const uid = agentUid();
+  const fh = await openSandboxFile(path, READ, uid !== undefined ? { owner: uid } : {});
+  try {
+    return await fh.readFile('utf8');
+  } finally {
+    await fh.close();
+  }
 }

@@ -3,7 +3,7 @@
  * costs the same as one that logged a page. At most `maxBytes` are read; when the cap cuts a line,
  * that partial line is dropped so no caller sees half a line (or half a UTF-8 character).
  */
-import { open } from 'node:fs/promises';
+import { openSandboxFile, READ } from './safe-open.js';
 
 export const DEFAULT_MAX_LOG_BYTES = 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -16,7 +16,8 @@ export async function readTail(
   maxBytes: number = DEFAULT_MAX_LOG_BYTES,
 ): Promise<string> {
   if (lines !== undefined && lines <= 0) return '';
-  const fh = await open(path, 'r');
+  // The task may own the directory (switchUser): never follow a link it left in place of its log.
+  const fh = await openSandboxFile(path, READ);
   try {
     const { size } = await fh.stat();
     const chunks: Buffer[] = [];

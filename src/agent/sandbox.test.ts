@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { stat, writeFile } from 'node:fs/promises';
+import { stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isSafeTaskId, Sandboxes } from './sandbox.js';
@@ -41,5 +41,13 @@ describe('sandboxes', () => {
     assert.equal(await sandboxes.readLog('logs.1', 'stdout'), 'one\ntwo\nthree\n');
     await assert.rejects(sandboxes.readLog('logs.1', 'stderr'), /No stderr log for task logs\.1/);
     await assert.rejects(sandboxes.readLog('logs.1', 'stdin' as 'stdout'), /Unknown log stream/);
+  });
+
+  test('readLog does not follow a link a task left in place of its log', async () => {
+    const sandboxes = new Sandboxes(join(dir.path, 'linked'));
+    const box = await sandboxes.create('link.1');
+    await writeFile(join(dir.path, 'secret'), 'not for the log API\n');
+    await symlink(join(dir.path, 'secret'), join(box, 'stdout'));
+    await assert.rejects(sandboxes.readLog('link.1', 'stdout'), /ELOOP/);
   });
 });
