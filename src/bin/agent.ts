@@ -48,6 +48,11 @@ export interface AgentConfig extends DockerFlags {
   logLevel: string;
   /** A killed task stays TASK_KILLING this long (at most its grace) before SIGTERM. Default 5 s. */
   killDrainMs?: number;
+  /**
+   * Run process tasks as their runAsUser / app user (Mesos' --switch_user). Default: when the
+   * agent runs as root. DOCKER tasks run as their image's USER either way.
+   */
+  switchUser?: boolean;
 }
 
 export async function runAgent(cfg: AgentConfig): Promise<number> {
@@ -56,7 +61,12 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
   const resources = detectResources(cfg.workDir, cfg.resources);
   const knownId = readAgentId(cfg.workDir);
   const docker = await openDockerEngine(cfg, logger);
-  const executors: AgentExecutors = { process: createProcessExecutor() };
+  const executors: AgentExecutors = {
+    process: createProcessExecutor({
+      agentName: cfg.hostname,
+      ...(cfg.switchUser !== undefined ? { switchUser: cfg.switchUser } : {}),
+    }),
+  };
   let dockerExecutor: DockerExecutor | undefined;
   if (docker) {
     dockerExecutor = createDockerExecutor({

@@ -109,7 +109,8 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   const agents = localAgentSlots(cfg.agents).map((slot, i) => {
     const workDir = join(cfg.dataDir, 'agents', `agent-${i + 1}`);
     const executors: AgentExecutors = {
-      process: createProcessExecutor({ cwd: cfg.taskCwd ?? process.cwd() }),
+      // switchUser left to its default: on when `drover up` runs as root.
+      process: createProcessExecutor({ cwd: cfg.taskCwd ?? process.cwd(), agentName: slot.hostname }),
     };
     let dockerExecutor: DockerExecutor | undefined;
     if (docker) {

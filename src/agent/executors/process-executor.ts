@@ -10,14 +10,19 @@
  *   through Node, no helper process per task (the agent spends well under 1 MB per task), and a
  *   task keeps logging while the agent restarts.
  * - Env: the task's env over a small inherited set of basics (see host-env.ts).
+ * - User: `spec.user` (runAsUser / app user) when the agent switches users (run-as.ts): the
+ *   sandbox is handed to that user and the process gets its uid/gid. Nothing of it is kept in
+ *   the handle: a re-attached process already runs as whoever it runs as, and a root agent can
+ *   signal it either way.
  * - Re-attach: the handle is (boot id, pid, start time from /proc), so a recycled pid is never
  *   taken for the task. A re-attached task is not our child: its end is seen by polling /proc and
  *   its exit status is unknown; signals go to its group as for any task.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { open } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
 import type { TaskSpec } from '../../domain/agent-protocol.js';
 import type { Clock } from '../../platform/clock.js';
+import { APPEND, openSandboxFile } from '../safe-open.js';
 import type {
   Executor,
   LaunchContext,
@@ -27,8 +32,10 @@ import type {
   TaskHandle,
 } from './executor.js';
 import { processTaskEnv } from './host-env.js';
+import { readPasswd } from './passwd.js';
 import { isSameLiveProcess, liveProcessesWithEnv, readBootId, readProcStat } from './proc-stat.js';
 import { groupHasLiveMembers, signalGroup } from './process-group.js';
+import { handSandboxTo, type RunAsDeps, resolveRunAs, userEnv } from './run-as.js';
 
 export interface ProcessExecutorOptions {
   /**
@@ -60,6 +67,16 @@ export interface ProcessExecutorOptions {
    * child, so no exit event comes). Default 500 ms; during a kill, groupPollMs.
    */
   reattachedPollMs?: number;
+  /**
+   * Run each task as the user its spec names (Mesos' `--switch_user`). Default: true when the
+   * agent runs as root, since only root can; otherwise tasks run as the agent's user and a task
+   * asking for another one gets a note in its stderr.
+   */
+  switchUser?: boolean;
+  /** Named in the message of a launch for an unknown user. Default: the host name. */
+  agentName?: string;
+  /** Where users are looked up (tests). Default: /etc/passwd, read at each launch. */
+  passwd?: RunAsDeps['passwd'];
 }
 
 /** What the process executor checkpoints: enough to recognise the process, never just a pid. */
@@ -82,6 +99,7 @@ interface Deps {
   reattachedPollMs: number;
   /** Read once, lazily; undefined without /proc (then tasks cannot be re-attached). */
   bootId: () => string | undefined;
+  runAs: RunAsDeps;
 }
 
 const refTimers: Clock = {
@@ -102,12 +120,27 @@ export function createProcessExecutor(opts: ProcessExecutorOptions = {}): Execut
     groupPollMs: opts.groupPollMs ?? 50,
     reattachedPollMs: opts.reattachedPollMs ?? 500,
     bootId: once(readBootId),
+    runAs: {
+      switchUser: opts.switchUser ?? process.getuid?.() === 0,
+      self: { uid: process.getuid?.(), name: ownUserName() },
+      agentName: opts.agentName ?? hostname(),
+      passwd: opts.passwd ?? (() => readPasswd()),
+    },
   };
   return {
     kind: 'process',
     launch: (spec, ctx) => launchProcess(spec, ctx, deps),
     reattach: (ctx) => reattachProcess(ctx, deps),
   };
+}
+
+/** Undefined when the agent's uid has no passwd entry (a container run with an arbitrary uid). */
+function ownUserName(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
 }
 
 function once<T>(fn: () => T): () => T {
@@ -131,12 +164,22 @@ function commandLine(command: TaskSpec['command'], shell: string): [string, stri
 
 async function launchProcess(spec: TaskSpec, ctx: LaunchContext, deps: Deps): Promise<RunningTask> {
   const [file, args] = commandLine(spec.command, deps.shell);
-  const env = processTaskEnv(deps.hostEnv, ctx.env, deps.inheritEnv);
-  const out = await open(ctx.logs.stdout, 'a');
-  const err = await open(ctx.logs.stderr, 'a').catch(async (e: unknown) => {
+  const runAs = resolveRunAs(spec.user, deps.runAs);
+  const user = runAs.kind === 'switch' ? runAs.user : undefined;
+  const hostEnv = user ? { ...deps.hostEnv, ...userEnv(user) } : deps.hostEnv;
+  const env = processTaskEnv(hostEnv, ctx.env, deps.inheritEnv);
+  const out = await openSandboxFile(ctx.logs.stdout, APPEND);
+  const err = await openSandboxFile(ctx.logs.stderr, APPEND).catch(async (e: unknown) => {
     await out.close();
     throw e;
   });
+  try {
+    if (runAs.kind === 'ignored') await err.write(runAs.note);
+    if (user) await handSandboxTo(user, ctx.sandbox, [out, err]);
+  } catch (e) {
+    await Promise.all([out.close(), err.close()]);
+    throw e;
+  }
   let child: ChildProcess;
   let leaderExit: Promise<TaskExit>;
   let handle: ProcessHandle | undefined;
@@ -149,6 +192,7 @@ async function launchProcess(spec: TaskSpec, ctx: LaunchContext, deps: Deps): Pr
       env,
       detached: true,
       stdio: ['ignore', out.fd, err.fd],
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
     });
     // Same tick as spawn: even a child that died at once cannot have been reaped yet, so this pid
     // is still ours to read.
@@ -168,12 +212,21 @@ async function launchProcess(spec: TaskSpec, ctx: LaunchContext, deps: Deps): Pr
     await Promise.all([out.close(), err.close()]);
   }
   const spawnError = await spawned;
-  if (spawnError) throw spawnError;
+  if (spawnError) throw explainSpawnError(spawnError, user?.name);
   // Later 'error' events only come from child.kill()/send(), which we never call; without a
   // listener an unexpected one would crash the agent.
   child.on('error', () => {});
   const leader: Leader = { exit: leaderExit, release: () => child.unref(), hurry: () => {} };
   return new ProcessTask(child.pid!, handle, leader, deps);
+}
+
+/**
+ * EACCES as another user: the command (or a directory on its path) is closed to that user. The
+ * working directory is not the cause: libuv changes into it before it drops root.
+ */
+function explainSpawnError(err: Error, user: string | undefined): Error {
+  if (user === undefined || (err as NodeJS.ErrnoException).code !== 'EACCES') return err;
+  return new Error(`${err.message} (running as user '${user}': can that user reach and run it?)`);
 }
 
 function processHandle(pid: number, deps: Deps): ProcessHandle | undefined {

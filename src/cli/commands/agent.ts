@@ -44,6 +44,14 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       'a killed task stays TASK_KILLING, still running, this long (at most its grace) before SIGTERM',
       intFlag(0, 3_600_000),
       DEFAULT_KILL_DRAIN_MS,
+    )
+    .option(
+      '--switch-user',
+      "run process tasks as their job's runAsUser / app's user (default: when run as root)",
+    )
+    .option(
+      '--no-switch-user',
+      'run every process task as the agent user; a requested user is noted in stderr',
     );
   addDockerOptions(agent).action(async (opts) => {
     const advertise: string = opts.advertise ?? firstExternalIPv4() ?? '127.0.0.1';
@@ -67,6 +75,8 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       heartbeatIntervalMs: opts.heartbeatInterval,
       logLevel: opts.logLevel,
       killDrainMs: opts.killDrainMs,
+      // Unset when neither flag is given: the executor then decides by whether it runs as root.
+      ...(opts.switchUser !== undefined ? { switchUser: opts.switchUser } : {}),
       ...dockerFlags(opts),
     });
     setExit(code);
