@@ -165,6 +165,10 @@ export function containerCreateBody(input: ContainerConfigInput): Record<string,
       [LABEL.owner]: input.owner,
     },
     ExposedPorts: exposed,
+    // spec.user (runAsUser / app user) is deliberately not applied: as under Mesos' Docker
+    // containerizer, the image's USER decides, or `docker.parameters` `user` when given. The
+    // agent's name for a user need not exist inside the image (Chronos's default 'root' would
+    // even override an image's non-root USER).
     ...(params.user !== undefined ? { User: params.user } : {}),
     ...(params.workdir !== undefined ? { WorkingDir: params.workdir } : {}),
     ...(params.hostname !== undefined ? { Hostname: params.hostname } : {}),
