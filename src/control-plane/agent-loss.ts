@@ -26,10 +26,12 @@ import { announce, forgetTask } from './task-lifecycle.js';
 export const DEFAULT_AGENT_TIMEOUT_MS = 10_000;
 
 /**
- * After a failover, agents must notice the old leader is gone, back off, and find this one (up to
- * 8 s measured in the HA tests on an idle machine; a loaded one is slower). Counting one as lost too early is costly: its job runs
- * are retried while they may have run (a job would run twice), its app tasks replaced while they
- * serve. Mesos waits 10 minutes; a minute is the floor here.
+ * After a failover, agents must notice the old leader is gone, back off, and find this one: up to
+ * 8 s in the HA tests on an idle machine, longer on a loaded one. Counting one as lost too early
+ * is costly: its job runs are retried while they may have run (a job would run twice), its app
+ * tasks replaced while they serve. Mesos waits 10 minutes; a minute is the floor here. Agents
+ * that did find this leader are back on the plain timeout, so this only delays the replacement
+ * of an agent that died during the failover itself.
  */
 export function defaultReregistrationGraceMs(agentTimeoutMs: number): number {
   return Math.max(2 * agentTimeoutMs, 60_000);
