@@ -46,6 +46,8 @@ export class FakeDockerDaemon {
   readonly pulls = new Map<string, PullScript>();
   /** Every pull request: image and X-Registry-Auth header. */
   readonly pullRequests: Array<{ image: string; auth: string | undefined }> = [];
+  /** Image inspect answers other than found / not found, by image name. */
+  readonly inspectErrors = new Map<string, { status: number; message: string }>();
   /** Decides what an exec'd command does. */
   execHandler: (container: FakeContainer, cmd: string[]) => ExecResult = () => ({ exitCode: 0 });
   /** Every request path, for asserting the API version prefix. */
@@ -131,6 +133,8 @@ export class FakeDockerDaemon {
     const image = /^GET \/images\/(.+)\/json$/.exec(route);
     if (image) {
       const name = decodeURIComponent(image[1]!);
+      const error = this.inspectErrors.get(name);
+      if (error) return send(res, error.status, { message: error.message });
       return this.images.has(name)
         ? send(res, 200, { Id: `sha256:${name}` })
         : send(res, 404, { message: `No such image: ${name}` });

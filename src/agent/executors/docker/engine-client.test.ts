@@ -52,6 +52,15 @@ describe('docker engine client (fake daemon)', () => {
     assert.equal(await engine.hasImage('reg:5000/app:v2'), false);
   });
 
+  test('an image inspect the engine refuses rejects with the engine message', async () => {
+    daemon.inspectErrors.set('broken:1', { status: 500, message: 'layer does not exist: sha256:0f1e' });
+    await assert.rejects(
+      engine.hasImage('broken:1'),
+      (err: DockerApiError) => err.status === 500 && err.message === 'layer does not exist: sha256:0f1e',
+    );
+    daemon.inspectErrors.delete('broken:1');
+  });
+
   test('a pull failing inside a 200 stream rejects with the engine message', async () => {
     await assert.rejects(
       engine.pull({ fromImage: 'reg:5000/none', tag: 'v9' }),

@@ -126,11 +126,9 @@ export class DockerEngine {
   /** Whether the image exists locally. */
   async hasImage(image: string): Promise<boolean> {
     const res = await this.call('GET', `/images/${encodeURIComponent(image)}/json`);
+    if (res.statusCode >= 300 && res.statusCode !== 404) throw await apiError(res, '/images/json');
     await res.body.dump();
-    if (res.statusCode === 404) return false;
-    if (res.statusCode >= 300)
-      throw new DockerApiError(res.statusCode, '/images/json', 'image inspect failed');
-    return true;
+    return res.statusCode !== 404;
   }
 
   /**
