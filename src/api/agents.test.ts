@@ -68,6 +68,27 @@ test('GET /v2/agents lists agents by id with totals, live usage, attributes, hea
   assert.equal((await api.inject({ url: '/v2/agents/nope' })).statusCode, 404);
 });
 
+test("a job run's task counts on its agent (usage and tasks) though /v2/tasks leaves it out", async () => {
+  const master = new FakeMaster();
+  master.agentList = [agent('a')];
+  const job = storedApp({ id: '/chronos/nightly', cpus: 0.5, mem: 256, disk: 5, portDefinitions: [] });
+  master.seedTask(
+    taskOf(job, 1, {
+      agentId: 'a',
+      jobRun: { job: 'nightly', dueAt: Date.parse('2026-01-01T00:00:00Z'), attempt: 1 },
+    }),
+  );
+  const api = buildApiServer({ master });
+  const [a] = json<{ agents: AgentView[] }>(await api.inject({ url: '/v2/agents' })).agents;
+  assert.deepEqual(a!.resources.used, { cpus: 0.5, mem: 256, disk: 5, ports: [] });
+  assert.deepEqual(a!.tasks, [
+    { id: 'chronos_nightly.task-1', appId: '/chronos/nightly', state: 'TASK_RUNNING', job: 'nightly' },
+  ]);
+  const one = json<{ agent: AgentView }>(await api.inject({ url: '/v2/agents/a' })).agent;
+  assert.equal(one.resources.used.mem, 256);
+  assert.deepEqual(json<{ tasks: unknown[] }>(await api.inject({ url: '/v2/tasks' })).tasks, []);
+});
+
 test('POST drain and undrain call the master and answer the agent; unknown agents are 404', async () => {
   const master = new DrainingMaster();
   master.agentList = [agent('a')];

@@ -4,7 +4,8 @@
  *   GET  /v2/agents/{id}            {agent: AgentView}
  *   POST /v2/agents/{id}/drain      no new tasks; its tasks move per each app's upgrade strategy
  *   POST /v2/agents/{id}/undrain    back in service
- * Drain answers 503 from a master that cannot drain (the MasterApi methods are optional).
+ * Usage and task lists count every task on the agent, job runs included (listAllTasks), unlike
+ * /v2/tasks. Drain answers 503 from a master that cannot drain (the MasterApi methods are optional).
  */
 import type { FastifyInstance } from 'fastify';
 import type { AgentInfo } from '../domain/agent.js';
@@ -20,24 +21,24 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext): vo
   };
 
   app.get('/v2/agents', async () => {
-    const tasks = ctx.master.listTasks();
+    const tasks = ctx.master.listAllTasks();
     const agents = [...ctx.master.agents()].sort((a, b) => (a.id < b.id ? -1 : 1));
     return { agents: agents.map((a) => agentView(a, tasks)) };
   });
 
   app.get<{ Params: { id: string } }>('/v2/agents/:id', async (req) => ({
-    agent: agentView(find(req.params.id), ctx.master.listTasks()),
+    agent: agentView(find(req.params.id), ctx.master.listAllTasks()),
   }));
 
   app.post<{ Params: { id: string } }>('/v2/agents/:id/drain', async (req) => {
     if (!ctx.master.drainAgent) throw new DroverError('UNAVAILABLE', 'This master cannot drain agents');
     find(req.params.id);
-    return { agent: agentView(await ctx.master.drainAgent(req.params.id), ctx.master.listTasks()) };
+    return { agent: agentView(await ctx.master.drainAgent(req.params.id), ctx.master.listAllTasks()) };
   });
 
   app.post<{ Params: { id: string } }>('/v2/agents/:id/undrain', async (req) => {
     if (!ctx.master.undrainAgent) throw new DroverError('UNAVAILABLE', 'This master cannot drain agents');
     find(req.params.id);
-    return { agent: agentView(await ctx.master.undrainAgent(req.params.id), ctx.master.listTasks()) };
+    return { agent: agentView(await ctx.master.undrainAgent(req.params.id), ctx.master.listAllTasks()) };
   });
 }

@@ -46,7 +46,13 @@ export interface MasterApi {
   readonly events: EventBus;
   listApps(): AppDefinition[];
   getApp(id: string): AppDefinition | undefined;
+  /** Marathon's tasks (`/v2/tasks`, app views): job-run tasks are left out. */
   listTasks(appId?: string): TaskRecord[];
+  /**
+   * Every task the master tracks, job-run tasks included: what actually occupies agents
+   * (`GET /v2/agents` sums these).
+   */
+  listAllTasks(): TaskRecord[];
   getTask(taskId: string): TaskRecord | undefined;
   lastTaskFailure(appId: string): TaskFailure | undefined;
   listAppVersions(appId: string): Promise<string[]>;

@@ -165,6 +165,10 @@ export class Master implements MasterApi {
     return appId === undefined ? all : all.filter((t) => t.appId === appId);
   }
 
+  listAllTasks(): TaskRecord[] {
+    return [...this.state.tasks.values()];
+  }
+
   getTask(taskId: string): TaskRecord | undefined {
     return this.state.tasks.get(taskId);
   }

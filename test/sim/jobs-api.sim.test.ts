@@ -138,6 +138,39 @@ describe('Chronos API (simulation)', () => {
     });
   }
 
+  it("counts a running job's task in its agent's used resources and tasks (GET /v2/agents), not in /v2/tasks", async () => {
+    await setup();
+    let res = await post('/scheduler/iso8601', {
+      name: 'busy',
+      command: 'sleep 60',
+      schedule: 'R/2030-01-01T00:00:00Z/PT2M',
+      cpus: 0.5,
+      mem: 96,
+      disk: 10,
+    });
+    assert.equal(res.statusCode, 204, res.body);
+    const idle = (await api.inject('/v2/agents')).json().agents[0];
+    assert.deepEqual(idle.resources.used, { cpus: 0, mem: 0, disk: 0, ports: [] });
+    assert.deepEqual(idle.tasks, []);
+
+    res = await api.inject({ method: 'PUT', url: '/scheduler/job/busy' });
+    assert.equal(res.statusCode, 204);
+    await sim.until(() => sim.master.listAllTasks().some((t) => t.state === 'TASK_RUNNING'), {
+      stepMs: 10,
+      what: 'job task running',
+    });
+    const [agent] = (await api.inject('/v2/agents')).json().agents;
+    assert.equal(agent.id, 'agent-agent-a');
+    assert.deepEqual(agent.resources.used, { cpus: 0.5, mem: 96, disk: 10, ports: [] });
+    assert.equal(agent.tasks.length, 1);
+    assert.equal(agent.tasks[0].id, sim.tasksOf('busy')[0]!.spec.taskId);
+    assert.equal(agent.tasks[0].state, 'TASK_RUNNING');
+    assert.equal(agent.tasks[0].job, 'busy');
+    assert.equal((await api.inject(`/v2/agents/${agent.id}`)).json().agent.resources.used.cpus, 0.5);
+    // Marathon's task list stays app-only.
+    assert.deepEqual((await api.inject('/v2/tasks')).json().tasks, []);
+  });
+
   it('answers 400 with a clear message for bad jobs, unknown parents and cycles', async () => {
     await setup();
     let res = await post('/scheduler/iso8601', { name: 'has space', command: 'x', schedule: 'R//PT1M' });

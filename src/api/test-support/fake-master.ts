@@ -57,8 +57,14 @@ export class FakeMaster implements MasterApi {
   getApp(id: string): AppDefinition | undefined {
     return this.apps.get(id);
   }
+  /** Like the real master: job-run tasks are not Marathon's. */
   listTasks(appId?: string): TaskRecord[] {
-    return [...this.tasks.values()].filter((t) => appId === undefined || t.appId === appId);
+    return [...this.tasks.values()].filter(
+      (t) => t.jobRun === undefined && (appId === undefined || t.appId === appId),
+    );
+  }
+  listAllTasks(): TaskRecord[] {
+    return [...this.tasks.values()];
   }
   getTask(taskId: string): TaskRecord | undefined {
     return this.tasks.get(taskId);

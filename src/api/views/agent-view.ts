@@ -19,7 +19,8 @@ export interface AgentView {
   };
   registeredAt: string;
   lastHeartbeatAt: string;
-  tasks: Array<{ id: string; appId: string; state: string }>;
+  /** Live tasks; a job run's task also names its job. */
+  tasks: Array<{ id: string; appId: string; state: string; job?: string }>;
 }
 
 /** Sums only live tasks: a finished task frees what it used. Rounded against float dust (0.1+0.2). */
@@ -46,7 +47,7 @@ export function agentView(agent: AgentInfo, tasks: TaskRecord[]): AgentView {
     registeredAt: new Date(agent.registeredAt).toISOString(),
     lastHeartbeatAt: new Date(agent.lastHeartbeatAt).toISOString(),
     tasks: live
-      .map((t) => ({ id: t.id, appId: t.appId, state: t.state }))
+      .map((t) => ({ id: t.id, appId: t.appId, state: t.state, ...(t.jobRun ? { job: t.jobRun.job } : {}) }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
   };
 }
