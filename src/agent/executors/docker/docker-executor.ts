@@ -17,6 +17,7 @@
  */
 import { appendFile } from 'node:fs/promises';
 import type { TaskSpec } from '../../../domain/agent-protocol.js';
+import { canonicalImage, parseImageRef, pullQuery } from '../../../domain/image-ref.js';
 import type { Clock } from '../../../platform/clock.js';
 import type { Logger } from '../../../platform/logger.js';
 import type {
@@ -32,7 +33,6 @@ import type { CanExec, ExecOptions, ExecResult } from '../task-exec.js';
 import { type ContainerConfigInput, containerCreateBody, containerName, LABEL } from './container-config.js';
 import { ContainerLogCopier, readCursor } from './container-logs.js';
 import { DockerApiError, type DockerEngine } from './engine-client.js';
-import { canonicalImage, parseImageRef, pullQuery } from './image-ref.js';
 import { PullProgress } from './pull-progress.js';
 import { credentialFor, type RegistryAuthConfig, registryAuthHeader } from './registry-auth.js';
 import { StartSlots } from './start-slots.js';

@@ -3,7 +3,7 @@
  * definition: an app must not be able to read or choose them). The engine takes them per pull in
  * the `X-Registry-Auth` header: base64url of the JSON auth config.
  */
-import { DEFAULT_REGISTRY } from './image-ref.js';
+import { DEFAULT_REGISTRY } from '../../../domain/image-ref.js';
 
 export interface RegistryCredential {
   username?: string;

@@ -1,32 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalImage, parseImageRef, pullQuery } from './image-ref.js';
 import { credentialFor, parseRegistryAuthConfig, registryAuthHeader } from './registry-auth.js';
-
-test('image references: registry, repository, tag, digest', () => {
-  assert.deepEqual(parseImageRef('busybox'), {
-    registry: 'docker.io',
-    repository: 'busybox',
-    tag: 'latest',
-    name: 'busybox',
-  });
-  assert.deepEqual(parseImageRef('library/busybox:1.36'), {
-    registry: 'docker.io',
-    repository: 'library/busybox',
-    tag: '1.36',
-    name: 'library/busybox',
-  });
-  const local = parseImageRef('127.0.0.1:5000/drover/http:v1');
-  assert.equal(local.registry, '127.0.0.1:5000');
-  assert.equal(local.repository, 'drover/http');
-  assert.deepEqual(pullQuery(local), { fromImage: '127.0.0.1:5000/drover/http', tag: 'v1' });
-  assert.equal(canonicalImage(parseImageRef('localhost:5000/x')), 'localhost:5000/x:latest');
-  const pinned = parseImageRef('reg.example.com/app@sha256:abc');
-  assert.equal(pinned.digest, 'sha256:abc');
-  assert.equal(pinned.tag, undefined);
-  assert.deepEqual(pullQuery(pinned), { fromImage: 'reg.example.com/app', tag: 'sha256:abc' });
-  assert.throws(() => parseImageRef(' '), /must not be empty/);
-});
 
 test('credentials are found by registry host; Docker Hub under any of its names', () => {
   const config = {
