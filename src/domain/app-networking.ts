@@ -11,6 +11,7 @@ import { jsonEqual } from './app-equality.js';
 import { normalizePortMappings, PORT_MESSAGES } from './app-ports.js';
 import type { AppInput } from './app-schema.js';
 import { checkDockerParameters } from './docker-parameters.js';
+import { imageRefProblem } from './image-ref.js';
 import { at, type Issues } from './validation-issues.js';
 
 export const NETWORK_MESSAGES = {
@@ -29,6 +30,9 @@ export const NETWORK_MESSAGES = {
   dockerMissing: 'not defined',
   hostPathMissing: 'not defined',
   unsupportedVolume: (kind: string) => `${kind} volumes are not supported by Drover`,
+  containerNetworkName:
+    'a container network needs a name: Drover has no default network (docker network ls lists the names)',
+  dockerContainerPath: 'must be an absolute path in a Docker container',
 } as const;
 
 export interface Networking {
@@ -92,8 +96,21 @@ function checkNetworks(networks: NetworkSpec[], input: AppInput, issues: Issues)
       issues.add(`${at('/networks', i)}/name`, NETWORK_MESSAGES.hostName);
   });
   const containerNetworks = networks.filter((n) => n.mode === 'container').length;
-  if ((input.container?.type ?? 'DOCKER') === 'DOCKER' && input.container && containerNetworks > 1) {
-    issues.add('/', NETWORK_MESSAGES.dockerOneContainerNetwork);
+  const docker = (input.container?.type ?? 'DOCKER') === 'DOCKER' && input.container !== undefined;
+  if (docker && containerNetworks > 1) issues.add('/', NETWORK_MESSAGES.dockerOneContainerNetwork);
+  // The docker executor joins the named engine network; with no name (and no default network)
+  // every launch would fail on the agent. Process tasks ignore networks, so only Docker is held to it.
+  if (docker) {
+    networks.forEach((n, i) => {
+      if (n.mode !== 'container' || n.name !== undefined) return;
+      const path =
+        input.networks && input.networks.length > 0
+          ? `${at('/networks', i)}/name`
+          : input.ipAddress
+            ? '/ipAddress/networkName'
+            : '/container/docker/network';
+      issues.add(path, NETWORK_MESSAGES.containerNetworkName);
+    });
   }
 }
 
@@ -138,6 +155,9 @@ function normalizeContainer(
 
   if (c.docker?.parameters)
     checkDockerParameters(c.docker.parameters, '/container/docker/parameters', issues);
+  // An empty image is the schema's to report.
+  const imageProblem = c.docker?.image ? imageRefProblem(c.docker.image) : undefined;
+  if (imageProblem !== undefined) issues.add('/container/docker/image', imageProblem);
   const docker = c.docker
     ? compact({
         image: c.docker.image,
@@ -147,10 +167,24 @@ function normalizeContainer(
         forcePullImage: c.docker.forcePullImage ?? false,
       })
     : undefined;
-  return compact({ type, docker, portMappings, volumes: normalizeVolumes(c.volumes ?? [], issues) });
+  return compact({
+    type,
+    docker,
+    portMappings,
+    volumes: normalizeVolumes(c.volumes ?? [], type === 'DOCKER', issues),
+  });
 }
 
-function normalizeVolumes(volumes: NonNullable<AppInput['container']>['volumes'] & {}, issues: Issues) {
+/**
+ * Only host volumes are supported. In a Docker container the engine refuses a relative mount
+ * path; MESOS containers (process tasks) are not held to it, as Marathon allows a containerPath
+ * relative to the sandbox there.
+ */
+function normalizeVolumes(
+  volumes: NonNullable<AppInput['container']>['volumes'] & {},
+  docker: boolean,
+  issues: Issues,
+) {
   return volumes.flatMap((v, i) => {
     const path = at('/container/volumes', i);
     const kind = v.persistent
@@ -165,6 +199,8 @@ function normalizeVolumes(volumes: NonNullable<AppInput['container']>['volumes']
       return [];
     }
     if (v.hostPath === undefined) issues.add(`${path}/hostPath`, NETWORK_MESSAGES.hostPathMissing);
+    if (docker && !v.containerPath.startsWith('/'))
+      issues.add(`${path}/containerPath`, NETWORK_MESSAGES.dockerContainerPath);
     return [compact({ containerPath: v.containerPath, hostPath: v.hostPath, mode: v.mode })];
   });
 }

@@ -255,6 +255,73 @@ test('volumes: host volumes stored; persistent, external and secret volumes refu
   });
 });
 
+test('volumes: a Docker containerPath must be absolute; MESOS containers may use a relative one', () => {
+  const vol = (containerPath: string) =>
+    docker({}, { volumes: [{ containerPath, hostPath: '/h', mode: 'RO' }] });
+  assert.deepEqual(problems(vol('data')), {
+    '/container/volumes(0)/containerPath': [NETWORK_MESSAGES.dockerContainerPath],
+  });
+  assert.deepEqual(
+    Object.keys(
+      problems(
+        docker(
+          {},
+          {
+            volumes: [
+              { containerPath: '/ok', hostPath: '/h', mode: 'RO' },
+              { containerPath: './rel', hostPath: '/h', mode: 'RW' },
+            ],
+          },
+        ),
+      ),
+    ),
+    ['/container/volumes(1)/containerPath'],
+  );
+  assert.equal(parseAppDefinition(vol('/data')).container?.volumes[0]?.containerPath, '/data');
+  const mesos = parseAppDefinition(
+    app({ container: { type: 'MESOS', volumes: [{ containerPath: 'data', hostPath: '/h', mode: 'RW' }] } }),
+  );
+  assert.equal(mesos.container?.volumes[0]?.containerPath, 'data');
+});
+
+test('a malformed docker image is refused at /container/docker/image with the reason', () => {
+  assert.deepEqual(problems(docker({ image: 'UPPER::bad' })), {
+    '/container/docker/image': ['Docker image "UPPER::bad": invalid reference format'],
+  });
+  assert.match(
+    problems(docker({ image: 'Nginx' }))['/container/docker/image']?.[0] ?? '',
+    /repository name must be lowercase/,
+  );
+  assert.match(
+    problems(docker({ image: 'nginx:' }))['/container/docker/image']?.[0] ?? '',
+    /invalid tag format/,
+  );
+  for (const image of ['nginx', 'nginx:1.25-alpine', '127.0.0.1:5000/drover/http:v2', 'localhost/x']) {
+    assert.equal(parseAppDefinition(docker({ image })).container?.docker?.image, image);
+  }
+});
+
+test('a Docker container network needs a name: Drover has no default network', () => {
+  assert.deepEqual(problems({ ...docker(), networks: [{ mode: 'container' }] }), {
+    '/networks(0)/name': [NETWORK_MESSAGES.containerNetworkName],
+  });
+  // The legacy spellings are reported where the name would go.
+  assert.deepEqual(problems({ ...docker(), ipAddress: {} }), {
+    '/ipAddress/networkName': [NETWORK_MESSAGES.containerNetworkName],
+  });
+  assert.deepEqual(problems(docker({ network: 'USER' })), {
+    '/container/docker/network': [NETWORK_MESSAGES.containerNetworkName],
+  });
+  assert.deepEqual(
+    parseAppDefinition({ ...docker(), networks: [{ mode: 'container', name: 'blue' }] }).networks,
+    [{ mode: 'container', name: 'blue' }],
+  );
+  // Process tasks ignore networks: a MESOS container is not held to it.
+  assert.deepEqual(parseAppDefinition(app({ networks: [{ mode: 'container' }] })).networks, [
+    { mode: 'container' },
+  ]);
+});
+
 test('docker network NONE: no networks, no ports', () => {
   const a = parseAppDefinition(docker({ network: 'NONE' }));
   assert.deepEqual(a.networks, []);

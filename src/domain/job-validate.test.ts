@@ -105,6 +105,13 @@ describe('parseJob', () => {
     assert.deepEqual(j.environmentVariables, [{ name: 'A', value: '1' }]);
   });
 
+  it('refuses a container image the engine could never pull', () => {
+    assert.deepEqual(
+      problems(() => parseJob({ ...base, container: { type: 'DOCKER', image: 'UPPER::bad' } }, 'iso8601')),
+      ['/container/image: Docker image "UPPER::bad": invalid reference format'],
+    );
+  });
+
   it('reports every problem at once', () => {
     const all = problems(() =>
       parseJob({ name: 'bad name', schedule: 'x', cpus: -1, epsilon: '1m' }, 'iso8601'),

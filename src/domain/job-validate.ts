@@ -9,6 +9,7 @@ import { scheduleError } from '../jobs/schedule.js';
 import type { DockerParameter, FetchUri } from './app.js';
 import { checkDockerParameters } from './docker-parameters.js';
 import { DroverError, type ErrorDetail } from './errors.js';
+import { imageRefProblem } from './image-ref.js';
 import type { EnvironmentVariable, JobConstraint, JobSpec } from './job.js';
 import { Issues } from './validation-issues.js';
 
@@ -126,6 +127,10 @@ export function parseJob(input: unknown, kind: JobKind): JobSpec {
       container = o.container as Record<string, unknown>;
       if (typeof container.image !== 'string' || container.image === '')
         p.add('/container/image', 'a container needs an image');
+      else {
+        const problem = imageRefProblem(container.image);
+        if (problem !== undefined) p.add('/container/image', problem);
+      }
       checkJobContainer(container, p);
     }
   }
