@@ -20,7 +20,18 @@ export async function applyStatusUpdate(ctx: MasterContext, agentId: string, msg
   const { state, deps } = ctx;
   const task = state.tasks.get(msg.taskId);
   if (!task || task.agentId !== agentId) {
-    // A re-sent update for a task already forgotten is fine; a live unknown task must not run.
+    const fields = { agentId, taskId: msg.taskId, state: msg.state };
+    if (task) {
+      // The task is ours but placed on another agent: the agent should never report on it.
+      deps.logger.warn(
+        { ...fields, ownerAgentId: task.agentId },
+        'status update for a task that belongs to another agent; killing it there',
+      );
+    } else {
+      // Normal after a restart or failover: a re-sent update for a task already forgotten.
+      deps.logger.debug(fields, 'status update for an unknown task');
+    }
+    // A live task the master does not place on this agent must not run.
     if (!isTerminal(msg.state)) ctx.hub.send(agentId, { type: 'kill', taskId: msg.taskId, gracePeriodMs: 0 });
     return;
   }
