@@ -120,7 +120,10 @@ export interface JobRun {
   dueAt: number;
   trigger: RunTrigger;
   status: RunStatus;
-  /** Epoch ms the record was created: firing lateness is createdAt - dueAt. */
+  /**
+   * Epoch ms the record was inserted (inside its transaction; the firing-lateness histogram uses
+   * the clock after the commit).
+   */
   createdAt: number;
   skipReason?: RunSkipReason;
   skipDetail?: string;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { DateTime } from 'luxon';
 import type { JobRun } from '../../src/domain/job.js';
+import type { Store } from '../../src/store/port.js';
 import { JobSim } from './job-sim.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -316,18 +317,67 @@ describe('jobs in simulation', () => {
     assert.equal((await sim.runs('afterHard')).length, 0);
   });
 
+  it('firing lateness is stamped at the insert (createdAt) and the commit (histogram), not at the pass start', async () => {
+    sim = await JobSim.create({
+      start: T0,
+      agents: [],
+      master: { reconcileIntervalMs: 3600_000, jobs: { tickMs: 3600_000 } },
+    });
+    const due = T0 + MIN;
+    const start = new Date(due).toISOString();
+    await sim.put('iso8601', { name: 'late-a', command: 'x', schedule: `R1/${start}/PT1H` });
+    await sim.put('iso8601', { name: 'late-b', command: 'x', schedule: `R1/${start}/PT1H` });
+    // A slow store, in fake time: each run insert takes 5 ms and each commit 40 ms.
+    const store = sim.store as { transaction: Store['transaction'] };
+    const transaction = sim.store.transaction.bind(sim.store);
+    store.transaction = async (fn) => {
+      const result = await transaction((tx) =>
+        fn({
+          ...tx,
+          insertJobRun: async (run: JobRun) => {
+            const ok = await tx.insertJobRun(run);
+            sim.clock.jump(5);
+            return ok;
+          },
+        }),
+      );
+      sim.clock.jump(40);
+      return result;
+    };
+    await sim.clock.advance(MIN);
+    const runs = [...(await sim.runs('late-a')), ...(await sim.runs('late-b'))];
+    assert.deepEqual(
+      runs.map((r) => [r.dueAt, r.status]),
+      [
+        [due, 'queued'],
+        [due, 'queued'],
+      ],
+    );
+    // One pass at the due time: the first insert at +0 ms, the second 5 ms later.
+    assert.deepEqual(
+      runs.map((r) => r.createdAt - due).sort((x, y) => x - y),
+      [0, 5],
+    );
+    // Both records became durable at the commit: 2 inserts x 5 ms + 40 ms after the due time.
+    const metric = await sim.master.jobs.lateness.get();
+    const value = (name: string) => metric.values.find((v) => v.metricName === name)?.value;
+    assert.equal(value('drover_job_firing_lateness_seconds_count'), 2);
+    assert.ok(Math.abs(value('drover_job_firing_lateness_seconds_sum')! - 2 * 0.05) < 1e-9);
+  });
+
   it('mark-success counts a success and fires the children', async () => {
     sim = await JobSim.create({ start: T0 });
     await sim.put('iso8601', { name: 'p', command: 'x', schedule: 'R/2030-01-01T00:00:00Z/P1D' });
     await sim.put('dependency', { name: 'c', command: 'y', parents: ['p'] });
+    await sim.clock.advance(5 * MIN);
+    const markedAt = sim.clock.now();
     assert.equal(await sim.master.jobs.markSuccess('p'), true);
     await sim.until(() => sim.tasksOf('c').length === 1);
     const p = sim.master.jobs.getJob('p')!;
     assert.equal(p.successCount, 1);
-    assert.equal(
-      p.lastSuccess,
-      new Date(sim.clock.now() - (sim.clock.now() - Date.parse(p.lastSuccess))).toISOString(),
-    );
+    // The success is stamped with the fake clock at the mark, not after the child started.
+    assert.equal(p.lastSuccess, new Date(markedAt).toISOString());
+    assert.notEqual(markedAt, T0);
   });
 
   it('maxCompletionTime kills an overlong attempt, which then counts as failed', async () => {

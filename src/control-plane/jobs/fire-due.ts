@@ -3,6 +3,10 @@
  * transaction: a record per occurrence (queued or skipped with its reason) and each job's new
  * nextDueAt, disabling jobs whose count is spent. An occurrence whose record already exists
  * (the insert is refused) is simply passed over: it was handled before.
+ *
+ * Firing lateness is measured when the record is durable: each record's createdAt is the clock at
+ * its insert, and the lateness histogram is observed with the clock read after the commit (not the
+ * pass's start, which would leave out planning, the inserts and the commit itself).
  */
 import type { JobRun, StoredJob } from '../../domain/job.js';
 import { planDueRuns } from '../../jobs/due-runs.js';
@@ -31,33 +35,35 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
   });
   const exhausted = new Set(plan.exhausted);
   const disabled: StoredJob[] = [];
-  await commit(jc, async (tx, fx) => {
+  const clock = jc.master.deps.clock;
+  const fired = await commit(jc, async (tx, fx) => {
+    const inserted: JobRun[] = [];
     for (const f of plan.fire) {
       const run: JobRun = {
         job: f.job,
         dueAt: f.dueAt,
         trigger: 'schedule',
         status: 'queued',
-        createdAt: now,
+        createdAt: clock.now(),
         attempts: [],
       };
-      if (await tx.insertJobRun(run))
-        fx.afterCommit(() => {
-          jc.jobs.setActive(run);
-          jc.lateness?.observe((run.createdAt - run.dueAt) / 1000);
-        });
+      if (await tx.insertJobRun(run)) {
+        inserted.push(run);
+        fx.afterCommit(() => jc.jobs.setActive(run));
+      }
     }
     for (const s of plan.skip) {
+      const at = clock.now();
       await tx.insertJobRun({
         job: s.job,
         dueAt: s.dueAt,
         trigger: 'schedule',
         status: 'skipped',
-        createdAt: now,
+        createdAt: at,
         skipReason: s.reason,
         skipDetail: s.detail,
         attempts: [],
-        endedAt: now,
+        endedAt: at,
       });
     }
     for (const a of plan.advance) {
@@ -72,7 +78,11 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
       if (exhausted.has(a.job)) disabled.push(next);
       fx.afterCommit(() => jc.jobs.jobs.set(a.job, next));
     }
+    return inserted;
   });
+  // Lateness as the record became durable: the clock after the commit, minus the due time.
+  const committedAt = clock.now();
+  for (const run of fired) jc.lateness?.observe((committedAt - run.dueAt) / 1000);
   const skipped = plan.skip.length;
   if (skipped > 0)
     jc.master.deps.logger.info({ skipped, fired: plan.fire.length }, 'job occurrences skipped');

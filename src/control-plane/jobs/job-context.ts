@@ -8,7 +8,7 @@ export interface JobsContext {
   master: MasterContext;
   jobs: JobsState;
   webhooks: WebhookNotifier;
-  /** Firing lateness (record created minus due time), seconds; absent without a registry. */
+  /** Firing lateness (record committed minus due time), seconds. */
   lateness?: Histogram;
   /** Ask the ticker for a pass soon (coalesced). */
   wake(): void;

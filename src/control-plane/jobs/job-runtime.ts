@@ -43,7 +43,7 @@ export class JobRuntime implements JobsApi {
   private timer: CancelTimer | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private readonly jc: JobsContext;
-  /** Run records created minus due time, seconds (also readable without a registry, for benches). */
+  /** Run record committed minus due time, seconds (also readable without a registry, for benches). */
   readonly lateness: Histogram;
 
   private constructor(
@@ -54,7 +54,7 @@ export class JobRuntime implements JobsApi {
   ) {
     this.lateness = new Histogram({
       name: 'drover_job_firing_lateness_seconds',
-      help: 'Time from a job occurrence being due to its run record being created',
+      help: 'Time from a job occurrence being due to its run record being committed',
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60],
       registers: opts.metricsRegistry ? [opts.metricsRegistry] : [],
     });
