@@ -168,7 +168,10 @@ export class Agent {
       address: this.opts.address,
       resources: this.opts.resources,
       attributes: this.opts.attributes,
-      capabilities: { docker: this.opts.executors.docker !== undefined },
+      capabilities: {
+        docker: this.opts.executors.docker !== undefined,
+        privileged: this.opts.executors.docker?.allowsPrivileged === true,
+      },
       runningTasks,
     });
   }

@@ -209,5 +209,6 @@ function placementRequest(key: string, app: AppDefinition): PlacementRequest {
     requirePorts: app.requirePorts || (mappings?.some((m) => (m.hostPort ?? 0) > 0) ?? false),
     constraints: app.constraints,
     needsDocker: app.container?.type === 'DOCKER',
+    needsPrivileged: app.container?.type === 'DOCKER' && app.container.docker?.privileged === true,
   };
 }

@@ -17,6 +17,10 @@ test('well-formed messages pass, with fields a newer peer may add', () => {
   assert.equal(checkAgentToMaster(register).ok, true);
   assert.equal(checkAgentToMaster({ ...register, futureField: 1 }).ok, true);
   assert.equal(checkAgentToMaster({ type: 'heartbeat', agentId: 'a' }).ok, true);
+  // capabilities.privileged is optional (older agents do not send it) and a boolean when sent.
+  const caps = (privileged: unknown) => ({ ...register, capabilities: { docker: true, privileged } });
+  assert.equal(checkAgentToMaster(caps(true)).ok, true);
+  assert.equal(checkAgentToMaster(caps('yes')).ok, false);
   assert.equal(checkMasterToAgent({ type: 'redirect', leader: '10.0.0.2:8080' }).ok, true);
   assert.equal(checkMasterToAgent({ type: 'ack', updateId: 'u' }).ok, true);
 });

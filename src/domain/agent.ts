@@ -8,6 +8,11 @@ export interface Resources {
 
 export interface AgentCapabilities {
   docker: boolean;
+  /**
+   * The agent runs `privileged` Docker containers (started with --allow-privileged). Absent from
+   * agents older than the field: they are taken not to.
+   */
+  privileged?: boolean;
 }
 
 export interface AgentInfo {

@@ -15,6 +15,7 @@ export interface Demand {
   readonly disk: number;
   readonly ports: PortDemand;
   readonly needsDocker: boolean;
+  readonly needsPrivileged: boolean;
 }
 
 export class AgentPool {
@@ -56,6 +57,7 @@ export class AgentPool {
     return (
       agent.acceptsTasks &&
       (!d.needsDocker || agent.capabilities.docker) &&
+      (!d.needsPrivileged || agent.capabilities.privileged === true) &&
       d.cpus <= this.totalCpus[a]! - this.usedCpus[a]! &&
       d.mem <= this.totalMem[a]! - this.usedMem[a]! &&
       d.disk <= this.freeDisk[a]! &&
@@ -69,6 +71,8 @@ export class AgentPool {
     const reasons: string[] = [];
     if (!agent.acceptsTasks) reasons.push(Reason.AgentUnavailable);
     if (d.needsDocker && !agent.capabilities.docker) reasons.push(Reason.NoDockerCapability);
+    if (d.needsPrivileged && agent.capabilities.privileged !== true)
+      reasons.push(Reason.NoPrivilegedCapability);
     if (!(d.cpus <= this.totalCpus[a]! - this.usedCpus[a]!)) reasons.push(Reason.InsufficientCpus);
     if (!(d.mem <= this.totalMem[a]! - this.usedMem[a]!)) reasons.push(Reason.InsufficientMemory);
     if (!(d.disk <= this.freeDisk[a]!)) reasons.push(Reason.InsufficientDisk);

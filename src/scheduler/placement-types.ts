@@ -42,6 +42,8 @@ export interface PlacementRequest {
   requirePorts: boolean;
   constraints: Constraint[];
   needsDocker: boolean;
+  /** A privileged container: only agents that allow them (capabilities.privileged). Default false. */
+  needsPrivileged?: boolean;
   /** Higher goes first (jobs' highPriority); default 0. */
   priority?: number;
 }

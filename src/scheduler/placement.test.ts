@@ -512,6 +512,27 @@ describe('placeTasks: resources', () => {
     );
   });
 
+  it('places privileged containers only on agents that allow them; older agents do not', () => {
+    const allows = agent('allows', { capabilities: { docker: true, privileged: true } });
+    const refuses = agent('refuses', { capabilities: { docker: true, privileged: false } });
+    const older = agent('older', { capabilities: { docker: true } });
+    const plan = place(
+      [refuses, older, allows],
+      [request('p', { needsDocker: true, needsPrivileged: true })],
+    );
+    assert.deepEqual(
+      plan.placements.map((p) => p.agentId),
+      ['allows'],
+    );
+    const none = place([refuses, older], [request('p', { needsDocker: true, needsPrivileged: true })]);
+    assert.deepEqual(
+      none.unplaced[0]!.rejections.map((r) => r.reasons),
+      [['NoPrivilegedCapability'], ['NoPrivilegedCapability']],
+    );
+    // Unprivileged containers still go anywhere with docker.
+    assert.equal(place([older], [request('u', { needsDocker: true })]).placements.length, 1);
+  });
+
   it('places higher priority first', () => {
     const one = agent('one', { resources: { cpus: 1, mem: 4096, disk: 0, ports: [[1, 10]] } });
     const plan = place([one], [request('low', { cpus: 1 }), request('high', { cpus: 1, priority: 5 })]);

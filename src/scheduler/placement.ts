@@ -78,10 +78,11 @@ function demandOf(r: PlacementRequest): Demand {
     disk: demandMilli(r.disk),
     ports: portDemand(r.ports),
     needsDocker: r.needsDocker,
+    needsPrivileged: r.needsPrivileged === true,
   };
 }
 
 /** Everything but the key: two requests with the same shape are interchangeable for placement. */
 function shapeOf(r: PlacementRequest): string {
-  return JSON.stringify([r.cpus, r.mem, r.disk, r.ports, r.needsDocker, r.constraints]);
+  return JSON.stringify([r.cpus, r.mem, r.disk, r.ports, r.needsDocker, r.needsPrivileged === true, r.constraints]);
 }

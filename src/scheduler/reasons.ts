@@ -12,6 +12,8 @@ export const Reason = {
   AgentUnavailable: 'AgentUnavailable',
   /** Drover: the request needs a Docker engine and the agent has none. */
   NoDockerCapability: 'NoDockerCapability',
+  /** Drover: the request wants a privileged container and the agent does not allow them. */
+  NoPrivilegedCapability: 'NoPrivilegedCapability',
 } as const;
 
 export type ReasonCode = (typeof Reason)[keyof typeof Reason];

@@ -93,6 +93,8 @@ export interface RunningTask {
 export interface Executor {
   /** For logs and capability reports: 'process', 'docker', 'fake'. */
   readonly kind: string;
+  /** Docker executors: whether tasks may run `privileged` containers (reported to the master). */
+  readonly allowsPrivileged?: boolean;
   /**
    * Start the task. Resolves once it is running (the OS process exists); rejects with an Error
    * whose message is fit for a TASK_FAILED update when it could not be started.

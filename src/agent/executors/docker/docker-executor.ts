@@ -87,6 +87,10 @@ export class DockerExecutor implements Executor {
     this.startSlots = opts.startSlots ?? new StartSlots();
   }
 
+  get allowsPrivileged(): boolean {
+    return this.opts.allowPrivileged ?? false;
+  }
+
   get engine(): DockerEngine {
     return this.opts.engine;
   }
