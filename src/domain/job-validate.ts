@@ -5,7 +5,7 @@
  */
 
 import { parseDuration } from '../jobs/iso8601-duration.js';
-import { scheduleError } from '../jobs/schedule.js';
+import { scheduleError, scheduleTimeZoneError } from '../jobs/schedule.js';
 import type { DockerParameter, FetchUri } from './app.js';
 import { checkDockerParameters } from './docker-parameters.js';
 import { DroverError, type ErrorDetail } from './errors.js';
@@ -92,8 +92,10 @@ export function parseJob(input: unknown, kind: JobKind): JobSpec {
   let parents: string[] = [];
   if (kind === 'iso8601') {
     schedule = str('schedule');
+    const zoneError = scheduleTimeZoneError(scheduleTimeZone);
+    if (zoneError) p.add('/scheduleTimeZone', zoneError);
     if (schedule === '') p.add('/schedule', 'a scheduled job needs a schedule');
-    else {
+    else if (!zoneError) {
       const err = scheduleError(schedule, scheduleTimeZone);
       if (err) p.add('/schedule', err);
     }

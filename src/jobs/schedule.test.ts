@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DateTime } from 'luxon';
-import { compileSchedule, firstAtOrAfter, type Schedule, scheduleError } from './schedule.js';
+import {
+  compileSchedule,
+  firstAtOrAfter,
+  type Schedule,
+  scheduleError,
+  scheduleTimeZoneError,
+} from './schedule.js';
 
 const NY = 'America/New_York';
 const local = (ms: number, zone = NY) =>
@@ -161,5 +167,8 @@ describe('scheduleError', () => {
     assert.match(scheduleError('* * * * * * *', undefined)!, /5 or 6 fields/);
     assert.match(scheduleError('@sometimes', undefined)!, /nickname/);
     assert.match(scheduleError('R//PT1M', 'Mars/Olympus')!, /scheduleTimeZone/);
+    assert.equal(scheduleTimeZoneError(undefined), undefined);
+    assert.equal(scheduleTimeZoneError('America/New_York'), undefined);
+    assert.equal(scheduleTimeZoneError('Mars/Olympus'), "Unknown scheduleTimeZone 'Mars/Olympus'");
   });
 });

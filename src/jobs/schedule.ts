@@ -25,9 +25,18 @@ export interface Schedule {
   firstAfter(ms: number): Occurrence | undefined;
 }
 
-/** Undefined when valid; else a message naming the problem. */
+/** Undefined when `zone` is absent or a known IANA zone; else a message naming it. */
+export function scheduleTimeZoneError(zone: string | undefined): string | undefined {
+  return zone !== undefined && !IANAZone.isValidZone(zone) ? `Unknown scheduleTimeZone '${zone}'` : undefined;
+}
+
+/**
+ * Undefined when valid; else a message naming the problem. An unknown zone is reported by
+ * scheduleTimeZoneError (and here too, for callers checking only the schedule).
+ */
 export function scheduleError(text: string, zone: string | undefined): string | undefined {
-  if (zone !== undefined && !IANAZone.isValidZone(zone)) return `Unknown scheduleTimeZone '${zone}'`;
+  const zoneError = scheduleTimeZoneError(zone);
+  if (zoneError) return zoneError;
   if (isIso8601Schedule(text)) {
     const parsed = parseRepeatingInterval(text);
     return 'error' in parsed ? parsed.error : undefined;

@@ -179,14 +179,38 @@ describe('Chronos API (simulation)', () => {
     res = await post('/scheduler/iso8601', { name: 'x', command: 'x', schedule: 'R/whenever/PT1M' });
     assert.equal(res.statusCode, 400);
     assert.match(res.json().message, /Cannot parse schedule/);
-    res = await post('/scheduler/dependency', { name: 'c', command: 'x', parents: ['ghost'] });
+    assert.deepEqual(res.json().details, [{ path: '/schedule', errors: [res.json().details[0].errors[0]] }]);
+    assert.match(res.json().details[0].errors[0], /Cannot parse schedule/);
+    // An unknown zone is the zone's fault, reported at its own path.
+    res = await post('/scheduler/iso8601', {
+      name: 'x',
+      command: 'x',
+      schedule: 'R//PT1M',
+      scheduleTimeZone: 'Mars/Olympus',
+    });
     assert.equal(res.statusCode, 400);
-    assert.match(res.json().message, /parent does not exist: 'ghost'/);
+    assert.deepEqual(res.json().details, [
+      { path: '/scheduleTimeZone', errors: ["Unknown scheduleTimeZone 'Mars/Olympus'"] },
+    ]);
+    res = await post('/scheduler/dependency', { name: 'c', command: 'x', parents: ['ghost', 'a', 'ghoul'] });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.json().message, /parent does not exist: 'ghost', 'a', 'ghoul'/);
+    assert.deepEqual(res.json().details, [
+      {
+        path: '/parents',
+        errors: [
+          "Error, parent does not exist: 'ghost'",
+          "Error, parent does not exist: 'a'",
+          "Error, parent does not exist: 'ghoul'",
+        ],
+      },
+    ]);
     await post('/scheduler/iso8601', { name: 'a', command: 'x', schedule: 'R//PT1H' });
     await post('/scheduler/dependency', { name: 'b', command: 'x', parents: ['a'] });
     res = await post('/scheduler/dependency', { name: 'a', command: 'x', parents: ['b'] });
     assert.equal(res.statusCode, 400);
     assert.match(res.json().message, /Dependency cycle: (a -> b -> a|b -> a -> b)/);
+    assert.deepEqual(res.json().details, [{ path: '/parents', errors: [res.json().message] }]);
     assert.equal((await api.inject({ method: 'PUT', url: '/scheduler/job/nope' })).statusCode, 404);
   });
 

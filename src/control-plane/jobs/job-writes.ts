@@ -48,10 +48,14 @@ export async function putJob(jc: JobsContext, spec: JobSpec): Promise<void> {
     throw new DroverError(
       'BAD_REQUEST',
       `Error, parent does not exist: ${missing.map((p) => `'${p}'`).join(', ')} (job '${spec.name}')`,
+      [{ path: '/parents', errors: missing.map((p) => `Error, parent does not exist: '${p}'`) }],
     );
   const graph = [...jc.jobs.jobs.values()].filter((s) => s.job.name !== spec.name).map((s) => s.job);
   const cycle = findCycle([...graph, spec]);
-  if (cycle) throw new DroverError('BAD_REQUEST', `Dependency cycle: ${cycle.join(' -> ')}`);
+  if (cycle) {
+    const message = `Dependency cycle: ${cycle.join(' -> ')}`;
+    throw new DroverError('BAD_REQUEST', message, [{ path: '/parents', errors: [message] }]);
+  }
 
   // Counters belong to the master: whatever the client sent was dropped by parseJob.
   const counters = existing
