@@ -118,7 +118,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
   console.log(
     `drover agent: ${cfg.hostname} (${cfg.advertise}) cpus=${resources.cpus} mem=${resources.mem} ` +
       `disk=${resources.disk} ports=${resources.ports.map(([lo, hi]) => `${lo}-${hi}`).join(',')}; ` +
-      `masters ${cfg.masters.join(', ')}; work dir ${cfg.workDir}; ${dockerStatusLine(docker)}`,
+      `masters ${cfg.masters.join(', ')}; work dir ${cfg.workDir}; ${dockerStatusLine(docker, cfg)}`,
   );
 
   const signal = await waitForSignal(logger, ['SIGUSR1']);

@@ -49,8 +49,9 @@ export function sweepAfterRecovery(agent: Agent, docker: DockerExecutor, logger:
     .catch((err: unknown) => logger.warn({ err }, 'docker stray sweep failed'));
 }
 
-export function dockerStatusLine(engine: DockerEngine | undefined): string {
-  return engine
-    ? `Docker tasks enabled (engine on ${engine.socketPath})`
+export function dockerStatusLine(engine: DockerEngine | undefined, flags: DockerFlags = {}): string {
+  if (engine) return `Docker tasks enabled (engine on ${engine.socketPath})`;
+  return flags.docker === 'off'
+    ? 'Docker tasks disabled (--docker off); DOCKER apps wait in /v2/queue'
     : 'Docker tasks disabled (no engine answered); DOCKER apps wait in /v2/queue';
 }

@@ -161,7 +161,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   console.log(
     `drover up: API on http://${cfg.host}:${port} with ${cfg.agents} agents; state in ${cfg.dataDir}`,
   );
-  console.log(`drover up: ${dockerStatusLine(docker)}`);
+  console.log(`drover up: ${dockerStatusLine(docker, cfg)}`);
 
   if (cfg.demo) await deployDemo(master, logger, master.jobs);
 
