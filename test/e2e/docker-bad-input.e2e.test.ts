@@ -63,6 +63,24 @@ test('docker bad input: 422s, an unpullable image, and a cluster without Docker'
         docker({ parameters: [{ key: 'cap-add', value: 'SYS_ADMIN' }] }),
         '/container/docker/parameters(0)/key',
       ],
+      [
+        'container network without a name',
+        { ...docker({}), networks: [{ mode: 'container' }] },
+        '/networks(0)/name',
+      ],
+      [
+        'relative containerPath in a Docker container',
+        {
+          id: '/bad/app',
+          container: {
+            type: 'DOCKER',
+            docker: { image: 'drover-test/busybox:latest' },
+            volumes: [{ containerPath: 'data', hostPath: '/tmp', mode: 'RO' }],
+          },
+        },
+        '/container/volumes(0)/containerPath',
+      ],
+      ['malformed image', docker({ image: 'UPPER::bad' }), '/container/docker/image'],
     ];
     for (const [what, body, path] of cases) {
       const res = await api.raw('POST', '/v2/apps', { body });
@@ -86,7 +104,8 @@ test('docker bad input: 422s, an unpullable image, and a cluster without Docker'
         '/v2/apps',
         docker(
           { image: '127.0.0.1:1/drover/missing:v1' },
-          { id: '/bad/unpullable', cmd: 'true', backoffSeconds: 1 },
+          // A first delay of 3 s, then 30 s: wide apart, so no timing on a busy machine decides.
+          { id: '/bad/unpullable', cmd: 'true', backoffSeconds: 3, backoffFactor: 10 },
         ),
         [201],
       );
@@ -102,19 +121,25 @@ test('docker bad input: 422s, an unpullable image, and a cluster without Docker'
       );
       assert.match(first.message, /connection refused/);
 
-      // The queue shows the app waiting out its launch delay.
-      const queued = await waitFor(
+      // Right after the failure the app waits out its launch delay: backoffSeconds, no more.
+      type Delay = { timeLeftSeconds: number; overdue: boolean };
+      const delayOf = async () => {
+        const { queue } = await api.get<{ queue: Array<{ app: { id: string }; delay: Delay }> }>('/v2/queue');
+        return queue.find((q) => q.app.id === '/bad/unpullable')?.delay;
+      };
+      const firstDelay = await waitFor(
         async () => {
-          const { queue } = await api.get<{
-            queue: Array<{ app: { id: string }; delay: { timeLeftSeconds: number; overdue: boolean } }>;
-          }>('/v2/queue');
-          return queue.find((q) => q.app.id === '/bad/unpullable');
+          const d = await delayOf();
+          return d && !d.overdue ? d : false;
         },
-        { what: '/bad/unpullable in /v2/queue' },
+        { what: '/bad/unpullable delayed in /v2/queue after its first failure', timeoutMs: 10_000 },
       );
-      assert.ok(queued.delay.timeLeftSeconds >= 0);
+      assert.ok(
+        firstDelay.timeLeftSeconds > 0 && firstDelay.timeLeftSeconds <= 3,
+        JSON.stringify(firstDelay),
+      );
 
-      // Retried: a later task fails the same way.
+      // Retried once the delay is over: a later task fails the same way.
       const second = await waitFor(
         async () => {
           const f = await failureOf();
@@ -123,9 +148,19 @@ test('docker bad input: 422s, an unpullable image, and a cluster without Docker'
         { what: 'a retry failing too', timeoutMs: 60_000 },
       );
       assert.match(second.message, /Failed to pull image/);
-      // backoffSeconds 1: the retry came no sooner than the launch delay allowed.
-      const gap = Date.parse(second.timestamp) - Date.parse(first.timestamp);
-      assert.ok(gap >= 900, `retried ${gap} ms after the first failure`);
+      // The first delay was over before the retry, so the delay in force now is the second one:
+      // backoffSeconds * backoffFactor = 30 s, longer than the first could ever be.
+      const secondDelay = await waitFor(
+        async () => {
+          const d = await delayOf();
+          return d && !d.overdue ? d : false;
+        },
+        { what: '/bad/unpullable delayed again after its second failure', timeoutMs: 10_000 },
+      );
+      assert.ok(
+        secondDelay.timeLeftSeconds > 3,
+        `second delay ${JSON.stringify(secondDelay)} should exceed the first (backoffFactor 10)`,
+      );
       await api.json('DELETE', '/v2/apps/bad/unpullable', undefined, [200]);
     },
   );
@@ -133,7 +168,7 @@ test('docker bad input: 422s, an unpullable image, and a cluster without Docker'
   await t.test('without Docker, a DOCKER app waits in /v2/queue with NoDockerCapability', async () => {
     const plain = await DroverProcess.start({ args: ['--docker', 'off'] });
     defer(() => plain.cleanup());
-    await waitFor(() => /Docker tasks disabled/.test(plain.output()), {
+    await waitFor(() => /Docker tasks disabled \(--docker off\)/.test(plain.output()), {
       what: 'drover up saying Docker is off',
     });
     await plain.api.json('POST', '/v2/apps', docker({}, { id: '/bad/nodocker', cmd: 'sleep 100' }), [201]);
