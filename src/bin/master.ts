@@ -16,6 +16,7 @@ import { installLeaderGate } from '../api/leader-proxy.js';
 import { buildApiServer } from '../api/server.js';
 import { DEFAULT_AGENT_TIMEOUT_MS } from '../control-plane/agent-loss.js';
 import { EventBus } from '../control-plane/event-bus.js';
+import { attachEventLog } from '../control-plane/event-log.js';
 import { LeaseElection, SoleLeader } from '../control-plane/leadership/election.js';
 import { leaderJobsApi, leaderMasterApi } from '../control-plane/leadership/leader-apis.js';
 import { MasterNode } from '../control-plane/leadership/master-node.js';
@@ -86,6 +87,8 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
   const events = new EventBus(() => systemClock.now());
   const master = leaderMasterApi(() => node, events);
   const metrics = new DroverMetrics({ master, clock: systemClock });
+  // On the bus every term shares, as the metrics: the log goes on across a failover.
+  attachEventLog(events, logger);
   const api = buildApiServer({
     master,
     jobs: leaderJobsApi(() => node),

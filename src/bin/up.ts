@@ -13,6 +13,7 @@ import { createDockerExecutor, type DockerExecutor } from '../agent/executors/do
 import { StartSlots } from '../agent/executors/docker/start-slots.js';
 import { createProcessExecutor } from '../agent/executors/process-executor.js';
 import { buildApiServer } from '../api/server.js';
+import { attachEventLog } from '../control-plane/event-log.js';
 import { Master } from '../control-plane/master.js';
 import { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import type { Resources } from '../domain/agent.js';
@@ -102,6 +103,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   });
   // Before agents connect, so the counters see every event from the first registration on.
   const metrics = new DroverMetrics({ master, clock: systemClock, registry });
+  attachEventLog(master.events, logger);
   const docker = await openDockerEngine(cfg, logger);
   const registryAuth = await readRegistryAuth(cfg.registryAuthFile);
   // The agents share one engine, so they share its start slots too.

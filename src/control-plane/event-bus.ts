@@ -1,5 +1,6 @@
 /**
- * One typed event map (DESIGN.md §5.8) feeds the SSE stream, logs, metrics and tests. Every event
+ * One typed event map (DESIGN.md §5.8) feeds the SSE stream (api/events/event-stream-hub.ts), the
+ * log (event-log.ts), metrics (metrics/drover-metrics.ts) and tests. Every event
  * gets a monotonically increasing id so an SSE client can resume with Last-Event-ID; a bounded
  * ring of recent events serves the replay and lets each stream client be just a cursor into it.
  */
