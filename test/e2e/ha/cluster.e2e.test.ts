@@ -3,8 +3,9 @@
  * network namespace (support/net-lab.ts). An app with hostname UNIQUE spreads over the three
  * agents; kill -9 of the leader hands leadership to another master while tasks run on untouched
  * and writes are accepted again; an agent whose link is cut has its tasks replaced on the others,
- * and the stale copies are killed when the link returns; a job due during a leader failover runs
- * exactly once.
+ * and the stale copies are killed when the link returns (not before the agent timeout); DELETE
+ * /v2/leader sent to a standby hands leadership to another master, and standbys proxy to it with
+ * X-Marathon-Leader / X-Marathon-Via; a job due during a leader failover runs exactly once.
  *
  * Runs as root with iproute2 and PostgreSQL (scripts/provision.sh): without them it fails.
  */
@@ -15,14 +16,17 @@ import { after, before, describe, it } from 'node:test';
 import { repoRoot } from '../support/drover-process.js';
 import { echo } from '../support/http-json.js';
 import { waitFor } from '../support/wait-for.js';
-import { HaCluster } from './support/ha-cluster.js';
+import { AGENT_HEARTBEAT_MS, HaCluster } from './support/ha-cluster.js';
 
 interface TaskJson {
   id: string;
   host: string;
   ports: number[];
   state: string;
+  stagedAt: string;
 }
+
+const AGENT_TIMEOUT_MS = 3_000;
 
 const ECHO = `node ${join(repoRoot, 'examples', 'http-echo.js')}`;
 
@@ -31,7 +35,7 @@ let setupError: unknown;
 
 before(async () => {
   // Kept, not thrown: a throwing before() marks the tests cancelled, which reads like a skip.
-  cluster = await HaCluster.start({ agentTimeoutMs: 3_000 }).catch((err) => {
+  cluster = await HaCluster.start({ agentTimeoutMs: AGENT_TIMEOUT_MS }).catch((err) => {
     setupError = err;
     return undefined;
   });
@@ -126,7 +130,7 @@ describe('HA cluster: 3 masters, 1 PostgreSQL, 3 agents in network namespaces', 
       });
     }));
 
-  it('an agent cut off the network: its tasks are replaced on the others; stale copies die when it returns', () =>
+  it('an agent cut off the network: its tasks are replaced on the others; stale copies die when it returns', (t) =>
     step(async () => {
       const c = lab();
       await c.write('POST', '/v2/apps', {
@@ -145,6 +149,7 @@ describe('HA cluster: 3 masters, 1 PostgreSQL, 3 agents in network namespaces', 
         await waitFor(() => echo(victim.host, victim.ports[0]!), { what: 'the task answering' })
       ).pid;
 
+      const cutAt = Date.now();
       c.cut(agent);
       const moved = await waitFor(
         async () => {
@@ -155,9 +160,34 @@ describe('HA cluster: 3 masters, 1 PostgreSQL, 3 agents in network namespaces', 
         },
         { what: `the task of ${agent} replaced on the other agents`, timeoutMs: 60_000, intervalMs: 200 },
       );
-      for (const t of moved)
-        await waitFor(() => echo(t.host, t.ports[0]!), { what: `replacement on ${t.host}` });
-      const stale = (await tasks('/movable')).find((t) => t.id === victim.id);
+      const seenAt = Date.now();
+      const [replacement, ...more] = moved.filter((m) => !placed.some((p) => p.id === m.id));
+      assert.ok(replacement, 'a new task replaces the lost one');
+      assert.deepEqual(more, []);
+      // Nothing is replaced while the agent might still come back: the master waits the whole
+      // agent timeout after the last heartbeat it got, which left the agent at most two heartbeat
+      // intervals before the cut (the one in flight at the cut may be lost).
+      const stagedAt = Date.parse(replacement.stagedAt);
+      const cutAgent = (
+        await c.get<{ agents: Array<{ hostname: string; lastHeartbeatAt: string }> }>('/v2/agents')
+      ).agents.find((a) => a.hostname === agent);
+      assert.ok(cutAgent, `${agent} listed in /v2/agents`);
+      const lastHeartbeatAt = Date.parse(cutAgent.lastHeartbeatAt);
+      t.diagnostic(
+        `${agent} cut; replacement staged after ${stagedAt - cutAt} ms (${stagedAt - lastHeartbeatAt} ms after ` +
+          `its last heartbeat), seen running after ${seenAt - cutAt} ms; agent timeout ${AGENT_TIMEOUT_MS} ms`,
+      );
+      assert.ok(
+        stagedAt >= lastHeartbeatAt + AGENT_TIMEOUT_MS,
+        `replacement staged ${stagedAt - lastHeartbeatAt} ms after the last heartbeat, before the ${AGENT_TIMEOUT_MS} ms timeout`,
+      );
+      assert.ok(
+        stagedAt - cutAt >= AGENT_TIMEOUT_MS - 2 * AGENT_HEARTBEAT_MS,
+        `replacement staged ${stagedAt - cutAt} ms after the cut, before the agent timeout`,
+      );
+      for (const m of moved)
+        await waitFor(() => echo(m.host, m.ports[0]!), { what: `replacement on ${m.host}` });
+      const stale = (await tasks('/movable')).find((m) => m.id === victim.id);
       assert.equal(stale?.state, 'TASK_UNREACHABLE', 'the old copy is kept as unreachable');
       assert.ok(pidAlive(stalePid), 'the stale copy still runs behind the cut');
 
@@ -176,6 +206,41 @@ describe('HA cluster: 3 masters, 1 PostgreSQL, 3 agents in network namespaces', 
       );
       // The UNIQUE app's task on that agent came back (its strategy had not replaced it yet).
       await running('/spread', 3, 'the spread app whole again');
+    }));
+
+  it('DELETE /v2/leader through a standby: another master leads; standbys proxy to it and say so', () =>
+    step(async () => {
+      const c = lab();
+      const old = await c.waitForLeader();
+      const standby = c.liveMasters().find((m) => m !== old)!;
+      const via = (m: string) => `1.1 ${new URL(c.masterUrl(m)).host}`;
+
+      const abdicated = await c.direct(standby, 'DELETE', '/v2/leader');
+      assert.equal(abdicated.status, 200, abdicated.text);
+      // The standby passed it on to the leader of the time, which answered.
+      assert.equal(abdicated.headers['x-marathon-leader'], c.masterUrl(old));
+      assert.equal(abdicated.headers['x-marathon-via'], via(standby));
+
+      const next = await c.waitForLeader({ not: old });
+      assert.notEqual(next, old);
+      assert.ok(c.running(old), `${old} stays up, as a standby`);
+
+      // Every other master, the one that abdicated too, proxies to the new leader and names it.
+      for (const m of c.liveMasters().filter((x) => x !== next)) {
+        const res = await c.direct(m, 'GET', '/v2/apps');
+        assert.equal(res.status, 200, `${m}: ${res.text}`);
+        assert.equal(res.headers['x-marathon-leader'], c.masterUrl(next), `${m} names the leader`);
+        assert.equal(res.headers['x-marathon-via'], via(m), `${m} says it passed the request on`);
+        assert.ok(
+          (res.json as { apps: Array<{ id: string }> }).apps.some((a) => a.id === '/spread'),
+          `${m} answers with the leader's apps`,
+        );
+      }
+      // The leader answers itself: it names itself and no proxy.
+      const own = await c.direct(next, 'GET', '/v2/apps');
+      assert.equal(own.headers['x-marathon-leader'], c.masterUrl(next));
+      assert.equal(own.headers['x-marathon-via'], undefined);
+      await running('/spread', 3, 'the spread app still whole under the new leader');
     }));
 
   it('a job due during a leader failover runs exactly once', () =>

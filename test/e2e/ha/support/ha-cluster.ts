@@ -20,6 +20,8 @@ export const TOKEN = 'ha-e2e-token';
 const CREDENTIALS = 'ops:ha-s3cret';
 const AUTH = `Basic ${Buffer.from(CREDENTIALS).toString('base64')}`;
 const PORT = 8080;
+/** Every agent's --heartbeat-interval. */
+export const AGENT_HEARTBEAT_MS = 500;
 
 export interface HaClusterOptions {
   masters?: number;
@@ -140,7 +142,7 @@ export class HaCluster {
       '--resources',
       'cpus=4,mem=4096,disk=1000,ports=31000-31999',
       '--heartbeat-interval',
-      '500',
+      String(AGENT_HEARTBEAT_MS),
       '--kill-drain-ms',
       '0',
       '--work-dir',
