@@ -11,6 +11,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { Registry } from 'prom-client';
 import { type ApiAuth, hasApiCredentials } from '../api/auth.js';
 import { installLeaderGate } from '../api/leader-proxy.js';
 import { buildApiServer } from '../api/server.js';
@@ -56,6 +57,8 @@ export interface MasterConfig {
   reregistrationGraceMs?: number;
   /** Leader lease length (PostgreSQL stores). Default 2000 ms. */
   leaseMs?: number;
+  /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
+  jobWebhook?: string;
 }
 
 export async function runMaster(cfg: MasterConfig): Promise<number> {
@@ -86,7 +89,9 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
   let lease: LeaderLease | undefined;
   const events = new EventBus(() => systemClock.now());
   const master = leaderMasterApi(() => node, events);
-  const metrics = new DroverMetrics({ master, clock: systemClock });
+  // One registry for the node's metrics and every term's job runtime (its lateness histogram).
+  const registry = new Registry();
+  const metrics = new DroverMetrics({ master, clock: systemClock, registry });
   // On the bus every term shares, as the metrics: the log goes on across a failover.
   attachEventLog(events, logger);
   const api = buildApiServer({
@@ -148,6 +153,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
       logger,
       http: { host: advertise, port },
       agentTimeoutMs,
+      jobs: { metricsRegistry: registry, ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}) },
       ...(cfg.reregistrationGraceMs !== undefined
         ? { reregistrationGraceMs: cfg.reregistrationGraceMs }
         : {}),

@@ -45,6 +45,8 @@ export interface UpConfig extends DockerFlags {
    * by its kill grace period): time for routers to stop sending it requests. Default 5 s.
    */
   killDrainMs?: number;
+  /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
+  jobWebhook?: string;
 }
 
 export { DEFAULT_KILL_DRAIN_MS } from '../agent/agent.js';
@@ -99,7 +101,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     random: systemRandom,
     logger,
     http,
-    jobs: { metricsRegistry: registry },
+    jobs: { metricsRegistry: registry, ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}) },
   });
   // Before agents connect, so the counters see every event from the first registration on.
   const metrics = new DroverMetrics({ master, clock: systemClock, registry });

@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Registry } from 'prom-client';
 import { Agent } from '../../src/agent/agent.js';
 import { FakeExecutor } from '../../src/agent/executors/fake-executor.js';
 import { MasterConnector } from '../../src/agent/master-connector.js';
@@ -42,6 +43,8 @@ export interface SimMaster {
   /** Killed or cut off from the store: every lease and store call fails. */
   down: boolean;
   links: Set<Link<unknown, unknown>>;
+  /** The node's metrics registry, handed to every term's job runtime (as bin/master.ts does). */
+  registry: Registry;
 }
 
 export interface SimAgent {
@@ -85,7 +88,8 @@ export class HaSim {
   private addMaster(i: number): void {
     const name = `m${i}`;
     const url = `http://${name}:8080`;
-    const sm = { name, url, down: false, links: new Set() } as unknown as SimMaster;
+    const registry = new Registry();
+    const sm = { name, url, down: false, links: new Set(), registry } as unknown as SimMaster;
     const holder = `${name}/${i}`;
     const lease = guardedLease(this.lease, () => sm.down);
     sm.node = new MasterNode({
@@ -96,6 +100,7 @@ export class HaSim {
         logger: this.logger,
         http: { host: name, port: 8080 },
         agentTimeoutMs: this.opts.agentTimeoutMs ?? AGENT_TIMEOUT_MS,
+        jobs: { metricsRegistry: registry },
       },
       store: guardedStore(this.store, () => sm.down),
       election: new LeaseElection({

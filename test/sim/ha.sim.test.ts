@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultReregistrationGraceMs } from '../../src/control-plane/agent-loss.js';
+import { leaderMasterApi } from '../../src/control-plane/leadership/leader-apis.js';
+import { DroverMetrics } from '../../src/control-plane/metrics/drover-metrics.js';
 import { isDroverError } from '../../src/domain/errors.js';
 import { parseJob } from '../../src/domain/job-validate.js';
 import { AGENT_TIMEOUT_MS, HaSim, LEASE_MS } from './ha-harness.js';
@@ -175,6 +177,56 @@ describe('leader election and failover (simulation)', () => {
       const ids = sim.agents.flatMap((a) => [...a.executor.tasks.keys()]);
       assert.equal(new Set(ids).size, 2);
     }));
+
+  it("the leader's Prometheus text has the job firing-lateness histogram, across leadership terms", () =>
+    withSim(
+      async (sim) => {
+        const first = sim.leader()!;
+        // As bin/master.ts: the node's DroverMetrics and its job runtimes share one registry.
+        const metrics = new DroverMetrics({
+          master: leaderMasterApi(() => first.node, first.node.events),
+          clock: sim.clock,
+          registry: first.registry,
+        });
+        const count = async () =>
+          Number(/^drover_job_firing_lateness_seconds_count (\d+)$/m.exec(await metrics.prometheus())?.[1]);
+        assert.equal(await count(), 0, 'registered, empty, before any job fires');
+        const start = new Date(sim.clock.now() + 5_000).toISOString();
+        await sim
+          .master()
+          .jobs.putJob(
+            parseJob(
+              { name: 'tick', command: 'true', schedule: `R/${start}/PT1M`, concurrent: true },
+              'iso8601',
+            ),
+          );
+        await sim.until(() => sim.agents.some((a) => a.executor.running().length > 0), { what: 'a run' });
+        assert.equal(await count(), 1);
+        assert.match(
+          await metrics.prometheus(),
+          /^drover_job_firing_lateness_seconds_bucket\{le="0\.001"\} 1$/m,
+        );
+        // Lead again in a later term: the new job runtime keeps the node's histogram (no clash).
+        await first.node.abdicate();
+        await sim.until(() => sim.leader() !== undefined && sim.leader() !== first, {
+          what: 'the other leads',
+        });
+        await sim.leader()!.node.abdicate();
+        await sim.until(() => sim.leader() === first, { what: 'the first leads again' });
+        // The next occurrence (a minute after the first) fires under the first master's new term.
+        const firstDue = Date.parse(start);
+        await sim.until(
+          () =>
+            sim
+              .master()
+              .jobs.jobState('tick')
+              .active.some((r) => r.dueAt > firstDue),
+          { what: 'the next occurrence', maxMs: 120_000 },
+        );
+        assert.equal(await count(), 2, 'the second term observed on the same histogram');
+      },
+      { masters: 2 },
+    ));
 
   it('a new leader gives agents time to find it before replacing the tasks it cannot see', () =>
     withSim(async (sim) => {

@@ -240,4 +240,58 @@ describe('Chronos API (simulation)', () => {
     const failed = received.find((r) => r.event === 'job_run_failed')!;
     assert.equal(failed.run?.status, 'failed');
   });
+
+  it("POSTs to a job's own webhookUrl without a global webhook, and only for that job", async () => {
+    const received: Array<{ url: string; event: string; job: { name: string }; run?: { status: string } }> =
+      [];
+    hooks = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        received.push({ url: req.url!, ...JSON.parse(body) });
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => hooks!.listen(0, '127.0.0.1', r));
+    const port = (hooks.address() as { port: number }).port;
+    await setup(); // no global webhook
+    let res = await post('/scheduler/iso8601', {
+      name: 'mine',
+      command: 'false',
+      schedule: 'R//PT1H',
+      retries: 0,
+      webhookUrl: `http://127.0.0.1:${port}/mine`,
+    });
+    assert.equal(res.statusCode, 204, res.body);
+    res = await post('/scheduler/iso8601', {
+      name: 'other',
+      command: 'false',
+      schedule: 'R//PT1H',
+      retries: 0,
+    });
+    assert.equal(res.statusCode, 204, res.body);
+    assert.equal(
+      (await api.inject('/scheduler/job/mine')).json().webhookUrl,
+      `http://127.0.0.1:${port}/mine`,
+    );
+    await sim.until(() => sim.tasksOf('mine').length === 1 && sim.tasksOf('other').length === 1, {
+      stepMs: 10,
+    });
+    sim.exit(sim.tasksOf('mine')[0]!, 3);
+    sim.exit(sim.tasksOf('other')[0]!, 3);
+    await sim.until(
+      () =>
+        sim.master.jobs.jobState('mine').active.length === 0 &&
+        sim.master.jobs.jobState('other').active.length === 0,
+      { stepMs: 10 },
+    );
+    await sim.master.jobs.webhooksIdle();
+    for (let i = 0; i < 100 && received.length < 1; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(
+      received.map((r) => [r.url, r.event, r.job.name, r.run?.status]),
+      [['/mine', 'job_run_failed', 'mine', 'failed']],
+    );
+  });
 });

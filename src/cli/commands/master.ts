@@ -3,7 +3,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { runMaster } from '../../bin/master.js';
 import { DroverError } from '../../domain/errors.js';
 import { collect } from '../cluster-flags.js';
-import { intFlag } from '../parse-flags.js';
+import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 
 /** `user:password`; the password may contain colons. */
@@ -59,6 +59,11 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       2_000,
     )
     .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
+    .option(
+      '--job-webhook <url>',
+      "http(s) URL every job's notifications are POSTed to (besides a job's own webhookUrl)",
+      httpUrlFlag,
+    )
     .action(async (opts) => {
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
         throw new DroverError('BAD_REQUEST', '--tls-cert and --tls-key go together');
@@ -84,6 +89,7 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
           ? { reregistrationGraceMs: opts.reregistrationGrace }
           : {}),
         leaseMs: opts.leaseMs,
+        ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       });
       setExit(code);
     });

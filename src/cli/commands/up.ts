@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_KILL_DRAIN_MS, runUp } from '../../bin/up.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
-import { intFlag } from '../parse-flags.js';
+import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 
 export const registerUp: RegisterCommand = (program, setExit) => {
@@ -14,6 +14,11 @@ export const registerUp: RegisterCommand = (program, setExit) => {
     .option('--agents <n>', 'number of in-process agents', intFlag(1, 64), 2)
     .option('--demo', 'deploy the sample apps from examples/')
     .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
+    .option(
+      '--job-webhook <url>',
+      "http(s) URL every job's notifications are POSTed to (besides a job's own webhookUrl)",
+      httpUrlFlag,
+    )
     .option(
       '--kill-drain-ms <ms>',
       'a killed task stays TASK_KILLING, still running, this long (at most its grace) before SIGTERM',
@@ -29,6 +34,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       demo: Boolean(opts.demo),
       logLevel: opts.logLevel,
       killDrainMs: opts.killDrainMs,
+      ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
     });
     setExit(code);

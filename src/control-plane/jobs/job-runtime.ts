@@ -38,6 +38,8 @@ export interface JobRuntimeOptions {
 
 type UpdateMsg = Extract<AgentToMaster, { type: 'statusUpdate' }>;
 
+const LATENESS_METRIC = 'drover_job_firing_lateness_seconds';
+
 export class JobRuntime implements JobsApi {
   private running = false;
   private timer: CancelTimer | undefined;
@@ -52,12 +54,18 @@ export class JobRuntime implements JobsApi {
     jobs: JobsState,
     private readonly opts: JobRuntimeOptions,
   ) {
-    this.lateness = new Histogram({
-      name: 'drover_job_firing_lateness_seconds',
-      help: 'Time from a job occurrence being due to its run record being committed',
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60],
-      registers: opts.metricsRegistry ? [opts.metricsRegistry] : [],
-    });
+    // A master node builds a runtime per leadership term on one registry: the histogram is
+    // registered once and carries on across terms (registering the name twice would throw).
+    const registered = opts.metricsRegistry?.getSingleMetric(LATENESS_METRIC);
+    this.lateness =
+      registered instanceof Histogram
+        ? registered
+        : new Histogram({
+            name: LATENESS_METRIC,
+            help: 'Time from a job occurrence being due to its run record being committed',
+            buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60],
+            registers: opts.metricsRegistry ? [opts.metricsRegistry] : [],
+          });
     this.jc = {
       master: ctx,
       jobs,
