@@ -14,6 +14,7 @@ import { silentLogger } from '../platform/logger.js';
 import { Agent } from './agent.js';
 import { FakeExecutor } from './executors/fake-executor.js';
 import { FakeProber } from './health/fake-prober.js';
+import { killDrainCap } from './kill-drain.js';
 import { FakeMaster } from './testing/fake-master.js';
 import { ManualClock } from './testing/manual-clock.js';
 import { shellTask } from './testing/task-spec.js';
@@ -164,16 +165,51 @@ describe('agent: health checks', () => {
 
 describe('agent: graceful kill', () => {
   test('a killed task stays TASK_KILLING for min(grace, killDrainMs) before SIGTERM', async () => {
-    const s = await setup({ killDrainMs: 5_000 });
-    await s.launch(shellTask('web.1', 'serve', { ports: [31000] }));
-    s.master.send({ type: 'kill', taskId: 'web.1', gracePeriodMs: 3_000 });
+    // The cap is shorter than the grace: SIGTERM after the cap.
+    const s = await setup({ killDrainMs: 2_000 });
+    await s.launch(shellTask('web.1', 'serve', { ports: [31000], killGracePeriodMs: 10_000 }));
+    s.master.send({ type: 'kill', taskId: 'web.1', gracePeriodMs: 10_000 });
     await s.master.untilState('web.1', 'TASK_KILLING');
     const task = s.executor.tasks.get('web.1')!;
-    await s.advance(2_999);
+    await s.advance(1_999);
     assert.equal(task.killRequested, false, 'still serving while draining');
     await s.advance(1);
-    await waitFor(() => task.killRequested, 'SIGTERM after the drain');
+    await waitFor(() => task.killRequested, 'SIGTERM after the capped drain');
     await s.master.untilState('web.1', 'TASK_KILLED');
+
+    // The grace is shorter than the cap: SIGTERM after the grace.
+    await s.launch(shellTask('web.2', 'serve', { ports: [31001] }));
+    s.master.send({ type: 'kill', taskId: 'web.2', gracePeriodMs: 1_500 });
+    await s.master.untilState('web.2', 'TASK_KILLING');
+    const task2 = s.executor.tasks.get('web.2')!;
+    s.clock.advance(1_499);
+    await flush();
+    assert.equal(task2.killRequested, false);
+    s.clock.advance(1);
+    await waitFor(() => task2.killRequested, 'SIGTERM after the grace');
+  });
+
+  test('without a cap (the default of drover up / drover agent) the drain lasts the whole grace', async () => {
+    const s = await setup({ killDrainMs: killDrainCap(undefined) });
+    await s.launch(shellTask('web.1', 'serve', { ports: [31000], killGracePeriodMs: 30_000 }));
+    s.master.send({ type: 'kill', taskId: 'web.1', gracePeriodMs: 30_000 });
+    await s.master.untilState('web.1', 'TASK_KILLING');
+    const task = s.executor.tasks.get('web.1')!;
+    await s.advance(29_999);
+    assert.equal(task.killRequested, false, 'still serving for the whole grace period');
+    assert.equal(s.master.states('web.1').at(-1), 'TASK_KILLING');
+    await s.advance(1);
+    await waitFor(() => task.killRequested, 'SIGTERM once the grace period is over');
+    await s.master.untilState('web.1', 'TASK_KILLED');
+  });
+
+  test('killDrainMs 0 sends SIGTERM at once', async () => {
+    const s = await setup({ killDrainMs: killDrainCap(0) });
+    await s.launch(shellTask('web.1', 'serve', { ports: [31000], killGracePeriodMs: 30_000 }));
+    s.master.send({ type: 'kill', taskId: 'web.1', gracePeriodMs: 30_000 });
+    await s.master.untilState('web.1', 'TASK_KILLING');
+    const task = s.executor.tasks.get('web.1')!;
+    await waitFor(() => task.killRequested, 'SIGTERM without a drain');
   });
 
   test('a re-sent kill asking for no grace ends the drain at once', async () => {

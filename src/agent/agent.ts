@@ -51,16 +51,12 @@ export interface AgentOptions {
   prober?: Prober;
   /**
    * A task the master kills stays TASK_KILLING, still running, for min(its grace period, this)
-   * before SIGTERM, so routers can stop sending it requests first. Default 0 (SIGTERM at once).
+   * before SIGTERM, so routers can stop sending it requests first (kill-drain.ts). WHOLE_GRACE
+   * for no cap, as `drover up` and `drover agent` give their agents without `--kill-drain-ms`.
+   * Default 0 (SIGTERM at once), so tests and embedders kill without waiting.
    */
   killDrainMs?: number;
 }
-
-/**
- * The drain composition roots give their agents (`drover up`, `drover agent`): covers Marathon's
- * default 3 s kill grace entirely; longer graces drain 5 s, then still get their whole grace.
- */
-export const DEFAULT_KILL_DRAIN_MS = 5_000;
 
 export interface StopOptions {
   /** true: kill every task with its grace period and wait. false: leave tasks running. */

@@ -7,11 +7,10 @@
  *                    │                                            │  └ checks (health/TaskChecks)
  *                    └── kill ─► TASK_KILLING ─► drain ─► SIGTERM … SIGKILL ┴─► exit ─► TASK_KILLED
  *
- * A kill from the master leaves the task in TASK_KILLING, still serving, for min(its grace
- * period, killDrainMs) before SIGTERM, so whoever routes to it (a load balancer reading the task
- * list or the event stream) stops sending it requests before it stops answering. A health check
- * that fails maxConsecutiveFailures times kills the task at once (it serves nobody anyway), and
- * both its updates say so with UNHEALTHY_KILL_REASON.
+ * A kill from the master leaves the task in TASK_KILLING, still serving, for its grace period
+ * (at most killDrainMs) before SIGTERM (kill-drain.ts). A health check that fails
+ * maxConsecutiveFailures times kills the task at once (it serves nobody anyway), and both its
+ * updates say so with UNHEALTHY_KILL_REASON.
  *
  * A task's record stays until the Agent calls `forget` (its terminal update was acked), so a
  * repeated kill for it is answered from the record instead of with "unknown task".
@@ -31,6 +30,7 @@ import type { Executor, RunningTask, TaskExit } from './executors/executor.js';
 import { REASON, terminalStatus } from './exit-status.js';
 import type { Prober } from './health/prober.js';
 import { TaskChecks } from './health/task-checks.js';
+import { startDrain } from './kill-drain.js';
 import { isSafeTaskId, type Sandboxes } from './sandbox.js';
 
 export interface AgentExecutors {
@@ -64,7 +64,10 @@ export interface TaskRunnerOptions {
   prober: Prober;
   /** The address task ports are reached on (the agent's advertised address). */
   host: string;
-  /** Longest time a killed task stays TASK_KILLING before SIGTERM (capped by its grace). */
+  /**
+   * Longest time a killed task stays TASK_KILLING before SIGTERM (capped by its grace);
+   * WHOLE_GRACE for no cap, 0 for SIGTERM at once.
+   */
   killDrainMs: number;
 }
 
@@ -347,12 +350,7 @@ export class TaskRunner {
   }
 
   private drainThenTerminate(entry: TaskEntry): void {
-    const drainMs = Math.min(entry.kill?.gracePeriodMs ?? 0, this.opts.killDrainMs);
-    if (drainMs <= 0) {
-      void this.terminate(entry);
-      return;
-    }
-    entry.drain = this.opts.clock.setTimer(drainMs, () => {
+    entry.drain = startDrain(this.opts.clock, entry.kill?.gracePeriodMs ?? 0, this.opts.killDrainMs, () => {
       entry.drain = undefined;
       void this.terminate(entry);
     });

@@ -10,11 +10,12 @@
  * being taken out of service.
  */
 import { mkdirSync } from 'node:fs';
-import { Agent, type AgentExecutors, DEFAULT_KILL_DRAIN_MS } from '../agent/agent.js';
+import { Agent, type AgentExecutors } from '../agent/agent.js';
 import { readAgentId, writeAgentId } from '../agent/agent-id-file.js';
 import { detectResources } from '../agent/detect-resources.js';
 import { createDockerExecutor, type DockerExecutor } from '../agent/executors/docker/docker-executor.js';
 import { createProcessExecutor } from '../agent/executors/process-executor.js';
+import { killDrainCap } from '../agent/kill-drain.js';
 import { MasterConnector } from '../agent/master-connector.js';
 import type { Resources } from '../domain/agent.js';
 import { systemClock } from '../platform/clock.js';
@@ -28,8 +29,6 @@ import {
   sweepAfterRecovery,
 } from './docker-setup.js';
 import { waitForSignal } from './signals.js';
-
-export { DEFAULT_KILL_DRAIN_MS } from '../agent/agent.js';
 
 export interface AgentConfig extends DockerFlags {
   /** Agent endpoint URLs (normalised by the CLI). */
@@ -46,7 +45,10 @@ export interface AgentConfig extends DockerFlags {
   ca?: string;
   heartbeatIntervalMs: number;
   logLevel: string;
-  /** A killed task stays TASK_KILLING this long (at most its grace) before SIGTERM. Default 5 s. */
+  /**
+   * A killed task stays TASK_KILLING this long (at most its grace) before SIGTERM; 0: SIGTERM at
+   * once. Default: the task's whole grace period.
+   */
   killDrainMs?: number;
   /**
    * Run process tasks as their runAsUser / app user (Mesos' --switch_user). Default: when the
@@ -91,7 +93,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     ids: systemIds,
     logger,
     heartbeatIntervalMs: cfg.heartbeatIntervalMs,
-    killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
+    killDrainMs: killDrainCap(cfg.killDrainMs),
     ...(knownId !== undefined ? { agentId: knownId } : {}),
   });
   const connector = new MasterConnector({

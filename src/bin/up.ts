@@ -8,7 +8,8 @@ import { mkdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { Agent, type AgentExecutors, DEFAULT_KILL_DRAIN_MS } from '../agent/agent.js';
+import { Agent, type AgentExecutors } from '../agent/agent.js';
+import { killDrainCap } from '../agent/kill-drain.js';
 import { createDockerExecutor, type DockerExecutor } from '../agent/executors/docker/docker-executor.js';
 import { StartSlots } from '../agent/executors/docker/start-slots.js';
 import { createProcessExecutor } from '../agent/executors/process-executor.js';
@@ -42,14 +43,13 @@ export interface UpConfig extends DockerFlags {
   taskCwd?: string;
   /**
    * How long a task the master kills stays TASK_KILLING, still answering, before SIGTERM (capped
-   * by its kill grace period): time for routers to stop sending it requests. Default 5 s.
+   * by its kill grace period): time for routers to stop sending it requests. 0: SIGTERM at once.
+   * Default: the task's whole grace period.
    */
   killDrainMs?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
   jobWebhook?: string;
 }
-
-export { DEFAULT_KILL_DRAIN_MS } from '../agent/agent.js';
 
 export interface LocalAgentSlot {
   hostname: string;
@@ -140,7 +140,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       ids: systemIds,
       logger,
       heartbeatIntervalMs: 5_000,
-      killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
+      killDrainMs: killDrainCap(cfg.killDrainMs),
     });
     const { agentEnd, masterEnd } = createMemoryLinkPair();
     master.connectAgent(masterEnd);

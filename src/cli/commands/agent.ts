@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { DEFAULT_KILL_DRAIN_MS, runAgent } from '../../bin/agent.js';
+import { runAgent } from '../../bin/agent.js';
 import { DroverError } from '../../domain/errors.js';
 import { attribute, masterUrls, resources } from '../cluster-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
@@ -41,9 +41,9 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
     .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
     .option(
       '--kill-drain-ms <ms>',
-      'a killed task stays TASK_KILLING, still running, this long (at most its grace) before SIGTERM',
+      'cap on how long a killed task stays TASK_KILLING, still running, before SIGTERM ' +
+        '(default: its whole kill grace period; 0: SIGTERM at once)',
       intFlag(0, 3_600_000),
-      DEFAULT_KILL_DRAIN_MS,
     )
     .option(
       '--switch-user',

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_KILL_DRAIN_MS, runUp } from '../../bin/up.js';
+import { runUp } from '../../bin/up.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
@@ -21,9 +21,9 @@ export const registerUp: RegisterCommand = (program, setExit) => {
     )
     .option(
       '--kill-drain-ms <ms>',
-      'a killed task stays TASK_KILLING, still running, this long (at most its grace) before SIGTERM',
+      'cap on how long a killed task stays TASK_KILLING, still running, before SIGTERM ' +
+        '(default: its whole kill grace period; 0: SIGTERM at once)',
       intFlag(0, 3_600_000),
-      DEFAULT_KILL_DRAIN_MS,
     );
   addDockerOptions(up).action(async (opts) => {
     const code = await runUp({
