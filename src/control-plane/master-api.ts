@@ -77,7 +77,10 @@ export interface MasterApi {
   ): Promise<{ tasks: TaskRecord[]; deployment?: DeploymentRef }>;
   /** Throws APP_NOT_FOUND. */
   resetDelay(appId: string): Promise<void>;
-  /** Throws TASK_NOT_FOUND. */
+  /**
+   * A live or recently ended task's log, from the agent that ran it. Throws TASK_NOT_FOUND when
+   * the master does not know where the task ran.
+   */
   readTaskLog(taskId: string, stream: LogStream, tail?: number): Promise<string>;
   /**
    * Marathon's `POST /v2/apps/{id}/restart`: replace every task with a fresh one of the same

@@ -8,6 +8,7 @@ import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { LaunchDelay } from '../scheduler/backoff.js';
 import type { AgentRejection } from '../scheduler/placement-types.js';
 import type { Store } from '../store/port.js';
+import { EndedTasks } from './ended-tasks.js';
 
 export interface WaitingInfo {
   /** Epoch ms the app first had instances it could not place. */
@@ -24,6 +25,8 @@ export class MasterState {
   /** Backoff is kept in memory, as Marathon does: a restart forgives crash loops. */
   readonly delays = new Map<string, LaunchDelay>();
   readonly waiting = new Map<string, WaitingInfo>();
+  /** Where recently ended tasks ran, so their logs can still be read from their sandboxes. */
+  readonly ended = new EndedTasks();
 
   static async load(store: Store): Promise<MasterState> {
     const s = new MasterState();

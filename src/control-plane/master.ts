@@ -308,9 +308,20 @@ export class Master implements MasterApi {
     });
   }
 
+  /**
+   * A task's log, read from the agent that ran it: a live task's, or one that ended recently (the
+   * last ones, and each app's lastTaskFailure), whose sandbox its agent still keeps.
+   */
   async readTaskLog(taskId: string, stream: LogStream, tail?: number): Promise<string> {
-    const task = this.state.tasks.get(taskId);
-    if (!task) throw new DroverError('TASK_NOT_FOUND', `Task '${taskId}' does not exist`);
-    return this.hub.readLog(task.agentId, taskId, stream, tail);
+    const agentId = this.agentThatRan(taskId);
+    if (agentId === undefined) throw new DroverError('TASK_NOT_FOUND', `Task '${taskId}' does not exist`);
+    return this.hub.readLog(agentId, taskId, stream, tail);
+  }
+
+  private agentThatRan(taskId: string): string | undefined {
+    const known = this.state.tasks.get(taskId)?.agentId ?? this.state.ended.agentOf(taskId);
+    if (known !== undefined) return known;
+    for (const f of this.state.failures.values()) if (f.taskId === taskId) return f.slaveId;
+    return undefined;
   }
 }

@@ -121,6 +121,7 @@ export async function forgetTask(
     if (failure) await tx.putTaskFailure(failure);
   });
   state.tasks.delete(task.id);
+  state.ended.remember(task.id, task.agentId);
   announce(ctx, { ...task, state: finalState }, message);
   if (failure) state.failures.set(task.appId, failure);
   if (app && countsAsFailure) {

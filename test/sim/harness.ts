@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from '../../src/agent/agent.js';
-import { FakeExecutor } from '../../src/agent/executors/fake-executor.js';
+import { FakeExecutor, type FakeExecutorOptions } from '../../src/agent/executors/fake-executor.js';
 import { FakeProber } from '../../src/agent/health/fake-prober.js';
 import { Master } from '../../src/control-plane/master.js';
 import type { Resources } from '../../src/domain/agent.js';
@@ -33,6 +33,8 @@ export interface SimOptions {
   seed?: number;
   /** Agents' kill drain (TASK_KILLING before SIGTERM). Default 0. */
   killDrainMs?: number;
+  /** What every launched task does (output, exit code...); default: nothing, runs until killed. */
+  program?: FakeExecutorOptions['program'];
 }
 
 export interface Sim {
@@ -84,7 +86,7 @@ export async function createSim(opts: SimOptions = {}): Promise<Sim> {
   const executors: FakeExecutor[] = [];
   const probes = new FakeProber();
   const agents = specs.map((s, i) => {
-    const exec = new FakeExecutor(clock);
+    const exec = new FakeExecutor(clock, opts.program ? { program: opts.program } : {});
     executors.push(exec);
     const agent = new Agent({
       hostname: s.hostname,

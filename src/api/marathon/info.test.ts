@@ -56,6 +56,15 @@ test('GET /v2/tasks/{taskId}/logs returns the stream as text, tail applied', asy
   assert.equal(err.body, 'oops\n');
 });
 
+test('GET /v2/tasks/{taskId}/logs serves a task that has ended (gone from /v2/tasks)', async () => {
+  const { server, master } = testApi();
+  master.logs.set('web.ended', { stdout: '', stderr: 'exit 1: boom\n' });
+  assert.equal((await server.inject({ method: 'GET', url: '/v2/tasks' })).json().tasks.length, 0);
+  const err = await server.inject({ method: 'GET', url: '/v2/tasks/web.ended/logs?stream=stderr' });
+  assert.equal(err.statusCode, 200, err.body);
+  assert.equal(err.body, 'exit 1: boom\n');
+});
+
 test('task logs: unknown task 404, bad stream or tail 400', async () => {
   const { server, master } = testApi();
   const app = storedApp({ id: '/web' });

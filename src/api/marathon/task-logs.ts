@@ -1,12 +1,13 @@
 /**
  * Drover extension: `GET /v2/tasks/{taskId}/logs?stream=stdout|stderr&tail=N`, a task's sandbox
  * output as text/plain, read from its agent. Marathon sends users to the Mesos UI for this.
+ * A task that ended recently (a failed one above all) is no longer in /v2/tasks, but its logs
+ * are still served: the master knows which agent ran it (MasterApi.readTaskLog), 404 otherwise.
  */
 import type { FastifyInstance } from 'fastify';
 import type { LogStream } from '../../domain/agent-protocol.js';
 import { DroverError } from '../../domain/errors.js';
 import { nonNegativeIntParam, oneValue, queryOf } from '../query-params.js';
-import { requireTask } from './app-lookup.js';
 import type { RouteContext } from './route-context.js';
 
 /** A bound so one request cannot ask an agent for an unbounded read. */
@@ -24,7 +25,6 @@ export function registerTaskLogRoutes(app: FastifyInstance, ctx: RouteContext): 
     }
     const tail = nonNegativeIntParam(q, 'tail', MAX_TAIL_LINES);
     const { taskId } = req.params as { taskId: string };
-    requireTask(ctx.master, taskId);
     const text = await ctx.master.readTaskLog(taskId, stream satisfies LogStream, tail);
     return reply.type('text/plain; charset=utf-8').send(text);
   });

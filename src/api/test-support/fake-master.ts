@@ -136,7 +136,10 @@ export class FakeMaster implements MasterApi {
     if (!this.apps.has(appId)) throw new DroverError('APP_NOT_FOUND', `App '${appId}' does not exist`);
   }
   async readTaskLog(taskId: string, stream: LogStream, tail?: number): Promise<string> {
-    if (!this.tasks.has(taskId)) throw new DroverError('TASK_NOT_FOUND', `Task '${taskId}' does not exist`);
+    // A task with logs but no record has ended: its agent still serves its sandbox.
+    if (!this.tasks.has(taskId) && !this.logs.has(taskId)) {
+      throw new DroverError('TASK_NOT_FOUND', `Task '${taskId}' does not exist`);
+    }
     const text = this.logs.get(taskId)?.[stream] ?? '';
     if (tail === undefined) return text;
     const lines = text.split('\n');
