@@ -2,7 +2,9 @@
  * Issue 2's end-to-end acceptance: `drover up` as a real OS process, driven over HTTP. Three
  * instances of examples/http-echo.js answer on their PORT0; kill -9 of one brings a replacement;
  * scaling 3 -> 5 -> 1 adds and removes real processes; DELETE leaves none; SIGTERM exits 0 and
- * stops the tasks; a restart on the same data dir brings the app back.
+ * stops the tasks; a restart on the same data dir brings the app back; a task that failed is gone
+ * from the task list but its stderr is still served; SIGINT, like SIGTERM, exits 0 and stops the
+ * tasks.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -19,9 +21,19 @@ const APP = {
   backoffSeconds: 0,
 };
 
+/** Writes to stderr and fails at once; the long backoff keeps it at one failed task. */
+const CRASHER = {
+  id: '/crasher',
+  cmd: 'echo "crasher starting"; echo "crasher: config missing in $MESOS_SANDBOX" >&2; exit 1',
+  instances: 1,
+  cpus: 0.1,
+  mem: 16,
+  backoffSeconds: 3600,
+};
+
 const sameIds = (a: Iterable<string>, b: Iterable<string>) => assert.deepEqual([...a].sort(), [...b].sort());
 
-test('apps: deploy, kill -9, scale, delete, SIGTERM and restart against a real drover up', {
+test('apps: deploy, kill -9, scale, delete, SIGTERM, restart, failed task logs and SIGINT against a real drover up', {
   timeout: 180_000,
 }, async (t) => {
   const drover = await DroverProcess.startFor(t);
@@ -112,7 +124,27 @@ test('apps: deploy, kill -9, scale, delete, SIGTERM and restart against a real d
     after.map((x) => x.id),
   );
 
-  const final = await drover.stop('SIGTERM');
-  assert.equal(final.code, 0);
+  // A task that failed leaves /v2/tasks, but its stderr is still read from its agent's sandbox.
+  await api.json('POST', '/v2/apps', CRASHER, [201]);
+  const failure = await waitFor(
+    async () =>
+      (await api.get<{ app: { lastTaskFailure?: { taskId: string; state: string } } }>('/v2/apps/crasher'))
+        .app.lastTaskFailure ?? false,
+    { what: '/crasher to fail', timeoutMs: 30_000 },
+  );
+  assert.equal(failure.state, 'TASK_FAILED');
+  const listed = await api.get<{ tasks: Array<{ id: string }> }>('/v2/tasks');
+  assert.ok(!listed.tasks.some((x) => x.id === failure.taskId), 'the failed task is no longer listed');
+  const stderr = await api.raw('GET', `/v2/tasks/${failure.taskId}/logs?stream=stderr`);
+  assert.equal(stderr.status, 200, stderr.text);
+  assert.match(stderr.text, /^crasher: config missing in \/.*\/sandboxes\/crasher\.[^/\n]+\n$/);
+  const stdout = await api.raw('GET', `/v2/tasks/${failure.taskId}/logs?stream=stdout&tail=1`);
+  assert.equal(stdout.text, 'crasher starting\n');
+
+  // SIGINT (Ctrl-C) stops drover as cleanly as SIGTERM: exit code 0 and no task process left.
+  assert.ok(liveTaskIds(dataDir).size >= 3, 'tasks are running when SIGINT comes');
+  const final = await drover.stop('SIGINT');
+  assert.deepEqual(final, { code: 0, signal: null }, drover.output().slice(-2000));
   await drover.waitNoTaskProcesses(10_000);
+  assert.equal(liveTaskIds(dataDir).size, 0);
 });
