@@ -34,6 +34,7 @@ import type { Store } from '../store/port.js';
 import { createPostgresLease } from '../store/postgres/postgres-lease.js';
 import { createPostgresStore, isPostgresUrl } from '../store/postgres/postgres-store.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { leaderCa } from './leader-ca.js';
 import { exposureProblem } from './master-exposure.js';
 import { waitForSignal } from './signals.js';
 
@@ -45,6 +46,11 @@ export interface MasterConfig {
   agentToken?: string;
   auth: ApiAuth;
   tls?: { cert: string; key: string };
+  /**
+   * PEM CA bundle a standby trusts when it proxies API calls to an https:// leader (`--tls-ca`).
+   * Default: this master's own certificate (masters that share one certificate).
+   */
+  tlsCa?: string;
   insecure: boolean;
   logLevel: string;
   /** Agent connections silent for this long (no pong) are dropped. Default: a third of the agent timeout, at most 5 s. */
@@ -116,7 +122,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
         await node.abdicate();
       },
     },
-    { logger, ...(cfg.tls ? { ca: cfg.tls.cert } : {}) },
+    { logger, ...leaderCa(cfg) },
   );
   const agentTimeoutMs = cfg.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS;
   const agents = attachAgentServer({

@@ -284,6 +284,11 @@ describe('drover master / agent flags', { timeout: 60_000 }, () => {
       ['master', '--tls-cert', '/nonexistent.pem', '--tls-key', '/nonexistent.key'],
       /cannot read/,
     ],
+    [
+      'an unreadable TLS CA bundle',
+      ['master', '--tls-ca', '/nonexistent-ca.pem'],
+      /cannot read \/nonexistent-ca\.pem/,
+    ],
     ['an agent without --master', ['agent', '--token', 'x'], /--master/],
     ['a bad master URL', ['agent', '--master', 'ftp://x:1'], /expected host:port/],
     ['a bad attribute', ['agent', '--master', '127.0.0.1:1', '--attribute', 'rack'], /key=value/],

@@ -39,6 +39,10 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
     )
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS and wss://')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option(
+      '--tls-ca <file>',
+      'PEM CA bundle to verify other masters with when proxying to the leader (default: --tls-cert)',
+    )
     .option('--insecure', 'allow a non-loopback address without credentials')
     .option('--advertise <address>', 'address other masters and agents reach this master on (default --host)')
     .option(
@@ -81,6 +85,7 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
           ...(apiTokens.length > 0 ? { bearerTokens: apiTokens } : {}),
         },
         ...(opts.tlsCert ? { tls: { cert: readPem(opts.tlsCert), key: readPem(opts.tlsKey) } } : {}),
+        ...(opts.tlsCa !== undefined ? { tlsCa: readPem(opts.tlsCa) } : {}),
         insecure: Boolean(opts.insecure),
         logLevel: opts.logLevel,
         ...(opts.advertise ? { advertise: opts.advertise } : {}),
