@@ -48,8 +48,20 @@ describe('dependency DAG', () => {
       rewireChildren({ name: 'A', parents: [], schedule: 'R//PT1H', scheduleTimeZone: 'UTC' }, [diamond[1]!]),
       [{ name: 'B', schedule: 'R//PT1H', scheduleTimeZone: 'UTC' }],
     );
+    // A scheduled parent's schedule goes to every child, even one with other parents (Chronos).
     assert.deepEqual(rewireChildren({ name: 'B', parents: [], schedule: 'R//PT1H' }, [diamond[3]!]), [
-      { name: 'D', parents: ['C'] },
+      { name: 'D', schedule: 'R//PT1H' },
     ]);
+    // A dependent parent's parents join each child's other parents, once each.
+    assert.deepEqual(
+      rewireChildren({ name: 'B', parents: ['A', 'X'] }, [
+        { name: 'D', parents: ['B', 'C', 'X'] },
+        { name: 'E', parents: ['B'] },
+      ]),
+      [
+        { name: 'D', parents: ['C', 'X', 'A'] },
+        { name: 'E', parents: ['A', 'X'] },
+      ],
+    );
   });
 });

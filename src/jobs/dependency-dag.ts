@@ -72,9 +72,10 @@ export type Rewire =
   | { name: string; schedule: string; scheduleTimeZone?: string };
 
 /**
- * Chronos's rule when a job with children is deleted: a dependent parent hands its own parents to
- * each child; a scheduled parent hands its schedule to each child left without parents (a child
- * that still has other parents just drops it).
+ * Chronos's rule when a job with children is deleted (JobManagementResource.delete): a dependent
+ * parent hands its own parents to each child (the child keeps its other parents); a scheduled
+ * parent turns every child into a scheduled job with its schedule and scheduleTimeZone, even a
+ * child that had other parents too (they are dropped: a job has a schedule or parents).
  */
 export function rewireChildren(deleted: RewireInput, children: readonly DagJob[]): Rewire[] {
   return children.map((child) => {
@@ -82,7 +83,7 @@ export function rewireChildren(deleted: RewireInput, children: readonly DagJob[]
     if (deleted.parents.length > 0) {
       return { name: child.name, parents: [...new Set([...others, ...deleted.parents])] };
     }
-    if (others.length > 0 || deleted.schedule === undefined) return { name: child.name, parents: others };
+    if (deleted.schedule === undefined) return { name: child.name, parents: others };
     return {
       name: child.name,
       schedule: deleted.schedule,

@@ -365,6 +365,32 @@ describe('jobs in simulation', () => {
     assert.ok(Math.abs(value('drover_job_firing_lateness_seconds_sum')! - 2 * 0.05) < 1e-9);
   });
 
+  it('deleting a parent rewires children with several parents as Chronos does', async () => {
+    sim = await JobSim.create({ start: T0, agents: [] });
+    const far = 'R/2030-01-01T00:00:00Z/P1D';
+    await sim.put('iso8601', { name: 's1', command: 'x', schedule: far, scheduleTimeZone: NY });
+    await sim.put('iso8601', { name: 's2', command: 'x', schedule: 'R/2031-01-01T00:00:00Z/P1D' });
+    await sim.put('dependency', { name: 'dep', command: 'x', parents: ['s2'] });
+    await sim.put('dependency', { name: 'both', command: 'x', parents: ['s1', 's2'] });
+    await sim.put('dependency', { name: 'viaDep', command: 'x', parents: ['dep', 's1'] });
+    // A dependent parent hands over its parents; the child keeps its others.
+    await sim.master.jobs.deleteJob('dep');
+    assert.deepEqual(sim.master.jobs.getJob('viaDep')!.parents, ['s1', 's2']);
+    // A scheduled parent's schedule goes to every child, which drops its other parents.
+    await sim.master.jobs.deleteJob('s1');
+    for (const name of ['both', 'viaDep']) {
+      const child = sim.master.jobs.getJob(name)!;
+      assert.equal(child.schedule, far, name);
+      assert.equal(child.scheduleTimeZone, NY, name);
+      assert.deepEqual(child.parents, [], name);
+    }
+    // The rewiring is stored: a restarted master sees the same jobs.
+    await sim.restart();
+    assert.equal(sim.master.jobs.getJob('both')!.schedule, far);
+    assert.deepEqual(sim.master.jobs.getJob('both')!.parents, []);
+    assert.equal(sim.master.jobs.getJob('s2')!.schedule, 'R/2031-01-01T00:00:00Z/P1D');
+  });
+
   it('mark-success counts a success and fires the children', async () => {
     sim = await JobSim.create({ start: T0 });
     await sim.put('iso8601', { name: 'p', command: 'x', schedule: 'R/2030-01-01T00:00:00Z/P1D' });
