@@ -101,7 +101,8 @@ describe('due runs: exactly once, nothing lost (property)', () => {
             else if (step.kind === 'outage')
               now += step.ms; // no pass ran meanwhile
             else if (step.kind === 'finish') active.clear();
-            // restart: memory is rebuilt from committed state, which is all there is here.
+            // restart: memory is rebuilt from committed state, which is all there is here, so it is
+            // a no-op in this model; test/sim/jobs-restarts.property.sim.test.ts restarts a real master.
             maxNow = Math.max(maxNow, now);
             if (step.kind !== 'outage') pass();
           }
