@@ -91,16 +91,49 @@ test('POST /v2/tasks/delete?scale=true answers with the deployment', async () =>
   assert.deepEqual(master.calls[0]?.args[1], { scale: true, force: true });
 });
 
-test('POST /v2/tasks/delete without an ids array is a 400 and kills nothing', async () => {
+test('POST /v2/tasks/delete without a body is a 400 and kills nothing', async () => {
   const { server, master } = seeded();
-  for (const payload of ['{}', '{"ids": "x"}', '{"ids": [1]}', '[]', '']) {
+  const res = await server.inject({
+    method: 'POST',
+    url: '/v2/tasks/delete',
+    headers: { 'content-type': 'application/json' },
+    payload: '',
+  });
+  assert.equal(res.statusCode, 400);
+  assert.equal(json(res).message, 'Invalid JSON');
+  assert.equal(master.calls.length, 0);
+});
+
+test('POST /v2/tasks/delete with valid JSON of the wrong shape is a 422 naming the path, and kills nothing', async () => {
+  const { server, master } = seeded();
+  const before = master.listTasks().length;
+  const cases: Array<[string, Array<{ path: string; errors: string[] }>]> = [
+    ['{"idz":1}', [{ path: '/ids', errors: ['error.path.missing'] }]],
+    ['{}', [{ path: '/ids', errors: ['error.path.missing'] }]],
+    ['{"ids": null}', [{ path: '/ids', errors: ['error.path.missing'] }]],
+    ['{"ids": "prod_web.task-1"}', [{ path: '/ids', errors: ['error.expected.jsarray'] }]],
+    [
+      '{"ids": ["prod_web.task-1", 1, {}]}',
+      [
+        { path: '/ids(1)', errors: ['error.expected.jsstring'] },
+        { path: '/ids(2)', errors: ['error.expected.jsstring'] },
+      ],
+    ],
+    ['[]', [{ path: '/', errors: ['error.expected.jsobject'] }]],
+    ['"prod_web.task-1"', [{ path: '/', errors: ['error.expected.jsobject'] }]],
+  ];
+  for (const [payload, details] of cases) {
     const res = await server.inject({
       method: 'POST',
       url: '/v2/tasks/delete',
       headers: { 'content-type': 'application/json' },
       payload,
     });
-    assert.equal(res.statusCode, 400, payload);
+    assert.equal(res.statusCode, 422, payload);
+    const body = json<{ message: string; details: unknown }>(res);
+    assert.equal(body.message, 'Object is not valid', payload);
+    assert.deepEqual(body.details, details, payload);
   }
   assert.equal(master.calls.length, 0);
+  assert.equal(master.listTasks().length, before, 'nothing was killed');
 });

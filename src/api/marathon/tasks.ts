@@ -2,7 +2,7 @@
  * `GET /v2/tasks` (JSON, or text/plain for haproxy-marathon-bridge) and `POST /v2/tasks/delete`.
  */
 import type { FastifyInstance } from 'fastify';
-import { DroverError } from '../../domain/errors.js';
+import { type ErrorDetail, invalid } from '../../domain/errors.js';
 import { TASK_STATES, type TaskRecord, type TaskState } from '../../domain/task.js';
 import { prefersTextPlain } from '../accept.js';
 import { isPlainObject, requireBody } from '../json-body.js';
@@ -54,13 +54,21 @@ function statusFilter(q: Query): Set<TaskState> {
   return out;
 }
 
+/**
+ * `{"ids": ["<taskId>", ...]}`. Valid JSON of another shape is a 422 with the path and Play's
+ * error key, as Marathon answers the JsResultException of `(body \\ "ids").as[Set[String]]`; an
+ * absent body stays a 400.
+ */
 function taskIds(body: unknown): string[] {
   const b = requireBody(body);
-  const ids = isPlainObject(b) ? b.ids : undefined;
-  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
-    throw new DroverError('INVALID_JSON', 'Invalid JSON', [
-      { path: '/ids', errors: ['expected an array of task id strings: {"ids": ["..."]}'] },
-    ]);
-  }
-  return ids;
+  if (!isPlainObject(b)) throw invalid([{ path: '/', errors: ['error.expected.jsobject'] }]);
+  const ids = b.ids;
+  if (ids === undefined || ids === null) throw invalid([{ path: '/ids', errors: ['error.path.missing'] }]);
+  if (!Array.isArray(ids)) throw invalid([{ path: '/ids', errors: ['error.expected.jsarray'] }]);
+  const details: ErrorDetail[] = [];
+  ids.forEach((id, i) => {
+    if (typeof id !== 'string') details.push({ path: `/ids(${i})`, errors: ['error.expected.jsstring'] });
+  });
+  if (details.length > 0) throw invalid(details);
+  return ids as string[];
 }
