@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/, test/ and bench/ in one node:test run, so CI reads one summary
-// ("# pass N" / "# fail N"). `unit` limits to src/ and test/sim; `e2e` to test/e2e.
+// Runs every *.test.ts under src/ and test/ in one node:test run, so CI reads one summary
+// ("# pass N" / "# fail N"). `unit` limits to src/ and test/sim; `e2e` to test/e2e. bench/ is not
+// run here: `npm run bench` runs it.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
