@@ -12,6 +12,7 @@ import type { RunningTask } from '../executors/executor.js';
 import { ManualClock } from '../testing/manual-clock.js';
 import { shellTask } from '../testing/task-spec.js';
 import { FakeProber } from './fake-prober.js';
+import type { ProbeAnswer, ProbeContext, ProbeTarget } from './prober.js';
 import { type CheckReport, TaskChecks } from './task-checks.js';
 
 const hc = (over: Partial<HealthCheck> = {}): HealthCheck => ({
@@ -36,9 +37,18 @@ const flush = async () => {
   for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r));
 };
 
+/** Also records the timeout each probe was given. */
+class TimeoutRecordingProber extends FakeProber {
+  readonly timeouts: number[] = [];
+  override probe(target: ProbeTarget, ctx: ProbeContext): Promise<ProbeAnswer> {
+    this.timeouts.push(ctx.timeoutMs);
+    return super.probe(target, ctx);
+  }
+}
+
 function setup(spec: Partial<TaskSpec>) {
   const clock = new ManualClock();
-  const prober = new FakeProber();
+  const prober = new TimeoutRecordingProber();
   const reports: CheckReport[] = [];
   const kills: Array<{ cause: string; failures: number; at: number }> = [];
   const start = clock.now();
@@ -74,6 +84,41 @@ describe('health checks of one task', () => {
     assert.equal(s.prober.probes.length, 1, 'first probe at 3 s');
     await s.advance(10_000);
     assert.equal(s.prober.probes.length, 2, 'next 10 s later');
+    s.checks.stop();
+  });
+
+  test('intervalSeconds 0 and timeoutSeconds 0 count as 1 s: no back-to-back probes, no instant failures', async () => {
+    const s = setup({ healthChecks: [hc({ intervalSeconds: 0, timeoutSeconds: 0, delaySeconds: 0 })] });
+    // Fine steps, so each answer settles well before a timer at the same instant could race it.
+    for (let t = 0; t < 3_900; t += 100) {
+      s.clock.advance(100);
+      await flush();
+    }
+    assert.equal(s.prober.probes.length, 4, 'probes at 0, 1, 2 and 3 s, not back to back');
+    assert.deepEqual(s.prober.timeouts, [1_000, 1_000, 1_000, 1_000], 'timeout floored to 1 s');
+    assert.equal(s.kills.length, 0);
+    assert.equal(s.reports.at(-1)?.healthy, true);
+    s.checks.stop();
+  });
+
+  test('timeoutSeconds 0: a probe that never answers fails after 1 s, not at once', async () => {
+    const s = setup({ healthChecks: [hc({ intervalSeconds: 10, delaySeconds: 10, timeoutSeconds: 0 })] });
+    s.prober.set('web.1', 'hang');
+    await s.advance(10_000);
+    assert.equal(s.reports.length, 0, 'no result while the probe may still answer');
+    await s.advance(1_000);
+    assert.equal(s.reports.at(-1)?.healthCheckResults?.[0]?.lastFailureCause, 'Timed out after 1 s');
+    s.checks.stop();
+  });
+
+  test('readiness intervalSeconds 0 and timeoutSeconds 0 count as 1 s', async () => {
+    const s = setup({ readinessChecks: [rc({ intervalSeconds: 0, timeoutSeconds: 0 })] });
+    s.prober.set('web.1', 'unhealthy');
+    await flush();
+    assert.equal(s.prober.probes.length, 0, 'first readiness probe one (floored) interval in');
+    await s.advance(3_000);
+    assert.equal(s.prober.probes.length, 3);
+    assert.deepEqual(s.prober.timeouts, [1_000, 1_000, 1_000]);
     s.checks.stop();
   });
 

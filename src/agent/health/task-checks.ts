@@ -19,7 +19,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { RunningTask } from '../executors/executor.js';
 import { emptyResult, recordOutcome, taskHealthy } from './health-record.js';
 import { healthVerdict } from './health-verdict.js';
-import { firstHealthProbeMs, firstReadinessProbeMs, nextProbeMs } from './probe-schedule.js';
+import { firstHealthProbeMs, firstReadinessProbeMs, nextProbeMs, probeTimeoutMs } from './probe-schedule.js';
 import { healthCheckTarget, type Resolved, readinessCheckTarget } from './probe-target.js';
 import { type ProbeAnswer, type Prober, timeoutCause } from './prober.js';
 import { allReady, readinessChanged, readinessResult } from './readiness-record.js';
@@ -110,7 +110,7 @@ export class TaskChecks {
     const check = this.opts.spec.healthChecks[i]!;
     const startedAt = this.opts.clock.now();
     const target = healthCheckTarget(check, this.opts.spec, this.opts.host);
-    const answer = await this.probe(target, check.timeoutSeconds * 1000, false);
+    const answer = await this.probe(target, probeTimeoutMs(check.timeoutSeconds), false);
     if (this.stopped) return;
     const now = this.opts.clock.now();
     const rec = recordOutcome(this.health[i]!, healthVerdict(check, answer), {
@@ -139,7 +139,7 @@ export class TaskChecks {
     const check = this.opts.spec.readinessChecks[i]!;
     const startedAt = this.opts.clock.now();
     const target = readinessCheckTarget(check, this.opts.spec, this.opts.host);
-    const answer = await this.probe(target, check.timeoutSeconds * 1000, check.preserveLastResponse);
+    const answer = await this.probe(target, probeTimeoutMs(check.timeoutSeconds), check.preserveLastResponse);
     if (this.stopped) return;
     const result = readinessResult(check, this.opts.spec.taskId, answer);
     const changed = readinessChanged(this.readiness[i], result);
