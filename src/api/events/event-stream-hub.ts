@@ -7,6 +7,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { BusEvent, EventBus } from '../../control-plane/event-bus.js';
+import { EVENT_TYPES } from '../../control-plane/event-types.js';
 import type { CancelTimer, Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { FrameCache, sseComment } from './sse-frame.js';
@@ -52,6 +53,7 @@ export const EVENT_STREAM_HEADERS = {
   'X-Accel-Buffering': 'no',
 } as const;
 
+const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 const DEFAULT_HEARTBEAT_MS = 15_000;
 const DEFAULT_MAX_CHUNK = 64 * 1024;
 
@@ -104,6 +106,11 @@ export class EventStreamHub {
       closed: false,
     };
     if (start.gap) this.write(client, sseComment(start.gap));
+    // Marathon accepts an unknown event_type silently (the stream just never carries it); a
+    // comment right away tells a client with a typo why it hears nothing, without breaking any.
+    for (const t of new Set(o.eventTypes)) {
+      if (!KNOWN_TYPES.has(t)) this.write(client, sseComment(`unknown event_type '${t.slice(0, 200)}'`));
+    }
     res.on('drain', () => {
       client.waitingForDrain = false;
       this.pump(client);

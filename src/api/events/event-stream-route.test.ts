@@ -100,6 +100,25 @@ describe('GET /v2/events over a socket', () => {
     );
   });
 
+  it('an unknown event_type: 200 and a comment saying so, known types still stream', async () => {
+    const c = await open('?event_type=status_update_evnt&event_type=status_update_event');
+    assert.equal(c.status, 200);
+    await c.waitFor('the comment', (x) => x.comments.length >= 1);
+    assert.deepEqual(c.comments, ["unknown event_type 'status_update_evnt'"]);
+    const e = statusUpdate(master, 'web.u1');
+    await c.waitFor('known type', (x) => x.messages.some((m) => m.id === String(e.id)));
+    assert.deepEqual(
+      c.messages.map((m) => m.event),
+      ['status_update_event'],
+    );
+  });
+
+  it('no comment when every event_type is known', async () => {
+    const c = await open('?event_type=status_update_event&event_type=event_stream_attached');
+    await c.waitFor('own attach', (x) => x.messages.length >= 1);
+    assert.deepEqual(c.comments, []);
+  });
+
   it('resumes after Last-Event-ID from the ring, then goes live', async () => {
     const first = statusUpdate(master, 'web.r1');
     statusUpdate(master, 'web.r2');
