@@ -84,5 +84,13 @@ function demandOf(r: PlacementRequest): Demand {
 
 /** Everything but the key: two requests with the same shape are interchangeable for placement. */
 function shapeOf(r: PlacementRequest): string {
-  return JSON.stringify([r.cpus, r.mem, r.disk, r.ports, r.needsDocker, r.needsPrivileged === true, r.constraints]);
+  return JSON.stringify([
+    r.cpus,
+    r.mem,
+    r.disk,
+    r.ports,
+    r.needsDocker,
+    r.needsPrivileged === true,
+    r.constraints,
+  ]);
 }
