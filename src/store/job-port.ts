@@ -2,6 +2,10 @@
  * The Store's job operations (part of StoreOps). The unique key of a run record, (job, dueAt), is
  * the exactly-once guarantee: `insertJobRun` refuses a second record for the same occurrence, so
  * a restarted or second master that plans the same occurrence again finds it taken.
+ *
+ * `insertJobRuns` and `putJobs` are the batch forms the ticker uses when many jobs come due at
+ * once (one multi-row statement per chunk instead of one statement per record): same semantics
+ * as calling the single form for each element in order, but cheaper.
  */
 import type { JobRun, StoredJob } from '../domain/job.js';
 
@@ -22,6 +26,8 @@ export interface JobRunQuery {
 
 export interface JobStoreOps {
   putJob(job: StoredJob): Promise<void>;
+  /** putJob for each, in order (a name given twice: the last wins); atomic. */
+  putJobs(jobs: readonly StoredJob[]): Promise<void>;
   getJob(name: string): Promise<StoredJob | undefined>;
   /** Ordered by name. */
   listJobs(): Promise<StoredJob[]>;
@@ -30,6 +36,11 @@ export interface JobStoreOps {
 
   /** Creates the record of one occurrence; false, writing nothing, when (job, dueAt) exists. */
   insertJobRun(run: JobRun): Promise<boolean>;
+  /**
+   * insertJobRun for each, in order, atomically: result[i] is false where (job, dueAt) already
+   * had a record (or appears earlier in `runs`), which is then left unchanged.
+   */
+  insertJobRuns(runs: readonly JobRun[]): Promise<boolean[]>;
   /** Replaces a run record (its later states). */
   putJobRun(run: JobRun): Promise<void>;
   getJobRun(job: string, dueAt: number): Promise<JobRun | undefined>;
@@ -47,10 +58,12 @@ export interface JobStoreOps {
 
 export const JOB_OP_KINDS: Readonly<Record<keyof JobStoreOps, 'read' | 'write'>> = {
   putJob: 'write',
+  putJobs: 'write',
   getJob: 'read',
   listJobs: 'read',
   deleteJob: 'write',
   insertJobRun: 'write',
+  insertJobRuns: 'write',
   putJobRun: 'write',
   getJobRun: 'read',
   listJobRuns: 'read',
@@ -64,10 +77,12 @@ export const JOB_OP_KINDS: Readonly<Record<keyof JobStoreOps, 'read' | 'write'>>
 export function forwardJobOps(call: <T>(op: (ops: JobStoreOps) => Promise<T>) => Promise<T>): JobStoreOps {
   return {
     putJob: (job) => call((o) => o.putJob(job)),
+    putJobs: (jobs) => call((o) => o.putJobs(jobs)),
     getJob: (name) => call((o) => o.getJob(name)),
     listJobs: () => call((o) => o.listJobs()),
     deleteJob: (name) => call((o) => o.deleteJob(name)),
     insertJobRun: (run) => call((o) => o.insertJobRun(run)),
+    insertJobRuns: (runs) => call((o) => o.insertJobRuns(runs)),
     putJobRun: (run) => call((o) => o.putJobRun(run)),
     getJobRun: (job, dueAt) => call((o) => o.getJobRun(job, dueAt)),
     listJobRuns: (job, query) => call((o) => o.listJobRuns(job, query)),

@@ -47,6 +47,34 @@ export function memoryJobOps(t: Access, run: Run): JobStoreOps {
     });
   };
   return {
+    putJobs: (jobs) => {
+      const rows = jobs.map((j) => [j.job.name, encodeJson(j)] as const);
+      return run(() => {
+        const table = t.write('jobs');
+        for (const [name, json] of rows) table.set(name, json);
+      });
+    },
+    insertJobRuns: (runs) => {
+      const rows = runs.map((r): [JobRun, RunRow] => [r, { active: isActiveRun(r), json: encodeJson(r) }]);
+      return run(() => {
+        const byJob = new Map<string, Map<number, RunRow>>();
+        const inserted = rows.map(([r, row]) => {
+          let next = byJob.get(r.job);
+          if (next === undefined) {
+            next = new Map(t.read('jobRuns').get(r.job));
+            byJob.set(r.job, next);
+          }
+          if (next.has(r.dueAt)) return false;
+          next.set(r.dueAt, row);
+          return true;
+        });
+        if (inserted.some(Boolean)) {
+          const table = t.write('jobRuns');
+          for (const [job, next] of byJob) table.set(job, next);
+        }
+        return inserted;
+      });
+    },
     putJob: (stored: StoredJob) => {
       const json = encodeJson(stored);
       return run(() => {

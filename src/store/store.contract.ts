@@ -8,6 +8,7 @@ import type { AgentInfo } from '../domain/agent.js';
 import type { AppDefinition } from '../domain/app.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import { deploymentStoreContract } from './deployment-store.contract.js';
+import { jobBatchContract } from './job-batch.contract.js';
 import { jobStoreContract } from './job-store.contract.js';
 import type { Store } from './port.js';
 
@@ -121,6 +122,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
 
   describe(`Store contract: ${name}`, () => {
     jobStoreContract(make);
+    jobBatchContract(make);
     deploymentStoreContract(make);
     describe('apps', () => {
       it(

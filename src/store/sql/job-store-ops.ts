@@ -11,6 +11,23 @@ import type { StoreDatabase } from './schema.js';
 
 type Db = Kysely<StoreDatabase>;
 
+/**
+ * Bind variables per statement in the batch ops. 999 is SQLite's limit before 3.32 (the lowest of
+ * the two databases: later SQLite allows 32,766, PostgreSQL 65,535), so any build takes it.
+ */
+const MAX_PARAMS = 999;
+/** job_runs binds 4 values a row, jobs 2. */
+const RUNS_PER_CHUNK = Math.floor(MAX_PARAMS / 4);
+const JOBS_PER_CHUNK = Math.floor(MAX_PARAMS / 2);
+
+function chunks<T>(xs: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+const runKey = (job: string, dueAt: number | string) => `${job}\u0000${Number(dueAt)}`;
+
 function atomically(db: Db, body: (db: Db) => Promise<void>): Promise<void> {
   return db.isTransaction ? body(db) : db.transaction().execute(body);
 }
@@ -24,6 +41,23 @@ export function sqlJobOps(db: Db): JobStoreOps {
         .values({ name: stored.job.name, json })
         .onConflict((oc) => oc.column('name').doUpdateSet({ json }))
         .execute();
+    },
+
+    putJobs: async (jobs) => {
+      if (jobs.length === 0) return;
+      // One row per name, the last given (PostgreSQL refuses an upsert touching a row twice).
+      const rows = [...new Map(jobs.map((j) => [j.job.name, encodeJson(j)])).entries()].map(
+        ([name, json]) => ({ name, json }),
+      );
+      await atomically(db, async (db) => {
+        for (const chunk of chunks(rows, JOBS_PER_CHUNK)) {
+          await db
+            .insertInto('jobs')
+            .values(chunk)
+            .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ json: eb.ref('excluded.json') })))
+            .execute();
+        }
+      });
     },
 
     getJob: async (name) => {
@@ -55,6 +89,36 @@ export function sqlJobOps(db: Db): JobStoreOps {
         .onConflict((oc) => oc.columns(['job', 'due_at']).doNothing())
         .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+
+    insertJobRuns: async (runs) => {
+      if (runs.length === 0) return [];
+      // A (job, dueAt) given twice: only its first is offered to the database.
+      const first = new Map<string, number>();
+      runs.forEach((r, i) => {
+        const key = runKey(r.job, r.dueAt);
+        if (!first.has(key)) first.set(key, i);
+      });
+      const offered = [...first.values()].map((i) => {
+        const run = runs[i]!;
+        return { job: run.job, due_at: run.dueAt, active: isActiveRun(run) ? 1 : 0, json: encodeJson(run) };
+      });
+      const inserted = new Set<string>();
+      await atomically(db, async (db) => {
+        for (const chunk of chunks(offered, RUNS_PER_CHUNK)) {
+          const rows = await db
+            .insertInto('job_runs')
+            .values(chunk)
+            .onConflict((oc) => oc.columns(['job', 'due_at']).doNothing())
+            .returning(['job', 'due_at'])
+            .execute();
+          for (const r of rows) inserted.add(runKey(r.job, r.due_at));
+        }
+      });
+      return runs.map((r, i) => {
+        const key = runKey(r.job, r.dueAt);
+        return first.get(key) === i && inserted.has(key);
+      });
     },
 
     putJobRun: async (run: JobRun) => {
