@@ -39,8 +39,8 @@ function pct(xs: number[]) {
 }
 
 /**
- * Records, for each run record inserted in a transaction, the wall clock once that transaction
- * has committed (keyed `job@dueAt`).
+ * Records, for each run record inserted in a transaction (insertJobRun, or insertJobRuns as the
+ * ticker does), the wall clock once that transaction has committed (keyed `job@dueAt`).
  */
 function watchCommits(store: Store): Map<string, number> {
   const committedAt = new Map<string, number>();
@@ -55,6 +55,14 @@ function watchCommits(store: Store): Map<string, number> {
               return async (run: JobRun) => {
                 const ok = await target.insertJobRun(run);
                 if (ok) inserted.push(`${run.job}@${run.dueAt}`);
+                return ok;
+              };
+            if (key === 'insertJobRuns')
+              return async (runs: readonly JobRun[]) => {
+                const ok = await target.insertJobRuns(runs);
+                runs.forEach((run, i) => {
+                  if (ok[i]) inserted.push(`${run.job}@${run.dueAt}`);
+                });
                 return ok;
               };
             const v = Reflect.get(target, key);
