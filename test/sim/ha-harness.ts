@@ -245,7 +245,9 @@ export class HaSim {
     for (const m of this.masters) m.down = true;
     await Promise.all(this.masters.map((m) => m.node.stop().catch(() => undefined)));
     await Promise.all(this.agents.map((a) => a.agent.stop({ killTasks: false })));
-    rmSync(this.workRoot, { recursive: true, force: true });
+    // A launch that was under way when its agent stopped may still be writing its sandbox: an
+    // ENOTEMPTY here is retried (Node's rimraf backs off) rather than failing the test.
+    rmSync(this.workRoot, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
   }
 }
 

@@ -157,7 +157,7 @@ export async function createSim(opts: SimOptions = {}): Promise<Sim> {
     async stop() {
       await sim.master.stop();
       await Promise.all(agents.map((a) => a.stop({ killTasks: false })));
-      rmSync(workRoot, { recursive: true, force: true });
+      rmSync(workRoot, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
     },
   };
   return sim;

@@ -137,6 +137,6 @@ export class JobSim {
   async stop(): Promise<void> {
     await this.master.stop();
     await Promise.all(this.agents.map((a) => a.stop({ killTasks: false })));
-    rmSync(this.workRoot, { recursive: true, force: true });
+    rmSync(this.workRoot, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
   }
 }
