@@ -82,6 +82,9 @@ export async function putJob(jc: JobsContext, spec: JobSpec): Promise<void> {
     if (parentsChanged) await tx.clearJobProgress(job.name);
     fx.afterCommit(() => {
       jc.jobs.jobs.set(job.name, stored);
+      // Compiled now, not on the pass the job first comes due: 1,000 jobs due in one second would
+      // otherwise spend the pass compiling schedules (bench/jobs-firing.bench.ts).
+      jc.jobs.scheduleOf(stored);
       if (parentsChanged) jc.jobs.progress.delete(job.name);
       jc.wake();
     });

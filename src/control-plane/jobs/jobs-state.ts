@@ -16,7 +16,11 @@ export class JobsState {
 
   static async load(store: Store): Promise<JobsState> {
     const s = new JobsState();
-    for (const j of await store.listJobs()) s.jobs.set(j.job.name, j);
+    for (const j of await store.listJobs()) {
+      s.jobs.set(j.job.name, j);
+      // Compiled at load, so a new leader's first pass does not pay for every schedule.
+      s.warm(j);
+    }
     for (const r of await store.listActiveJobRuns()) s.setActive(r);
     for (const p of await store.listJobProgress()) s.addProgress(p.child, p.parent);
     return s;
@@ -32,6 +36,14 @@ export class JobsState {
     const compiled = compileSchedule(schedule, scheduleTimeZone, stored.anchorAt);
     this.compiled.set(stored.job.name, { key, schedule: compiled });
     return compiled;
+  }
+
+  private warm(stored: StoredJob): void {
+    try {
+      this.scheduleOf(stored);
+    } catch {
+      // A schedule that no longer compiles fails where it is used (the ticker logs it), not here.
+    }
   }
 
   /** Records a run's latest version: kept while active, dropped once final. */
