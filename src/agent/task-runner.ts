@@ -21,78 +21,16 @@
  */
 import type { RunningTaskReport, TaskSpec } from '../domain/agent-protocol.js';
 import { UNHEALTHY_KILL_REASON } from '../domain/agent-protocol.js';
-import type { HealthCheckResult, ReadinessCheckResult } from '../domain/task.js';
 import { isTerminal, type TaskState } from '../domain/task.js';
-import type { CancelTimer, Clock } from '../platform/clock.js';
-import type { Logger } from '../platform/logger.js';
-import type { TaskCheckpoint, TaskCheckpoints } from './checkpoint.js';
+import type { TaskCheckpoint } from './checkpoint.js';
 import type { Executor, RunningTask, TaskExit } from './executors/executor.js';
 import { REASON, terminalStatus } from './exit-status.js';
-import type { Prober } from './health/prober.js';
 import { TaskChecks } from './health/task-checks.js';
 import { startDrain } from './kill-drain.js';
-import { isSafeTaskId, type Sandboxes } from './sandbox.js';
+import { isSafeTaskId } from './sandbox.js';
+import { newEntry, type TaskChange, type TaskEntry, type TaskRunnerOptions } from './task-entry.js';
 
-export interface AgentExecutors {
-  process: Executor;
-  docker?: Executor;
-}
-
-export interface TaskChange {
-  taskId: string;
-  appId: string;
-  state: TaskState;
-  reason?: string;
-  message?: string;
-  exitCode?: number;
-  /** The task's checks as last known; present once something is known (see TaskChecks.report). */
-  healthy?: boolean;
-  healthCheckResults?: HealthCheckResult[];
-  ready?: boolean;
-  readinessCheckResults?: ReadinessCheckResult[];
-}
-
-export interface TaskRunnerOptions {
-  executors: AgentExecutors;
-  sandboxes: Sandboxes;
-  checkpoints: TaskCheckpoints;
-  logger: Logger;
-  emit: (change: TaskChange) => void;
-  /** Timers for checks and kill drains. */
-  clock: Clock;
-  /** How health and readiness probes reach tasks. */
-  prober: Prober;
-  /** The address task ports are reached on (the agent's advertised address). */
-  host: string;
-  /**
-   * Longest time a killed task stays TASK_KILLING before SIGTERM (capped by its grace);
-   * WHOLE_GRACE for no cap, 0 for SIGTERM at once.
-   */
-  killDrainMs: number;
-}
-
-interface TaskEntry {
-  spec: TaskSpec;
-  /** Last state emitted. */
-  state: TaskState;
-  running?: RunningTask;
-  /**
-   * Set once the master (or agent shutdown, or a failing health check) asked for a kill.
-   * `unhealthy` holds the message of a kill decided by the task's health checks.
-   */
-  kill?: { gracePeriodMs: number; unhealthy?: string };
-  /** Pending end of a kill's drain (TASK_KILLING before SIGTERM). */
-  drain?: CancelTimer;
-  /** Health and readiness checks, while the task runs. */
-  checks?: TaskChecks;
-  /** Last checkpoint written; the end is recorded in it. */
-  checkpoint?: TaskCheckpoint;
-  /** Let go (agent stopped without killing): whatever happens to it is for the next agent to see. */
-  detached?: boolean;
-  /** Settles when the terminal state has been emitted. */
-  done: Promise<void>;
-  markDone: () => void;
-}
+export type { AgentExecutors, TaskChange, TaskRunnerOptions } from './task-entry.js';
 
 export class TaskRunner {
   private readonly tasks = new Map<string, TaskEntry>();
@@ -440,12 +378,4 @@ export class TaskRunner {
       this.opts.logger.warn({ taskId: cp.taskId, err }, 'cannot checkpoint the end of a task');
     }
   }
-}
-
-function newEntry(spec: TaskSpec): TaskEntry {
-  let markDone!: () => void;
-  const done = new Promise<void>((resolve) => {
-    markDone = resolve;
-  });
-  return { spec, state: 'TASK_STAGING', done, markDone };
 }
