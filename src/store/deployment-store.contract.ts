@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DeploymentRecord, RootGroupVersion } from '../domain/deployment.js';
+import { perTestStore } from './contract-support.js';
 import type { Store } from './port.js';
 
 const V1 = '2026-01-01T00:00:00.000Z';
@@ -38,14 +39,7 @@ export function sampleRootVersion(version: string): RootGroupVersion {
 class Boom extends Error {}
 
 export function deploymentStoreContract(make: () => Promise<Store>): void {
-  const withStore = (body: (s: Store) => Promise<void>) => async () => {
-    const s = await make();
-    try {
-      await body(s);
-    } finally {
-      await s.close();
-    }
-  };
+  const withStore = perTestStore(make);
 
   describe('deployments', () => {
     it(

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { perTestStore } from './contract-support.js';
 import { sampleJob, sampleRun } from './job-store.contract.js';
 import type { Store } from './port.js';
 
@@ -14,14 +15,7 @@ const T = 1_767_225_600_000;
 const MANY = 1_000;
 
 export function jobBatchContract(make: () => Promise<Store>): void {
-  const withStore = (body: (s: Store) => Promise<void>) => async () => {
-    const s = await make();
-    try {
-      await body(s);
-    } finally {
-      await s.close();
-    }
-  };
+  const withStore = perTestStore(make);
 
   describe('job batches', () => {
     it(

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JobDefinition, JobRun, StoredJob } from '../domain/job.js';
+import { perTestStore } from './contract-support.js';
 import type { Store } from './port.js';
 
 export function sampleJob(name: string, over: Partial<JobDefinition> = {}): StoredJob {
@@ -61,14 +62,7 @@ export function sampleRun(job: string, dueAt: number, over: Partial<JobRun> = {}
 const T = 1_767_225_600_000;
 
 export function jobStoreContract(make: () => Promise<Store>): void {
-  const withStore = (body: (s: Store) => Promise<void>) => async () => {
-    const s = await make();
-    try {
-      await body(s);
-    } finally {
-      await s.close();
-    }
-  };
+  const withStore = perTestStore(make);
 
   describe('jobs', () => {
     it(
