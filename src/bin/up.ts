@@ -143,7 +143,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       killDrainMs: killDrainCap(cfg.killDrainMs),
     });
     const { agentEnd, masterEnd } = createMemoryLinkPair();
-    master.connectAgent(masterEnd);
+    master.connectAgent(masterEnd, { trusted: true });
     agent.connect(agentEnd);
     if (dockerExecutor) sweepAfterRecovery(agent, dockerExecutor, logger);
     return agent;

@@ -16,8 +16,8 @@ import {
   memoryDeploymentOps,
 } from './memory-deployment-tables.js';
 import { emptyJobTables, type JobTables, memoryJobOps } from './memory-job-tables.js';
-import type { Store, StoreOps } from './port.js';
 import { emptySecurityTables, memorySecurityOps, type SecurityTables } from './memory-security-tables.js';
+import type { Store, StoreOps } from './port.js';
 import { createSerialLock } from './serial-lock.js';
 import { byId, newestFirst } from './version-order.js';
 

@@ -13,7 +13,10 @@ type Db = Kysely<StoreDatabase>;
 export function sqlSecurityOps(db: Db): SecurityStoreOps {
   return {
     appendAudit: async (e) => {
-      await db.insertInto('audit_log').values({ id: e.id, at: e.at, json: encodeJson(e) }).execute();
+      await db
+        .insertInto('audit_log')
+        .values({ id: e.id, at: e.at, json: encodeJson(e) })
+        .execute();
     },
 
     listAudit: async (q) => {
