@@ -5,7 +5,7 @@
  * computed from stored history. Drover's own figures (queue delay) are at GET /job/{name}/stats.
  */
 import type { JobRun, RunAttempt } from '../../domain/job.js';
-import { runTimings, type Summary, summarize } from '../../jobs/run-stats.js';
+import { runTimings, type Summary, summarize } from '../../schedules/run-stats.js';
 
 /** Runs read for stats: the most recent ones (all of them for any job that ran under ~a week every minute). */
 export const STATS_HISTORY = 10_000;
