@@ -4,7 +4,7 @@
  * stored history (ms, as Chronos's Dropwizard histogram). Drover adds `queueDelayHistogram`.
  */
 import type { JobRun } from '../../domain/job.js';
-import { runTimings, type Summary, summarize } from '../../jobs/run-stats.js';
+import { runTimings, type Summary, summarize } from '../../schedules/run-stats.js';
 
 export function histogramView(s: Summary): Record<string, number> {
   return {
