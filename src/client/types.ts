@@ -10,8 +10,11 @@ import type { TaskFailure, TaskState } from '../domain/task.js';
 
 export type { AppDefinition, AppSpec, JobSpec, TaskFailure, TaskState };
 
-/** What a client sends for an app: Marathon JSON, defaults left to the master. */
-export type AppInput = { id: string } & Partial<Omit<AppSpec, 'id'>> & Record<string, unknown>;
+/**
+ * What a client sends for an app: Marathon JSON with any field left to the master's defaults
+ * (nested objects too, so the stored types are too strict here; the master validates).
+ */
+export type AppInput = { id: string; instances?: number; cmd?: string } & Record<string, unknown>;
 
 export interface Task {
   id: string;
@@ -117,7 +120,10 @@ export interface Job extends JobSpec {
 }
 
 /** What a client sends for a job (Chronos JSON): the master fills in the defaults. */
-export type JobInput = { name: string; command: string } & Partial<JobSpec> & Record<string, unknown>;
+export type JobInput = { name: string; command?: string; parents?: string[]; schedule?: string } & Record<
+  string,
+  unknown
+>;
 
 export interface JobSummary {
   name: string;
