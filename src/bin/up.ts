@@ -14,7 +14,7 @@ import { StartSlots } from '../agent/executors/docker/start-slots.js';
 import { createProcessExecutor } from '../agent/executors/process-executor.js';
 import { killDrainCap } from '../agent/kill-drain.js';
 import { buildApiServer } from '../api/server.js';
-import { attachEventLog } from '../control-plane/event-log.js';
+import { attachEventLog } from '../control-plane/events/event-log.js';
 import { Master } from '../control-plane/master.js';
 import { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import type { Resources } from '../domain/agent.js';

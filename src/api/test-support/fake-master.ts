@@ -4,7 +4,7 @@
  * every mutating call, and can snapshot its state so tests can assert a bad request changed
  * nothing.
  */
-import { EventBus } from '../../control-plane/event-bus.js';
+import { EventBus } from '../../control-plane/events/event-bus.js';
 import type { DeploymentRef, MasterApi, MasterInfo, QueueEntry } from '../../control-plane/master-api.js';
 import type { AgentInfo } from '../../domain/agent.js';
 import type { LogStream } from '../../domain/agent-protocol.js';

@@ -3,7 +3,7 @@
  * failed attempt, so retries still apply.
  */
 import type { JobRun } from '../../domain/job.js';
-import { isOverdue } from '../../jobs/retry-policy.js';
+import { isOverdue } from '../../schedules/retry-policy.js';
 import { commit } from './commit-effects.js';
 import type { JobsContext } from './job-context.js';
 import { killRunTask } from './launch-runs.js';

@@ -20,7 +20,7 @@ import { type Fence, fencedStore } from '../../store/fenced-store.js';
 import type { LeaseRecord } from '../../store/lease-port.js';
 import type { Store } from '../../store/port.js';
 import type { MasterDeps } from '../context.js';
-import { EventBus } from '../event-bus.js';
+import { EventBus } from '../events/event-bus.js';
 import { Master } from '../master.js';
 import type { Election } from './election.js';
 
