@@ -4,6 +4,7 @@
  * address, port range and attributes, so UNIQUE and GROUP_BY work on one machine), SQLite state
  * under --data-dir, and the HTTP API.
  */
+
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +13,12 @@ import { Agent, type AgentExecutors } from '../agent/agent.js';
 import { createDockerExecutor, type DockerExecutor } from '../agent/executors/docker/docker-executor.js';
 import { StartSlots } from '../agent/executors/docker/start-slots.js';
 import { createProcessExecutor } from '../agent/executors/process-executor.js';
-import { killDrainCap } from '../agent/kill-drain.js';
 import { buildApiServer } from '../api/server.js';
 import { attachEventLog } from '../control-plane/events/event-log.js';
 import { Master } from '../control-plane/master.js';
 import { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import type { Resources } from '../domain/agent.js';
+import { DEFAULT_KILL_DRAIN_MS } from '../domain/kill-timing.js';
 import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
 import { createLogger, type Logger } from '../platform/logger.js';
@@ -42,9 +43,9 @@ export interface UpConfig extends DockerFlags {
   /** Working directory for tasks (default: where `drover up` was started), so relative commands work. */
   taskCwd?: string;
   /**
-   * How long a task the master kills stays TASK_KILLING, still answering, before SIGTERM (capped
-   * by its kill grace period): time for routers to stop sending it requests. 0: SIGTERM at once.
-   * Default: the task's whole grace period.
+   * How long a task the master kills stays TASK_KILLING, still answering, before SIGTERM, for apps
+   * without the DROVER_KILL_DRAIN_MS label: time for routers to stop sending it requests
+   * (domain/kill-timing.ts). 0: SIGTERM at once. Default DEFAULT_KILL_DRAIN_MS.
    */
   killDrainMs?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
@@ -101,6 +102,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     random: systemRandom,
     logger,
     http,
+    killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
     jobs: { metricsRegistry: registry, ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}) },
   });
   // Before agents connect, so the counters see every event from the first registration on.
@@ -140,7 +142,6 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       ids: systemIds,
       logger,
       heartbeatIntervalMs: 5_000,
-      killDrainMs: killDrainCap(cfg.killDrainMs),
     });
     const { agentEnd, masterEnd } = createMemoryLinkPair();
     master.connectAgent(masterEnd);
