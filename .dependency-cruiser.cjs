@@ -27,6 +27,23 @@ module.exports = {
       to: { path: '^src/(api|store|control-plane|agent|scheduler|deploy|schedules)/' },
     },
     {
+      name: 'client-only-domain-and-itself',
+      comment:
+        'the client is shared with the browser UI: it sees domain types and its own files, no server code',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { path: '^src/', pathNot: '^src/(client|domain)/' },
+    },
+    {
+      name: 'client-browser-safe',
+      comment: 'src/client/ outside node/ runs in the browser: no node: builtins, no npm packages',
+      severity: 'error',
+      from: { path: '^src/client/', pathNot: '^src/client/node/' },
+      to: {
+        dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
+      },
+    },
+    {
       name: 'store-not-above',
       severity: 'error',
       from: { path: '^src/store/' },

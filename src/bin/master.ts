@@ -37,6 +37,7 @@ import { createPostgresLease } from '../store/postgres/postgres-lease.js';
 import { createPostgresStore, isPostgresUrl } from '../store/postgres/postgres-store.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { leaderCa } from './leader-ca.js';
+import { listenApi } from './listen.js';
 import { exposureProblem } from './master-exposure.js';
 import { waitForSignal } from './signals.js';
 
@@ -138,16 +139,13 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
     pingIntervalMs: cfg.agentPingIntervalMs ?? Math.min(5_000, Math.max(250, Math.floor(agentTimeoutMs / 3))),
   });
 
-  try {
-    await api.listen({ host: cfg.host, port: cfg.port });
-  } catch (err) {
-    logger.error({ err }, 'cannot listen');
+  const listened = await listenApi(api, { host: cfg.host, port: cfg.port }, logger);
+  if ('error' in listened) {
     await shutdown();
-    console.error(`drover master: cannot listen on ${cfg.host}:${cfg.port}: ${(err as Error).message}`);
+    console.error(`drover master: ${listened.error}`);
     return 1;
   }
-  const address = api.server.address();
-  const port = typeof address === 'object' && address ? address.port : cfg.port;
+  const { port } = listened;
   const secure = cfg.tls !== undefined;
   const advertise = cfg.advertise ?? cfg.host;
   const host = advertise.includes(':') ? `[${advertise}]` : advertise;
