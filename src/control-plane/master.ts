@@ -9,6 +9,7 @@ import type { AppDefinition, AppSpec } from '../domain/app.js';
 import { DroverError } from '../domain/errors.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { CancelTimer } from '../platform/clock.js';
+import { droverVersion } from '../platform/version.js';
 import { setDraining } from './agents/agent-drain.js';
 import { AgentHub } from './agents/agent-hub.js';
 import { watchAgents } from './agents/agent-loss.js';
@@ -36,8 +37,6 @@ import { MasterState } from './master-state.js';
 import { Serial } from './serial.js';
 import { reconcilePass } from './tasks/reconcile-pass.js';
 import { applyStatusUpdate } from './tasks/task-lifecycle.js';
-
-export const DROVER_VERSION = '0.1.0';
 
 /** Reconcile/advance rounds per pass: enough for a plan's immediate steps (Start, then Scale). */
 const MAX_ROUNDS_PER_PASS = 8;
@@ -213,7 +212,7 @@ export class Master implements MasterApi {
     const leader = `${this.deps.http.host}:${this.deps.http.port}`;
     return {
       name: 'drover',
-      version: DROVER_VERSION,
+      version: droverVersion(),
       frameworkId: this.frameworkId,
       leader,
       electedAt: new Date(this.electedAt).toISOString(),
