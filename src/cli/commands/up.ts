@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { runUp } from '../../bin/up.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
+import { addApiAccessOptions, apiAccessFlags } from '../api-access-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
@@ -27,7 +28,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       intFlag(0, 3_600_000),
       DEFAULT_KILL_DRAIN_MS,
     );
-  addDockerOptions(up).action(async (opts) => {
+  addApiAccessOptions(addDockerOptions(up)).action(async (opts) => {
     const code = await runUp({
       port: opts.port,
       host: opts.host,
@@ -38,6 +39,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       killDrainMs: opts.killDrainMs,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
+      ...apiAccessFlags(opts),
     });
     setExit(code);
   });
