@@ -22,6 +22,8 @@ import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { createMemoryLinkPair } from '../platform/memory-link.js';
+import { RouterMetrics } from '../router/router-metrics.js';
+import type { Router } from '../router/tcp-router.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { deployDemo } from './demo.js';
 import {
@@ -31,8 +33,9 @@ import {
   readRegistryAuth,
   sweepAfterRecovery,
 } from './docker-setup.js';
+import { createAgentRouter, type RouterFlags } from './router-setup.js';
 
-export interface UpConfig extends DockerFlags {
+export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   port: number;
   host: string;
   dataDir: string;
@@ -110,6 +113,10 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   const registryAuth = await readRegistryAuth(cfg.registryAuthFile);
   // The agents share one engine, so they share its start slots too.
   const startSlots = new StartSlots();
+  // Each agent's router listens on its own address (127.0.0.i); one set of metrics for all.
+  const routerFlags: RouterFlags = { router: cfg.router ?? 'on', routerHttpPort: cfg.routerHttpPort ?? 8000 };
+  const routerMetrics = routerFlags.router === 'on' ? new RouterMetrics(registry) : undefined;
+  const routers: Router[] = [];
   const agents = localAgentSlots(cfg.agents).map((slot, i) => {
     const workDir = join(cfg.dataDir, 'agents', `agent-${i + 1}`);
     const executors: AgentExecutors = {
@@ -130,8 +137,17 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       });
       executors.docker = dockerExecutor;
     }
-    const agent = new Agent({
+    const router = createAgentRouter(routerFlags, {
+      address: slot.address,
+      clock: systemClock,
+      logger,
+      ...(routerMetrics ? { metrics: routerMetrics } : {}),
+      agent: () => agent,
+    });
+    if (router) routers.push(router);
+    const agent: Agent = new Agent({
       ...slot,
+      ...(router ? { router } : {}),
       // A stable id per slot lets the restarted master match agents to the tasks it stored.
       agentId: `local-agent-${i + 1}`,
       workDir,
@@ -178,6 +194,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     // Loops stop first so the kills below are not answered by relaunches.
     await master.stop();
     await Promise.all(agents.map((a) => a.stop({ killTasks: true })));
+    await Promise.all(routers.map((r) => r.close()));
     await docker?.close();
     await store.close();
   }

@@ -8,6 +8,7 @@ import type { AgentHub } from './agent-hub.js';
 import type { DeploymentsState } from './deployments-state.js';
 import type { EventBus } from './event-bus.js';
 import type { MasterState } from './master-state.js';
+import type { RoutePush } from './route-push.js';
 
 export interface MasterDeps {
   store: Store;
@@ -50,6 +51,8 @@ export interface MasterContext {
   jobTasks?: JobTaskRouter;
   /** Groups and running deployments; they decide each app's reconcile phase. */
   deployments?: DeploymentsState;
+  /** Agents' routing tables: refreshed before a kill is sent (route-push.ts). */
+  routes?: RoutePush;
 }
 
 export interface JobTaskRouter {

@@ -130,7 +130,8 @@ export function createHttpProxy(opts: HttpProxyOptions): HttpProxy {
         agent,
       });
       up.once('socket', (s) => {
-        if (s.connecting) s.once('connect', () => m?.connectSeconds.observe(labels, (performance.now() - started) / 1000));
+        if (s.connecting)
+          s.once('connect', () => m?.connectSeconds.observe(labels, (performance.now() - started) / 1000));
       });
       up.once('response', (ur) => {
         res.writeHead(ur.statusCode ?? 502, ur.statusMessage, responseHeaders(ur.headers));

@@ -12,7 +12,10 @@ export class ConnectionCounts {
   private turn = 0;
 
   /** The least loaded of `backends` not in `exclude`; undefined when none is left. */
-  pick(backends: readonly RouteBackend[], exclude: ReadonlySet<string> = new Set()): RouteBackend | undefined {
+  pick(
+    backends: readonly RouteBackend[],
+    exclude: ReadonlySet<string> = new Set(),
+  ): RouteBackend | undefined {
     const n = backends.length;
     if (n === 0) return undefined;
     this.turn = (this.turn + 1) % 1_000_000_007;

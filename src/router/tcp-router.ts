@@ -153,10 +153,16 @@ export class Router {
         since: first,
       };
       this.opts.metrics?.errors.inc({ ...this.labels(l), kind: 'bind' });
-      this.opts.logger.warn(
-        { servicePort: port, appId: l.route.appId, address: this.opts.address, err: err.message },
-        'router cannot bind a service port; retrying',
-      );
+      const fields = {
+        servicePort: port,
+        appId: l.route.appId,
+        address: this.opts.address,
+        err: err.message,
+      };
+      // Once at warn (the master announces it too); each retry only at debug.
+      if (first === this.opts.clock.now())
+        this.opts.logger.warn(fields, 'router cannot bind a service port; retrying');
+      else this.opts.logger.debug(fields, 'router still cannot bind a service port');
       this.report();
       l.retry = this.opts.clock.setTimer(this.opts.bindRetryMs ?? 2_000, () => {
         l.retry = undefined;

@@ -7,7 +7,11 @@
  */
 import type { Route, RouteTable } from '../domain/agent-protocol.js';
 
-export function matchHttpRoute(table: RouteTable, hostHeader: string | undefined, url: string): Route | undefined {
+export function matchHttpRoute(
+  table: RouteTable,
+  hostHeader: string | undefined,
+  url: string,
+): Route | undefined {
   const host = hostOnly(hostHeader);
   const path = url.split('?')[0] ?? '/';
   let best: { route: Route; score: number } | undefined;

@@ -114,7 +114,10 @@ test('every tcp service port of port mappings is routed; udp and port 0 are not'
 test('HTTP mode, vhosts and paths from labels; marathon-lb aliases accepted', () => {
   const table = routingTable(
     [
-      app('/a', { labels: { DROVER_ROUTER_MODE: 'http' }, portDefinitions: [{ port: 10001, protocol: 'tcp' }] }),
+      app('/a', {
+        labels: { DROVER_ROUTER_MODE: 'http' },
+        portDefinitions: [{ port: 10001, protocol: 'tcp' }],
+      }),
       app('/b', {
         labels: { HAPROXY_0_VHOST: 'Shop.Example.com, api.example.com', HAPROXY_0_PATH: '/api' },
         portDefinitions: [{ port: 10002, protocol: 'tcp' }],
@@ -243,7 +246,10 @@ test('property: service ports are unique and sorted, and input order does not ma
         const { apps, tasks } = build(a, t);
         const table = routingTable(apps, tasks);
         const ports = table.routes.map((r) => r.servicePort);
-        assert.deepEqual(ports, [...new Set(ports)].sort((x, y) => x - y));
+        assert.deepEqual(
+          ports,
+          [...new Set(ports)].sort((x, y) => x - y),
+        );
         assert.ok(ports.every((p) => p > 0));
         const shuffle = <T>(xs: T[]) =>
           xs

@@ -63,7 +63,13 @@ export function routingTable(apps: Iterable<RoutingApp>, tasks: Iterable<Routing
         const hostPort = t.ports[index];
         return hostPort !== undefined && hostPort > 0 ? [{ taskId: t.id, host: t.host, port: hostPort }] : [];
       });
-      routes.push({ appId: app.id, servicePort: port, portIndex: index, ...portRouting(app, index), backends });
+      routes.push({
+        appId: app.id,
+        servicePort: port,
+        portIndex: index,
+        ...portRouting(app, index),
+        backends,
+      });
     }
   }
   routes.sort((a, b) => a.servicePort - b.servicePort);

@@ -3,6 +3,7 @@ import { runUp } from '../../bin/up.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
+import { addRouterOptions, routerFlags } from '../router-flags.js';
 
 export const registerUp: RegisterCommand = (program, setExit) => {
   const up = program
@@ -25,6 +26,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
         '(default: its whole kill grace period; 0: SIGTERM at once)',
       intFlag(0, 3_600_000),
     );
+  addRouterOptions(up, 8000);
   addDockerOptions(up).action(async (opts) => {
     const code = await runUp({
       port: opts.port,
@@ -36,6 +38,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       killDrainMs: opts.killDrainMs,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
+      ...routerFlags(opts),
     });
     setExit(code);
   });
