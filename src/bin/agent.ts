@@ -94,7 +94,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     ids: systemIds,
     logger,
     heartbeatIntervalMs: cfg.heartbeatIntervalMs,
-    killDrainMs: killDrainCap(cfg.killDrainMs),
+    maxKillDrainMs: killDrainCap(cfg.killDrainMs),
     ...(knownId !== undefined ? { agentId: knownId } : {}),
   });
   const connector = new MasterConnector({
