@@ -216,6 +216,10 @@ export class Master implements MasterApi {
       leader,
       electedAt: new Date(this.electedAt).toISOString(),
       http: this.deps.http,
+      config: {
+        ha: this.deps.ha ?? false,
+        reconcileIntervalMs: this.deps.reconcileIntervalMs ?? 1000,
+      },
     };
   }
 
