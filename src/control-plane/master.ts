@@ -32,6 +32,7 @@ import type {
   QueueEntry,
 } from './master-api.js';
 import { MasterState } from './master-state.js';
+import { suspendOutOfBounds } from './out-of-bounds.js';
 import { reconcilePass } from './reconcile-pass.js';
 import { groupVersions, rootWhenGroupWas } from './root-versions.js';
 import { Serial } from './serial.js';
@@ -90,6 +91,7 @@ export class Master implements MasterApi {
 
   static async create(deps: MasterDeps): Promise<Master> {
     const state = await MasterState.load(deps.store);
+    suspendOutOfBounds(state.apps, deps.logger);
     const master = new Master(deps, state);
     master.deploymentsState = await DeploymentsState.load(deps.store, state.apps.values());
     master.ctx.deployments = master.deploymentsState;
