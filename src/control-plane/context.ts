@@ -4,9 +4,9 @@ import type { Clock } from '../platform/clock.js';
 import type { Ids, Random } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
 import type { Store } from '../store/port.js';
-import type { AgentHub } from './agent-hub.js';
-import type { DeploymentsState } from './deployments-state.js';
-import type { EventBus } from './event-bus.js';
+import type { AgentHub } from './agents/agent-hub.js';
+import type { DeploymentsState } from './deployments/deployments-state.js';
+import type { EventBus } from './events/event-bus.js';
 import type { MasterState } from './master-state.js';
 
 export interface MasterDeps {
@@ -21,6 +21,12 @@ export interface MasterDeps {
   reconcileIntervalMs?: number;
   /** Kill grace when an app sets none (Marathon: 3 s via Mesos' default). */
   defaultKillGraceMs?: number;
+  /**
+   * Drain before SIGTERM when an app has no DROVER_KILL_DRAIN_MS label (domain/kill-timing.ts).
+   * Default 0, so tests and embedders kill at once; `drover master` / `drover up` pass
+   * DEFAULT_KILL_DRAIN_MS unless `--kill-drain-ms` says otherwise.
+   */
+  killDrainMs?: number;
   /**
    * An agent silent (no heartbeat) this long is lost: its tasks become TASK_UNREACHABLE
    * (agent-loss.ts). Default 10 s.

@@ -4,7 +4,12 @@
  * collected in `issues` rather than thrown, so one response lists them all.
  */
 import type { AppSpec, UnreachableStrategy } from './app.js';
-import { APP_DEFAULTS, defaultUpgradeStrategy, UNREACHABLE_DEFAULTS } from './app-defaults.js';
+import {
+  APP_DEFAULTS,
+  defaultUpgradeStrategy,
+  UNREACHABLE_DEFAULTS,
+  UNREACHABLE_FIELD_DEFAULTS,
+} from './app-defaults.js';
 import { normalizeFetch } from './app-fetch.js';
 import { parentGroup, resolveAppId } from './app-id.js';
 import { normalizeNetworking } from './app-networking.js';
@@ -12,6 +17,7 @@ import { normalizePortDefinitions } from './app-ports.js';
 import type { AppInput } from './app-schema.js';
 import { normalizeConstraints } from './constraint-rules.js';
 import { normalizeHealthChecks } from './health-checks.js';
+import { checkKillDrainLabel } from './kill-timing.js';
 import { normalizeReadinessChecks } from './readiness-checks.js';
 import { at, type Issues } from './validation-issues.js';
 
@@ -56,6 +62,7 @@ export function normalizeApp(input: AppInput, issues: Issues, opts: NormalizeOpt
     issues.add('/executor', APP_MESSAGES.executor);
   if (Object.keys(input.secrets ?? {}).length > 0) issues.add('/secrets', APP_MESSAGES.secrets);
   if (input.residency) issues.add('/', APP_MESSAGES.residency);
+  checkKillDrainLabel(input.labels ?? {}, issues);
 
   return {
     id,
@@ -132,7 +139,8 @@ function normalizeUnreachable(
   issues: Issues,
 ): UnreachableStrategy | 'disabled' {
   if (given === 'disabled') return 'disabled';
-  const s = { ...UNREACHABLE_DEFAULTS, ...given };
+  if (given === undefined) return { ...UNREACHABLE_DEFAULTS };
+  const s = { ...UNREACHABLE_FIELD_DEFAULTS, ...given };
   if (s.inactiveAfterSeconds > s.expungeAfterSeconds) {
     issues.add(
       '/unreachableStrategy/inactiveAfterSeconds',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option } from 'commander';
 import { runMaster } from '../../bin/master.js';
 import { DroverError } from '../../domain/errors.js';
+import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { collect } from '../cluster-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
@@ -64,13 +65,20 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
     )
     .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
     .option(
+      '--kill-drain-ms <ms>',
+      'how long a killed task stays TASK_KILLING, still serving, before SIGTERM, for apps without ' +
+        `the ${KILL_DRAIN_LABEL} label (default ${DEFAULT_KILL_DRAIN_MS}; 0: SIGTERM at once, as Marathon)`,
+      intFlag(0, 3_600_000),
+      DEFAULT_KILL_DRAIN_MS,
+    )
+    .option(
       '--job-webhook <url>',
       "http(s) URL every job's notifications are POSTed to (besides a job's own webhookUrl)",
       httpUrlFlag,
     )
     .action(async (opts) => {
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
-        throw new DroverError('BAD_REQUEST', '--tls-cert and --tls-key go together');
+        throw new DroverError('USAGE', '--tls-cert and --tls-key go together');
       }
       const given: string[] = typeof opts.apiToken === 'string' ? [opts.apiToken] : (opts.apiToken ?? []);
       // An empty token (e.g. DROVER_API_TOKEN= in the environment) must not become a credential.
@@ -94,6 +102,7 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
           ? { reregistrationGraceMs: opts.reregistrationGrace }
           : {}),
         leaseMs: opts.leaseMs,
+        killDrainMs: opts.killDrainMs,
         ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       });
       setExit(code);
@@ -104,6 +113,6 @@ function readPem(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new DroverError('BAD_REQUEST', `cannot read ${file}: ${(err as Error).message}`);
+    throw new DroverError('USAGE', `cannot read ${file}: ${(err as Error).message}`);
   }
 }
