@@ -9,6 +9,7 @@ import type { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import { type Clock, systemClock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { registerAgentRoutes } from './agents.js';
+import { type AuditDeps, registerAudit } from './audit.js';
 import { type ApiAuth, installApiAuth } from './auth.js';
 import { registerChronosRoutes } from './chronos/chronos-routes.js';
 import { refuseEncodedSlashes } from './encoded-slash.js';
@@ -53,6 +54,8 @@ export interface ApiServerDeps {
   eventStream?: EventStreamOptions;
   /** HTTP basic and/or bearer tokens; absent: open (bin/master-exposure.ts says when that is allowed). */
   auth?: ApiAuth;
+  /** Record mutating calls and serve `GET /v2/audit` (absent: no audit log). */
+  audit?: AuditDeps;
   /** PEM key and certificate: serve HTTPS (and so wss:// for agents on the same server). */
   https?: { key: string; cert: string };
   /** Time to receive a whole request / its headers (defaults above; tests make them short). */
@@ -85,6 +88,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   installJsonParser(app);
   if (deps.auth) installApiAuth(app, deps.auth);
   refuseEncodedSlashes(app);
+  if (deps.audit) registerAudit(app, deps.audit);
 
   app.setErrorHandler(async (err, req, reply) => {
     const mapped = mapError(err, bodyLimit);

@@ -60,7 +60,7 @@ export class Master implements MasterApi {
   ) {
     this.hub = new AgentHub(
       {
-        register: (msg) => this.serial.run(() => admitAgent(this.ctx, msg)),
+        register: (msg, trusted) => this.serial.run(() => admitAgent(this.ctx, msg, trusted)),
         registered: (agentId, msg) => this.serial.run(() => reconcileAgentTasks(this.ctx, agentId, msg)),
         statusUpdate: (agentId, msg) => this.serial.run(() => applyStatusUpdate(this.ctx, agentId, msg)),
         heartbeat: (agentId) => {
@@ -115,8 +115,9 @@ export class Master implements MasterApi {
     this.hub.closeAll();
   }
 
-  connectAgent(link: MasterLink): void {
-    this.hub.accept(link);
+  /** `trusted`: an in-process link nobody else can open (`drover up`); see AgentHubEvents.register. */
+  connectAgent(link: MasterLink, opts: { trusted?: boolean } = {}): void {
+    this.hub.accept(link, opts);
   }
 
   /**

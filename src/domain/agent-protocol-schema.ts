@@ -50,6 +50,7 @@ const Register = Type.Object({
   type: Type.Literal('register'),
   protocolVersion: Type.Integer({ minimum: 1 }),
   agentId: opt(Id),
+  agentSecret: opt(Type.String({ minLength: 1, maxLength: 256 })),
   hostname: Type.String({ minLength: 1, maxLength: 255 }),
   address: Type.String({ minLength: 1, maxLength: 255 }),
   resources: Resources,
@@ -115,7 +116,11 @@ const AGENT_TO_MASTER = {
 } as const;
 
 const MASTER_TO_AGENT = {
-  registered: Type.Object({ type: Type.Literal('registered'), agentId: Id }),
+  registered: Type.Object({
+    type: Type.Literal('registered'),
+    agentId: Id,
+    agentSecret: opt(Type.String({ minLength: 1, maxLength: 256 })),
+  }),
   refused: Type.Object({ type: Type.Literal('refused'), reason: Text }),
   launch: Type.Object({ type: Type.Literal('launch'), task: TaskSpecShape }),
   kill: Type.Object({

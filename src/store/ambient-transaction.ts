@@ -10,6 +10,7 @@ import { forwardDeploymentOps } from './deployment-port.js';
 import { forwardJobOps } from './job-port.js';
 import { forwardLeaseOps } from './lease-port.js';
 import type { Store, StoreOps } from './port.js';
+import { forwardSecurityOps } from './security-port.js';
 
 export interface StoreBackend {
   /** Ops outside any transaction; each call is atomic on its own. */
@@ -54,6 +55,7 @@ export function assembleStore(backend: StoreBackend): Store {
     ...forwardJobOps(call),
     ...forwardDeploymentOps(call),
     ...forwardLeaseOps(call),
+    ...forwardSecurityOps(call),
     putApp: (app) => call((o) => o.putApp(app)),
     getApp: (id) => call((o) => o.getApp(id)),
     listApps: () => call((o) => o.listApps()),

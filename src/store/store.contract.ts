@@ -18,6 +18,7 @@ import { deploymentStoreContract } from './deployment-store.contract.js';
 import { jobBatchContract } from './job-batch.contract.js';
 import { jobStoreContract } from './job-store.contract.js';
 import type { Store } from './port.js';
+import { securityStoreContract } from './security-store.contract.js';
 import { transactionContract } from './transaction.contract.js';
 
 export { sampleAgent, sampleApp, sampleFailure, sampleTask } from './contract-support.js';
@@ -29,6 +30,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
     jobStoreContract(make);
     jobBatchContract(make);
     deploymentStoreContract(make);
+    securityStoreContract(make);
     describe('apps', () => {
       it(
         'puts, gets and lists apps ordered by id',
