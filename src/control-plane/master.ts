@@ -34,6 +34,7 @@ import type {
   QueueEntry,
 } from './master-api.js';
 import { MasterState } from './master-state.js';
+import { suspendOutOfBounds } from './out-of-bounds.js';
 import { Serial } from './serial.js';
 import { reconcilePass } from './tasks/reconcile-pass.js';
 import { applyStatusUpdate } from './tasks/task-lifecycle.js';
@@ -89,6 +90,7 @@ export class Master implements MasterApi {
 
   static async create(deps: MasterDeps): Promise<Master> {
     const state = await MasterState.load(deps.store);
+    suspendOutOfBounds(state.apps, deps.logger);
     const master = new Master(deps, state);
     master.deploymentsState = await DeploymentsState.load(deps.store, state.apps.values());
     master.ctx.deployments = master.deploymentsState;
