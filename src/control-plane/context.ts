@@ -16,8 +16,10 @@ export interface MasterDeps {
   ids: Ids;
   random: Random;
   logger: Logger;
-  /** Where the API listens, for /v2/info and /v2/leader. */
-  http: { host: string; port: number };
+  /** Where the API listens, for /v2/info and /v2/leader; `https` when it serves TLS. */
+  http: { host: string; port: number; https?: boolean };
+  /** Several masters share the store (PostgreSQL), for /v2/info `marathon_config.ha`. */
+  ha?: boolean;
   /** Periodic reconcile pass, besides the ones triggered by changes. Default 1000 ms. */
   reconcileIntervalMs?: number;
   /** Kill grace when an app sets none (Marathon: 3 s via Mesos' default). */

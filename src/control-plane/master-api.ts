@@ -35,7 +35,12 @@ export interface MasterInfo {
   leader: string;
   /** ISO time this master became leader. */
   electedAt: string;
-  http: { host: string; port: number };
+  http: { host: string; port: number; https?: boolean };
+  /** The settings /v2/info reports in `marathon_config`. */
+  config?: {
+    ha: boolean;
+    reconcileIntervalMs: number;
+  };
 }
 
 export interface MasterApi {

@@ -35,6 +35,7 @@ import type {
   QueueEntry,
 } from './master-api.js';
 import { MasterState } from './master-state.js';
+import { suspendOutOfBounds } from './out-of-bounds.js';
 import { Serial } from './serial.js';
 import { reconcilePass } from './tasks/reconcile-pass.js';
 import { applyStatusUpdate } from './tasks/task-lifecycle.js';
@@ -106,6 +107,7 @@ export class Master implements MasterApi {
 
   static async create(deps: MasterDeps): Promise<Master> {
     const state = await MasterState.load(deps.store);
+    suspendOutOfBounds(state.apps, deps.logger);
     const master = new Master(deps, state);
     master.deploymentsState = await DeploymentsState.load(deps.store, state.apps.values());
     master.ctx.deployments = master.deploymentsState;
@@ -252,6 +254,10 @@ export class Master implements MasterApi {
       leader,
       electedAt: new Date(this.electedAt).toISOString(),
       http: this.deps.http,
+      config: {
+        ha: this.deps.ha ?? false,
+        reconcileIntervalMs: this.deps.reconcileIntervalMs ?? 1000,
+      },
     };
   }
 

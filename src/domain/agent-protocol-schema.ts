@@ -9,6 +9,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { AgentToMaster, MasterToAgent } from './agent-protocol.js';
+import { MAX_USER_LENGTH } from './limits.js';
 import { TASK_STATES } from './task.js';
 
 /** Ids, names and reasons are short; the caps only bound what a hostile peer can make us keep. */
@@ -104,7 +105,7 @@ const TaskSpecShape = Type.Object({
   portNames: Type.Array(Type.Union([Type.String(), Type.Null()])),
   labels: Type.Record(Type.String(), Type.String()),
   /** A user name or uid, looked up on the agent; never part of a path. */
-  user: opt(Type.String({ minLength: 1, maxLength: 256 })),
+  user: opt(Type.String({ minLength: 1, maxLength: MAX_USER_LENGTH })),
 });
 
 const RouteStatus = Type.Object({
