@@ -62,6 +62,7 @@ export function assembleStore(backend: StoreBackend): Store {
     deleteApp: (id) => call((o) => o.deleteApp(id)),
     listAppVersions: (id) => call((o) => o.listAppVersions(id)),
     getAppVersion: (id, version) => call((o) => o.getAppVersion(id, version)),
+    deleteAppVersion: (id, version) => call((o) => o.deleteAppVersion(id, version)),
     putTask: (task) => call((o) => o.putTask(task)),
     getTask: (id) => call((o) => o.getTask(id)),
     listTasks: (filter) => call((o) => o.listTasks(filter)),

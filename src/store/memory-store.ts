@@ -89,6 +89,12 @@ function memoryOps(t: TableAccess, run: Run, lease: () => LeaseRecord | undefine
     listAppVersions: (id) => run(() => newestFirst(t.read('versions').get(id)?.keys() ?? [])),
     getAppVersion: (id, version) =>
       run(() => decodeOptional<AppDefinition>(t.read('versions').get(id)?.get(version))),
+    deleteAppVersion: (id, version) =>
+      run(() => {
+        const versions = new Map(t.read('versions').get(id));
+        if (!versions.delete(version)) return;
+        t.write('versions').set(id, versions);
+      }),
 
     putTask: (task: TaskRecord) => {
       const row: TaskRow = { appId: task.appId, agentId: task.agentId, json: encodeJson(task) };

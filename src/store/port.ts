@@ -31,6 +31,8 @@ export interface StoreOps extends JobStoreOps, DeploymentStoreOps, LeaseStoreOps
   /** Version timestamps, newest first. */
   listAppVersions(id: string): Promise<string[]>;
   getAppVersion(id: string, version: string): Promise<AppDefinition | undefined>;
+  /** Forgets one stored version (pruning); the current definition is not touched. */
+  deleteAppVersion(id: string, version: string): Promise<void>;
 
   putTask(task: TaskRecord): Promise<void>;
   getTask(id: string): Promise<TaskRecord | undefined>;

@@ -117,6 +117,21 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       );
 
       it(
+        'deleteAppVersion forgets that version only; the current definition stays',
+        withStore(async (store) => {
+          await store.putApp(sampleApp('/web', V1));
+          await store.putApp(sampleApp('/web', V2));
+          await store.putApp(sampleApp('/web', V3));
+          await store.deleteAppVersion('/web', V1);
+          await store.deleteAppVersion('/web', 'no-such-version');
+          await store.deleteAppVersion('/nope', V1);
+          assert.deepEqual(await store.listAppVersions('/web'), [V3, V2]);
+          assert.equal(await store.getAppVersion('/web', V1), undefined);
+          assert.deepEqual(await store.getApp('/web'), sampleApp('/web', V3));
+        }),
+      );
+
+      it(
         'deleting an unknown app is a no-op',
         withStore(async (store) => {
           await store.deleteApp('/nope');

@@ -5,6 +5,7 @@ import { addApiAccessOptions, apiAccessFlags } from '../api-access-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
+import { addRouterOptions, routerFlags } from '../router-flags.js';
 
 export const registerUp: RegisterCommand = (program, setExit) => {
   const up = program
@@ -28,6 +29,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       intFlag(0, 3_600_000),
       DEFAULT_KILL_DRAIN_MS,
     );
+  addRouterOptions(up, 8000);
   addApiAccessOptions(addDockerOptions(up)).action(async (opts) => {
     const code = await runUp({
       port: opts.port,
@@ -39,6 +41,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       killDrainMs: opts.killDrainMs,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
+      ...routerFlags(opts),
       ...apiAccessFlags(opts),
     });
     setExit(code);

@@ -20,6 +20,7 @@ export const OP_KINDS: Readonly<Record<keyof StoreOps, 'read' | 'write'>> = {
   deleteApp: 'write',
   listAppVersions: 'read',
   getAppVersion: 'read',
+  deleteAppVersion: 'write',
   putTask: 'write',
   getTask: 'read',
   listTasks: 'read',

@@ -84,6 +84,10 @@ export function sqlStoreOps(db: Db): StoreOps {
           .executeTakeFirst(),
       ),
 
+    deleteAppVersion: async (id, version) => {
+      await db.deleteFrom('app_versions').where('app_id', '=', id).where('version', '=', version).execute();
+    },
+
     putTask: async (task: TaskRecord) => {
       const json = encodeJson(task);
       await db
