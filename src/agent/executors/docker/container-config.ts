@@ -15,6 +15,7 @@
  * - Labels name the task, app, agent and owning agent instance, so a restarted agent finds its
  *   containers and tells them from other agents' on a shared engine.
  */
+import { createHash } from 'node:crypto';
 import { isAbsolute, join, normalize } from 'node:path';
 import type { TaskSpec } from '../../../domain/agent-protocol.js';
 import type { NetworkSpec, PortMapping } from '../../../domain/app.js';
@@ -46,9 +47,14 @@ export interface ContainerConfigInput {
   allowPrivileged: boolean;
 }
 
-/** Docker container names allow `[a-zA-Z0-9][a-zA-Z0-9_.-]`; safe task ids already fit. */
+/**
+ * Docker container names allow `[a-zA-Z0-9][a-zA-Z0-9_.-]`. Marathon-style ids fit as they are;
+ * a Chronos id's ':' and '%' become '_' with a hash of the whole id, so two ids never share a name.
+ */
 export function containerName(taskId: string): string {
-  return `drover-${taskId}`;
+  if (/^[A-Za-z0-9_.-]+$/.test(taskId)) return `drover-${taskId}`;
+  const hash = createHash('sha256').update(taskId).digest('hex').slice(0, 12);
+  return `drover-${taskId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${hash}`;
 }
 
 export type NetworkMode =
