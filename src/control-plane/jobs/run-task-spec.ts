@@ -35,6 +35,13 @@ export function runTaskId(
 
 const MAX_TASK_ID = 255;
 
+/** The job, due time and 0-based attempt of a task id in Chronos's format; undefined otherwise. */
+export function parseRunTaskId(taskId: string): { job: string; dueAt: number; attempt: number } | undefined {
+  const m = /^ct:(\d+):(\d+):([\w.-]+):/.exec(taskId);
+  if (!m) return undefined;
+  return { dueAt: Number(m[1]), attempt: Number(m[2]), job: m[3]! };
+}
+
 /** Java's Double.toString for the values a job's resources take (`1.0`, `0.5`, `128.0`). */
 export function javaDouble(x: number): string {
   return Number.isInteger(x) && Math.abs(x) < 1e7 ? `${x}.0` : String(x);

@@ -133,19 +133,27 @@ export function containerCreateBody(input: ContainerConfigInput): Record<string,
     }
   }
 
-  const binds = [
-    `${sandbox}:${SANDBOX_IN_CONTAINER}:rw`,
-    ...(spec.container?.volumes ?? []).map((v) => {
-      if (v.hostPath === undefined) throw new Error(`Volume ${v.containerPath} has no hostPath`);
-      return `${hostPathOf(v.hostPath, sandbox)}:${v.containerPath}:${v.mode === 'RO' ? 'ro' : 'rw'}`;
-    }),
-  ];
+  // Binds are `src:dst:mode` strings, which a ':' in a path breaks (a Chronos task id names its
+  // sandbox `ct:<due>:...`): such a source goes in as a Mounts entry, which has fields instead.
+  const binds: string[] = [];
+  const mounts: Array<{ Type: 'bind'; Source: string; Target: string; ReadOnly: boolean }> = [];
+  const bind = (source: string, target: string, readOnly: boolean) => {
+    if (source.includes(':'))
+      mounts.push({ Type: 'bind', Source: source, Target: target, ReadOnly: readOnly });
+    else binds.push(`${source}:${target}:${readOnly ? 'ro' : 'rw'}`);
+  };
+  bind(sandbox, SANDBOX_IN_CONTAINER, false);
+  for (const v of spec.container?.volumes ?? []) {
+    if (v.hostPath === undefined) throw new Error(`Volume ${v.containerPath} has no hostPath`);
+    bind(hostPathOf(v.hostPath, sandbox), v.containerPath, v.mode === 'RO');
+  }
 
   const { cpus, mem } = spec.resources;
   const hostConfig: Record<string, unknown> = {
     NetworkMode: network.kind === 'named' ? network.name : network.kind,
     PortBindings: bindings,
     Binds: binds,
+    ...(mounts.length > 0 ? { Mounts: mounts } : {}),
     Privileged: docker.privileged,
     ...(cpus > 0 ? { NanoCpus: Math.round(cpus * 1e9) } : {}),
     ...(mem > 0 ? { Memory: Math.max(MIN_MEMORY_BYTES, Math.round(mem * 1024 * 1024)) } : {}),
