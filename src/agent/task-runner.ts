@@ -117,12 +117,14 @@ export class TaskRunner {
       // makes sure no half-launched task is left running. Useless for an executor that cannot
       // re-attach (the fake one), so not written for it.
       if (executor.reattach) {
-        await this.checkpoint(entry, { format: 1, taskId, appId, executor: executor.kind, spec });
+        // Secret values stay in memory only: a re-adopted task is already running with them.
+        const { secretEnv: _secret, ...kept } = spec;
+        await this.checkpoint(entry, { format: 1, taskId, appId, executor: executor.kind, spec: kept });
       }
       running = await executor.launch(spec, {
         sandbox,
         // MESOS_SANDBOX last: only the agent knows it, and a task must not be able to move it.
-        env: { ...spec.env, MESOS_SANDBOX: sandbox },
+        env: { ...spec.env, ...spec.secretEnv, MESOS_SANDBOX: sandbox },
         logs: this.opts.sandboxes.logsOf(taskId),
         // Still starting: same state, new message (Mesos sends pull progress the same way).
         progress: (message) => {
@@ -264,7 +266,7 @@ export class TaskRunner {
       spec,
       host: this.opts.host,
       sandbox,
-      env: { ...spec.env, MESOS_SANDBOX: sandbox },
+      env: { ...spec.env, ...spec.secretEnv, MESOS_SANDBOX: sandbox },
       running,
       clock: this.opts.clock,
       prober: this.opts.prober,

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { JobsApi } from '../control-plane/jobs/jobs-api.js';
 import type { MasterApi } from '../control-plane/master-api.js';
 import type { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
+import type { SecretVault } from '../control-plane/secrets/secret-vault.js';
 import { type Clock, systemClock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { registerAgentRoutes } from './agents.js';
@@ -27,6 +28,7 @@ import { registerTaskRoutes } from './marathon/tasks.js';
 import { registerObservability } from './observability.js';
 import { drainRejectedBody } from './rejected-body.js';
 import { registerRouteTableRoutes } from './routes-view.js';
+import { installSecretRefCheck, registerSecretRoutes } from './secrets.js';
 
 /**
  * 4 MiB. Marathon sets no limit of its own below Jetty's; ours bounds memory per request while
@@ -57,6 +59,8 @@ export interface ApiServerDeps {
   auth?: ApiAuth;
   /** Record mutating calls and serve `GET /v2/audit` (absent: no audit log). */
   audit?: AuditDeps;
+  /** The secret store behind `/v2/secrets` (absent: no `--secret-key-file`, secrets are off). */
+  secrets?: SecretVault;
   /** PEM key and certificate: serve HTTPS (and so wss:// for agents on the same server). */
   https?: { key: string; cert: string };
   /** Time to receive a whole request / its headers (defaults above; tests make them short). */
@@ -90,6 +94,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   if (deps.auth) installApiAuth(app, deps.auth);
   refuseEncodedSlashes(app);
   if (deps.audit) registerAudit(app, deps.audit);
+  installSecretRefCheck(app, deps.secrets);
 
   app.setErrorHandler(async (err, req, reply) => {
     const mapped = mapError(err, bodyLimit);
@@ -119,6 +124,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   registerTaskLogRoutes(app, ctx);
   registerQueueRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
+  registerSecretRoutes(app, deps.secrets, deps.master);
   registerRouteTableRoutes(app, ctx);
   if (deps.jobs) registerChronosRoutes(app, { jobs: deps.jobs });
   return app;

@@ -5,12 +5,15 @@
  * starts, and comes back as one line for the operator.
  */
 
+import { readFileSync } from 'node:fs';
 import type { AuditDeps } from '../api/audit.js';
 import { type ApiAuth, hasApiCredentials } from '../api/auth.js';
 import { type AuthFile, AuthFileCheck, readAuthFile } from '../api/auth-file.js';
+import { SecretVault } from '../control-plane/secrets/secret-vault.js';
 import { systemClock } from '../platform/clock.js';
 import { systemIds } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
+import { parseSecretKey, SecretCipher } from '../platform/secret-cipher.js';
 import type { SecurityStoreOps } from '../store/security-port.js';
 import { exposureProblem } from './master-exposure.js';
 
@@ -93,4 +96,21 @@ export function auditDeps(
     retentionMs: (retentionDays ?? 90) * 24 * 60 * 60 * 1000,
     logger,
   };
+}
+
+/** The secret store under `--secret-key-file`, undefined without one, or why the key is unusable. */
+export function openSecretVault(
+  keyFile: string | undefined,
+  store: ConstructorParameters<typeof SecretVault>[0],
+): SecretVault | undefined | { problem: string } {
+  if (keyFile === undefined) return undefined;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(keyFile);
+  } catch (err) {
+    return { problem: `cannot read the secret key file ${keyFile}: ${(err as Error).message}` };
+  }
+  const key = parseSecretKey(bytes);
+  if ('problem' in key) return { problem: `the secret key file ${keyFile}: ${key.problem}` };
+  return new SecretVault(store, new SecretCipher(key), systemClock);
 }

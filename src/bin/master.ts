@@ -36,7 +36,7 @@ import type { Store } from '../store/port.js';
 import { createPostgresLease } from '../store/postgres/postgres-lease.js';
 import { createPostgresStore, isPostgresUrl } from '../store/postgres/postgres-store.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
-import { auditDeps, openApiAccess } from './api-access.js';
+import { auditDeps, openApiAccess, openSecretVault } from './api-access.js';
 import { leaderCa } from './leader-ca.js';
 import { listenApi } from './listen.js';
 import { waitForSignal } from './signals.js';
@@ -97,6 +97,12 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
     console.error(`drover master: cannot open store ${redactUrl(cfg.store)}: ${(err as Error).message}`);
     return 1;
   }
+  const vault = openSecretVault(cfg.secretKeyFile, store);
+  if (vault && 'problem' in vault) {
+    await store.close();
+    console.error(`drover master: ${vault.problem}`);
+    return 2;
+  }
   // The API is built before the node: the node needs the port the API listens on (--port 0).
   let node: MasterNode | undefined;
   let lease: LeaderLease | undefined;
@@ -114,6 +120,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
     metrics,
     auth: access.auth,
     audit: auditDeps(store, cfg.auditRetentionDays, logger),
+    ...(vault ? { secrets: vault } : {}),
     ...(cfg.tls ? { https: cfg.tls } : {}),
   });
   let selfUrl = '';
@@ -162,6 +169,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
       ids: systemIds,
       random: systemRandom,
       logger,
+      ...(vault ? { secrets: vault } : {}),
       http: { host: advertise, port, https: secure },
       ha: shared,
       agentTimeoutMs,

@@ -30,7 +30,7 @@ import { RouterMetrics } from '../router/router-metrics.js';
 import type { Router } from '../router/tcp-router.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { agentExecutors, type ExecutorSetup } from './agent-executors.js';
-import { auditDeps, openApiAccess } from './api-access.js';
+import { auditDeps, openApiAccess, openSecretVault } from './api-access.js';
 import { deployDemo } from './demo.js';
 import {
   type DockerFlags,
@@ -130,6 +130,12 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   const stopReloads = access.watchReloads(logger);
   await mkdir(cfg.dataDir, { recursive: true });
   const store = await createSqliteStore({ path: join(cfg.dataDir, 'state.db') });
+  const vault = openSecretVault(cfg.secretKeyFile, store);
+  if (vault && 'problem' in vault) {
+    await store.close();
+    console.error(`drover up: ${vault.problem}`);
+    return 2;
+  }
   // Composed as `drover master` is (a MasterNode, here its sole leader) plus `drover agent`'s
   // executors, with the agents in this process on in-memory links instead of WebSockets.
   let node: MasterNode | undefined;
@@ -163,6 +169,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     metrics,
     auth: access.auth,
     audit: auditDeps(store, cfg.auditRetentionDays, logger),
+    ...(vault ? { secrets: vault } : {}),
     ...(cfg.tls ? { https: cfg.tls } : {}),
   });
   const scheme = cfg.tls ? 'https' : 'http';
@@ -181,6 +188,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       logger,
       http: { host: cfg.host, port },
       killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
+      ...(vault ? { secrets: vault } : {}),
       jobs: { metricsRegistry: registry, ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}) },
     },
     store,

@@ -12,6 +12,8 @@ import type { MasterState } from './master-state.js';
 
 export interface MasterDeps {
   store: Store;
+  /** Reads secret values for a launch (control-plane/secrets/secret-vault.ts); absent: secrets are off. */
+  secrets?: { valuesFor(sources: Record<string, string>): Promise<Record<string, string>> };
   clock: Clock;
   ids: Ids;
   random: Random;

@@ -27,6 +27,12 @@ export interface TaskSpec {
   command: { shell: true; value: string } | { shell: false; argv: string[] } | { shell: false; argv: [] };
   /** Environment without MESOS_SANDBOX, which only the agent knows. */
   env: Record<string, string>;
+  /**
+   * Variables whose values are secrets, read by the master for this launch only. The agent adds
+   * them to the task's environment and never writes them down (not in checkpoints, not in logs);
+   * the master never stores them with the task.
+   */
+  secretEnv?: Record<string, string>;
   /** Host ports allocated on this agent, in portDefinitions order. */
   ports: number[];
   resources: { cpus: number; mem: number; disk: number };

@@ -23,8 +23,7 @@ import { at, type Issues } from './validation-issues.js';
 
 export const APP_MESSAGES = {
   cmdArgsContainer: "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'.",
-  envSecret: 'use of secret-references in the environment requires the secrets feature to be enabled',
-  secrets: 'secrets are not supported by Drover (the Marathon secrets feature is not enabled)',
+  envSecret: (ref: string) => `references secret '${ref}', which is not declared in secrets`,
   gpuDocker: 'GPU resources only work with the Mesos containerizer',
   residency: 'App must contain persistent volumes and define residency',
   executor: "must fully match regular expression '^(//cmd)|(/?[^/]+(/[^/]+)*)|$'",
@@ -60,7 +59,6 @@ export function normalizeApp(input: AppInput, issues: Issues, opts: NormalizeOpt
   if (gpus > 0 && docker) issues.add('/', APP_MESSAGES.gpuDocker);
   if (input.executor !== undefined && !EXECUTOR.test(input.executor))
     issues.add('/executor', APP_MESSAGES.executor);
-  if (Object.keys(input.secrets ?? {}).length > 0) issues.add('/secrets', APP_MESSAGES.secrets);
   if (input.residency) issues.add('/', APP_MESSAGES.residency);
   checkKillDrainLabel(input.labels ?? {}, issues);
 
@@ -69,7 +67,8 @@ export function normalizeApp(input: AppInput, issues: Issues, opts: NormalizeOpt
     ...(input.cmd !== undefined ? { cmd: input.cmd } : {}),
     ...(args ? { args } : {}),
     ...(input.user !== undefined ? { user: input.user } : {}),
-    env: normalizeEnv(input.env ?? {}, issues),
+    env: plainEnv(input.env ?? {}),
+    ...secretFields(input, issues),
     instances: input.instances ?? APP_DEFAULTS.instances,
     cpus: input.cpus ?? APP_DEFAULTS.cpus,
     mem: input.mem ?? APP_DEFAULTS.mem,
@@ -114,13 +113,25 @@ export function normalizeApp(input: AppInput, issues: Issues, opts: NormalizeOpt
   };
 }
 
-function normalizeEnv(env: NonNullable<AppInput['env']>, issues: Issues): Record<string, string> {
+function plainEnv(env: NonNullable<AppInput['env']>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (typeof value === 'string') out[name] = value;
-    else issues.add(`/env/${name}`, APP_MESSAGES.envSecret);
-  }
+  for (const [name, value] of Object.entries(env)) if (typeof value === 'string') out[name] = value;
   return out;
+}
+
+/** `secrets` and the variables that use them; a reference to an undeclared secret is an issue. */
+function secretFields(input: AppInput, issues: Issues): Pick<AppSpec, 'secrets' | 'secretEnv'> {
+  const secrets = input.secrets ?? {};
+  const secretEnv: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input.env ?? {})) {
+    if (typeof value === 'string') continue;
+    if (Object.hasOwn(secrets, value.secret)) secretEnv[name] = value.secret;
+    else issues.add(`/env/${name}`, APP_MESSAGES.envSecret(value.secret));
+  }
+  return {
+    ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
+    ...(Object.keys(secretEnv).length > 0 ? { secretEnv } : {}),
+  };
 }
 
 /** Dependencies name apps or groups; relative ones are relative to the app's own group. */

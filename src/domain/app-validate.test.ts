@@ -202,14 +202,17 @@ test('ids: relative ids resolve against baseId; bad ids are reported at /id', ()
   assert.deepEqual(problems(app({ id: '/' })), { '/id': [ID_MESSAGES.empty] });
 });
 
-test('env values must be strings; secret references are refused with a clear message', () => {
+test('env values must be strings or references to declared secrets', () => {
   assert.deepEqual(problems(app({ env: { DB: { secret: 'db-pass' } } })), {
-    '/env/DB': [APP_MESSAGES.envSecret],
+    '/env/DB': [APP_MESSAGES.envSecret('db-pass')],
   });
   assert.deepEqual(Object.keys(problems(app({ env: { N: 1 } }))), ['/env/N']);
-  assert.deepEqual(problems(app({ secrets: { s: { source: 'x' } } })), {
-    '/secrets': [APP_MESSAGES.secrets],
-  });
+  const parsed = parseAppDefinition(
+    app({ env: { MODE: 'x', DB: { secret: 's' } }, secrets: { s: { source: 'db/password' } } }),
+  );
+  assert.deepEqual(parsed.env, { MODE: 'x' });
+  assert.deepEqual(parsed.secretEnv, { DB: 's' });
+  assert.deepEqual(parsed.secrets, { s: { source: 'db/password' } });
   assert.deepEqual(parseAppDefinition(app({ secrets: {} })).env, {});
 });
 

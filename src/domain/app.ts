@@ -153,6 +153,14 @@ export interface AppDefinition {
   tty?: boolean;
   /** Marathon 1.9+: the Mesos role the app's resources come from. */
   role?: string;
+  /** Marathon's secrets: a reference name -> the secret (`/v2/secrets/{source}`) it stands for. */
+  secrets?: Record<string, { source: string }>;
+  /**
+   * Variables whose value is a secret: name -> reference into `secrets` (Marathon's
+   * `env: {"NAME": {"secret": "ref"}}`, kept apart so `env` stays plain strings). The value itself
+   * never enters the definition: the master reads it only to launch a task.
+   */
+  secretEnv?: Record<string, string>;
   /** ISO timestamp of this version. */
   version: string;
   versionInfo: VersionInfo;

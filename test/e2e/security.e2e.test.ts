@@ -6,12 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { droverArgv, repoRoot } from './support/drover-bin.js';
-import { DroverProcess, http } from './support/drover-process.js';
+import { DroverProcess, http, waitFor } from './support/drover-process.js';
+import { EventStream } from './support/event-stream.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'drover-security-e2e-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -120,5 +122,90 @@ describe('drover up exposure, roles and audit', { timeout: 180_000 }, () => {
       (await http(`${base}/v2/audit`, { headers: { authorization: basic('ops', 'ops-pw') } })).status,
       200,
     );
+  });
+
+  it('a secret reaches the task environment and nothing else: not the API, events, logs or the state files', async (t) => {
+    const keyFile = join(dir, 'secret.key');
+    writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+    const value = `s3cr3t-${randomBytes(8).toString('hex')}`;
+    const d = await DroverProcess.startFor(t, {
+      agents: 1,
+      logLevel: 'debug',
+      args: ['--secret-key-file', keyFile],
+    });
+    const events = await EventStream.open(d.url);
+    t.after(() => events.close());
+
+    const put = await d.api.raw('PUT', '/v2/secrets/db/password', { body: { value } });
+    assert.equal(put.status, 200, put.text);
+    assert.deepEqual((put.json as Record<string, unknown>).version, 1);
+    const listed = await d.api.raw('GET', '/v2/secrets');
+    assert.equal(listed.status, 200);
+    assert.deepEqual(
+      (listed.json as { secrets: Array<Record<string, unknown>> }).secrets.map((x) => [x.name, x.version]),
+      [['db/password', 1]],
+    );
+
+    const app = {
+      id: '/uses-secret',
+      cmd: 'env > "$MESOS_SANDBOX/env.txt"; sleep 1000',
+      cpus: 0.1,
+      mem: 16,
+      env: { PLAIN: 'visible', DB_PASSWORD: { secret: 'pw' } },
+      secrets: { pw: { source: 'db/password' } },
+    };
+    // A reference to a secret that does not exist is a 422 at its path, and nothing is stored.
+    const missing = await d.api.raw('POST', '/v2/apps', {
+      body: { ...app, id: '/missing', secrets: { pw: { source: 'no/such' } } },
+    });
+    assert.equal(missing.status, 422, missing.text);
+    assert.match(missing.text, /"path":"\/secrets\/pw\/source"/);
+    assert.equal((await d.api.raw('GET', '/v2/apps/missing')).status, 404);
+
+    assert.equal((await d.api.raw('POST', '/v2/apps', { body: app })).status, 201);
+    const sandboxes = join(d.dataDir, 'agents', 'agent-1', 'sandboxes');
+    const envFile = await waitFor(
+      () => {
+        if (!existsSync(sandboxes)) return undefined;
+        for (const task of readdirSync(sandboxes)) {
+          const f = join(sandboxes, task, 'env.txt');
+          if (existsSync(f) && readFileSync(f, 'utf8').includes('PLAIN=')) return f;
+        }
+        return undefined;
+      },
+      { what: 'the task to write its environment', timeoutMs: 30_000 },
+    );
+    const env = readFileSync(envFile, 'utf8');
+    assert.match(env, new RegExp(`^DB_PASSWORD=${value}$`, 'm'), 'the task has the secret');
+    assert.match(env, /^PLAIN=visible$/m);
+
+    const apps = await d.api.raw('GET', '/v2/apps?embed=apps.tasks');
+    assert.ok(!apps.text.includes(value), 'not in GET /v2/apps');
+    assert.match(apps.text, /"DB_PASSWORD":\{"secret":"pw"\}/, 'the reference is shown as Marathon shows it');
+    const versions = await d.api.raw('GET', '/v2/apps/uses-secret/versions');
+    const v = (versions.json as { versions: string[] }).versions[0]!;
+    assert.ok(!(await d.api.raw('GET', `/v2/apps/uses-secret/versions/${v}`)).text.includes(value));
+    assert.ok(!(await d.api.raw('GET', '/v2/secrets')).text.includes(value), 'not in the secret list');
+    assert.ok(!(await d.api.raw('GET', '/v2/tasks')).text.includes(value));
+    const ui = await d.api.raw('GET', '/ui/');
+    if (ui.status === 200) assert.ok(!ui.text.includes(value), 'not in the UI page');
+
+    await waitFor(() => events.ofType('status_update_event').length > 0, { what: 'status events' });
+    assert.ok(events.events.length > 0);
+    assert.ok(!JSON.stringify(events.events).includes(value), 'not in /v2/events');
+    assert.ok(!d.output().includes(value), 'not in the master log (debug level)');
+
+    // Stored sealed: neither the state database nor the task checkpoint holds it in plain text.
+    for (const f of readdirSync(d.dataDir).filter((n) => n.startsWith('state.db'))) {
+      assert.ok(!readFileSync(join(d.dataDir, f)).includes(value), f);
+    }
+    const checkpoint = join(envFile, '..', '.drover-task.json');
+    assert.ok(existsSync(checkpoint));
+    assert.ok(!readFileSync(checkpoint, 'utf8').includes(value), 'not in the checkpoint');
+
+    // A secret in use cannot be deleted; once unused it can.
+    assert.equal((await d.api.raw('DELETE', '/v2/secrets/db/password')).status, 409);
+    assert.equal((await d.api.raw('DELETE', '/v2/apps/uses-secret')).status, 200);
+    assert.equal((await d.api.raw('DELETE', '/v2/secrets/db/password')).status, 204);
   });
 });

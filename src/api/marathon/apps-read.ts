@@ -2,7 +2,9 @@
  * Reading apps: `GET /v2/apps` (filters `id`, `cmd`, `label`; `embed`), `GET /v2/apps/{id}`,
  * `GET /v2/apps/{group}/*`, and an app's stored versions.
  */
+
 import type { AppDefinition } from '../../domain/app.js';
+import { withSecretRefs } from '../../domain/app-secrets.js';
 import { DroverError } from '../../domain/errors.js';
 import { allValues, oneValue, type Query } from '../query-params.js';
 import { appView } from '../views/app-view.js';
@@ -40,11 +42,15 @@ export async function listVersions(ctx: RouteContext, id: string): Promise<{ ver
   return { versions: await ctx.master.listAppVersions(id) };
 }
 
-export async function showVersion(ctx: RouteContext, id: string, version: string): Promise<AppDefinition> {
+export async function showVersion(
+  ctx: RouteContext,
+  id: string,
+  version: string,
+): Promise<Record<string, unknown>> {
   requireApp(ctx.master, id);
   const app = await ctx.master.getAppVersion(id, version);
   if (!app) throw new DroverError('VERSION_NOT_FOUND', `App '${id}' does not exist in version ${version}`);
-  return app;
+  return withSecretRefs(app);
 }
 
 function views(

@@ -4,7 +4,9 @@
  * (python3-marathon rejects keys it does not know), and the domain ignores them on input so a
  * GET-modify-PUT round trip works.
  */
+
 import type { AppDefinition } from '../../domain/app.js';
+import { withSecretRefs } from '../../domain/app-secrets.js';
 import type { TaskFailure, TaskRecord } from '../../domain/task.js';
 import type { AppEmbed } from '../marathon/embed.js';
 import { countTasks } from './task-counts.js';
@@ -23,7 +25,7 @@ export interface AppViewInput {
 }
 
 export function appView(v: AppViewInput): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...v.app };
+  const out: Record<string, unknown> = withSecretRefs(v.app);
   if (v.embed.has('counts')) {
     const c = countTasks(v.tasks);
     out.tasksStaged = c.staged;

@@ -6,6 +6,7 @@
  */
 import type { AppDefinition } from '../../domain/app.js';
 import { appIdToTaskPrefix } from '../../domain/app.js';
+import { secretSources } from '../../domain/app-secrets.js';
 import { DEFAULT_KILL_GRACE_MS, killDrainMs, killGraceMs } from '../../domain/kill-timing.js';
 import { servicePortsOf } from '../../domain/service-ports.js';
 import type { TaskRecord } from '../../domain/task.js';
@@ -88,21 +89,29 @@ export async function reconcilePass(ctx: MasterContext): Promise<void> {
         },
       });
     }
-    if (launches.length > 0) {
+    // Secret values are read now, for this launch only: they travel in the launch message and
+    // are never stored with the task. An app whose secret cannot be read waits (logged by name).
+    const secretValues = await secretsOf(ctx, launches);
+    const ready = launches.filter((l) => secretValues.has(l.app.id));
+    if (ready.length > 0) {
       await deps.store.transaction(async (tx) => {
-        for (const l of launches) await tx.putTask(l.task);
+        for (const l of ready) await tx.putTask(l.task);
       });
-      for (const { task, app } of launches) {
+      for (const { task, app } of ready) {
         state.tasks.set(task.id, task);
+        const secretEnv = secretValues.get(app.id);
         ctx.hub.send(task.agentId, {
           type: 'launch',
-          task: buildTaskSpec({
-            app,
-            taskId: task.id,
-            host: task.host,
-            hostPorts: task.ports,
-            defaultKillGraceMs: deps.defaultKillGraceMs ?? DEFAULT_KILL_GRACE_MS,
-          }),
+          task: {
+            ...buildTaskSpec({
+              app,
+              taskId: task.id,
+              host: task.host,
+              hostPorts: task.ports,
+              defaultKillGraceMs: deps.defaultKillGraceMs ?? DEFAULT_KILL_GRACE_MS,
+            }),
+            ...(secretEnv && Object.keys(secretEnv).length > 0 ? { secretEnv } : {}),
+          },
         });
       }
     }
@@ -220,4 +229,30 @@ function placementRequest(key: string, app: AppDefinition): PlacementRequest {
     needsDocker: app.container?.type === 'DOCKER',
     needsPrivileged: app.container?.type === 'DOCKER' && app.container.docker?.privileged === true,
   };
+}
+
+/** App id -> its secret variables' values (empty for apps without secrets); missing: cannot launch now. */
+async function secretsOf(
+  ctx: MasterContext,
+  launches: Array<{ app: AppDefinition }>,
+): Promise<Map<string, Record<string, string>>> {
+  const out = new Map<string, Record<string, string>>();
+  for (const { app } of launches) {
+    if (out.has(app.id)) continue;
+    const sources = secretSources(app);
+    if (Object.keys(sources).length === 0) {
+      out.set(app.id, {});
+      continue;
+    }
+    try {
+      if (!ctx.deps.secrets) throw new Error('secrets are off (no --secret-key-file)');
+      out.set(app.id, await ctx.deps.secrets.valuesFor(sources));
+    } catch (err) {
+      ctx.deps.logger.error(
+        { appId: app.id, reason: (err as Error).message },
+        'cannot read the secrets of the app: not launching',
+      );
+    }
+  }
+  return out;
 }
