@@ -84,7 +84,9 @@ function collectSources(
 ): void {
   if (depth > MAX_DEPTH) return;
   if (Array.isArray(v)) {
-    v.forEach((item, i) => collectSources(item, `${at}(${i})`, depth + 1, out));
+    v.forEach((item, i) => {
+      collectSources(item, `${at}(${i})`, depth + 1, out);
+    });
     return;
   }
   if (!isPlainObject(v)) return;
