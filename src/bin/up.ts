@@ -6,12 +6,14 @@
  * SoleLeader, behind the leader APIs) and `drover agent`'s (agent-executors.ts, signals.ts), with
  * in-memory links where those use WebSockets.
  */
+
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { Agent } from '../agent/agent.js';
 import { StartSlots } from '../agent/executors/docker/start-slots.js';
+import { agentFetcher } from '../agent/fetcher/fetcher.js';
 import { buildApiServer } from '../api/server.js';
 import { EventBus } from '../control-plane/events/event-bus.js';
 import { attachEventLog } from '../control-plane/events/event-log.js';
@@ -53,6 +55,8 @@ export interface UpConfig extends DockerFlags {
    * (domain/kill-timing.ts). 0: SIGTERM at once. Default DEFAULT_KILL_DRAIN_MS.
    */
   killDrainMs?: number;
+  /** `--fetcher-cache-mb`, per in-process agent. */
+  fetcherCacheMb?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
   jobWebhook?: string;
 }
@@ -169,6 +173,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       ids: systemIds,
       logger,
       heartbeatIntervalMs: 5_000,
+      fetcher: agentFetcher(workDir, cfg.fetcherCacheMb),
     });
     const { agentEnd, masterEnd } = createMemoryLinkPair();
     node?.connectAgent(masterEnd, { trusted: true });
