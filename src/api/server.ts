@@ -26,6 +26,7 @@ import { registerTaskLogRoutes } from './marathon/task-logs.js';
 import { registerTaskRoutes } from './marathon/tasks.js';
 import { registerObservability } from './observability.js';
 import { drainRejectedBody } from './rejected-body.js';
+import { registerRouteTableRoutes } from './routes-view.js';
 
 /**
  * 4 MiB. Marathon sets no limit of its own below Jetty's; ours bounds memory per request while
@@ -118,6 +119,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   registerTaskLogRoutes(app, ctx);
   registerQueueRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
+  registerRouteTableRoutes(app, ctx);
   if (deps.jobs) registerChronosRoutes(app, { jobs: deps.jobs });
   return app;
 }

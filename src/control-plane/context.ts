@@ -5,6 +5,7 @@ import type { Ids, Random } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
 import type { Store } from '../store/port.js';
 import type { AgentHub } from './agents/agent-hub.js';
+import type { RoutePush } from './agents/route-push.js';
 import type { DeploymentsState } from './deployments/deployments-state.js';
 import type { EventBus } from './events/event-bus.js';
 import type { MasterState } from './master-state.js';
@@ -58,6 +59,8 @@ export interface MasterContext {
   jobTasks?: JobTaskRouter;
   /** Groups and running deployments; they decide each app's reconcile phase. */
   deployments?: DeploymentsState;
+  /** Agents' routing tables: refreshed before a kill is sent (route-push.ts). */
+  routes?: RoutePush;
 }
 
 export interface JobTaskRouter {
