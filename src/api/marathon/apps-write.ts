@@ -108,7 +108,6 @@ export async function restartApp(
 ): Promise<FastifyReply> {
   const force = boolParam(q, 'force', false);
   requireApp(ctx.master, id);
-  if (!ctx.master.restartApp) throw new DroverError('UNAVAILABLE', 'This master cannot restart apps yet');
   return sendDeployment(reply, await ctx.master.restartApp(id, { force }));
 }
 

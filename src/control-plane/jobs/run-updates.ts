@@ -54,7 +54,7 @@ export async function endAttempt(
 ): Promise<void> {
   const now = jc.master.deps.clock.now();
   const run = activeRunOf(jc, task);
-  const stored = task.jobRun ? jc.jobs.jobs.get(task.jobRun.job) : undefined;
+  const stored = task.jobRun ? jc.jobs.byName.get(task.jobRun.job) : undefined;
   let failedFinal: { job: StoredJob; run: JobRun } | undefined;
   await commit(jc, async (tx, fx) => {
     await tx.deleteTask(task.id);
@@ -110,7 +110,7 @@ export async function endAttempt(
     });
     if (counters !== stored) {
       await tx.putJob(counters);
-      fx.afterCommit(() => jc.jobs.jobs.set(job.name, counters));
+      fx.afterCommit(() => jc.jobs.byName.set(job.name, counters));
     }
     if (next.status === 'succeeded' || next.status === 'failed')
       await parentFinished(jc, tx, fx, counters, next.status, now);
