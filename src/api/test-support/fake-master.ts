@@ -4,8 +4,8 @@
  * every mutating call, and can snapshot its state so tests can assert a bad request changed
  * nothing. Its writes take effect at once, so it never has a running deployment; group writes
  * and deployments are tested against the real Master through the simulation harness
- * (marathon/groups-deployments.test.ts): here a group request is only run (so its own errors
- * surface) and recorded.
+ * (marathon/groups-deployments.test.ts): here a group request's draft is applied at once, each
+ * changed app saved as a new version and each app left out deleted.
  */
 import { EventBus } from '../../control-plane/events/event-bus.js';
 import type {
@@ -200,10 +200,13 @@ export class FakeMaster implements MasterApi {
   }
   async changeGroups(request: GroupRequest, opts: GroupChangeOptions): Promise<GroupChangeResult> {
     this.calls.push({ method: 'changeGroups', args: [opts] });
-    request(this.rootGroup());
-    return opts.dryRun
-      ? { plan: [] }
-      : { deployment: { deploymentId: this.nextId(), version: this.nextVersion() } };
+    const root = this.rootGroup();
+    const { draft } = request(root);
+    if (opts.dryRun) return { plan: [] };
+    let last: DeploymentRef | undefined;
+    for (const [id, app] of draft.apps) if (root.apps.get(id) !== app) last = this.save(app);
+    for (const id of root.apps.keys()) if (!draft.apps.has(id)) this.apps.delete(id);
+    return { deployment: last ?? { deploymentId: this.nextId(), version: this.nextVersion() } };
   }
 
   private setDraining(id: string, draining: boolean): AgentInfo {
