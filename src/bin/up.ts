@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { Agent } from '../agent/agent.js';
 import { StartSlots } from '../agent/executors/docker/start-slots.js';
-import { killDrainCap } from '../agent/kill-drain.js';
 import { buildApiServer } from '../api/server.js';
 import { EventBus } from '../control-plane/events/event-bus.js';
 import { attachEventLog } from '../control-plane/events/event-log.js';
@@ -21,10 +20,13 @@ import { leaderJobsApi, leaderMasterApi } from '../control-plane/leadership/lead
 import { MasterNode } from '../control-plane/leadership/master-node.js';
 import { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import type { Resources } from '../domain/agent.js';
+import { DEFAULT_KILL_DRAIN_MS } from '../domain/kill-timing.js';
 import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
 import { createLogger } from '../platform/logger.js';
 import { createMemoryLinkPair } from '../platform/memory-link.js';
+import { RouterMetrics } from '../router/router-metrics.js';
+import type { Router } from '../router/tcp-router.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { agentExecutors, type ExecutorSetup } from './agent-executors.js';
 import { deployDemo } from './demo.js';
@@ -36,9 +38,10 @@ import {
   sweepAfterRecovery,
 } from './docker-setup.js';
 import { listenApi } from './listen.js';
+import { createAgentRouter, type RouterFlags } from './router-setup.js';
 import { waitForSignal } from './signals.js';
 
-export interface UpConfig extends DockerFlags {
+export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   port: number;
   host: string;
   dataDir: string;
@@ -48,9 +51,9 @@ export interface UpConfig extends DockerFlags {
   /** Working directory for tasks (default: where `drover up` was started), so relative commands work. */
   taskCwd?: string;
   /**
-   * How long a task the master kills stays TASK_KILLING, still answering, before SIGTERM (capped
-   * by its kill grace period): time for routers to stop sending it requests. 0: SIGTERM at once.
-   * Default: the task's whole grace period.
+   * How long a task the master kills stays TASK_KILLING, still answering, before SIGTERM, for apps
+   * without the DROVER_KILL_DRAIN_MS label: time for routers to stop sending it requests
+   * (domain/kill-timing.ts). 0: SIGTERM at once. Default DEFAULT_KILL_DRAIN_MS.
    */
   killDrainMs?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
@@ -117,6 +120,10 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     startSlots: new StartSlots(),
   };
   let agents: Agent[] = [];
+  // Each agent's router listens on its own address (127.0.0.i); one set of metrics for all.
+  const routerFlags: RouterFlags = { router: cfg.router ?? 'on', routerHttpPort: cfg.routerHttpPort ?? 8000 };
+  const routerMetrics = routerFlags.router === 'on' ? new RouterMetrics(registry) : undefined;
+  const routers: Router[] = [];
 
   const api = buildApiServer({ master, jobs, logger, metrics });
   const listened = await listenApi(api, { host: cfg.host, port: cfg.port }, logger);
@@ -133,6 +140,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       random: systemRandom,
       logger,
       http: { host: cfg.host, port },
+      killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
       jobs: { metricsRegistry: registry, ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}) },
     },
     store,
@@ -158,8 +166,17 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       workDir,
       cwd: cfg.taskCwd ?? process.cwd(),
     });
-    const agent = new Agent({
+    const router = createAgentRouter(routerFlags, {
+      address: slot.address,
+      clock: systemClock,
+      logger,
+      ...(routerMetrics ? { metrics: routerMetrics } : {}),
+      agent: () => agent,
+    });
+    if (router) routers.push(router);
+    const agent: Agent = new Agent({
       ...slot,
+      ...(router ? { router } : {}),
       // A stable id per slot lets the restarted master match agents to the tasks it stored.
       agentId: `local-agent-${i + 1}`,
       workDir,
@@ -168,10 +185,9 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       ids: systemIds,
       logger,
       heartbeatIntervalMs: 5_000,
-      killDrainMs: killDrainCap(cfg.killDrainMs),
     });
     const { agentEnd, masterEnd } = createMemoryLinkPair();
-    node?.connectAgent(masterEnd);
+    node?.connectAgent(masterEnd, { trusted: true });
     agent.connect(agentEnd);
     if (dockerExecutor) sweepAfterRecovery(agent, dockerExecutor, logger);
     return agent;
@@ -192,6 +208,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     // Loops stop first so the kills below are not answered by relaunches.
     await node?.stop();
     await Promise.all(agents.map((a) => a.stop({ killTasks: true })));
+    await Promise.all(routers.map((r) => r.close()));
     await docker?.close();
     await store.close();
   }

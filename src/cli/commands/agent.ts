@@ -8,6 +8,7 @@ import { attribute, masterUrls, resources } from '../cluster-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
+import { addRouterOptions, routerFlags } from '../router-flags.js';
 
 export const registerAgent: RegisterCommand = (program, setExit) => {
   const agent = program
@@ -41,8 +42,8 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
     .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
     .option(
       '--kill-drain-ms <ms>',
-      'cap on how long a killed task stays TASK_KILLING, still running, before SIGTERM ' +
-        '(default: its whole kill grace period; 0: SIGTERM at once)',
+      'cap on the drain the master asks for (TASK_KILLING, still running, before SIGTERM) ' +
+        '(default: no cap; 0: SIGTERM at once)',
       intFlag(0, 3_600_000),
     )
     .option(
@@ -53,6 +54,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       '--no-switch-user',
       'run every process task as the agent user; a requested user is noted in stderr',
     );
+  addRouterOptions(agent, 80);
   addDockerOptions(agent).action(async (opts) => {
     const advertise: string = opts.advertise ?? firstExternalIPv4() ?? '127.0.0.1';
     let ca: string | undefined;
@@ -78,6 +80,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       // Unset when neither flag is given: the executor then decides by whether it runs as root.
       ...(opts.switchUser !== undefined ? { switchUser: opts.switchUser } : {}),
       ...dockerFlags(opts),
+      ...routerFlags(opts),
     });
     setExit(code);
   });
