@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { runUp } from '../../bin/up.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
+import { example } from '../example.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 
@@ -25,6 +26,11 @@ export const registerUp: RegisterCommand = (program, setExit) => {
         '(default: its whole kill grace period; 0: SIGTERM at once)',
       intFlag(0, 3_600_000),
     );
+  example(
+    up,
+    'drover up                       # API and UI on http://127.0.0.1:8080',
+    'drover up --demo --port 9090 --data-dir /tmp/drover',
+  );
   addDockerOptions(up).action(async (opts) => {
     const code = await runUp({
       port: opts.port,
