@@ -13,15 +13,24 @@
  */
 
 import type { Resources } from '../domain/agent.js';
-import type { AgentLink, LogRequest, MasterToAgent, RunningTaskReport } from '../domain/agent-protocol.js';
+import type {
+  AgentLink,
+  LogRequest,
+  MasterToAgent,
+  RouteBindFailure,
+  RouteTable,
+  RunningTaskReport,
+} from '../domain/agent-protocol.js';
 import { PROTOCOL_VERSION } from '../domain/agent-protocol.js';
 import { isTerminal } from '../domain/task.js';
 import type { CancelTimer, Clock } from '../platform/clock.js';
 import type { Ids } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
+import { readAgentSecret, writeAgentSecret } from './agent-id-file.js';
 import { TaskCheckpoints } from './checkpoint.js';
 import { createNetworkProber } from './health/network-prober.js';
 import type { Prober } from './health/prober.js';
+import { NO_DRAIN_CAP } from './kill-drain.js';
 import { type RecoveryReport, recoverTasks } from './recovery.js';
 import { Sandboxes } from './sandbox.js';
 import { type AgentExecutors, type TaskChange, TaskRunner } from './task-runner.js';
@@ -50,12 +59,21 @@ export interface AgentOptions {
   /** How health and readiness probes reach tasks. Default: over the network (and a shell). */
   prober?: Prober;
   /**
-   * A task the master kills stays TASK_KILLING, still running, for min(its grace period, this)
-   * before SIGTERM, so routers can stop sending it requests first (kill-drain.ts). WHOLE_GRACE
-   * for no cap, as `drover up` and `drover agent` give their agents without `--kill-drain-ms`.
-   * Default 0 (SIGTERM at once), so tests and embedders kill without waiting.
+   * A task the master kills stays TASK_KILLING, still running, for the drain the master asks,
+   * at most this, before SIGTERM, so routers can stop sending it requests first (kill-drain.ts).
+   * Default NO_DRAIN_CAP; `drover agent --kill-drain-ms N` sets it.
    */
-  killDrainMs?: number;
+  maxKillDrainMs?: number;
+  /**
+   * The agent's embedded router (router/tcp-router.ts): it gets every routing table the master
+   * pushes. Absent (`--router off`): tables are ignored.
+   */
+  router?: RouteSink;
+}
+
+/** Where the master's routing tables go. */
+export interface RouteSink {
+  apply(table: RouteTable): void;
 }
 
 export interface StopOptions {
@@ -65,6 +83,8 @@ export interface StopOptions {
 
 export class Agent {
   private agentId: string | undefined;
+  /** The credential the master issued (agent-id-file.ts); sent with every registration. */
+  private agentSecret: string | undefined;
   private link: AgentLink | undefined;
   private registered = false;
   private cancelHeartbeat: CancelTimer | undefined;
@@ -75,9 +95,11 @@ export class Agent {
   private readonly checkpoints: TaskCheckpoints;
   private readonly runner: TaskRunner;
   private readonly log: Logger;
+  private routeFailures: RouteBindFailure[] = [];
 
   constructor(private readonly opts: AgentOptions) {
     this.agentId = opts.agentId;
+    this.agentSecret = readSecretQuietly(opts.workDir);
     this.log = opts.logger.child({ agent: opts.hostname });
     this.sandboxes = new Sandboxes(opts.workDir, opts.maxLogBytes);
     this.checkpoints = new TaskCheckpoints(this.sandboxes);
@@ -90,7 +112,7 @@ export class Agent {
       clock: opts.clock,
       prober: opts.prober ?? createNetworkProber(),
       host: opts.address,
-      killDrainMs: opts.killDrainMs ?? 0,
+      maxKillDrainMs: opts.maxKillDrainMs ?? NO_DRAIN_CAP,
     });
   }
 
@@ -160,6 +182,9 @@ export class Agent {
       type: 'register',
       protocolVersion: PROTOCOL_VERSION,
       ...(this.agentId !== undefined ? { agentId: this.agentId } : {}),
+      ...(this.agentId !== undefined && this.agentSecret !== undefined
+        ? { agentSecret: this.agentSecret }
+        : {}),
       hostname: this.opts.hostname,
       address: this.opts.address,
       resources: this.opts.resources,
@@ -211,6 +236,7 @@ export class Agent {
     try {
       switch (msg.type) {
         case 'registered':
+          if (msg.agentSecret !== undefined) this.keepSecret(msg.agentSecret);
           this.onRegistered(msg.agentId);
           return;
         case 'refused':
@@ -221,7 +247,7 @@ export class Agent {
           void this.runner.launch(msg.task).catch((err) => this.log.error({ err }, 'launch crashed'));
           return;
         case 'kill': {
-          this.runner.kill(msg.taskId, msg.gracePeriodMs);
+          this.runner.kill(msg.taskId, msg.gracePeriodMs, msg.drainMs ?? 0);
           // Known but already ended: its terminal update may never have reached this master.
           const state = this.runner.stateOf(msg.taskId);
           if (state !== undefined && isTerminal(state)) this.resend(msg.taskId);
@@ -233,11 +259,24 @@ export class Agent {
         case 'readLog':
           void this.serveLog(link, msg);
           return;
+        case 'routes':
+          this.opts.router?.apply(msg.table);
+          return;
         default:
           this.log.warn({ type: (msg as { type?: unknown }).type }, 'unknown message from master: ignored');
       }
     } catch (err) {
       this.log.error({ err, type: msg?.type }, 'failed to handle message from master');
+    }
+  }
+
+  /** Kept before anything else happens: the next registration must carry it. */
+  private keepSecret(secret: string): void {
+    this.agentSecret = secret;
+    try {
+      writeAgentSecret(this.opts.workDir, secret);
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'cannot keep the agent credential in the work dir');
     }
   }
 
@@ -249,7 +288,20 @@ export class Agent {
     this.registered = true;
     this.log.info({ agentId, pending: this.unacked.size }, 'registered with master');
     for (const u of this.unacked.all()) this.send(u);
+    // A master forgets an agent's bind failures when its link drops: tell it again.
+    if (this.routeFailures.length > 0) this.sendRouteStatus();
     this.scheduleHeartbeat();
+  }
+
+  /** The router's service ports that cannot be bound now; the master shows them on the apps. */
+  reportRouteFailures(failures: RouteBindFailure[]): void {
+    this.routeFailures = failures;
+    this.sendRouteStatus();
+  }
+
+  private sendRouteStatus(): void {
+    if (!this.registered || !this.link || this.agentId === undefined) return;
+    this.link.send({ type: 'routeStatus', agentId: this.agentId, failures: this.routeFailures });
   }
 
   private scheduleHeartbeat(): void {
@@ -320,4 +372,12 @@ export class Agent {
 /** Factory form, for composition roots that prefer functions. */
 export function createAgent(opts: AgentOptions): Agent {
   return new Agent(opts);
+}
+
+function readSecretQuietly(workDir: string): string | undefined {
+  try {
+    return readAgentSecret(workDir);
+  } catch {
+    return undefined;
+  }
 }

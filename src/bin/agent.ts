@@ -10,17 +10,16 @@
  * being taken out of service.
  */
 import { mkdirSync } from 'node:fs';
-import { Agent, type AgentExecutors } from '../agent/agent.js';
+import { Agent } from '../agent/agent.js';
 import { readAgentId, writeAgentId } from '../agent/agent-id-file.js';
 import { detectResources } from '../agent/detect-resources.js';
-import { createDockerExecutor, type DockerExecutor } from '../agent/executors/docker/docker-executor.js';
-import { createProcessExecutor } from '../agent/executors/process-executor.js';
 import { killDrainCap } from '../agent/kill-drain.js';
 import { MasterConnector } from '../agent/master-connector.js';
 import type { Resources } from '../domain/agent.js';
 import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
 import { createLogger } from '../platform/logger.js';
+import { agentExecutors } from './agent-executors.js';
 import {
   type DockerFlags,
   dockerStatusLine,
@@ -28,9 +27,10 @@ import {
   readRegistryAuth,
   sweepAfterRecovery,
 } from './docker-setup.js';
+import { createAgentRouter, type RouterFlags } from './router-setup.js';
 import { waitForSignal } from './signals.js';
 
-export interface AgentConfig extends DockerFlags {
+export interface AgentConfig extends DockerFlags, Partial<RouterFlags> {
   /** Agent endpoint URLs (normalised by the CLI). */
   masters: string[];
   token?: string;
@@ -63,26 +63,27 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
   const resources = detectResources(cfg.workDir, cfg.resources);
   const knownId = readAgentId(cfg.workDir);
   const docker = await openDockerEngine(cfg, logger);
-  const executors: AgentExecutors = {
-    process: createProcessExecutor({
-      agentName: cfg.hostname,
-      ...(cfg.switchUser !== undefined ? { switchUser: cfg.switchUser } : {}),
-    }),
-  };
-  let dockerExecutor: DockerExecutor | undefined;
-  if (docker) {
-    dockerExecutor = createDockerExecutor({
+  const { executors, docker: dockerExecutor } = agentExecutors(
+    {
       engine: docker,
-      bindAddress: cfg.advertise,
-      agentName: cfg.hostname,
-      owner: cfg.workDir,
+      // Read only when an engine answered: without Docker the file is not needed.
+      registryAuth: docker ? await readRegistryAuth(cfg.registryAuthFile) : {},
       allowPrivileged: cfg.allowPrivileged ?? false,
-      registryAuth: await readRegistryAuth(cfg.registryAuthFile),
       logger,
-    });
-    executors.docker = dockerExecutor;
-  }
-  const agent = new Agent({
+    },
+    {
+      name: cfg.hostname,
+      address: cfg.advertise,
+      workDir: cfg.workDir,
+      ...(cfg.switchUser !== undefined ? { switchUser: cfg.switchUser } : {}),
+    },
+  );
+  const router = createAgentRouter(
+    { router: cfg.router ?? 'on', routerHttpPort: cfg.routerHttpPort ?? 80 },
+    { address: cfg.advertise, clock: systemClock, logger, agent: () => agent },
+  );
+  const agent: Agent = new Agent({
+    ...(router ? { router } : {}),
     hostname: cfg.hostname,
     address: cfg.advertise,
     resources,
@@ -93,7 +94,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     ids: systemIds,
     logger,
     heartbeatIntervalMs: cfg.heartbeatIntervalMs,
-    killDrainMs: killDrainCap(cfg.killDrainMs),
+    maxKillDrainMs: killDrainCap(cfg.killDrainMs),
     ...(knownId !== undefined ? { agentId: knownId } : {}),
   });
   const connector = new MasterConnector({
@@ -126,6 +127,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
   const signal = await waitForSignal(logger, ['SIGUSR1']);
   connector.stop();
   await agent.stop({ killTasks: signal === 'SIGUSR1' });
+  await router?.close();
   await docker?.close();
   return 0;
 }

@@ -9,6 +9,7 @@
  * its term; standbys redirect agents (`redirect`) and proxy the API (api/leader-proxy.ts). On
  * SQLite the one master leads from the start.
  */
+
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Registry } from 'prom-client';
@@ -25,6 +26,7 @@ import { MasterNode } from '../control-plane/leadership/master-node.js';
 import { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import { AGENT_PATH } from '../domain/agent-endpoint.js';
 import { DroverError } from '../domain/errors.js';
+import { DEFAULT_KILL_DRAIN_MS } from '../domain/kill-timing.js';
 import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
 import { createLogger } from '../platform/logger.js';
@@ -35,6 +37,7 @@ import { createPostgresLease } from '../store/postgres/postgres-lease.js';
 import { createPostgresStore, isPostgresUrl } from '../store/postgres/postgres-store.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { leaderCa } from './leader-ca.js';
+import { listenApi } from './listen.js';
 import { exposureProblem } from './master-exposure.js';
 import { waitForSignal } from './signals.js';
 
@@ -65,6 +68,8 @@ export interface MasterConfig {
   leaseMs?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
   jobWebhook?: string;
+  /** Drain before SIGTERM for apps without the DROVER_KILL_DRAIN_MS label. Default DEFAULT_KILL_DRAIN_MS. */
+  killDrainMs?: number;
 }
 
 export async function runMaster(cfg: MasterConfig): Promise<number> {
@@ -134,16 +139,13 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
     pingIntervalMs: cfg.agentPingIntervalMs ?? Math.min(5_000, Math.max(250, Math.floor(agentTimeoutMs / 3))),
   });
 
-  try {
-    await api.listen({ host: cfg.host, port: cfg.port });
-  } catch (err) {
-    logger.error({ err }, 'cannot listen');
+  const listened = await listenApi(api, { host: cfg.host, port: cfg.port }, logger);
+  if ('error' in listened) {
     await shutdown();
-    console.error(`drover master: cannot listen on ${cfg.host}:${cfg.port}: ${(err as Error).message}`);
+    console.error(`drover master: ${listened.error}`);
     return 1;
   }
-  const address = api.server.address();
-  const port = typeof address === 'object' && address ? address.port : cfg.port;
+  const { port } = listened;
   const secure = cfg.tls !== undefined;
   const advertise = cfg.advertise ?? cfg.host;
   const host = advertise.includes(':') ? `[${advertise}]` : advertise;
@@ -157,8 +159,10 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
       ids: systemIds,
       random: systemRandom,
       logger,
-      http: { host: advertise, port },
+      http: { host: advertise, port, https: secure },
+      ha: shared,
       agentTimeoutMs,
+      killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
       jobs: { metricsRegistry: registry, ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}) },
       ...(cfg.reregistrationGraceMs !== undefined
         ? { reregistrationGraceMs: cfg.reregistrationGraceMs }

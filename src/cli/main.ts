@@ -3,6 +3,7 @@
  * Errors end the command with the exit status of their registry code (error-output.ts).
  */
 import { Command } from 'commander';
+import { droverVersion } from '../platform/version.js';
 import { rewriteArgv } from './argv.js';
 import { COMMANDS } from './commands.js';
 import { reportError } from './error-output.js';
@@ -10,7 +11,7 @@ import { reportError } from './error-output.js';
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('drover')
     .description('Run Marathon apps and Chronos jobs on a cluster')
-    .version('0.1.0')
+    .version(droverVersion())
     .exitOverride()
     .showHelpAfterError()
     .addHelpText(

@@ -9,6 +9,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { AgentToMaster, MasterToAgent } from './agent-protocol.js';
+import { MAX_USER_LENGTH } from './limits.js';
 import { TASK_STATES } from './task.js';
 
 /** Ids, names and reasons are short; the caps only bound what a hostile peer can make us keep. */
@@ -49,6 +50,7 @@ const Register = Type.Object({
   type: Type.Literal('register'),
   protocolVersion: Type.Integer({ minimum: 1 }),
   agentId: opt(Id),
+  agentSecret: opt(Type.String({ minLength: 1, maxLength: 256 })),
   hostname: Type.String({ minLength: 1, maxLength: 255 }),
   address: Type.String({ minLength: 1, maxLength: 255 }),
   resources: Resources,
@@ -103,7 +105,38 @@ const TaskSpecShape = Type.Object({
   portNames: Type.Array(Type.Union([Type.String(), Type.Null()])),
   labels: Type.Record(Type.String(), Type.String()),
   /** A user name or uid, looked up on the agent; never part of a path. */
-  user: opt(Type.String({ minLength: 1, maxLength: 256 })),
+  user: opt(Type.String({ minLength: 1, maxLength: MAX_USER_LENGTH })),
+});
+
+const RouteStatus = Type.Object({
+  type: Type.Literal('routeStatus'),
+  agentId: Id,
+  failures: Type.Array(
+    Type.Object({
+      servicePort: Port,
+      appId: Type.String({ maxLength: 512 }),
+      address: Type.String({ maxLength: 255 }),
+      error: Text,
+      since: Type.Number(),
+    }),
+    { maxItems: 10_001 },
+  ),
+});
+
+const RouteBackend = Type.Object({ taskId: Id, host: Type.String({ maxLength: 255 }), port: Port });
+
+const RouteTable = Type.Object({
+  routes: Type.Array(
+    Type.Object({
+      appId: Type.String({ maxLength: 512 }),
+      servicePort: Port,
+      portIndex: Type.Integer({ minimum: 0 }),
+      mode: Type.Enum(['tcp', 'http']),
+      vhosts: Type.Array(Type.String({ maxLength: 255 }), { maxItems: 64 }),
+      paths: Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 64 }),
+      backends: Type.Array(RouteBackend),
+    }),
+  ),
 });
 
 const AGENT_TO_MASTER = {
@@ -111,13 +144,23 @@ const AGENT_TO_MASTER = {
   heartbeat: Heartbeat,
   statusUpdate: StatusUpdate,
   logData: LogData,
+  routeStatus: RouteStatus,
 } as const;
 
 const MASTER_TO_AGENT = {
-  registered: Type.Object({ type: Type.Literal('registered'), agentId: Id }),
+  registered: Type.Object({
+    type: Type.Literal('registered'),
+    agentId: Id,
+    agentSecret: opt(Type.String({ minLength: 1, maxLength: 256 })),
+  }),
   refused: Type.Object({ type: Type.Literal('refused'), reason: Text }),
   launch: Type.Object({ type: Type.Literal('launch'), task: TaskSpecShape }),
-  kill: Type.Object({ type: Type.Literal('kill'), taskId: Id, gracePeriodMs: Amount }),
+  kill: Type.Object({
+    type: Type.Literal('kill'),
+    taskId: Id,
+    gracePeriodMs: Amount,
+    drainMs: Type.Optional(Amount),
+  }),
   ack: Type.Object({ type: Type.Literal('ack'), updateId: Id }),
   redirect: Type.Object({
     type: Type.Literal('redirect'),
@@ -130,6 +173,7 @@ const MASTER_TO_AGENT = {
     stream: Type.Enum(['stdout', 'stderr']),
     tail: opt(Type.Integer({ minimum: 0 })),
   }),
+  routes: Type.Object({ type: Type.Literal('routes'), table: RouteTable }),
 } as const;
 
 export type ProtocolCheck<T> = { ok: true; msg: T } | { ok: false; problem: string };

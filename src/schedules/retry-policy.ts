@@ -18,13 +18,23 @@ export function retryDelayMs(attempt: number, baseMs: number, factor: number): n
 }
 
 /**
- * maxCompletionTime (ms, Chronos's unit): an attempt running longer is killed and counts as
- * failed. 0 or undefined = no limit.
+ * maxCompletionTime is in seconds, Chronos's unit (its MesosTaskBuilder multiplies by 10^9 for
+ * Mesos's nanoseconds): an attempt running longer is killed and counts as failed. 0 or undefined =
+ * no limit. Returns the epoch ms after which the attempt is overdue, or undefined.
  */
+export function overdueAfter(
+  attemptStartedAt: number,
+  maxCompletionSeconds: number | undefined,
+): number | undefined {
+  if (maxCompletionSeconds === undefined || !(maxCompletionSeconds > 0)) return undefined;
+  return attemptStartedAt + maxCompletionSeconds * 1000;
+}
+
 export function isOverdue(
   attemptStartedAt: number,
-  maxCompletionMs: number | undefined,
+  maxCompletionSeconds: number | undefined,
   now: number,
 ): boolean {
-  return maxCompletionMs !== undefined && maxCompletionMs > 0 && now - attemptStartedAt > maxCompletionMs;
+  const after = overdueAfter(attemptStartedAt, maxCompletionSeconds);
+  return after !== undefined && now > after;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hasRetryLeft, isOverdue, retryDelayMs } from './retry-policy.js';
+import { hasRetryLeft, isOverdue, overdueAfter, retryDelayMs } from './retry-policy.js';
 import { quantile, runTimings, summarize } from './run-stats.js';
 
 describe('run stats', () => {
@@ -55,10 +55,14 @@ describe('retry policy', () => {
     assert.equal(retryDelayMs(200, 10_000, 10), 24 * 3600_000);
   });
 
-  it('maxCompletionTime', () => {
+  it('maxCompletionTime is in seconds, as in Chronos', () => {
     assert.equal(isOverdue(0, undefined, 1e9), false);
     assert.equal(isOverdue(0, 0, 1e9), false);
-    assert.equal(isOverdue(0, 1000, 1000), false);
-    assert.equal(isOverdue(0, 1000, 1001), true);
+    assert.equal(isOverdue(0, 3600, 3_600_000), false);
+    assert.equal(isOverdue(0, 3600, 3_600_001), true);
+    // 3600 is an hour, not 3.6 s.
+    assert.equal(isOverdue(0, 3600, 3601), false);
+    assert.equal(overdueAfter(1000, 2.5), 3500);
+    assert.equal(overdueAfter(1000, 0), undefined);
   });
 });

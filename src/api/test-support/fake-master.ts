@@ -11,6 +11,7 @@ import type { LogStream } from '../../domain/agent-protocol.js';
 import type { AppDefinition, AppSpec } from '../../domain/app.js';
 import { DroverError } from '../../domain/errors.js';
 import type { TaskFailure, TaskRecord } from '../../domain/task.js';
+import { droverVersion } from '../../platform/version.js';
 
 export const FAKE_NOW = Date.parse('2026-01-02T03:04:05.000Z');
 
@@ -87,11 +88,15 @@ export class FakeMaster implements MasterApi {
   info(): MasterInfo {
     return {
       name: 'drover',
-      version: '0.1.0',
+      version: droverVersion(),
       frameworkId: 'fw-1',
       leader: '127.0.0.1:8080',
       electedAt: new Date(FAKE_NOW).toISOString(),
       http: { host: '127.0.0.1', port: 8080 },
+      config: {
+        ha: false,
+        reconcileIntervalMs: 1000,
+      },
     };
   }
 

@@ -9,6 +9,7 @@ import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { example } from '../example.js';
 import { intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
+import { addRouterOptions, routerFlags } from '../router-flags.js';
 
 export const registerAgent: RegisterCommand = (program, setExit) => {
   const agent = program
@@ -46,8 +47,8 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
     .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
     .option(
       '--kill-drain-ms <ms>',
-      'cap on how long a killed task stays TASK_KILLING, still running, before SIGTERM ' +
-        '(default: its whole kill grace period; 0: SIGTERM at once)',
+      'cap on the drain the master asks for (TASK_KILLING, still running, before SIGTERM) ' +
+        '(default: no cap; 0: SIGTERM at once)',
       intFlag(0, 3_600_000),
     )
     .option(
@@ -58,12 +59,16 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       '--no-switch-user',
       'run every process task as the agent user; a requested user is noted in stderr',
     );
+<<<<<<< HEAD
   example(
     agent,
     'drover agent --master 10.0.0.1:8080 --token $DROVER_AGENT_TOKEN   # run an agent',
     "drover agent list                                                # the cluster's agents",
     'drover agent drain agent-2',
   );
+=======
+  addRouterOptions(agent, 80);
+>>>>>>> main
   addDockerOptions(agent).action(async (opts) => {
     const advertise: string = opts.advertise ?? firstExternalIPv4() ?? '127.0.0.1';
     let ca: string | undefined;
@@ -89,6 +94,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       // Unset when neither flag is given: the executor then decides by whether it runs as root.
       ...(opts.switchUser !== undefined ? { switchUser: opts.switchUser } : {}),
       ...dockerFlags(opts),
+      ...routerFlags(opts),
     });
     setExit(code);
   });

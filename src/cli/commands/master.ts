@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option } from 'commander';
 import { runMaster } from '../../bin/master.js';
 import { DroverError } from '../../domain/errors.js';
+import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { collect } from '../cluster-flags.js';
 import { example } from '../example.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
@@ -65,9 +66,17 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
     )
     .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
     .option(
+      '--kill-drain-ms <ms>',
+      'how long a killed task stays TASK_KILLING, still serving, before SIGTERM, for apps without ' +
+        `the ${KILL_DRAIN_LABEL} label (default ${DEFAULT_KILL_DRAIN_MS}; 0: SIGTERM at once, as Marathon)`,
+      intFlag(0, 3_600_000),
+      DEFAULT_KILL_DRAIN_MS,
+    )
+    .option(
       '--job-webhook <url>',
       "http(s) URL every job's notifications are POSTed to (besides a job's own webhookUrl)",
       httpUrlFlag,
+<<<<<<< HEAD
     );
   example(
     master,
@@ -98,6 +107,39 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       ...(opts.reregistrationGrace !== undefined ? { reregistrationGraceMs: opts.reregistrationGrace } : {}),
       leaseMs: opts.leaseMs,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
+=======
+    )
+    .action(async (opts) => {
+      if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
+        throw new DroverError('USAGE', '--tls-cert and --tls-key go together');
+      }
+      const given: string[] = typeof opts.apiToken === 'string' ? [opts.apiToken] : (opts.apiToken ?? []);
+      // An empty token (e.g. DROVER_API_TOKEN= in the environment) must not become a credential.
+      const apiTokens = given.filter((t) => t !== '');
+      const code = await runMaster({
+        store: opts.store,
+        host: opts.host,
+        port: opts.port,
+        ...(opts.agentToken ? { agentToken: opts.agentToken } : {}),
+        auth: {
+          ...(opts.httpCredentials ? { basic: opts.httpCredentials } : {}),
+          ...(apiTokens.length > 0 ? { bearerTokens: apiTokens } : {}),
+        },
+        ...(opts.tlsCert ? { tls: { cert: readPem(opts.tlsCert), key: readPem(opts.tlsKey) } } : {}),
+        ...(opts.tlsCa !== undefined ? { tlsCa: readPem(opts.tlsCa) } : {}),
+        insecure: Boolean(opts.insecure),
+        logLevel: opts.logLevel,
+        ...(opts.advertise ? { advertise: opts.advertise } : {}),
+        agentTimeoutMs: opts.agentTimeout,
+        ...(opts.reregistrationGrace !== undefined
+          ? { reregistrationGraceMs: opts.reregistrationGrace }
+          : {}),
+        leaseMs: opts.leaseMs,
+        killDrainMs: opts.killDrainMs,
+        ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
+      });
+      setExit(code);
+>>>>>>> main
     });
     setExit(code);
   });

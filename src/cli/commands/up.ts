@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import { runUp } from '../../bin/up.js';
+import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { example } from '../example.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
+import { addRouterOptions, routerFlags } from '../router-flags.js';
 
 export const registerUp: RegisterCommand = (program, setExit) => {
   const up = program
@@ -22,15 +24,20 @@ export const registerUp: RegisterCommand = (program, setExit) => {
     )
     .option(
       '--kill-drain-ms <ms>',
-      'cap on how long a killed task stays TASK_KILLING, still running, before SIGTERM ' +
-        '(default: its whole kill grace period; 0: SIGTERM at once)',
+      'how long a killed task stays TASK_KILLING, still serving, before SIGTERM, for apps without ' +
+        `the ${KILL_DRAIN_LABEL} label (default ${DEFAULT_KILL_DRAIN_MS}; 0: SIGTERM at once, as Marathon)`,
       intFlag(0, 3_600_000),
+      DEFAULT_KILL_DRAIN_MS,
     );
+<<<<<<< HEAD
   example(
     up,
     'drover up                       # API and UI on http://127.0.0.1:8080',
     'drover up --demo --port 9090 --data-dir /tmp/drover',
   );
+=======
+  addRouterOptions(up, 8000);
+>>>>>>> main
   addDockerOptions(up).action(async (opts) => {
     const code = await runUp({
       port: opts.port,
@@ -42,6 +49,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       killDrainMs: opts.killDrainMs,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
+      ...routerFlags(opts),
     });
     setExit(code);
   });
