@@ -59,16 +59,13 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       '--no-switch-user',
       'run every process task as the agent user; a requested user is noted in stderr',
     );
-<<<<<<< HEAD
+  addRouterOptions(agent, 80);
   example(
     agent,
     'drover agent --master 10.0.0.1:8080 --token $DROVER_AGENT_TOKEN   # run an agent',
     "drover agent list                                                # the cluster's agents",
     'drover agent drain agent-2',
   );
-=======
-  addRouterOptions(agent, 80);
->>>>>>> main
   addDockerOptions(agent).action(async (opts) => {
     const advertise: string = opts.advertise ?? firstExternalIPv4() ?? '127.0.0.1';
     let ca: string | undefined;

@@ -4,7 +4,6 @@ import { runMaster } from '../../bin/master.js';
 import { DroverError } from '../../domain/errors.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { collect } from '../cluster-flags.js';
-import { example } from '../example.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 
@@ -16,7 +15,7 @@ function credentials(value: string): { user: string; password: string } {
 }
 
 export const registerMaster: RegisterCommand = (program, setExit) => {
-  const master = program
+  program
     .command('master')
     .description('run a master of a multi-host cluster (agents connect with `drover agent`)')
     .option(
@@ -76,38 +75,10 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       '--job-webhook <url>',
       "http(s) URL every job's notifications are POSTed to (besides a job's own webhookUrl)",
       httpUrlFlag,
-<<<<<<< HEAD
-    );
-  example(
-    master,
-    'drover master --store postgres://drover:pw@db/drover --host 10.0.0.1 --api-token $TOKEN --agent-token $AGENT_TOKEN',
-  );
-  master.action(async (opts) => {
-    if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
-      throw new DroverError('USAGE', '--tls-cert and --tls-key go together');
-    }
-    const given: string[] = typeof opts.apiToken === 'string' ? [opts.apiToken] : (opts.apiToken ?? []);
-    // An empty token (e.g. DROVER_API_TOKEN= in the environment) must not become a credential.
-    const apiTokens = given.filter((t) => t !== '');
-    const code = await runMaster({
-      store: opts.store,
-      host: opts.host,
-      port: opts.port,
-      ...(opts.agentToken ? { agentToken: opts.agentToken } : {}),
-      auth: {
-        ...(opts.httpCredentials ? { basic: opts.httpCredentials } : {}),
-        ...(apiTokens.length > 0 ? { bearerTokens: apiTokens } : {}),
-      },
-      ...(opts.tlsCert ? { tls: { cert: readPem(opts.tlsCert), key: readPem(opts.tlsKey) } } : {}),
-      ...(opts.tlsCa !== undefined ? { tlsCa: readPem(opts.tlsCa) } : {}),
-      insecure: Boolean(opts.insecure),
-      logLevel: opts.logLevel,
-      ...(opts.advertise ? { advertise: opts.advertise } : {}),
-      agentTimeoutMs: opts.agentTimeout,
-      ...(opts.reregistrationGrace !== undefined ? { reregistrationGraceMs: opts.reregistrationGrace } : {}),
-      leaseMs: opts.leaseMs,
-      ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
-=======
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  drover master --store postgres://drover:pw@db/drover --host 10.0.0.1 --api-token $TOKEN --agent-token $AGENT_TOKEN',
     )
     .action(async (opts) => {
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
@@ -139,10 +110,7 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
         ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       });
       setExit(code);
->>>>>>> main
     });
-    setExit(code);
-  });
 };
 
 function readPem(file: string): string {

@@ -29,15 +29,12 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       intFlag(0, 3_600_000),
       DEFAULT_KILL_DRAIN_MS,
     );
-<<<<<<< HEAD
+  addRouterOptions(up, 8000);
   example(
     up,
     'drover up                       # API and UI on http://127.0.0.1:8080',
     'drover up --demo --port 9090 --data-dir /tmp/drover',
   );
-=======
-  addRouterOptions(up, 8000);
->>>>>>> main
   addDockerOptions(up).action(async (opts) => {
     const code = await runUp({
       port: opts.port,
