@@ -6,6 +6,7 @@ import { registerCompletion } from './commands/completion.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerDeployment } from './commands/deployment.js';
 import { registerEvents } from './commands/events.js';
+import { registerHashPassword } from './commands/hash-password.js';
 import { registerJob } from './commands/job.js';
 import { registerMaster } from './commands/master.js';
 import { registerStatus } from './commands/status.js';
@@ -24,4 +25,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerAgents,
   registerEvents,
   registerCompletion,
+  registerHashPassword,
 ];

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { runUp } from '../../bin/up.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
+import { addApiAccessOptions, apiAccessFlags } from '../api-access-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { example } from '../example.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
@@ -35,7 +36,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
     'drover up                       # API and UI on http://127.0.0.1:8080',
     'drover up --demo --port 9090 --data-dir /tmp/drover',
   );
-  addDockerOptions(up).action(async (opts) => {
+  addApiAccessOptions(addDockerOptions(up)).action(async (opts) => {
     const code = await runUp({
       port: opts.port,
       host: opts.host,
@@ -47,6 +48,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
       ...routerFlags(opts),
+      ...apiAccessFlags(opts),
     });
     setExit(code);
   });
