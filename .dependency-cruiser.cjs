@@ -27,6 +27,13 @@ module.exports = {
       to: { path: '^src/(api|store|control-plane|agent|scheduler|deploy|jobs)/' },
     },
     {
+      name: 'ui-only-through-client',
+      comment: 'the web UI reaches a master only through src/client/ (domain types allowed)',
+      severity: 'error',
+      from: { path: '^ui/' },
+      to: { path: '^src/', pathNot: '^src/(client|domain)/' },
+    },
+    {
       name: 'store-not-above',
       severity: 'error',
       from: { path: '^src/store/' },

@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DroverError } from '../domain/errors.js';
 import { bearerToken, secretEquals } from '../platform/secret-compare.js';
+import { isWebUiPath } from './web-ui.js';
 
 export interface ApiAuth {
   basic?: { user: string; password: string };
@@ -24,7 +25,8 @@ export function hasApiCredentials(auth: ApiAuth | undefined): boolean {
 export function installApiAuth(app: FastifyInstance, auth: ApiAuth): void {
   if (!hasApiCredentials(auth)) return;
   app.addHook('onRequest', async (req, reply) => {
-    if (OPEN_PATHS.has(req.url.split('?')[0] ?? '')) return;
+    const path = req.url.split('?')[0] ?? '';
+    if (OPEN_PATHS.has(path) || isWebUiPath(path)) return;
     if (admitted(req, auth)) return;
     req.log.warn(
       { method: req.method, url: req.url, remote: req.ip, scheme: schemeOf(req) },

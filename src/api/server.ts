@@ -24,6 +24,7 @@ import { registerTaskLogRoutes } from './marathon/task-logs.js';
 import { registerTaskRoutes } from './marathon/tasks.js';
 import { registerObservability } from './observability.js';
 import { drainRejectedBody } from './rejected-body.js';
+import { defaultUiDir, registerWebUi } from './web-ui.js';
 
 /**
  * 4 MiB. Marathon sets no limit of its own below Jetty's; ours bounds memory per request while
@@ -47,6 +48,8 @@ export interface ApiServerDeps {
   auth?: ApiAuth;
   /** PEM key and certificate: serve HTTPS (and so wss:// for agents on the same server). */
   https?: { key: string; cert: string };
+  /** The built web UI served at /ui/ (default: dist/ui, see web-ui.ts); null: none. */
+  uiDir?: string | null;
 }
 
 export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
@@ -93,5 +96,6 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   registerQueueRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
   if (deps.jobs) registerChronosRoutes(app, { jobs: deps.jobs });
+  registerWebUi(app, deps.uiDir === undefined ? defaultUiDir() : (deps.uiDir ?? undefined));
   return app;
 }
