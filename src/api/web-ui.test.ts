@@ -37,7 +37,12 @@ test('hashed assets are cached for a year; the page and its routes revalidate', 
   assert.equal(asset.statusCode, 200);
   assert.match(String(asset.headers['content-type']), /^text\/javascript/);
   assert.equal(asset.headers['cache-control'], 'public, max-age=31536000, immutable');
-  for (const url of ['/ui/', '/ui/apps/group/web', '/ui/jobs/a%20b/runs/123?tab=x']) {
+  for (const url of [
+    '/ui/',
+    '/ui/apps/group/web',
+    '/ui/jobs/a%20b/runs/123?tab=x',
+    '/ui/apps/web/tasks/web.5f3c-1',
+  ]) {
     const page = await api.inject({ url });
     assert.equal(page.statusCode, 200, url);
     assert.match(String(page.headers['content-type']), /^text\/html/);

@@ -77,7 +77,8 @@ async function serve(uiDir: string | undefined, rest: string, reply: FastifyRepl
       return reply.type(type).header('cache-control', cache).send(body);
     }
     // A missing asset is a 404, not the page: a stale index.html must not get HTML for its script.
-    if (extname(rest) !== '') return reply.code(404).send({ message: `No UI file ${rest}` });
+    // Other paths are the UI's routes, dots and all (`/ui/apps/web/tasks/web.5f3c...`).
+    if (rest.startsWith('assets/')) return reply.code(404).send({ message: `No UI file ${rest}` });
   }
   const index = await readFile(join(uiDir, 'index.html'));
   return reply.type(TYPES['.html']!).header('cache-control', REVALIDATE).send(index);

@@ -29,7 +29,7 @@ export function AppTasks({ app }: { app: App }) {
         </p>
       ) : (
         <div className="panel table-scroll">
-          <table className="plain" aria-label="Tasks">
+          <table className="plain stack" aria-label="Tasks">
             <thead>
               <tr>
                 <th>Task</th>
@@ -61,7 +61,7 @@ function TaskRow({ app, task, hasChecks }: { app: App; task: Task; hasChecks: bo
       <td>
         <MonoId value={task.id} max={22} />
       </td>
-      <td className="mono">
+      <td className="mono" data-label="Address">
         {task.ports.length === 0
           ? task.host
           : task.ports.map((p) => (
@@ -76,11 +76,11 @@ function TaskRow({ app, task, hasChecks }: { app: App; task: Task; hasChecks: bo
               </a>
             ))}
       </td>
-      <td>
+      <td data-label="State">
         <Badge status={taskStatus(task.state)} />
       </td>
       {hasChecks && (
-        <td>
+        <td data-label="Health">
           {health === undefined ? (
             <Badge status={{ word: 'unknown', tone: 'off' }} />
           ) : health.alive ? (
@@ -99,7 +99,7 @@ function TaskRow({ app, task, hasChecks }: { app: App; task: Task; hasChecks: bo
       <td className="hide-narrow">
         <RelTime iso={task.startedAt ?? task.stagedAt} />
       </td>
-      <td>
+      <td data-label="Logs">
         <Link to={logUrl}>stdout</Link> · <Link to={`${logUrl}?stream=stderr`}>stderr</Link>
       </td>
     </tr>

@@ -187,7 +187,7 @@ function RunTable({ job, runs }: { job: Job; runs: JobRun[] }) {
   if (runs.length === 0) return <p className="empty panel">No runs yet. Run now starts one.</p>;
   return (
     <div className="panel table-scroll">
-      <table className="plain" aria-label="Run history">
+      <table className="plain stack" aria-label="Run history">
         <thead>
           <tr>
             <th>Due</th>
@@ -207,12 +207,12 @@ function RunTable({ job, runs }: { job: Job; runs: JobRun[] }) {
                 </Link>{' '}
                 {r.trigger !== 'schedule' && <span className="muted">({r.trigger})</span>}
               </td>
-              <td>
+              <td data-label="Outcome">
                 <Badge status={runStatus(r.outcome)} />{' '}
                 {r.skipReason && <span className="muted">{r.skipReason}</span>}
               </td>
               <td className="hide-narrow">{duration(r.queueDelayMs)}</td>
-              <td>{duration(r.runTimeMs)}</td>
+              <td data-label="Run time">{duration(r.runTimeMs)}</td>
               <td className="hide-narrow">{r.attempt}</td>
               <td className="hide-narrow mono">{r.exitCode ?? '–'}</td>
             </tr>

@@ -62,7 +62,7 @@ export function JobsPage() {
             />
           </div>
           <div className="panel table-scroll">
-            <table className="plain" aria-label="Jobs">
+            <table className="plain stack" aria-label="Jobs">
               <thead>
                 <tr>
                   <th>Job</th>
@@ -109,7 +109,7 @@ function JobRow({ job, running }: { job: Job; running: boolean }) {
           }
         />
       </td>
-      <td>
+      <td data-label="Schedule">
         {preview ? (
           <span title={job.schedule}>{preview.error ?? preview.words}</span>
         ) : (
