@@ -1,12 +1,12 @@
 // Import direction (DESIGN.md §5.4): pure cores import only domain; edges never import each other's
 // insides; cli/ and ui/ reach a master only through client/. No cycles anywhere.
-const pure = '^src/(domain|scheduler|deploy|jobs)/';
+const pure = '^src/(domain|scheduler|deploy|schedules)/';
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
     {
       name: 'pure-cores-import-only-pure',
-      comment: 'scheduler/, deploy/, jobs/ and domain/ are pure: no I/O adapters, no platform clock',
+      comment: 'scheduler/, deploy/, schedules/ and domain/ are pure: no I/O adapters, no platform clock',
       severity: 'error',
       from: { path: pure, pathNot: '\\.test\\.ts$' },
       to: {
@@ -24,7 +24,24 @@ module.exports = {
       name: 'cli-only-through-client',
       severity: 'error',
       from: { path: '^src/cli/' },
-      to: { path: '^src/(api|store|control-plane|agent|scheduler|deploy|jobs)/' },
+      to: { path: '^src/(api|store|control-plane|agent|scheduler|deploy|schedules)/' },
+    },
+    {
+      name: 'client-only-domain-and-itself',
+      comment:
+        'the client is shared with the browser UI: it sees domain types and its own files, no server code',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { path: '^src/', pathNot: '^src/(client|domain)/' },
+    },
+    {
+      name: 'client-browser-safe',
+      comment: 'src/client/ outside node/ runs in the browser: no node: builtins, no npm packages',
+      severity: 'error',
+      from: { path: '^src/client/', pathNot: '^src/client/node/' },
+      to: {
+        dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
+      },
     },
     {
       name: 'ui-only-through-client',

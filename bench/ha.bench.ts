@@ -31,7 +31,7 @@ const FAILOVER_TARGET_MS = 3_000;
 const LOSS_DEFAULT_TARGET_MS = 15_000;
 const LOSS_TUNED_TARGET_MS = 5_000;
 const TUNED_AGENT_TIMEOUT_MS = 2_000;
-/** `drover master --agent-timeout` default (control-plane/agent-loss.ts). */
+/** `drover master --agent-timeout` default (control-plane/agents/agent-loss.ts). */
 const DEFAULT_AGENT_TIMEOUT_MS = 10_000;
 
 interface TaskJson {
@@ -146,7 +146,7 @@ export async function benchHa(opts: { kills?: number; losses?: number } = {}) {
   try {
     // Agent loss is measured before the failovers, and a little after the start (as the first
     // runs of this bench did); every agent has registered with this leader, so the plain agent
-    // timeout applies (control-plane/agent-loss.ts).
+    // timeout applies (control-plane/agents/agent-loss.ts).
     await delay(2 * DEFAULT_AGENT_TIMEOUT_MS);
     lossDefaultMs = await lossRounds(defaults, losses);
     failoverMs = await failoverRounds(defaults, kills);

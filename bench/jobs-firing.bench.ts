@@ -19,11 +19,11 @@ import { createProcessExecutor } from '../src/agent/executors/process-executor.j
 import { Master } from '../src/control-plane/master.js';
 import type { JobRun } from '../src/domain/job.js';
 import { parseJob } from '../src/domain/job-validate.js';
-import { quantile } from '../src/jobs/run-stats.js';
 import { systemClock } from '../src/platform/clock.js';
 import { systemIds, systemRandom } from '../src/platform/ids.js';
 import { silentLogger } from '../src/platform/logger.js';
 import { createMemoryLinkPair } from '../src/platform/memory-link.js';
+import { quantile } from '../src/schedules/run-stats.js';
 import type { Store } from '../src/store/port.js';
 import { createSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { isMain, runAlone } from './support/main.js';

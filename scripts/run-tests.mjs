@@ -1,21 +1,27 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under src/ and test/ in one node:test run, so CI reads one summary
-// ("# pass N" / "# fail N"). `unit` limits to src/ and test/sim; `e2e` to test/e2e. bench/ is not
+// ("# pass N" / "# fail N"). Cancelled (a failing before()), skipped and todo tests are counted
+// too and fail the run: a summary that reads clean when tests did not run hides why. `unit` limits to src/ and test/sim; `e2e` to test/e2e. bench/ is not
 // run here: `npm run bench` runs it.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const which = process.argv[2] ?? 'all';
+// Test files named on the command line run as given (the summary's own test uses this).
+const named = process.argv.slice(2).filter((a) => /\.test\.[cm]?[jt]s$/.test(a));
 const roots = { all: ['src', 'test'], unit: ['src', 'test/sim'], e2e: ['test/e2e'] }[which];
-if (!roots) {
-  console.error(`unknown test selection '${which}' (all|unit|e2e)`);
+if (!roots && named.length === 0) {
+  console.error(`unknown test selection '${which}' (all|unit|e2e|<files>.test.ts)`);
   process.exit(2);
 }
-const files = roots
-  .flatMap((root) => readdirSync(root, { recursive: true }).map((f) => join(root, String(f))))
-  .filter((f) => f.endsWith('.test.ts') && !f.includes('node_modules'))
-  .sort();
+const files =
+  named.length > 0
+    ? named
+    : roots
+        .flatMap((root) => readdirSync(root, { recursive: true }).map((f) => join(root, String(f))))
+        .filter((f) => f.endsWith('.test.ts') && !f.includes('node_modules'))
+        .sort();
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
@@ -40,7 +46,7 @@ child.stdout.on('data', (chunk) => {
   const lines = (partial + chunk.toString()).split('\n');
   partial = lines.pop() ?? '';
   for (const line of lines) {
-    const m = /^\S*\s*(pass|fail) (\d+)$/.exec(line);
+    const m = /^\S*\s*(pass|fail|cancelled|skipped|todo) (\d+)$/.exec(line);
     if (m) totals[m[1]] = Number(m[2]);
   }
 });
@@ -49,6 +55,11 @@ child.on('close', (code) => {
     console.log('test summary not found');
     process.exit(code || 1);
   }
-  console.log(`\n${totals.pass} passed, ${totals.fail} failed`);
-  process.exit(code ?? 1);
+  const notRun = ['cancelled', 'skipped', 'todo'].map((k) => [k, totals[k] ?? 0]);
+  // The extra counts go on their own line: CI log readers want "N passed, N failed" alone.
+  const unran = notRun.filter(([, n]) => n > 0);
+  console.log(`\n${notRun.map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  if (unran.length > 0) console.log('every test must run: cancelled, skipped or todo fail the run');
+  console.log(`${totals.pass} passed, ${totals.fail} failed`);
+  process.exit(unran.length > 0 ? code || 1 : (code ?? 1));
 });

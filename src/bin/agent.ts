@@ -10,17 +10,16 @@
  * being taken out of service.
  */
 import { mkdirSync } from 'node:fs';
-import { Agent, type AgentExecutors } from '../agent/agent.js';
+import { Agent } from '../agent/agent.js';
 import { readAgentId, writeAgentId } from '../agent/agent-id-file.js';
 import { detectResources } from '../agent/detect-resources.js';
-import { createDockerExecutor, type DockerExecutor } from '../agent/executors/docker/docker-executor.js';
-import { createProcessExecutor } from '../agent/executors/process-executor.js';
 import { killDrainCap } from '../agent/kill-drain.js';
 import { MasterConnector } from '../agent/master-connector.js';
 import type { Resources } from '../domain/agent.js';
 import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
 import { createLogger } from '../platform/logger.js';
+import { agentExecutors } from './agent-executors.js';
 import {
   type DockerFlags,
   dockerStatusLine,
@@ -63,25 +62,21 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
   const resources = detectResources(cfg.workDir, cfg.resources);
   const knownId = readAgentId(cfg.workDir);
   const docker = await openDockerEngine(cfg, logger);
-  const executors: AgentExecutors = {
-    process: createProcessExecutor({
-      agentName: cfg.hostname,
-      ...(cfg.switchUser !== undefined ? { switchUser: cfg.switchUser } : {}),
-    }),
-  };
-  let dockerExecutor: DockerExecutor | undefined;
-  if (docker) {
-    dockerExecutor = createDockerExecutor({
+  const { executors, docker: dockerExecutor } = agentExecutors(
+    {
       engine: docker,
-      bindAddress: cfg.advertise,
-      agentName: cfg.hostname,
-      owner: cfg.workDir,
+      // Read only when an engine answered: without Docker the file is not needed.
+      registryAuth: docker ? await readRegistryAuth(cfg.registryAuthFile) : {},
       allowPrivileged: cfg.allowPrivileged ?? false,
-      registryAuth: await readRegistryAuth(cfg.registryAuthFile),
       logger,
-    });
-    executors.docker = dockerExecutor;
-  }
+    },
+    {
+      name: cfg.hostname,
+      address: cfg.advertise,
+      workDir: cfg.workDir,
+      ...(cfg.switchUser !== undefined ? { switchUser: cfg.switchUser } : {}),
+    },
+  );
   const agent = new Agent({
     hostname: cfg.hostname,
     address: cfg.advertise,

@@ -15,14 +15,14 @@ import { Registry } from 'prom-client';
 import { type ApiAuth, hasApiCredentials } from '../api/auth.js';
 import { installLeaderGate } from '../api/leader-proxy.js';
 import { buildApiServer } from '../api/server.js';
-import { DEFAULT_AGENT_TIMEOUT_MS } from '../control-plane/agent-loss.js';
-import { EventBus } from '../control-plane/event-bus.js';
-import { attachEventLog } from '../control-plane/event-log.js';
+import { DEFAULT_AGENT_TIMEOUT_MS } from '../control-plane/agents/agent-loss.js';
+import { attachAgentServer } from '../control-plane/agents/ws-agent-server.js';
+import { EventBus } from '../control-plane/events/event-bus.js';
+import { attachEventLog } from '../control-plane/events/event-log.js';
 import { LeaseElection, SoleLeader } from '../control-plane/leadership/election.js';
 import { leaderJobsApi, leaderMasterApi } from '../control-plane/leadership/leader-apis.js';
 import { MasterNode } from '../control-plane/leadership/master-node.js';
 import { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
-import { attachAgentServer } from '../control-plane/ws-agent-server.js';
 import { AGENT_PATH } from '../domain/agent-endpoint.js';
 import { DroverError } from '../domain/errors.js';
 import { systemClock } from '../platform/clock.js';
@@ -35,6 +35,7 @@ import { createPostgresLease } from '../store/postgres/postgres-lease.js';
 import { createPostgresStore, isPostgresUrl } from '../store/postgres/postgres-store.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { leaderCa } from './leader-ca.js';
+import { listenApi } from './listen.js';
 import { exposureProblem } from './master-exposure.js';
 import { waitForSignal } from './signals.js';
 
@@ -134,16 +135,13 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
     pingIntervalMs: cfg.agentPingIntervalMs ?? Math.min(5_000, Math.max(250, Math.floor(agentTimeoutMs / 3))),
   });
 
-  try {
-    await api.listen({ host: cfg.host, port: cfg.port });
-  } catch (err) {
-    logger.error({ err }, 'cannot listen');
+  const listened = await listenApi(api, { host: cfg.host, port: cfg.port }, logger);
+  if ('error' in listened) {
     await shutdown();
-    console.error(`drover master: cannot listen on ${cfg.host}:${cfg.port}: ${(err as Error).message}`);
+    console.error(`drover master: ${listened.error}`);
     return 1;
   }
-  const address = api.server.address();
-  const port = typeof address === 'object' && address ? address.port : cfg.port;
+  const { port } = listened;
   const secure = cfg.tls !== undefined;
   const advertise = cfg.advertise ?? cfg.host;
   const host = advertise.includes(':') ? `[${advertise}]` : advertise;

@@ -2,27 +2,31 @@
  * Composition root for `drover up`: one process with a master, N in-process agents (process
  * executor, plus the docker executor when an engine answers `_ping`; each agent its own loopback
  * address, port range and attributes, so UNIQUE and GROUP_BY work on one machine), SQLite state
- * under --data-dir, and the HTTP API.
+ * under --data-dir, and the HTTP API. Built from `drover master`'s pieces (a MasterNode, here with a
+ * SoleLeader, behind the leader APIs) and `drover agent`'s (agent-executors.ts, signals.ts), with
+ * in-memory links where those use WebSockets.
  */
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { Agent, type AgentExecutors } from '../agent/agent.js';
-import { createDockerExecutor, type DockerExecutor } from '../agent/executors/docker/docker-executor.js';
+import { Agent } from '../agent/agent.js';
 import { StartSlots } from '../agent/executors/docker/start-slots.js';
-import { createProcessExecutor } from '../agent/executors/process-executor.js';
 import { killDrainCap } from '../agent/kill-drain.js';
 import { buildApiServer } from '../api/server.js';
-import { attachEventLog } from '../control-plane/event-log.js';
-import { Master } from '../control-plane/master.js';
+import { EventBus } from '../control-plane/events/event-bus.js';
+import { attachEventLog } from '../control-plane/events/event-log.js';
+import { SoleLeader } from '../control-plane/leadership/election.js';
+import { leaderJobsApi, leaderMasterApi } from '../control-plane/leadership/leader-apis.js';
+import { MasterNode } from '../control-plane/leadership/master-node.js';
 import { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import type { Resources } from '../domain/agent.js';
 import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
-import { createLogger, type Logger } from '../platform/logger.js';
+import { createLogger } from '../platform/logger.js';
 import { createMemoryLinkPair } from '../platform/memory-link.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { agentExecutors, type ExecutorSetup } from './agent-executors.js';
 import { deployDemo } from './demo.js';
 import {
   type DockerFlags,
@@ -31,6 +35,8 @@ import {
   readRegistryAuth,
   sweepAfterRecovery,
 } from './docker-setup.js';
+import { listenApi } from './listen.js';
+import { waitForSignal } from './signals.js';
 
 export interface UpConfig extends DockerFlags {
   port: number;
@@ -90,46 +96,68 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   const logger = createLogger({ level: cfg.logLevel });
   await mkdir(cfg.dataDir, { recursive: true });
   const store = await createSqliteStore({ path: join(cfg.dataDir, 'state.db') });
-  // Filled in with the bound port once listening (--port 0), for /v2/info and /v2/leader.
-  const http = { host: cfg.host, port: cfg.port };
-  // One registry for the master's metrics and the job runtime's lateness histogram.
+  // Composed as `drover master` is (a MasterNode, here its sole leader) plus `drover agent`'s
+  // executors, with the agents in this process on in-memory links instead of WebSockets.
+  let node: MasterNode | undefined;
+  const events = new EventBus(() => systemClock.now());
+  const master = leaderMasterApi(() => node, events);
+  const jobs = leaderJobsApi(() => node);
+  // One registry for the master's metrics and the job runtime's lateness histogram. Both the
+  // metrics and the log are on the bus before agents connect, so they see every event.
   const registry = new Registry();
-  const master = await Master.create({
-    store,
-    clock: systemClock,
-    ids: systemIds,
-    random: systemRandom,
-    logger,
-    http,
-    jobs: { metricsRegistry: registry, ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}) },
-  });
-  // Before agents connect, so the counters see every event from the first registration on.
   const metrics = new DroverMetrics({ master, clock: systemClock, registry });
-  attachEventLog(master.events, logger);
+  attachEventLog(events, logger);
   const docker = await openDockerEngine(cfg, logger);
-  const registryAuth = await readRegistryAuth(cfg.registryAuthFile);
-  // The agents share one engine, so they share its start slots too.
-  const startSlots = new StartSlots();
-  const agents = localAgentSlots(cfg.agents).map((slot, i) => {
+  const setup: ExecutorSetup = {
+    engine: docker,
+    registryAuth: await readRegistryAuth(cfg.registryAuthFile),
+    allowPrivileged: cfg.allowPrivileged ?? false,
+    logger,
+    // The agents share one engine, so they share its start slots too.
+    startSlots: new StartSlots(),
+  };
+  let agents: Agent[] = [];
+
+  const api = buildApiServer({ master, jobs, logger, metrics });
+  const listened = await listenApi(api, { host: cfg.host, port: cfg.port }, logger);
+  if ('error' in listened) {
+    await shutdown();
+    console.error(`drover up: ${listened.error}`);
+    return 1;
+  }
+  const { port } = listened;
+  node = new MasterNode({
+    deps: {
+      clock: systemClock,
+      ids: systemIds,
+      random: systemRandom,
+      logger,
+      http: { host: cfg.host, port },
+      jobs: { metricsRegistry: registry, ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}) },
+    },
+    store,
+    events,
+    selfUrl: `http://${cfg.host}:${port}`,
+    election: new SoleLeader(`http://${cfg.host}:${port}`),
+    // Nobody else can lead from this data dir: state that cannot load ends `drover up`.
+    onLoadFailure: 'fail',
+  });
+  node.start();
+  try {
+    await node.settled();
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+  agents = localAgentSlots(cfg.agents).map((slot, i) => {
     const workDir = join(cfg.dataDir, 'agents', `agent-${i + 1}`);
-    const executors: AgentExecutors = {
-      // switchUser left to its default: on when `drover up` runs as root.
-      process: createProcessExecutor({ cwd: cfg.taskCwd ?? process.cwd(), agentName: slot.hostname }),
-    };
-    let dockerExecutor: DockerExecutor | undefined;
-    if (docker) {
-      dockerExecutor = createDockerExecutor({
-        engine: docker,
-        bindAddress: slot.address,
-        agentName: slot.hostname,
-        owner: workDir,
-        allowPrivileged: cfg.allowPrivileged ?? false,
-        registryAuth,
-        startSlots,
-        logger,
-      });
-      executors.docker = dockerExecutor;
-    }
+    // switchUser left to its default: on when `drover up` runs as root.
+    const { executors, docker: dockerExecutor } = agentExecutors(setup, {
+      name: slot.hostname,
+      address: slot.address,
+      workDir,
+      cwd: cfg.taskCwd ?? process.cwd(),
+    });
     const agent = new Agent({
       ...slot,
       // A stable id per slot lets the restarted master match agents to the tasks it stored.
@@ -143,56 +171,29 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       killDrainMs: killDrainCap(cfg.killDrainMs),
     });
     const { agentEnd, masterEnd } = createMemoryLinkPair();
-    master.connectAgent(masterEnd);
+    node?.connectAgent(masterEnd);
     agent.connect(agentEnd);
     if (dockerExecutor) sweepAfterRecovery(agent, dockerExecutor, logger);
     return agent;
   });
-  master.start();
-
-  const api = buildApiServer({ master, jobs: master.jobs, logger, metrics });
-  try {
-    await api.listen({ host: cfg.host, port: cfg.port });
-  } catch (err) {
-    logger.error({ err }, 'cannot listen');
-    await shutdown();
-    console.error(`drover up: cannot listen on ${cfg.host}:${cfg.port}: ${(err as Error).message}`);
-    return 1;
-  }
-  const address = api.server.address();
-  const port = typeof address === 'object' && address ? address.port : cfg.port;
-  http.port = port;
   console.log(
     `drover up: API on http://${cfg.host}:${port} with ${cfg.agents} agents; state in ${cfg.dataDir}`,
   );
   console.log(`drover up: ${dockerStatusLine(docker, cfg)}`);
   console.log(`drover up: web UI on http://${cfg.host}:${port}/ui/`);
 
-  if (cfg.demo) await deployDemo(master, logger, master.jobs);
+  if (cfg.demo) await deployDemo(master, logger, jobs);
 
   await waitForSignal(logger);
-  await api.close();
   await shutdown();
   return 0;
 
   async function shutdown(): Promise<void> {
+    await api.close();
     // Loops stop first so the kills below are not answered by relaunches.
-    await master.stop();
+    await node?.stop();
     await Promise.all(agents.map((a) => a.stop({ killTasks: true })));
     await docker?.close();
     await store.close();
   }
-}
-
-function waitForSignal(logger: Logger): Promise<void> {
-  return new Promise((resolve) => {
-    const onSignal = (sig: NodeJS.Signals) => {
-      logger.info({ signal: sig }, 'stopping');
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolve();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
 }

@@ -4,12 +4,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isDroverError } from '../domain/errors.js';
+import { droverVersion } from '../platform/version.js';
 import { COMMANDS } from './commands.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('drover')
     .description('Run Marathon apps and Chronos jobs on a cluster')
-    .version('0.1.0')
+    .version(droverVersion())
     .exitOverride()
     .showHelpAfterError();
   let exitCode = 0;

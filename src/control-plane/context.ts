@@ -4,9 +4,9 @@ import type { Clock } from '../platform/clock.js';
 import type { Ids, Random } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
 import type { Store } from '../store/port.js';
-import type { AgentHub } from './agent-hub.js';
-import type { DeploymentsState } from './deployments-state.js';
-import type { EventBus } from './event-bus.js';
+import type { AgentHub } from './agents/agent-hub.js';
+import type { DeploymentsState } from './deployments/deployments-state.js';
+import type { EventBus } from './events/event-bus.js';
 import type { MasterState } from './master-state.js';
 
 export interface MasterDeps {

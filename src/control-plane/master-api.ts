@@ -10,7 +10,7 @@ import type { AppDefinition, AppSpec } from '../domain/app.js';
 import type { DeploymentAction, DeploymentStep } from '../domain/deployment.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { AgentRejection } from '../scheduler/placement-types.js';
-import type { EventBus } from './event-bus.js';
+import type { EventBus } from './events/event-bus.js';
 
 export interface DeploymentRef {
   deploymentId: string;

@@ -8,7 +8,7 @@ import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { LaunchDelay } from '../scheduler/backoff.js';
 import type { AgentRejection } from '../scheduler/placement-types.js';
 import type { Store } from '../store/port.js';
-import { EndedTasks } from './ended-tasks.js';
+import { EndedTasks } from './tasks/ended-tasks.js';
 
 export interface WaitingInfo {
   /** Epoch ms the app first had instances it could not place. */

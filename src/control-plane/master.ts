@@ -9,17 +9,19 @@ import type { AppDefinition, AppSpec } from '../domain/app.js';
 import { DroverError } from '../domain/errors.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { CancelTimer } from '../platform/clock.js';
-import { setDraining } from './agent-drain.js';
-import { AgentHub } from './agent-hub.js';
-import { watchAgents } from './agent-loss.js';
-import { admitAgent, reconcileAgentTasks } from './agent-registration.js';
-import * as apps from './app-deployments.js';
+import { droverVersion } from '../platform/version.js';
+import { setDraining } from './agents/agent-drain.js';
+import { AgentHub } from './agents/agent-hub.js';
+import { watchAgents } from './agents/agent-loss.js';
+import { admitAgent, reconcileAgentTasks } from './agents/agent-registration.js';
 import type { MasterContext, MasterDeps } from './context.js';
-import { deployChange } from './deploy-change.js';
-import { advanceDeployments, cancelDeployment } from './deployment-runner.js';
-import { deploymentStatus } from './deployment-status.js';
-import { DeploymentsState } from './deployments-state.js';
-import { EventBus } from './event-bus.js';
+import * as apps from './deployments/app-deployments.js';
+import { deployChange } from './deployments/deploy-change.js';
+import { advanceDeployments, cancelDeployment } from './deployments/deployment-runner.js';
+import { deploymentStatus } from './deployments/deployment-status.js';
+import { DeploymentsState } from './deployments/deployments-state.js';
+import { groupVersions, rootWhenGroupWas } from './deployments/root-versions.js';
+import { EventBus } from './events/event-bus.js';
 import { JobRuntime } from './jobs/job-runtime.js';
 import type {
   DeploymentRef,
@@ -32,12 +34,9 @@ import type {
   QueueEntry,
 } from './master-api.js';
 import { MasterState } from './master-state.js';
-import { reconcilePass } from './reconcile-pass.js';
-import { groupVersions, rootWhenGroupWas } from './root-versions.js';
 import { Serial } from './serial.js';
-import { applyStatusUpdate } from './task-lifecycle.js';
-
-export const DROVER_VERSION = '0.1.0';
+import { reconcilePass } from './tasks/reconcile-pass.js';
+import { applyStatusUpdate } from './tasks/task-lifecycle.js';
 
 /** Reconcile/advance rounds per pass: enough for a plan's immediate steps (Start, then Scale). */
 const MAX_ROUNDS_PER_PASS = 8;
@@ -212,7 +211,7 @@ export class Master implements MasterApi {
     const leader = `${this.deps.http.host}:${this.deps.http.port}`;
     return {
       name: 'drover',
-      version: DROVER_VERSION,
+      version: droverVersion(),
       frameworkId: this.frameworkId,
       leader,
       electedAt: new Date(this.electedAt).toISOString(),

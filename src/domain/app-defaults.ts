@@ -16,10 +16,11 @@ export const APP_DEFAULTS = {
   disk: 0,
   gpus: 0,
   instances: 1,
+  // The RAML documents "//cmd", but Marathon stores and returns "" (AppDefinition.DefaultExecutor).
   executor: '',
   backoffSeconds: 1,
   backoffFactor: 1.15,
-  // Marathon 1.0-1.6 used 3600; 1.7+ (docs/backoff.md) and DESIGN.md use 300.
+  // The RAML and Marathon 1.0-1.6 say 3600; 1.7+ (docs/backoff.md, AppDefinition) and DESIGN.md use 300.
   maxLaunchDelaySeconds: 300,
   requirePorts: false,
   killSelection: 'YOUNGEST_FIRST',
@@ -34,8 +35,22 @@ export function defaultUpgradeStrategy(): UpgradeStrategy {
   return { minimumHealthCapacity: 1, maximumOverCapacity: 1 };
 }
 
-/** docs/configure-task-handling.md (Marathon 1.4+): replace after 5 minutes, expunge after 10. */
+/**
+ * An app that says nothing: replace an unreachable task at once and forget it at once. Marathon
+ * 1.4.6+ (`UnreachableEnabled.DefaultInactiveAfter` 0 s; its MigrationTo146 rewrote the 1.4.0
+ * 300/600 to 0/0). Resident apps would default to "disabled"; Drover has none (residency is a 422).
+ */
 export const UNREACHABLE_DEFAULTS: UnreachableStrategy = {
+  inactiveAfterSeconds: 0,
+  expungeAfterSeconds: 0,
+};
+
+/**
+ * A field left out of a given strategy object takes the RAML's per-field default (5 and 10
+ * minutes), as Marathon's generated UnreachableEnabled does: `{inactiveAfterSeconds: 60}` means
+ * 60/600, not an invalid 60/0.
+ */
+export const UNREACHABLE_FIELD_DEFAULTS: UnreachableStrategy = {
   inactiveAfterSeconds: 300,
   expungeAfterSeconds: 600,
 };

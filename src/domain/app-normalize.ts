@@ -4,7 +4,12 @@
  * collected in `issues` rather than thrown, so one response lists them all.
  */
 import type { AppSpec, UnreachableStrategy } from './app.js';
-import { APP_DEFAULTS, defaultUpgradeStrategy, UNREACHABLE_DEFAULTS } from './app-defaults.js';
+import {
+  APP_DEFAULTS,
+  defaultUpgradeStrategy,
+  UNREACHABLE_DEFAULTS,
+  UNREACHABLE_FIELD_DEFAULTS,
+} from './app-defaults.js';
 import { normalizeFetch } from './app-fetch.js';
 import { parentGroup, resolveAppId } from './app-id.js';
 import { normalizeNetworking } from './app-networking.js';
@@ -132,7 +137,8 @@ function normalizeUnreachable(
   issues: Issues,
 ): UnreachableStrategy | 'disabled' {
   if (given === 'disabled') return 'disabled';
-  const s = { ...UNREACHABLE_DEFAULTS, ...given };
+  if (given === undefined) return { ...UNREACHABLE_DEFAULTS };
+  const s = { ...UNREACHABLE_FIELD_DEFAULTS, ...given };
   if (s.inactiveAfterSeconds > s.expungeAfterSeconds) {
     issues.add(
       '/unreachableStrategy/inactiveAfterSeconds',

@@ -49,7 +49,8 @@ test('a minimal app gets every Marathon default', () => {
     portDefinitions: [{ port: 0, protocol: 'tcp' }],
     requirePorts: false,
     killSelection: 'YOUNGEST_FIRST',
-    unreachableStrategy: { inactiveAfterSeconds: 300, expungeAfterSeconds: 600 },
+    // Marathon 1.4.6+: replace at once, expunge at once.
+    unreachableStrategy: { inactiveAfterSeconds: 0, expungeAfterSeconds: 0 },
   };
   assert.deepEqual(parseAppDefinition(app()), expected);
 });
@@ -237,6 +238,15 @@ test('unreachableStrategy: defaults, disabled, and inactive <= expunge', () => {
       inactiveAfterSeconds: 60,
       expungeAfterSeconds: 600,
     },
+  );
+  // Absent: Marathon 1.4.6+'s 0/0; a given object's missing field: the RAML's 300/600.
+  assert.deepEqual(parseAppDefinition(app()).unreachableStrategy, {
+    inactiveAfterSeconds: 0,
+    expungeAfterSeconds: 0,
+  });
+  assert.deepEqual(
+    parseAppDefinition(app({ unreachableStrategy: { expungeAfterSeconds: 1200 } })).unreachableStrategy,
+    { inactiveAfterSeconds: 300, expungeAfterSeconds: 1200 },
   );
   assert.deepEqual(problems(app({ unreachableStrategy: { inactiveAfterSeconds: 900 } })), {
     '/unreachableStrategy/inactiveAfterSeconds': [APP_MESSAGES.unreachable(900, 600)],

@@ -1,30 +1,38 @@
 /**
  * One registry of stable error codes (DESIGN.md §5.9). The API maps `status` to HTTP; the CLI maps
  * `exitCode` to its exit status. Add a code here, never throw ad-hoc errors across a boundary.
+ *
+ * Exit statuses (README "CLI"): 1 generic, 2 usage, 3 not found, 4 conflict, 5 invalid input,
+ * 6 unavailable / no leader / unreachable, 7 deployment failed, 8 authentication.
  */
 export const ERRORS = {
-  INVALID_JSON: { status: 400, exitCode: 2, message: 'Invalid JSON' },
-  BAD_REQUEST: { status: 400, exitCode: 2, message: 'Bad request' },
-  INVALID_DEFINITION: { status: 422, exitCode: 2, message: 'Object is not valid' },
-  UNAUTHORIZED: { status: 401, exitCode: 3, message: 'Unauthorized' },
-  FORBIDDEN: { status: 403, exitCode: 3, message: 'Forbidden' },
-  APP_NOT_FOUND: { status: 404, exitCode: 4, message: 'App not found' },
-  TASK_NOT_FOUND: { status: 404, exitCode: 4, message: 'Task not found' },
-  VERSION_NOT_FOUND: { status: 404, exitCode: 4, message: 'Version not found' },
-  GROUP_NOT_FOUND: { status: 404, exitCode: 4, message: 'Group not found' },
-  DEPLOYMENT_NOT_FOUND: { status: 404, exitCode: 4, message: 'Deployment not found' },
-  JOB_NOT_FOUND: { status: 404, exitCode: 4, message: 'Job not found' },
-  NOT_FOUND: { status: 404, exitCode: 4, message: 'Not found' },
-  METHOD_NOT_ALLOWED: { status: 405, exitCode: 2, message: 'Method not allowed' },
-  NOT_ACCEPTABLE: { status: 406, exitCode: 2, message: 'Not acceptable' },
-  APP_EXISTS: { status: 409, exitCode: 5, message: 'An app with this id already exists' },
-  APP_LOCKED: { status: 409, exitCode: 5, message: 'App is locked by one or more deployments' },
-  CONFLICT: { status: 409, exitCode: 5, message: 'Conflict' },
-  PAYLOAD_TOO_LARGE: { status: 413, exitCode: 2, message: 'Request body is too large' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, exitCode: 2, message: 'Unsupported media type' },
+  INVALID_JSON: { status: 400, exitCode: 5, message: 'Invalid JSON' },
+  BAD_REQUEST: { status: 400, exitCode: 5, message: 'Bad request' },
+  INVALID_DEFINITION: { status: 422, exitCode: 5, message: 'Object is not valid' },
+  UNAUTHORIZED: { status: 401, exitCode: 8, message: 'Unauthorized' },
+  FORBIDDEN: { status: 403, exitCode: 8, message: 'Forbidden' },
+  APP_NOT_FOUND: { status: 404, exitCode: 3, message: 'App not found' },
+  TASK_NOT_FOUND: { status: 404, exitCode: 3, message: 'Task not found' },
+  VERSION_NOT_FOUND: { status: 404, exitCode: 3, message: 'Version not found' },
+  GROUP_NOT_FOUND: { status: 404, exitCode: 3, message: 'Group not found' },
+  DEPLOYMENT_NOT_FOUND: { status: 404, exitCode: 3, message: 'Deployment not found' },
+  JOB_NOT_FOUND: { status: 404, exitCode: 3, message: 'Job not found' },
+  NOT_FOUND: { status: 404, exitCode: 3, message: 'Not found' },
+  METHOD_NOT_ALLOWED: { status: 405, exitCode: 1, message: 'Method not allowed' },
+  NOT_ACCEPTABLE: { status: 406, exitCode: 1, message: 'Not acceptable' },
+  APP_EXISTS: { status: 409, exitCode: 4, message: 'An app with this id already exists' },
+  APP_LOCKED: { status: 409, exitCode: 4, message: 'App is locked by one or more deployments' },
+  CONFLICT: { status: 409, exitCode: 4, message: 'Conflict' },
+  PAYLOAD_TOO_LARGE: { status: 413, exitCode: 5, message: 'Request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, exitCode: 5, message: 'Unsupported media type' },
   NOT_LEADER: { status: 503, exitCode: 6, message: 'Not the leader' },
   UNAVAILABLE: { status: 503, exitCode: 6, message: 'Service unavailable' },
   INTERNAL: { status: 500, exitCode: 1, message: 'Internal error' },
+  // Command-line only (never an HTTP answer; the status is what it would be if one were sent).
+  /** Wrong arguments or flags, an unreadable local file. */
+  USAGE: { status: 400, exitCode: 2, message: 'Usage error' },
+  /** `--wait` saw the deployment fail, be rolled back or time out. */
+  DEPLOYMENT_FAILED: { status: 500, exitCode: 7, message: 'Deployment failed' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -4,8 +4,8 @@
  * and unknown fields are ignored, so a client posting back a stale GET cannot overwrite counters.
  */
 
-import { parseDuration } from '../jobs/iso8601-duration.js';
-import { scheduleError, scheduleTimeZoneError } from '../jobs/schedule.js';
+import { parseDuration } from '../schedules/iso8601-duration.js';
+import { scheduleError, scheduleTimeZoneError } from '../schedules/schedule.js';
 import type { DockerParameter, FetchUri } from './app.js';
 import { checkDockerParameters } from './docker-parameters.js';
 import { DroverError, type ErrorDetail } from './errors.js';

@@ -78,7 +78,7 @@ export interface TaskRecord {
   killRequestedAt?: number;
   /**
    * Epoch ms its agent was found lost (state TASK_UNREACHABLE): the app's unreachableStrategy
-   * counts from here (control-plane/agent-loss.ts). Cleared when the agent comes back in time.
+   * counts from here (control-plane/agents/agent-loss.ts). Cleared when the agent comes back in time.
    */
   unreachableSince?: number;
   /**

@@ -3,7 +3,7 @@
  * what to launch and what to kill. Placement of the launches is placement.ts's job.
  *
  * Deployments and the steady state never fight because each app is in exactly one phase, which
- * the control plane derives from the running deployments (control-plane/deployments-state.ts):
+ * the control plane derives from the running deployments (control-plane/deployments/deployments-state.ts):
  *
  *   steady   no deployment acts on the app: keep exactly `instances` live tasks, whatever
  *            configuration they run (replacing tasks is a deployment's job, so a deployment
@@ -36,7 +36,7 @@ export interface ReconcileTask {
   /** True when the app has health checks, so "running" alone is not enough. */
   hasHealthChecks: boolean;
   /**
-   * The task runs on a draining agent (agent maintenance, control-plane/agent-drain.ts) and must
+   * The task runs on a draining agent (agent maintenance, control-plane/agents/agent-drain.ts) and must
    * move: it counts as outdated, so it is replaced like one, within the upgrade strategy, even in
    * the steady phase. Hook for the drain feature; the deployments code owns how replacement runs.
    */

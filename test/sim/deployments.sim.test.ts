@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { BusEvent } from '../../src/control-plane/event-bus.js';
+import type { BusEvent } from '../../src/control-plane/events/event-bus.js';
 import { parseGroupBody } from '../../src/deploy/group-body.js';
 import { createGroup } from '../../src/deploy/group-change.js';
 import type { AppDefinition } from '../../src/domain/app.js';

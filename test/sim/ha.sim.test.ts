@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultReregistrationGraceMs } from '../../src/control-plane/agent-loss.js';
+import { defaultReregistrationGraceMs } from '../../src/control-plane/agents/agent-loss.js';
 import { leaderMasterApi } from '../../src/control-plane/leadership/leader-apis.js';
 import { DroverMetrics } from '../../src/control-plane/metrics/drover-metrics.js';
 import { isDroverError } from '../../src/domain/errors.js';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { countTasks } from '../../src/api/views/task-counts.js';
 import { taskView } from '../../src/api/views/task-view.js';
-import type { BusEvent } from '../../src/control-plane/event-bus.js';
+import type { BusEvent } from '../../src/control-plane/events/event-bus.js';
 import type { TaskRecord } from '../../src/domain/task.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { createSim, type Sim } from './harness.js';

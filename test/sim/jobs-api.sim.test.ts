@@ -101,7 +101,7 @@ describe('Chronos API (simulation)', () => {
       const stat = (await api.inject(`${prefix}/job/stat/sample`)).json();
       assert.equal(stat.histogram.count, 1);
       assert.ok(stat.histogram.median >= 1400 && stat.histogram.median <= 1700, JSON.stringify(stat));
-      assert.equal(stat.taskStatHistory[0].status, 'SUCCESS');
+      assert.equal(stat.taskStatHistory[0].status, 'Success');
       assert.equal((await api.inject(`${prefix}/stats/99thPercentile`)).json()[0].jobNameLabel, 'sample');
       assert.equal((await api.inject(`${prefix}/stats/p42`)).statusCode, 400);
 

@@ -2,13 +2,13 @@
  * Property over the real job runtime (issue 4 acceptance): random schedules, clock steps and real
  * master restarts (a new Master on the same store, the clock jumping over the downtime) never give
  * a (job, due time) two run records, and every occurrence due by the end has one: fired, or
- * skipped with its reason. Unlike src/jobs/due-runs.property.test.ts, which models the shell,
+ * skipped with its reason. Unlike src/schedules/due-runs.property.test.ts, which models the shell,
  * this drives JobSim: the ticker, the store transactions and the reload on restart are the real ones.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { compileSchedule } from '../../src/jobs/schedule.js';
+import { compileSchedule } from '../../src/schedules/schedule.js';
 import { JobSim } from './job-sim.js';
 
 const T0 = Date.UTC(2026, 0, 1);

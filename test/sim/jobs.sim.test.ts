@@ -408,19 +408,35 @@ describe('jobs in simulation', () => {
     assert.notEqual(markedAt, T0);
   });
 
-  it('maxCompletionTime kills an overlong attempt, which then counts as failed', async () => {
+  it('maxCompletionTime (seconds) kills an overlong attempt at its limit, which then counts as failed', async () => {
     sim = await JobSim.create({ start: T0 });
     await sim.put('iso8601', {
       name: 'long',
       command: 'sleep 1000',
       schedule: 'R1//PT1H',
       retries: 0,
-      maxCompletionTime: 5000,
+      maxCompletionTime: 5,
     });
-    await sim.until(() => sim.tasksOf('long').length === 1);
+    await sim.until(() => sim.tasksOf('long').length === 1, { stepMs: 10 });
+    await sim.until(async () => (await sim.runs('long'))[0]?.attempts[0]?.startedAt !== undefined, {
+      stepMs: 10,
+    });
+    const startedAt = (await sim.runs('long'))[0]!.attempts[0]!.startedAt!;
+    const message = async () => (await sim.runs('long'))[0]!.message;
+    // Just before 5 s (not 5 ms, as when it was read as milliseconds) nothing is killed.
+    await sim.clock.advance(startedAt + 4_990 - sim.clock.now());
+    assert.equal(await message(), undefined, 'killed before maxCompletionTime');
+    assert.equal(sim.tasksOf('long').length, 1);
+    // Just after it, the run is marked and the kill goes out.
+    await sim.clock.advance(startedAt + 5_020 - sim.clock.now());
+    await sim.until(async () => (await message()) !== undefined, {
+      stepMs: 1,
+      maxMs: 20,
+      what: 'kill at maxCompletionTime',
+    });
     await sim.until(async () => (await sim.runs('long'))[0]?.status === 'failed', { maxMs: 30_000 });
     const [run] = await sim.runs('long');
-    assert.match(run!.message!, /maxCompletionTime/);
+    assert.match(run!.message!, /maxCompletionTime \(5 s\)/);
     assert.equal(run!.attempts[0]!.state, 'TASK_KILLED');
   });
 

@@ -1,10 +1,14 @@
 /**
- * GET /job/stat/{name}: Chronos's shape, `{histogram: {75thPercentile, 95thPercentile,
- * 98thPercentile, 99thPercentile, median, mean, count}, taskStatHistory: [...]}`, computed from
- * stored history (ms, as Chronos's Dropwizard histogram). Drover adds `queueDelayHistogram`.
+ * GET /job/stat/{name} in Chronos's exact shape (JobStatWrapperSerializer):
+ * `{histogram: {75thPercentile, 95thPercentile, 98thPercentile, 99thPercentile, median, mean,
+ * count}, taskStatHistory: [{taskId, jobName, slaveId, startTime, endTime, duration?, status}]}`,
+ * computed from stored history. Drover's own figures (queue delay) are at GET /job/{name}/stats.
  */
-import type { JobRun } from '../../domain/job.js';
-import { runTimings, type Summary, summarize } from '../../jobs/run-stats.js';
+import type { JobRun, RunAttempt } from '../../domain/job.js';
+import { runTimings, type Summary, summarize } from '../../schedules/run-stats.js';
+
+/** Runs read for stats: the most recent ones (all of them for any job that ran under ~a week every minute). */
+export const STATS_HISTORY = 10_000;
 
 export function histogramView(s: Summary): Record<string, number> {
   return {
@@ -22,47 +26,58 @@ export function runTimeSummary(runs: readonly JobRun[]): Summary {
   return summarize(runTimings(runs).runTimes);
 }
 
-/** `MM/dd/yy HH:mm:ss` in UTC, Chronos's taskStatHistory format. */
-function chronosTime(ms: number | undefined): string {
+/** `MM/dd/yy HH:mm:ss` in UTC (Joda's pattern in JobStatWrapperSerializer); `N/A` when unknown. */
+export function chronosTime(ms: number | undefined): string {
   if (ms === undefined) return 'N/A';
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${p(d.getUTCFullYear() % 100)} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
 }
 
-function duration(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
+/**
+ * Joda's `Duration.toPeriod()` printed as `<h>h<m>m<s>s`: a Duration's period has no days (hours
+ * run past 24), zero hours and minutes are left out, seconds always print, milliseconds never.
+ */
+export function chronosDuration(ms: number): string {
+  const s = Math.floor(Math.max(0, ms) / 1000);
+  const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
-  return `${d > 0 ? `${d}d` : ''}${h > 0 ? `${h}h` : ''}${m > 0 ? `${m}m` : ''}${s % 60}s`;
+  return `${h > 0 ? `${h}h` : ''}${m > 0 ? `${m}m` : ''}${s % 60}s`;
+}
+
+/** ChronosTaskStatus: Running until a terminal state, then Success (TASK_FINISHED) or Fail. */
+function taskStatus(a: RunAttempt): 'Success' | 'Fail' | 'Running' {
+  if (a.endedAt === undefined) return 'Running';
+  return a.state === 'TASK_FINISHED' && (a.exitCode ?? 0) === 0 ? 'Success' : 'Fail';
 }
 
 export function statView(runs: readonly JobRun[]): Record<string, unknown> {
-  const { runTimes, queueDelays } = runTimings(runs);
-  const history = runs.flatMap((r) =>
-    r.attempts.map((a) => ({
+  // Chronos keeps a row per task once it ran or ended (not while only queued or staged).
+  const attempts = runs.flatMap((r) =>
+    r.attempts
+      .filter((a) => a.startedAt !== undefined || a.endedAt !== undefined)
+      .map((a) => ({ run: r, a })),
+  );
+  // Most recent start first; tasks without a start last (JobStats.recentDateCompareFnc).
+  attempts.sort((x, y) => (y.a.startedAt ?? -1) - (x.a.startedAt ?? -1));
+  return {
+    histogram: histogramView(runTimeSummary(runs)),
+    taskStatHistory: attempts.map(({ run, a }) => ({
       taskId: a.taskId,
-      jobName: r.job,
+      jobName: run.job,
       slaveId: a.agentId,
       startTime: chronosTime(a.startedAt),
       endTime: chronosTime(a.endedAt),
       ...(a.startedAt !== undefined && a.endedAt !== undefined
-        ? { duration: duration(a.endedAt - a.startedAt) }
+        ? { duration: chronosDuration(a.endedAt - a.startedAt) }
         : {}),
-      status: statusOf(a.state, a.endedAt),
+      status: taskStatus(a),
     })),
-  );
-  return {
-    histogram: histogramView(summarize(runTimes)),
-    taskStatHistory: history,
-    queueDelayHistogram: histogramView(summarize(queueDelays)),
   };
 }
 
-function statusOf(state: string | undefined, endedAt: number | undefined): string {
-  if (endedAt === undefined) return 'RUNNING';
-  if (state === 'TASK_FINISHED') return 'SUCCESS';
-  if (state === 'TASK_KILLED') return 'KILLED';
-  return 'FAILED';
+/** Drover's GET /job/{name}/stats: run time and queue delay apart, with min and max (ms). */
+export function droverStatsView(job: string, runs: readonly JobRun[]): Record<string, unknown> {
+  const { runTimes, queueDelays } = runTimings(runs);
+  return { job, runs: runs.length, runTimeMs: summarize(runTimes), queueDelayMs: summarize(queueDelays) };
 }

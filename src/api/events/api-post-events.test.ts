@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BusEvent } from '../../control-plane/event-bus.js';
+import type { BusEvent } from '../../control-plane/events/event-bus.js';
 import { storedApp, testApi } from '../test-support/fixtures.js';
 
 const body = (method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown) => ({

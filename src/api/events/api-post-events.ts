@@ -5,7 +5,7 @@
  * of it. Deletes are announced by the master (app_terminated_event), as in Marathon.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { EventBus } from '../../control-plane/event-bus.js';
+import type { EventBus } from '../../control-plane/events/event-bus.js';
 import type { MasterApi } from '../../control-plane/master-api.js';
 import { isPlainObject } from '../json-body.js';
 import { parseAppPath } from '../marathon/app-path.js';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { FakeClock } from '../../../test/sim/fake-clock.js';
-import { EventBus } from '../../control-plane/event-bus.js';
+import { EventBus } from '../../control-plane/events/event-bus.js';
 import { SseClient } from '../test-support/sse-client.js';
 import { EventStreamHub, type EventStreamOptions } from './event-stream-hub.js';
 

@@ -6,8 +6,8 @@
  * disconnected (it may reconnect with Last-Event-ID and carry on from what the ring still holds).
  */
 import type { ServerResponse } from 'node:http';
-import type { BusEvent, EventBus } from '../../control-plane/event-bus.js';
-import { EVENT_TYPES } from '../../control-plane/event-types.js';
+import type { BusEvent, EventBus } from '../../control-plane/events/event-bus.js';
+import { EVENT_TYPES } from '../../control-plane/events/event-types.js';
 import type { CancelTimer, Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { FrameCache, sseComment } from './sse-frame.js';

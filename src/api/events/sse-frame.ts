@@ -4,7 +4,7 @@
  * marathon-event-bus-client (and any EventSource `addEventListener(type)`) dispatches on, and `id:`
  * is what a browser or eventsource client sends back as Last-Event-ID.
  */
-import type { BusEvent } from '../../control-plane/event-bus.js';
+import type { BusEvent } from '../../control-plane/events/event-bus.js';
 
 /** Marathon's JSON for one event: payload fields, then eventType and timestamp. */
 export function eventJson(e: BusEvent): string {

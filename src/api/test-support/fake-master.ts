@@ -4,13 +4,14 @@
  * every mutating call, and can snapshot its state so tests can assert a bad request changed
  * nothing.
  */
-import { EventBus } from '../../control-plane/event-bus.js';
+import { EventBus } from '../../control-plane/events/event-bus.js';
 import type { DeploymentRef, MasterApi, MasterInfo, QueueEntry } from '../../control-plane/master-api.js';
 import type { AgentInfo } from '../../domain/agent.js';
 import type { LogStream } from '../../domain/agent-protocol.js';
 import type { AppDefinition, AppSpec } from '../../domain/app.js';
 import { DroverError } from '../../domain/errors.js';
 import type { TaskFailure, TaskRecord } from '../../domain/task.js';
+import { droverVersion } from '../../platform/version.js';
 
 export const FAKE_NOW = Date.parse('2026-01-02T03:04:05.000Z');
 
@@ -87,7 +88,7 @@ export class FakeMaster implements MasterApi {
   info(): MasterInfo {
     return {
       name: 'drover',
-      version: '0.1.0',
+      version: droverVersion(),
       frameworkId: 'fw-1',
       leader: '127.0.0.1:8080',
       electedAt: new Date(FAKE_NOW).toISOString(),

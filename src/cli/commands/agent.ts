@@ -60,7 +60,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       try {
         ca = readFileSync(opts.ca, 'utf8');
       } catch (err) {
-        throw new DroverError('BAD_REQUEST', `cannot read --ca ${opts.ca}: ${(err as Error).message}`);
+        throw new DroverError('USAGE', `cannot read --ca ${opts.ca}: ${(err as Error).message}`);
       }
     }
     const code = await runAgent({

@@ -70,7 +70,7 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
     )
     .action(async (opts) => {
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
-        throw new DroverError('BAD_REQUEST', '--tls-cert and --tls-key go together');
+        throw new DroverError('USAGE', '--tls-cert and --tls-key go together');
       }
       const given: string[] = typeof opts.apiToken === 'string' ? [opts.apiToken] : (opts.apiToken ?? []);
       // An empty token (e.g. DROVER_API_TOKEN= in the environment) must not become a credential.
@@ -104,6 +104,6 @@ function readPem(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new DroverError('BAD_REQUEST', `cannot read ${file}: ${(err as Error).message}`);
+    throw new DroverError('USAGE', `cannot read ${file}: ${(err as Error).message}`);
   }
 }

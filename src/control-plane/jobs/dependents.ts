@@ -3,7 +3,7 @@
  * every child whose parents have all succeeded since it last started, in the caller's transaction.
  */
 import type { JobRun, StoredJob } from '../../domain/job.js';
-import { childrenOf, countsForChildren, isReady } from '../../jobs/dependency-dag.js';
+import { childrenOf, countsForChildren, isReady } from '../../schedules/dependency-dag.js';
 import type { StoreOps } from '../../store/port.js';
 import type { Effects } from './commit-effects.js';
 import type { JobsContext } from './job-context.js';

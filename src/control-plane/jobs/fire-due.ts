@@ -13,8 +13,8 @@
  * the commit (not the pass's start, which would leave out planning, the inserts and the commit).
  */
 import type { JobRun, StoredJob } from '../../domain/job.js';
-import { planDueRuns } from '../../jobs/due-runs.js';
-import { durationMs } from '../../jobs/iso8601-duration.js';
+import { planDueRuns } from '../../schedules/due-runs.js';
+import { durationMs } from '../../schedules/iso8601-duration.js';
 import { commit } from './commit-effects.js';
 import type { JobsContext } from './job-context.js';
 

@@ -6,9 +6,9 @@
 import { DroverError } from '../../domain/errors.js';
 import type { JobDefinition, JobRun, JobSpec, StoredJob } from '../../domain/job.js';
 import { ZERO_COUNTERS } from '../../domain/job.js';
-import { childrenOf, findCycle, rewireChildren, unknownParents } from '../../jobs/dependency-dag.js';
-import { durationMs } from '../../jobs/iso8601-duration.js';
-import { compileSchedule, firstAtOrAfter } from '../../jobs/schedule.js';
+import { childrenOf, findCycle, rewireChildren, unknownParents } from '../../schedules/dependency-dag.js';
+import { durationMs } from '../../schedules/iso8601-duration.js';
+import { compileSchedule, firstAtOrAfter } from '../../schedules/schedule.js';
 import { commit } from './commit-effects.js';
 import { insertTriggeredRun, parentFinished } from './dependents.js';
 import type { JobsContext } from './job-context.js';

@@ -3,7 +3,7 @@
  * and dependency progress. Loaded from the store at start and written through, like MasterState.
  */
 import type { JobRun, StoredJob } from '../../domain/job.js';
-import { compileSchedule, type Schedule } from '../../jobs/schedule.js';
+import { compileSchedule, type Schedule } from '../../schedules/schedule.js';
 import type { Store } from '../../store/port.js';
 
 export class JobsState {

@@ -7,7 +7,7 @@
 import type { JobRun } from '../../domain/job.js';
 import type { TaskRecord } from '../../domain/task.js';
 import { placeTasks } from '../../scheduler/placement.js';
-import { agentCapacities, placedTasks } from '../cluster-capacity.js';
+import { agentCapacities, placedTasks } from '../agents/cluster-capacity.js';
 import { commit } from './commit-effects.js';
 import type { JobsContext } from './job-context.js';
 import { runPlacementRequest, runTaskId, runTaskSpec } from './run-task-spec.js';

@@ -3,7 +3,7 @@
  * failed attempt, so retries still apply.
  */
 import type { JobRun } from '../../domain/job.js';
-import { isOverdue } from '../../jobs/retry-policy.js';
+import { isOverdue, overdueAfter } from '../../schedules/retry-policy.js';
 import { commit } from './commit-effects.js';
 import type { JobsContext } from './job-context.js';
 import { killRunTask } from './launch-runs.js';
@@ -19,7 +19,7 @@ export async function killOverdueRuns(jc: JobsContext, now: number): Promise<voi
     if (!task || task.killRequestedAt !== undefined) continue;
     const next: JobRun = {
       ...run,
-      message: `attempt ${attempt.attempt} exceeded maxCompletionTime (${job.maxCompletionTime} ms)`,
+      message: `attempt ${attempt.attempt} exceeded maxCompletionTime (${job.maxCompletionTime} s)`,
     };
     await commit(jc, async (tx, fx) => {
       await tx.putJobRun(next);
@@ -35,8 +35,10 @@ export function nextOverdueAt(jc: JobsContext): number | undefined {
   for (const run of jc.jobs.allActive()) {
     const job = jc.jobs.jobs.get(run.job)?.job;
     const attempt = run.attempts.at(-1);
-    if (run.status !== 'running' || !job || !attempt || !(job.maxCompletionTime > 0)) continue;
-    const t = (attempt.startedAt ?? attempt.launchedAt) + job.maxCompletionTime + 1;
+    if (run.status !== 'running' || !job || !attempt) continue;
+    const after = overdueAfter(attempt.startedAt ?? attempt.launchedAt, job.maxCompletionTime);
+    if (after === undefined) continue;
+    const t = after + 1;
     at = at === undefined ? t : Math.min(at, t);
   }
   return at;

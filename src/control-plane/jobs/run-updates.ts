@@ -9,7 +9,7 @@ import type { AgentToMaster } from '../../domain/agent-protocol.js';
 import type { JobRun, RunAttempt, StoredJob } from '../../domain/job.js';
 import type { TaskRecord, TaskState } from '../../domain/task.js';
 import { isTerminal } from '../../domain/task.js';
-import { hasRetryLeft, retryDelayMs } from '../../jobs/retry-policy.js';
+import { hasRetryLeft, retryDelayMs } from '../../schedules/retry-policy.js';
 import { commit } from './commit-effects.js';
 import { parentFinished } from './dependents.js';
 import type { JobsContext } from './job-context.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isDroverError } from '../../domain/errors.js';
-import { EventBus } from '../event-bus.js';
+import { EventBus } from '../events/event-bus.js';
 import { SoleLeader } from './election.js';
 import { leaderJobsApi, leaderMasterApi } from './leader-apis.js';
 import type { MasterNode } from './master-node.js';

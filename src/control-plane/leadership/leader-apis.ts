@@ -5,7 +5,7 @@
  * (api/leader-proxy.ts) normally proxies such requests before they get here.
  */
 import { DroverError } from '../../domain/errors.js';
-import type { EventBus } from '../event-bus.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { JobsApi } from '../jobs/jobs-api.js';
 import type { MasterApi } from '../master-api.js';
 import type { MasterNode } from './master-node.js';

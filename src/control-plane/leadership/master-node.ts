@@ -20,7 +20,7 @@ import { type Fence, fencedStore } from '../../store/fenced-store.js';
 import type { LeaseRecord } from '../../store/lease-port.js';
 import type { Store } from '../../store/port.js';
 import type { MasterDeps } from '../context.js';
-import { EventBus } from '../event-bus.js';
+import { EventBus } from '../events/event-bus.js';
 import { Master } from '../master.js';
 import type { Election } from './election.js';
 
@@ -38,6 +38,11 @@ export interface MasterNodeOptions {
   holdAgentsMs?: number;
   /** The bus every term announces on (the API subscribes before the node exists); default a new one. */
   events?: EventBus;
+  /**
+   * A term that cannot load its state gives the lease up (default), so another master may lead.
+   * With nobody else to lead (`drover up`), `'fail'` makes `settled()` reject with the error.
+   */
+  onLoadFailure?: 'abdicate' | 'fail';
 }
 
 /** How long `stop` waits for the last term's loops to finish. */
@@ -61,7 +66,8 @@ export class MasterNode {
   private readonly retiring = new Set<Promise<void>>();
   private readonly log: Logger;
   private stopped = false;
-  private readonly settledWaiters: Array<() => void> = [];
+  private readonly settledWaiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
+  private loadFailure: { err: unknown } | undefined;
 
   constructor(private readonly opts: MasterNodeOptions) {
     this.events = opts.events ?? new EventBus(() => opts.deps.clock.now());
@@ -98,13 +104,14 @@ export class MasterNode {
    * the leader to proxy to. The composition root announces itself only then.
    */
   settled(): Promise<void> {
+    if (this.loadFailure) return Promise.reject(this.loadFailure.err);
     if (this.leaderUrl() !== undefined) return Promise.resolve();
-    return new Promise((resolve) => this.settledWaiters.push(resolve));
+    return new Promise((resolve, reject) => this.settledWaiters.push({ resolve, reject }));
   }
 
   private notifySettled(): void {
     if (this.leaderUrl() === undefined) return;
-    for (const w of this.settledWaiters.splice(0)) w();
+    for (const w of this.settledWaiters.splice(0)) w.resolve();
   }
 
   connectAgent(link: MasterLink): void {
@@ -174,6 +181,12 @@ export class MasterNode {
         events: this.events,
       });
     } catch (err) {
+      if (this.opts.onLoadFailure === 'fail') {
+        this.loading = undefined;
+        this.loadFailure = { err };
+        for (const w of this.settledWaiters.splice(0)) w.reject(err);
+        return;
+      }
       this.log.error({ err, term }, 'cannot load state as the new leader: giving the lease up');
       if (this.loading === term) {
         this.loading = undefined;

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { storedApp, taskOf } from '../../api/test-support/fixtures.js';
 import type { AppDefinition } from '../../domain/app.js';
 import type { TaskRecord } from '../../domain/task.js';
-import { EventBus } from '../event-bus.js';
-import type { DeploymentPlanJson } from '../event-types.js';
+import { EventBus } from '../events/event-bus.js';
+import type { DeploymentPlanJson } from '../events/event-types.js';
 import { DroverMetrics, type MetricsMaster } from './drover-metrics.js';
 
 const T0 = Date.parse('2026-01-02T03:00:00.000Z');

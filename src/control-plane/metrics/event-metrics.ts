@@ -3,7 +3,7 @@
  * health checks, deployments, the event stream) carry no metrics code: emitting the event is
  * enough for the counter to move.
  */
-import type { BusEvent } from '../event-bus.js';
+import type { BusEvent } from '../events/event-bus.js';
 
 export interface EventSinks {
   event(eventType: string): void;

@@ -1,0 +1,42 @@
+/**
+ * Chronos's write routes: POST/PUT /iso8601 and /dependency, DELETE /job/{name}, PUT
+ * /job/{name}[?arguments=] (run now) and PUT /job/success/{name}.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { JobsApi } from '../../control-plane/jobs/jobs-api.js';
+import { DroverError } from '../../domain/errors.js';
+import { type JobKind, parseJob } from '../../domain/job-validate.js';
+import { oneValue, queryOf } from '../query-params.js';
+
+const noContent = (reply: FastifyReply) => reply.code(204).send();
+
+export function registerJobWrites(app: FastifyInstance, p: string, jobs: JobsApi): void {
+  const post = (kind: JobKind) => async (req: { body: unknown }, reply: FastifyReply) => {
+    if (req.body === undefined) throw new DroverError('BAD_REQUEST', 'A job definition is required');
+    await jobs.putJob(parseJob(req.body, kind));
+    return noContent(reply);
+  };
+  app.post(`${p}/iso8601`, post('iso8601'));
+  app.post(`${p}/dependency`, post('dependency'));
+  // Chronos 3 also accepts PUT for updates on the same paths.
+  app.put(`${p}/iso8601`, post('iso8601'));
+  app.put(`${p}/dependency`, post('dependency'));
+
+  app.delete(`${p}/job/:name`, async (req, reply) => {
+    await jobs.deleteJob((req.params as { name: string }).name);
+    return noContent(reply);
+  });
+
+  app.put(`${p}/job/:name`, async (req, reply) => {
+    const { name } = req.params as { name: string };
+    const args = oneValue(queryOf(req.query), 'arguments');
+    await jobs.startJob(name, args ? args.split(/\s+/).filter((a) => a !== '') : undefined);
+    return noContent(reply);
+  });
+
+  app.put(`${p}/job/success/:name`, async (req, reply) => {
+    const { name } = req.params as { name: string };
+    const ok = await jobs.markSuccess(name);
+    return reply.type('text/plain; charset=utf-8').send(`marked job ${name} as successful: ${ok}`);
+  });
+}

@@ -1,0 +1,183 @@
+/**
+ * What the API answers, as the client sees it. Stored shapes come from src/domain (type-only
+ * imports, so nothing of the server is bundled); the read-only fields the API adds to them are
+ * declared here, with Marathon's names.
+ */
+import type { AgentCapabilities, Resources } from '../domain/agent.js';
+import type { AppDefinition, AppSpec } from '../domain/app.js';
+import type { JobSpec, RunStatus, RunTrigger } from '../domain/job.js';
+import type { TaskFailure, TaskState } from '../domain/task.js';
+
+export type { AppDefinition, AppSpec, JobSpec, TaskFailure, TaskState };
+
+/**
+ * What a client sends for an app: Marathon JSON with any field left to the master's defaults
+ * (nested objects too, so the stored types are too strict here; the master validates).
+ */
+export type AppInput = { id: string; instances?: number; cmd?: string } & Record<string, unknown>;
+
+export interface Task {
+  id: string;
+  appId: string;
+  host: string;
+  ports: number[];
+  servicePorts: number[];
+  slaveId: string;
+  stagedAt: string;
+  startedAt?: string;
+  version: string;
+  state: TaskState;
+  ipAddresses: Array<{ ipAddress: string; protocol: 'IPv4' | 'IPv6' }>;
+  healthCheckResults: Array<{ alive?: boolean; lastFailureCause?: string; [k: string]: unknown }>;
+}
+
+export type AppEmbed = 'tasks' | 'counts' | 'deployments' | 'readiness' | 'lastTaskFailure' | 'taskStats';
+
+/** An app as GET shows it; the optional fields appear when embedded. */
+export interface App extends AppDefinition {
+  tasksStaged?: number;
+  tasksRunning?: number;
+  tasksHealthy?: number;
+  tasksUnhealthy?: number;
+  deployments?: Array<{ id: string }>;
+  tasks?: Task[];
+  lastTaskFailure?: TaskFailure;
+  readinessCheckResults?: unknown[];
+  taskStats?: Record<string, unknown>;
+}
+
+/** What every deploying call answers. */
+export interface DeploymentRef {
+  deploymentId: string;
+  version: string;
+}
+
+export interface DeploymentAction {
+  action: string;
+  app: string;
+}
+
+export interface Deployment {
+  id: string;
+  version: string;
+  affectedApps: string[];
+  affectedPods: string[];
+  steps: Array<{ actions: DeploymentAction[] }>;
+  currentActions: Array<DeploymentAction & { readinessCheckResults?: unknown[] }>;
+  currentStep: number;
+  totalSteps: number;
+}
+
+export interface Group {
+  id: string;
+  apps: App[];
+  groups: Group[];
+  pods: unknown[];
+  dependencies: string[];
+  version?: string;
+}
+
+export interface QueueItem {
+  count: number;
+  delay: { timeLeftSeconds: number; overdue: boolean };
+  since: string;
+  app: App;
+  processedOffersSummary: Record<string, unknown>;
+  lastUnusedOffers: Array<{ reason?: string[]; [k: string]: unknown }>;
+}
+
+export interface Agent {
+  id: string;
+  hostname: string;
+  address: string;
+  connected: boolean;
+  draining: boolean;
+  attributes: Record<string, string>;
+  capabilities: AgentCapabilities;
+  resources: { total: Resources; used: { cpus: number; mem: number; disk: number; ports: number[] } };
+  registeredAt: string;
+  lastHeartbeatAt: string;
+  tasks: Array<{ id: string; appId: string; state: string; job?: string }>;
+}
+
+export interface Info {
+  name: string;
+  version: string;
+  leader: string;
+  frameworkId: string;
+  elected: boolean;
+  http_config: { http_port: number | null; https_port: number | null };
+  [k: string]: unknown;
+}
+
+/** A job as Chronos's GET shows it: the spec plus its counters. */
+export interface Job extends JobSpec {
+  successCount: number;
+  errorCount: number;
+  lastSuccess: string;
+  lastError: string;
+  errorsSinceLastSuccess: number;
+}
+
+/** What a client sends for a job (Chronos JSON): the master fills in the defaults. */
+export type JobInput = { name: string; command?: string; parents?: string[]; schedule?: string } & Record<
+  string,
+  unknown
+>;
+
+export interface JobSummary {
+  name: string;
+  status: 'success' | 'failure' | 'fresh';
+  /** `idle`, `queued` or `N running`. */
+  state: string;
+  schedule: string;
+  parents: string[];
+  disabled: boolean;
+}
+
+export interface RunAttemptView {
+  attempt: number;
+  taskId: string;
+  agentId: string;
+  host: string;
+  launchedAt: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  state: TaskState | null;
+  exitCode: number | null;
+  message: string | null;
+}
+
+export interface JobRunView {
+  job: string;
+  dueAt: string;
+  dueAtMs: number;
+  trigger: RunTrigger;
+  outcome: RunStatus;
+  skipReason: string | null;
+  skipDetail: string | null;
+  createdAt: string;
+  firingLatenessMs: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  queueDelayMs: number | null;
+  runTimeMs: number | null;
+  exitCode: number | null;
+  attempt: number;
+  retryAt: string | null;
+  message: string | null;
+  attempts: RunAttemptView[];
+}
+
+export interface JobRuns {
+  runs: JobRunView[];
+  nextDueAt: string | null;
+}
+
+export interface JobStat {
+  histogram: Record<string, number>;
+  taskStatHistory: unknown[];
+  [k: string]: unknown;
+}
+
+export type LogStream = 'stdout' | 'stderr';

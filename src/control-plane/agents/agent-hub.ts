@@ -1,0 +1,158 @@
+/**
+ * The master's end of every agent link: which agent is on which link, sending launches and kills,
+ * and request/response for log reads. Knows nothing of apps; Master decides what to send.
+ *
+ * An agent takes new tasks only once its registration is reconciled (`acceptsLaunches`). Its
+ * `register` lists what it ran when it sent it; a launch sent between that and the master's
+ * comparison would be missing from the list, taken for gone and retried, while the agent runs it
+ * too: a job run would run twice.
+ */
+import type { AgentToMaster, LogStream, MasterLink, MasterToAgent } from '../../domain/agent-protocol.js';
+import { DroverError } from '../../domain/errors.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Ids } from '../../platform/ids.js';
+
+type RegisterMsg = Extract<AgentToMaster, { type: 'register' }>;
+type UpdateMsg = Extract<AgentToMaster, { type: 'statusUpdate' }>;
+
+export interface AgentHubEvents {
+  /** Returns the agent id to confirm, or a refusal reason. */
+  register(msg: RegisterMsg): Promise<{ agentId: string } | { refused: string }>;
+  /** Runs once the link is usable, so kills for unknown tasks reach the agent. */
+  registered(agentId: string, msg: RegisterMsg): Promise<void>;
+  statusUpdate(agentId: string, msg: UpdateMsg): Promise<void>;
+  heartbeat(agentId: string): void;
+  disconnected(agentId: string): void;
+  /**
+   * Handling a message failed (e.g. the store was unreachable). The hub closes the link without
+   * acking, so the agent reconnects and re-sends; this is for the log.
+   */
+  failed?(agentId: string | undefined, what: string, err: unknown): void;
+}
+
+interface PendingLog {
+  resolve(data: string): void;
+  reject(err: Error): void;
+  cancel(): void;
+}
+
+export class AgentHub {
+  private readonly links = new Map<string, MasterLink>();
+  /** Agents whose registration on their current link has been reconciled. */
+  private readonly reconciled = new Set<string>();
+  private readonly pending = new Map<string, PendingLog>();
+
+  constructor(
+    private readonly events: AgentHubEvents,
+    private readonly clock: Clock,
+    private readonly ids: Ids,
+  ) {}
+
+  accept(link: MasterLink): void {
+    let agentId: string | undefined;
+    link.onMessage((msg) => {
+      if (msg.type === 'register') {
+        void this.events
+          .register(msg)
+          .then((r) => {
+            if ('refused' in r) {
+              link.send({ type: 'refused', reason: r.refused });
+              link.close();
+              return;
+            }
+            const previous = this.links.get(r.agentId);
+            if (previous && previous !== link) previous.close();
+            agentId = r.agentId;
+            const id = r.agentId;
+            this.reconciled.delete(id);
+            this.links.set(id, link);
+            link.send({ type: 'registered', agentId: id });
+            return this.events.registered(id, msg).then(() => {
+              if (this.links.get(id) === link) this.reconciled.add(id);
+            });
+          })
+          .catch((err: unknown) => this.fail(link, agentId, 'register', err));
+        return;
+      }
+      if (agentId === undefined) return; // nothing is accepted before registration
+      if (msg.type === 'heartbeat') this.events.heartbeat(agentId);
+      else if (msg.type === 'statusUpdate') {
+        const id = agentId;
+        void this.events
+          .statusUpdate(id, msg)
+          .then(() => link.send({ type: 'ack', updateId: msg.updateId }))
+          .catch((err: unknown) => this.fail(link, id, 'statusUpdate', err));
+      } else if (msg.type === 'logData') this.settleLog(msg.requestId, msg.data, msg.error);
+    });
+    link.onClose(() => {
+      if (agentId !== undefined && this.links.get(agentId) === link) {
+        this.links.delete(agentId);
+        this.reconciled.delete(agentId);
+        this.events.disconnected(agentId);
+      }
+    });
+  }
+
+  /** An unhandled rejection would end the master: drop the link instead, the agent retries. */
+  private fail(link: MasterLink, agentId: string | undefined, what: string, err: unknown): void {
+    this.events.failed?.(agentId, what, err);
+    link.close();
+  }
+
+  isConnected(agentId: string): boolean {
+    return this.links.has(agentId);
+  }
+
+  /** Connected, and what it reported at registration has been compared with the store. */
+  acceptsLaunches(agentId: string): boolean {
+    return this.links.has(agentId) && this.reconciled.has(agentId);
+  }
+
+  /** False when the agent is not connected; the reconciler retries on a later pass. */
+  send(agentId: string, msg: MasterToAgent): boolean {
+    const link = this.links.get(agentId);
+    if (!link) return false;
+    link.send(msg);
+    return true;
+  }
+
+  readLog(
+    agentId: string,
+    taskId: string,
+    stream: LogStream,
+    tail?: number,
+    timeoutMs = 10_000,
+  ): Promise<string> {
+    const requestId = this.ids.uuid();
+    return new Promise<string>((resolve, reject) => {
+      const cancel = this.clock.setTimer(timeoutMs, () => {
+        this.pending.delete(requestId);
+        reject(new DroverError('UNAVAILABLE', `agent ${agentId} did not answer the log request`));
+      });
+      this.pending.set(requestId, { resolve, reject, cancel });
+      const sent = this.send(agentId, {
+        type: 'readLog',
+        requestId,
+        taskId,
+        stream,
+        ...(tail !== undefined ? { tail } : {}),
+      });
+      if (!sent) this.settleLog(requestId, undefined, `agent ${agentId} is not connected`);
+    });
+  }
+
+  closeAll(): void {
+    for (const link of this.links.values()) link.close();
+    this.links.clear();
+    this.reconciled.clear();
+  }
+
+  private settleLog(requestId: string, data: string | undefined, error: string | undefined): void {
+    const p = this.pending.get(requestId);
+    if (!p) return;
+    this.pending.delete(requestId);
+    p.cancel();
+    if (error !== undefined) p.reject(new DroverError('UNAVAILABLE', error));
+    else p.resolve(data ?? '');
+  }
+}

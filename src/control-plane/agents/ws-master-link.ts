@@ -1,0 +1,97 @@
+/**
+ * The master's end of one agent WebSocket as a MasterLink. Every frame is parsed and checked
+ * against the protocol schema and the session rules before the master sees it; a malformed or
+ * out-of-order message is logged and closes the connection (1008), and is never delivered, so it
+ * can change nothing. Pings find connections that died without a close (a cut cable, a frozen
+ * host) so the agent's id is freed for its reconnect.
+ */
+import type WebSocket from 'ws';
+import type { AgentToMaster, MasterLink, MasterToAgent } from '../../domain/agent-protocol.js';
+import { checkAgentToMaster, decodeFrame } from '../../domain/agent-protocol-schema.js';
+import type { Logger } from '../../platform/logger.js';
+import { AgentSession } from './agent-session-rules.js';
+
+export const POLICY_VIOLATION = 1008;
+
+export interface WsMasterLinkOptions {
+  logger: Logger;
+  /** Where the connection comes from, for the logs. */
+  remote: string;
+  /** A connection that has not answered a ping within this long is dropped. 0 disables. */
+  pingIntervalMs: number;
+  /** A connection that has not sent `register` within this long is closed. Default 30 s. */
+  registerTimeoutMs?: number;
+}
+
+export function wsMasterLink(ws: WebSocket, opts: WsMasterLinkOptions): MasterLink {
+  const messageHandlers: Array<(msg: AgentToMaster) => void> = [];
+  const closeHandlers: Array<() => void> = [];
+  const session = new AgentSession();
+  const log = opts.logger.child({ agentRemote: opts.remote });
+  let rejected = false;
+
+  const reject = (problem: string) => {
+    if (rejected) return;
+    rejected = true;
+    log.warn({ problem }, 'agent protocol violation: closing the connection');
+    ws.close(POLICY_VIOLATION, problem.slice(0, 120));
+  };
+
+  ws.on('message', (data, isBinary) => {
+    if (rejected) return;
+    const checked = decodeFrame(data, isBinary, checkAgentToMaster);
+    if (!checked.ok) return reject(checked.problem);
+    const problem = session.violation(checked.msg);
+    if (problem) return reject(problem);
+    if (checked.msg.type === 'register') clearTimeout(registerDeadline);
+    for (const h of messageHandlers) h(checked.msg);
+  });
+
+  // A holder of the token that connects and never registers would otherwise hold a socket forever.
+  const registerDeadline = setTimeout(
+    () => reject('no register message in time'),
+    opts.registerTimeoutMs ?? 30_000,
+  );
+  registerDeadline.unref();
+
+  let alive = true;
+  ws.on('pong', () => {
+    alive = true;
+  });
+  const pinger =
+    opts.pingIntervalMs > 0
+      ? setInterval(() => {
+          if (!alive) {
+            log.warn('agent connection did not answer a ping: dropping it');
+            ws.terminate();
+            return;
+          }
+          alive = false;
+          ws.ping();
+        }, opts.pingIntervalMs)
+      : undefined;
+  pinger?.unref();
+
+  ws.on('error', (err) => log.warn({ err: err.message }, 'agent connection error'));
+  ws.on('close', () => {
+    clearTimeout(registerDeadline);
+    if (pinger) clearInterval(pinger);
+    for (const h of closeHandlers) h();
+  });
+
+  return {
+    send(msg: MasterToAgent) {
+      session.sent(msg);
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+    },
+    onMessage(h) {
+      messageHandlers.push(h);
+    },
+    onClose(h) {
+      closeHandlers.push(h);
+    },
+    close() {
+      ws.close(1000);
+    },
+  };
+}

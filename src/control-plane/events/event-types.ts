@@ -1,0 +1,118 @@
+/**
+ * Marathon's event types and their payloads, field for field as Marathon 1.x writes them
+ * (core/event/Events.scala + EventFormats), so SSE clients written for Marathon parse ours. The bus
+ * adds `eventType` and `timestamp`; payloads never carry them. Emitters and subscribers are
+ * type-checked against this map: add an event here before emitting it.
+ */
+import type { AppDefinition, HealthCheck } from '../../domain/app.js';
+
+/** One action of a deployment step, as Marathon writes it in events. */
+export interface DeploymentActionJson {
+  /** StartApplication, StopApplication, ScaleApplication, RestartApplication, ... */
+  action: string;
+  app: string;
+}
+
+export interface DeploymentStepJson {
+  actions: DeploymentActionJson[];
+}
+
+/** Marathon's DeploymentPlan as written in events: the root group before and after, and the steps. */
+export interface DeploymentPlanJson {
+  id: string;
+  /** The group tree before the change (Marathon's group JSON: id, apps, groups, dependencies, version). */
+  original: unknown;
+  /** The group tree after the change. */
+  target: unknown;
+  steps: DeploymentStepJson[];
+  version: string;
+}
+
+export interface DroverEvents {
+  /** An app was created or updated through the API (not emitted for deletes, as in Marathon). */
+  api_post_event: { clientIp: string; uri: string; appDefinition: AppDefinition };
+
+  /** A task's state changed (Mesos status update). */
+  status_update_event: {
+    slaveId: string;
+    taskId: string;
+    taskStatus: string;
+    message: string;
+    appId: string;
+    host: string;
+    ipAddresses: Array<{ ipAddress: string; protocol: string }>;
+    ports: number[];
+    version: string;
+  };
+  /** The same change seen as the instance's condition (Marathon 1.4+). One task per instance. */
+  instance_changed_event: {
+    instanceId: string;
+    /** Created, Staging, Starting, Running, Killing, Finished, Failed, Killed, Error, Unreachable, Gone, ... */
+    condition: string;
+    runSpecId: string;
+    agentId: string;
+    host: string;
+    runSpecVersion: string;
+  };
+
+  // Health checks (emitted where health results reach the master).
+  health_status_changed_event: { appId: string; instanceId: string; version: string; alive: boolean };
+  instance_health_changed_event: {
+    instanceId: string;
+    runSpecId: string;
+    runSpecVersion: string;
+    /** null while unknown (no result yet). */
+    healthy: boolean | null;
+  };
+  failed_health_check_event: { appId: string; instanceId: string; healthCheck: HealthCheck };
+  unhealthy_instance_kill_event: {
+    appId: string;
+    taskId: string;
+    instanceId: string;
+    version: string;
+    reason: string;
+    host: string;
+    slaveId: string | null;
+  };
+
+  // Deployments.
+  deployment_info: { plan: DeploymentPlanJson; currentStep: DeploymentStepJson };
+  deployment_step_success: { plan: DeploymentPlanJson; currentStep: DeploymentStepJson };
+  deployment_step_failure: { plan: DeploymentPlanJson; currentStep: DeploymentStepJson };
+  deployment_success: { id: string; plan: DeploymentPlanJson };
+  deployment_failed: { id: string; plan: DeploymentPlanJson };
+  group_change_success: { groupId: string; version: string };
+  group_change_failed: { groupId: string; version: string; reason: string };
+
+  /** An app was removed (its tasks are being killed). */
+  app_terminated_event: { appId: string };
+
+  // The event stream's own clients.
+  event_stream_attached: { remoteAddress: string };
+  event_stream_detached: { remoteAddress: string };
+}
+
+/** Every type in the map, for validation and metrics (a test keeps it in sync with the map). */
+export const EVENT_TYPES = [
+  'api_post_event',
+  'status_update_event',
+  'instance_changed_event',
+  'health_status_changed_event',
+  'instance_health_changed_event',
+  'failed_health_check_event',
+  'unhealthy_instance_kill_event',
+  'deployment_info',
+  'deployment_step_success',
+  'deployment_step_failure',
+  'deployment_success',
+  'deployment_failed',
+  'group_change_success',
+  'group_change_failed',
+  'app_terminated_event',
+  'event_stream_attached',
+  'event_stream_detached',
+] as const satisfies ReadonlyArray<keyof DroverEvents>;
+
+type MissingFromList = Exclude<keyof DroverEvents, (typeof EVENT_TYPES)[number]>;
+/** Fails to compile when an event type is added to the map but not to EVENT_TYPES. */
+export const EVENT_TYPES_COMPLETE: [MissingFromList] extends [never] ? true : MissingFromList = true;

@@ -1,0 +1,59 @@
+/**
+ * A sole leader whose state cannot load: by default the node gives the term up (another master
+ * might lead); `drover up` (onLoadFailure 'fail') has nobody else, so settled() rejects with the
+ * load error instead and the process ends.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FakeClock } from '../../../test/sim/fake-clock.js';
+import { systemIds, systemRandom } from '../../platform/ids.js';
+import { silentLogger } from '../../platform/logger.js';
+import { createMemoryStore } from '../../store/memory-store.js';
+import type { Store } from '../../store/port.js';
+import { SoleLeader } from './election.js';
+import { MasterNode } from './master-node.js';
+
+function storeFailingLoads(): { store: Store; loads: () => number } {
+  const inner = createMemoryStore();
+  let loads = 0;
+  const store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      if (prop === 'listApps')
+        return async () => {
+          loads += 1;
+          throw new Error('state unreadable');
+        };
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+  return { store, loads: () => loads };
+}
+
+function node(store: Store, onLoadFailure?: 'fail'): MasterNode {
+  return new MasterNode({
+    deps: {
+      clock: new FakeClock(),
+      ids: systemIds,
+      random: systemRandom,
+      logger: silentLogger(),
+      http: { host: '127.0.0.1', port: 1 },
+    },
+    store,
+    selfUrl: 'http://127.0.0.1:1',
+    election: new SoleLeader('http://127.0.0.1:1'),
+    ...(onLoadFailure ? { onLoadFailure } : {}),
+  });
+}
+
+describe('MasterNode load failure', () => {
+  it("onLoadFailure 'fail': settled() rejects with the load error, and no second load is tried", async () => {
+    const { store, loads } = storeFailingLoads();
+    const n = node(store, 'fail');
+    n.start();
+    await assert.rejects(n.settled(), /state unreadable/);
+    await assert.rejects(n.settled(), /state unreadable/);
+    assert.equal(n.master, undefined);
+    assert.equal(loads(), 1);
+    await n.stop();
+  });
+});

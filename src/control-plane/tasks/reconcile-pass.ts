@@ -1,0 +1,214 @@
+/**
+ * One reconcile pass: snapshot state, ask the pure cores what to do (planReconcile, placeTasks),
+ * persist the new tasks, then tell agents. Each app is reconciled in the phase running
+ * deployments give it (deployments-state.ts): steady, rolling or frozen. Tasks are stored as TASK_STAGING before the launch is
+ * sent, so the store always knows every task an agent may be running.
+ */
+import type { AppDefinition } from '../../domain/app.js';
+import { appIdToTaskPrefix } from '../../domain/app.js';
+import { servicePortsOf } from '../../domain/service-ports.js';
+import type { TaskRecord } from '../../domain/task.js';
+import { buildTaskSpec } from '../../domain/task-spec.js';
+import { activeDelay } from '../../scheduler/backoff.js';
+import { placeTasks } from '../../scheduler/placement.js';
+import type { AgentRejection, PlacementRequest } from '../../scheduler/placement-types.js';
+import { planReconcile, type ReconcileApp } from '../../scheduler/reconcile-plan.js';
+import { agentCapacities, placedTasks } from '../agents/cluster-capacity.js';
+import type { MasterContext } from '../context.js';
+import type { AppPhase } from '../deployments/deployments-state.js';
+
+/** A kill not confirmed after grace + this long is sent again (the agent may have missed it). */
+const KILL_RESEND_SLACK_MS = 5_000;
+
+export async function reconcilePass(ctx: MasterContext): Promise<void> {
+  const { state, deps } = ctx;
+  const now = deps.clock.now();
+  const tasksByApp = new Map<string, TaskRecord[]>();
+  for (const t of state.tasks.values()) {
+    const list = tasksByApp.get(t.appId);
+    if (list) list.push(t);
+    else tasksByApp.set(t.appId, [t]);
+  }
+
+  const phases = ctx.deployments?.phases() ?? new Map<string, AppPhase>();
+  await killOrphans(ctx, tasksByApp, now, phases);
+
+  const apps = [...state.apps.values()];
+  const plan = planReconcile(
+    apps.map((app) => toReconcileApp(app, tasksByApp.get(app.id) ?? [], ctx, now, phases.get(app.id))),
+    now,
+  );
+
+  for (const k of plan.kill) {
+    const task = state.tasks.get(k.taskId);
+    if (task) await requestKill(ctx, task, now);
+  }
+
+  const requests: PlacementRequest[] = [];
+  const requestApp = new Map<string, AppDefinition>();
+  for (const l of plan.launch) {
+    const app = state.apps.get(l.appId)!;
+    for (let i = 0; i < l.count; i++) {
+      const key = `${appIdToTaskPrefix(app.id)}.${deps.ids.uuid()}`;
+      requests.push(placementRequest(key, app));
+      requestApp.set(key, app);
+    }
+  }
+
+  const waiting = new Map<string, { count: number; rejections: AgentRejection[] }>();
+  for (const d of plan.delayed) waiting.set(d.appId, { count: d.count, rejections: [] });
+
+  if (requests.length > 0) {
+    const result = placeTasks({
+      agents: agentCapacities(ctx),
+      placed: placedTasks(ctx),
+      requests,
+      random: () => deps.random.next(),
+    });
+    const launches: Array<{ task: TaskRecord; app: AppDefinition }> = [];
+    for (const p of result.placements) {
+      const app = requestApp.get(p.key)!;
+      const agent = state.agents.get(p.agentId)!;
+      launches.push({
+        app,
+        task: {
+          id: p.key,
+          appId: app.id,
+          version: app.version,
+          configVersion: app.versionInfo.lastConfigChangeAt,
+          agentId: agent.id,
+          host: agent.address,
+          ports: p.ports,
+          servicePorts: servicePortsOf(app),
+          state: 'TASK_STAGING',
+          stagedAt: now,
+          updatedAt: now,
+          resources: { cpus: app.cpus, mem: app.mem, disk: app.disk },
+        },
+      });
+    }
+    if (launches.length > 0) {
+      await deps.store.transaction(async (tx) => {
+        for (const l of launches) await tx.putTask(l.task);
+      });
+      for (const { task, app } of launches) {
+        state.tasks.set(task.id, task);
+        ctx.hub.send(task.agentId, {
+          type: 'launch',
+          task: buildTaskSpec({
+            app,
+            taskId: task.id,
+            host: task.host,
+            hostPorts: task.ports,
+            defaultKillGraceMs: deps.defaultKillGraceMs ?? 3000,
+          }),
+        });
+      }
+    }
+    for (const u of result.unplaced) {
+      const w = waiting.get(u.appId) ?? { count: 0, rejections: [] };
+      w.count += 1;
+      w.rejections = u.rejections;
+      waiting.set(u.appId, w);
+    }
+  }
+
+  for (const [appId, w] of waiting) {
+    const prev = state.waiting.get(appId);
+    state.waiting.set(appId, { since: prev?.since ?? now, count: w.count, rejections: w.rejections });
+  }
+  for (const appId of state.waiting.keys()) if (!waiting.has(appId)) state.waiting.delete(appId);
+}
+
+/** Marks a task as being killed (persisted first) and tells its agent. */
+export async function requestKill(ctx: MasterContext, task: TaskRecord, now: number): Promise<void> {
+  const app = ctx.state.apps.get(task.appId);
+  const next: TaskRecord = { ...task, killRequestedAt: now, state: 'TASK_KILLING', updatedAt: now };
+  await ctx.deps.store.putTask(next);
+  ctx.state.tasks.set(next.id, next);
+  ctx.hub.send(task.agentId, { type: 'kill', taskId: task.id, gracePeriodMs: graceMs(ctx, app) });
+}
+
+function graceMs(ctx: MasterContext, app: AppDefinition | undefined): number {
+  return app?.taskKillGracePeriodSeconds !== undefined
+    ? app.taskKillGracePeriodSeconds * 1000
+    : (ctx.deps.defaultKillGraceMs ?? 3000);
+}
+
+/** Tasks of deleted apps are killed; kills that went unanswered are re-sent. */
+async function killOrphans(
+  ctx: MasterContext,
+  tasksByApp: Map<string, TaskRecord[]>,
+  now: number,
+  phases: ReadonlyMap<string, AppPhase>,
+): Promise<void> {
+  for (const [appId, tasks] of tasksByApp) {
+    const app = ctx.state.apps.get(appId);
+    // A removed app whose StopApplication step has not come yet keeps its tasks (dependents stop first).
+    const frozen = phases.get(appId) === 'frozen';
+    for (const t of tasks) {
+      if (t.killRequestedAt === undefined) {
+        // Job run tasks have no app: the job runtime owns them (control-plane/jobs/).
+        if (!app && !frozen && t.jobRun === undefined) await requestKill(ctx, t, now);
+      } else if (now - t.killRequestedAt > graceMs(ctx, app) + KILL_RESEND_SLACK_MS) {
+        const resent = { ...t, killRequestedAt: now };
+        ctx.state.tasks.set(t.id, resent);
+        ctx.hub.send(t.agentId, { type: 'kill', taskId: t.id, gracePeriodMs: 0 });
+      }
+    }
+  }
+}
+
+function toReconcileApp(
+  app: AppDefinition,
+  tasks: TaskRecord[],
+  ctx: MasterContext,
+  now: number,
+  phase: AppPhase | undefined,
+): ReconcileApp {
+  const delay = activeDelay(ctx.state.delays.get(app.id), now);
+  return {
+    id: app.id,
+    instances: app.instances,
+    configVersion: app.versionInfo.lastConfigChangeAt,
+    killSelection: app.killSelection,
+    upgradeStrategy: app.upgradeStrategy,
+    phase: phase ?? 'steady',
+    hasHealthChecks: app.healthChecks.length > 0,
+    hasReadinessChecks: app.readinessChecks.length > 0,
+    ...(delay ? { delayedUntil: delay.until } : {}),
+    tasks: tasks.map((t) => ({
+      id: t.id,
+      version: t.version,
+      ...(t.configVersion !== undefined ? { configVersion: t.configVersion } : {}),
+      state: t.state,
+      stagedAt: t.stagedAt,
+      ...(t.startedAt !== undefined ? { startedAt: t.startedAt } : {}),
+      killRequested: t.killRequestedAt !== undefined,
+      ...(t.healthy !== undefined ? { healthy: t.healthy } : {}),
+      ...(t.ready !== undefined ? { ready: t.ready } : {}),
+      hasHealthChecks: app.healthChecks.length > 0,
+      // Drain: tasks on a draining agent are replaced elsewhere (reconcile-plan.ts, mustMove).
+      ...(ctx.state.agents.get(t.agentId)?.draining === true ? { mustMove: true } : {}),
+    })),
+  };
+}
+
+function placementRequest(key: string, app: AppDefinition): PlacementRequest {
+  const mappings = app.container?.docker?.portMappings ?? app.container?.portMappings;
+  const ports = mappings
+    ? mappings.map((m) => m.hostPort ?? 0)
+    : app.portDefinitions.map((d) => (app.requirePorts ? d.port : 0));
+  return {
+    key,
+    appId: app.id,
+    cpus: app.cpus,
+    mem: app.mem,
+    disk: app.disk,
+    ports,
+    requirePorts: app.requirePorts || (mappings?.some((m) => (m.hostPort ?? 0) > 0) ?? false),
+    constraints: app.constraints,
+    needsDocker: app.container?.type === 'DOCKER',
+    needsPrivileged: app.container?.type === 'DOCKER' && app.container.docker?.privileged === true,
+  };
+}
