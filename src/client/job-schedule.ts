@@ -4,9 +4,9 @@
  * Computed with the scheduler's own schedule code, so the UI and CLI show what the master will do.
  */
 import { DateTime } from 'luxon';
-import type { DurationParts } from '../jobs/iso8601-duration.js';
-import { compileSchedule, scheduleError } from '../jobs/schedule.js';
-import { isIso8601Schedule, parseRepeatingInterval } from '../jobs/schedule-iso8601.js';
+import type { DurationParts } from '../schedules/iso8601-duration.js';
+import { compileSchedule, scheduleError } from '../schedules/schedule.js';
+import { isIso8601Schedule, parseRepeatingInterval } from '../schedules/schedule-iso8601.js';
 
 export interface SchedulePreview {
   words: string;

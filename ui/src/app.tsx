@@ -17,6 +17,7 @@ const CONNECTION_WORDS = {
   connecting: { word: 'connecting', tone: 'busy' },
   live: { word: 'live', tone: 'ok' },
   reconnecting: { word: 'reconnecting', tone: 'wait' },
+  closed: { word: 'disconnected', tone: 'bad' },
   unauthorized: { word: 'signed out', tone: 'bad' },
 } as const;
 

@@ -10,10 +10,11 @@ import {
   useRef,
   useState,
 } from 'react';
+import type { Credentials } from '../../../src/client/index.js';
 import { makeApi } from './make-api.js';
 import { ALL_TOPICS, type Topic, topicsOf } from './topics.js';
 import type { LiveEvent } from './types.js';
-import type { ConnectionState, Credentials, UiApi } from './ui-api.js';
+import type { ConnectionState, UiApi } from './ui-api.js';
 
 const CREDENTIALS_KEY = 'drover.credentials';
 export const FEED_SIZE = 200;
@@ -49,7 +50,11 @@ export function LiveProvider({ children, api: given }: { children: ReactNode; ap
   const [signedIn, setSignedIn] = useState(creds.current !== undefined);
   const [unauthorized, setUnauthorized] = useState(false);
   const [epoch, setEpoch] = useState(0);
-  const api = useMemo(() => given ?? makeApi(() => creds.current), [given]);
+  // A new client per sign-in: credentials are fixed for a client's life.
+  const api = useMemo(() => {
+    void epoch;
+    return given ?? makeApi(creds.current);
+  }, [given, epoch]);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const [feed, setFeed] = useState<LiveEvent[]>([]);
   const [eventsSeen, setEventsSeen] = useState(0);

@@ -3,13 +3,7 @@
 import type { Agent, App, Deployment, Job, JobRun, LiveEvent, QueueItem } from './types.js';
 
 export type LogStream = 'stdout' | 'stderr';
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
-
-export interface Credentials {
-  kind: 'basic' | 'token';
-  user?: string;
-  secret: string;
-}
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'closed' | 'unauthorized';
 
 export interface EventSubscription {
   close(): void;

@@ -13,7 +13,9 @@ export function LoginPage() {
       style={{ maxWidth: 420, margin: '32px auto' }}
       onSubmit={(e) => {
         e.preventDefault();
-        signIn(kind === 'token' ? { kind, secret } : { kind, user, secret });
+        signIn(
+          kind === 'token' ? { kind: 'bearer', token: secret } : { kind: 'basic', user, password: secret },
+        );
       }}
     >
       <h1>Sign in to this master</h1>
