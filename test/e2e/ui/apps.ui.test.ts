@@ -115,12 +115,12 @@ test(
     );
 
     // A change to an app being deployed is refused (409) without force: let the edit finish first.
-  await waitFor(async () => (await drover.api.get<unknown[]>('/v2/deployments')).length === 0, {
-    what: 'the mem edit to finish deploying',
-    timeoutMs: 60_000,
-  });
+    await waitFor(async () => (await drover.api.get<unknown[]>('/v2/deployments')).length === 0, {
+      what: 'the mem edit to finish deploying',
+      timeoutMs: 60_000,
+    });
 
-  // --- roll back after seeing the diff ---
+    // --- roll back after seeing the diff ---
     const { versions } = await drover.api.get<{ versions: string[] }>('/v2/apps/shop/web/versions');
     const current = (await drover.api.get<{ app: { version: string } }>('/v2/apps/shop/web')).app.version;
     const before48 = await waitFor(

@@ -53,7 +53,9 @@ export class UiSession {
     mkdirSync(ARTIFACTS, { recursive: true });
     // What the page showed last, which is where a failed wait stopped; then the browser closes.
     t.after(async () => {
-      await page.screenshot({ path: join(ARTIFACTS, `${name}-last-page.png`), fullPage: true }).catch(() => {});
+      await page
+        .screenshot({ path: join(ARTIFACTS, `${name}-last-page.png`), fullPage: true })
+        .catch(() => {});
       await browser.close();
     });
     return s;
@@ -88,7 +90,10 @@ export class UiSession {
    * nothing is wider than the screen. `ready` is waited for on the phone page before the shot.
    */
   async shoot(name: string, ready?: (p: Page) => Promise<unknown>): Promise<void> {
-    await this.page.screenshot({ path: join(ARTIFACTS, `${this.prefix}-${name}-desktop.png`), fullPage: true });
+    await this.page.screenshot({
+      path: join(ARTIFACTS, `${this.prefix}-${name}-desktop.png`),
+      fullPage: true,
+    });
     const phone = await this.phone.newPage();
     this.watch(phone);
     try {
