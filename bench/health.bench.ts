@@ -4,7 +4,7 @@
  * (a) rolling upgrade of 20 http-echo instances with 1 s HTTP health checks, while a load loop
  *     hits every routable task's port directly (test/e2e/support/load-loop.ts): wall time from the
  *     PUT to 20 new, healthy tasks and no old one, and the number of failed direct requests. Run
- *     with the default kill drain (the whole grace) and with `--kill-drain-ms 0`, to show what the
+ *     with the default kill drain (DEFAULT_KILL_DRAIN_MS) and with `--kill-drain-ms 0`, to show what the
  *     drain buys.
  * (b) time from a health endpoint turning bad (its $UNHEALTHY_FILE appears) to the replacement
  *     answering, with interval 1 s and maxConsecutiveFailures 3, with the app's default backoff
@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
+import { DEFAULT_KILL_DRAIN_MS } from '../src/domain/kill-timing.js';
 import { DroverProcess } from '../test/e2e/support/drover-process.js';
 import { echo } from '../test/e2e/support/http-json.js';
 import { LoadLoop, type LoadStats, type LoopTask, routable } from '../test/e2e/support/load-loop.js';
@@ -70,7 +71,6 @@ async function until<T>(what: string, fn: () => Promise<T | false | undefined>, 
 }
 
 /** The kill grace of the bench apps (they set no taskKillGracePeriodSeconds). */
-const DEFAULT_KILL_GRACE_MS = 3_000;
 
 export interface RollingResult {
   /** The drain each killed task got before SIGTERM. */
@@ -109,8 +109,8 @@ export async function benchRollingUpgrade(
     // A little more load on the new tasks only, so late failures would show.
     await delay(500);
     const stats = await load.stop();
-    // Without the flag the drain is the task's whole grace: the app's, Marathon's default 3 s.
-    const drained = Math.min(opts.killDrainMs ?? Number.POSITIVE_INFINITY, DEFAULT_KILL_GRACE_MS);
+    // Without the flag the master's default drain applies (domain/kill-timing.ts).
+    const drained = opts.killDrainMs ?? DEFAULT_KILL_DRAIN_MS;
     return { killDrainMs: drained, instances: n, wallMs: round(wallMs, 0), stats };
   } finally {
     await drover.stop('SIGTERM').catch(() => undefined);

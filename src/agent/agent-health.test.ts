@@ -46,7 +46,7 @@ const flush = async () => {
   for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r));
 };
 
-async function setup(opts: { killDrainMs?: number } = {}) {
+async function setup(opts: { maxKillDrainMs?: number } = {}) {
   const clock = new ManualClock();
   const executor = new FakeExecutor(clock);
   const prober = new FakeProber();
@@ -62,7 +62,7 @@ async function setup(opts: { killDrainMs?: number } = {}) {
     logger: silentLogger(),
     heartbeatIntervalMs: 3_600_000,
     prober,
-    ...(opts.killDrainMs !== undefined ? { killDrainMs: opts.killDrainMs } : {}),
+    ...(opts.maxKillDrainMs !== undefined ? { maxKillDrainMs: opts.maxKillDrainMs } : {}),
   });
   agents.push(agent);
   const master = FakeMaster.connect(agent, { autoAck: true });
@@ -164,47 +164,21 @@ describe('agent: health checks', () => {
 });
 
 describe('agent: graceful kill', () => {
-  test('a killed task stays TASK_KILLING for min(grace, killDrainMs) before SIGTERM', async () => {
-    // The cap is shorter than the grace: SIGTERM after the cap.
-    const s = await setup({ killDrainMs: 2_000 });
+  test('a killed task stays TASK_KILLING for the drain the master asks, then gets SIGTERM', async () => {
+    const s = await setup();
     await s.launch(shellTask('web.1', 'serve', { ports: [31000], killGracePeriodMs: 10_000 }));
-    s.master.send({ type: 'kill', taskId: 'web.1', gracePeriodMs: 10_000 });
+    s.master.send({ type: 'kill', taskId: 'web.1', gracePeriodMs: 10_000, drainMs: 2_000 });
     await s.master.untilState('web.1', 'TASK_KILLING');
     const task = s.executor.tasks.get('web.1')!;
     await s.advance(1_999);
     assert.equal(task.killRequested, false, 'still serving while draining');
     await s.advance(1);
-    await waitFor(() => task.killRequested, 'SIGTERM after the capped drain');
-    await s.master.untilState('web.1', 'TASK_KILLED');
-
-    // The grace is shorter than the cap: SIGTERM after the grace.
-    await s.launch(shellTask('web.2', 'serve', { ports: [31001] }));
-    s.master.send({ type: 'kill', taskId: 'web.2', gracePeriodMs: 1_500 });
-    await s.master.untilState('web.2', 'TASK_KILLING');
-    const task2 = s.executor.tasks.get('web.2')!;
-    s.clock.advance(1_499);
-    await flush();
-    assert.equal(task2.killRequested, false);
-    s.clock.advance(1);
-    await waitFor(() => task2.killRequested, 'SIGTERM after the grace');
-  });
-
-  test('without a cap (the default of drover up / drover agent) the drain lasts the whole grace', async () => {
-    const s = await setup({ killDrainMs: killDrainCap(undefined) });
-    await s.launch(shellTask('web.1', 'serve', { ports: [31000], killGracePeriodMs: 30_000 }));
-    s.master.send({ type: 'kill', taskId: 'web.1', gracePeriodMs: 30_000 });
-    await s.master.untilState('web.1', 'TASK_KILLING');
-    const task = s.executor.tasks.get('web.1')!;
-    await s.advance(29_999);
-    assert.equal(task.killRequested, false, 'still serving for the whole grace period');
-    assert.equal(s.master.states('web.1').at(-1), 'TASK_KILLING');
-    await s.advance(1);
-    await waitFor(() => task.killRequested, 'SIGTERM once the grace period is over');
+    await waitFor(() => task.killRequested, 'SIGTERM after the drain, not after the grace');
     await s.master.untilState('web.1', 'TASK_KILLED');
   });
 
-  test('killDrainMs 0 sends SIGTERM at once', async () => {
-    const s = await setup({ killDrainMs: killDrainCap(0) });
+  test('the grace is not a drain: a kill without drainMs sends SIGTERM at once', async () => {
+    const s = await setup();
     await s.launch(shellTask('web.1', 'serve', { ports: [31000], killGracePeriodMs: 30_000 }));
     s.master.send({ type: 'kill', taskId: 'web.1', gracePeriodMs: 30_000 });
     await s.master.untilState('web.1', 'TASK_KILLING');
@@ -212,10 +186,29 @@ describe('agent: graceful kill', () => {
     await waitFor(() => task.killRequested, 'SIGTERM without a drain');
   });
 
+  test('the agent caps the drain (--kill-drain-ms): 0 sends SIGTERM at once', async () => {
+    const capped = await setup({ maxKillDrainMs: 1_000 });
+    await capped.launch(shellTask('web.1', 'serve', { ports: [31000], killGracePeriodMs: 30_000 }));
+    capped.master.send({ type: 'kill', taskId: 'web.1', gracePeriodMs: 30_000, drainMs: 60_000 });
+    await capped.master.untilState('web.1', 'TASK_KILLING');
+    const task = capped.executor.tasks.get('web.1')!;
+    await capped.advance(999);
+    assert.equal(task.killRequested, false);
+    await capped.advance(1);
+    await waitFor(() => task.killRequested, 'SIGTERM after the capped drain');
+
+    const none = await setup({ maxKillDrainMs: killDrainCap(0) });
+    await none.launch(shellTask('web.2', 'serve', { ports: [31001], killGracePeriodMs: 30_000 }));
+    none.master.send({ type: 'kill', taskId: 'web.2', gracePeriodMs: 30_000, drainMs: 60_000 });
+    await none.master.untilState('web.2', 'TASK_KILLING');
+    const task2 = none.executor.tasks.get('web.2')!;
+    await waitFor(() => task2.killRequested, 'SIGTERM without a drain');
+  });
+
   test('a re-sent kill asking for no grace ends the drain at once', async () => {
-    const s = await setup({ killDrainMs: 60_000 });
+    const s = await setup();
     await s.launch(shellTask('web.1', 'serve', { ports: [31000], killGracePeriodMs: 30_000 }));
-    s.master.send({ type: 'kill', taskId: 'web.1', gracePeriodMs: 30_000 });
+    s.master.send({ type: 'kill', taskId: 'web.1', gracePeriodMs: 30_000, drainMs: 60_000 });
     await s.master.untilState('web.1', 'TASK_KILLING');
     s.master.send({ type: 'kill', taskId: 'web.1', gracePeriodMs: 0 });
     await s.master.untilState('web.1', 'TASK_KILLED');
@@ -223,7 +216,7 @@ describe('agent: graceful kill', () => {
   });
 
   test('an agent shutting down does not drain', async () => {
-    const s = await setup({ killDrainMs: 60_000 });
+    const s = await setup();
     await s.launch(shellTask('web.1', 'serve', { ports: [31000], killGracePeriodMs: 30_000 }));
     await s.agent.stop({ killTasks: true });
     assert.deepEqual(s.master.states('web.1').slice(-2), ['TASK_KILLING', 'TASK_KILLED']);

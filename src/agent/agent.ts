@@ -22,6 +22,7 @@ import type { Logger } from '../platform/logger.js';
 import { TaskCheckpoints } from './checkpoint.js';
 import { createNetworkProber } from './health/network-prober.js';
 import type { Prober } from './health/prober.js';
+import { NO_DRAIN_CAP } from './kill-drain.js';
 import { type RecoveryReport, recoverTasks } from './recovery.js';
 import { Sandboxes } from './sandbox.js';
 import { type AgentExecutors, type TaskChange, TaskRunner } from './task-runner.js';
@@ -50,12 +51,11 @@ export interface AgentOptions {
   /** How health and readiness probes reach tasks. Default: over the network (and a shell). */
   prober?: Prober;
   /**
-   * A task the master kills stays TASK_KILLING, still running, for min(its grace period, this)
-   * before SIGTERM, so routers can stop sending it requests first (kill-drain.ts). WHOLE_GRACE
-   * for no cap, as `drover up` and `drover agent` give their agents without `--kill-drain-ms`.
-   * Default 0 (SIGTERM at once), so tests and embedders kill without waiting.
+   * A task the master kills stays TASK_KILLING, still running, for the drain the master asks,
+   * at most this, before SIGTERM, so routers can stop sending it requests first (kill-drain.ts).
+   * Default NO_DRAIN_CAP; `drover agent --kill-drain-ms N` sets it.
    */
-  killDrainMs?: number;
+  maxKillDrainMs?: number;
 }
 
 export interface StopOptions {
@@ -90,7 +90,7 @@ export class Agent {
       clock: opts.clock,
       prober: opts.prober ?? createNetworkProber(),
       host: opts.address,
-      killDrainMs: opts.killDrainMs ?? 0,
+      maxKillDrainMs: opts.maxKillDrainMs ?? NO_DRAIN_CAP,
     });
   }
 
@@ -221,7 +221,7 @@ export class Agent {
           void this.runner.launch(msg.task).catch((err) => this.log.error({ err }, 'launch crashed'));
           return;
         case 'kill': {
-          this.runner.kill(msg.taskId, msg.gracePeriodMs);
+          this.runner.kill(msg.taskId, msg.gracePeriodMs, msg.drainMs ?? 0);
           // Known but already ended: its terminal update may never have reached this master.
           const state = this.runner.stateOf(msg.taskId);
           if (state !== undefined && isTerminal(state)) this.resend(msg.taskId);

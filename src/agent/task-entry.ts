@@ -45,10 +45,10 @@ export interface TaskRunnerOptions {
   /** The address task ports are reached on (the agent's advertised address). */
   host: string;
   /**
-   * Longest time a killed task stays TASK_KILLING before SIGTERM (capped by its grace);
-   * WHOLE_GRACE for no cap, 0 for SIGTERM at once.
+   * Cap on the drain the master asks for (TASK_KILLING before SIGTERM); NO_DRAIN_CAP for none,
+   * 0 for SIGTERM at once.
    */
-  killDrainMs: number;
+  maxKillDrainMs: number;
 }
 
 export interface TaskEntry {
@@ -60,7 +60,7 @@ export interface TaskEntry {
    * Set once the master (or agent shutdown, or a failing health check) asked for a kill.
    * `unhealthy` holds the message of a kill decided by the task's health checks.
    */
-  kill?: { gracePeriodMs: number; unhealthy?: string };
+  kill?: { gracePeriodMs: number; drainMs?: number; unhealthy?: string };
   /** Pending end of a kill's drain (TASK_KILLING before SIGTERM). */
   drain?: CancelTimer;
   /** Health and readiness checks, while the task runs. */

@@ -7,8 +7,8 @@
  *                    │                                            │  └ checks (health/TaskChecks)
  *                    └── kill ─► TASK_KILLING ─► drain ─► SIGTERM … SIGKILL ┴─► exit ─► TASK_KILLED
  *
- * A kill from the master leaves the task in TASK_KILLING, still serving, for its grace period
- * (at most killDrainMs) before SIGTERM (kill-drain.ts). A health check that fails
+ * A kill from the master leaves the task in TASK_KILLING, still serving, for the drain it asks
+ * (at most maxKillDrainMs) before SIGTERM, then SIGKILL after the grace (kill-drain.ts). A health check that fails
  * maxConsecutiveFailures times kills the task at once (it serves nobody anyway), and both its
  * updates say so with UNHEALTHY_KILL_REASON.
  *
@@ -199,7 +199,7 @@ export class TaskRunner {
    * update is still pending acknowledgement and will be re-sent).
    * Returns whether the agent knows the task.
    */
-  kill(taskId: string, gracePeriodMs: number): boolean {
+  kill(taskId: string, gracePeriodMs: number, drainMs = 0): boolean {
     const entry = this.tasks.get(taskId);
     if (!entry) {
       this.opts.emit({
@@ -223,7 +223,7 @@ export class TaskRunner {
       }
       return true;
     }
-    entry.kill = { gracePeriodMs: grace };
+    entry.kill = { gracePeriodMs: grace, drainMs };
     entry.checks?.stop();
     this.change(entry, 'TASK_KILLING');
     if (entry.running) this.drainThenTerminate(entry);
@@ -288,7 +288,9 @@ export class TaskRunner {
   }
 
   private drainThenTerminate(entry: TaskEntry): void {
-    entry.drain = startDrain(this.opts.clock, entry.kill?.gracePeriodMs ?? 0, this.opts.killDrainMs, () => {
+    // A kill asking for no grace (forced) is not drained either.
+    const asked = entry.kill?.gracePeriodMs === 0 ? 0 : (entry.kill?.drainMs ?? 0);
+    entry.drain = startDrain(this.opts.clock, asked, this.opts.maxKillDrainMs, () => {
       entry.drain = undefined;
       void this.terminate(entry);
     });

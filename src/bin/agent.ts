@@ -88,7 +88,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     ids: systemIds,
     logger,
     heartbeatIntervalMs: cfg.heartbeatIntervalMs,
-    killDrainMs: killDrainCap(cfg.killDrainMs),
+    maxKillDrainMs: killDrainCap(cfg.killDrainMs),
     ...(knownId !== undefined ? { agentId: knownId } : {}),
   });
   const connector = new MasterConnector({

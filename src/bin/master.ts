@@ -9,6 +9,7 @@
  * its term; standbys redirect agents (`redirect`) and proxy the API (api/leader-proxy.ts). On
  * SQLite the one master leads from the start.
  */
+
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Registry } from 'prom-client';
@@ -25,6 +26,7 @@ import { MasterNode } from '../control-plane/leadership/master-node.js';
 import { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import { AGENT_PATH } from '../domain/agent-endpoint.js';
 import { DroverError } from '../domain/errors.js';
+import { DEFAULT_KILL_DRAIN_MS } from '../domain/kill-timing.js';
 import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
 import { createLogger } from '../platform/logger.js';
@@ -66,6 +68,8 @@ export interface MasterConfig {
   leaseMs?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
   jobWebhook?: string;
+  /** Drain before SIGTERM for apps without the DROVER_KILL_DRAIN_MS label. Default DEFAULT_KILL_DRAIN_MS. */
+  killDrainMs?: number;
 }
 
 export async function runMaster(cfg: MasterConfig): Promise<number> {
@@ -157,6 +161,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
       logger,
       http: { host: advertise, port },
       agentTimeoutMs,
+      killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
       jobs: { metricsRegistry: registry, ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}) },
       ...(cfg.reregistrationGraceMs !== undefined
         ? { reregistrationGraceMs: cfg.reregistrationGraceMs }

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { Agent } from '../agent/agent.js';
 import { StartSlots } from '../agent/executors/docker/start-slots.js';
-import { killDrainCap } from '../agent/kill-drain.js';
 import { buildApiServer } from '../api/server.js';
 import { EventBus } from '../control-plane/events/event-bus.js';
 import { attachEventLog } from '../control-plane/events/event-log.js';
@@ -21,6 +20,7 @@ import { leaderJobsApi, leaderMasterApi } from '../control-plane/leadership/lead
 import { MasterNode } from '../control-plane/leadership/master-node.js';
 import { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import type { Resources } from '../domain/agent.js';
+import { DEFAULT_KILL_DRAIN_MS } from '../domain/kill-timing.js';
 import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
 import { createLogger } from '../platform/logger.js';
@@ -48,9 +48,9 @@ export interface UpConfig extends DockerFlags {
   /** Working directory for tasks (default: where `drover up` was started), so relative commands work. */
   taskCwd?: string;
   /**
-   * How long a task the master kills stays TASK_KILLING, still answering, before SIGTERM (capped
-   * by its kill grace period): time for routers to stop sending it requests. 0: SIGTERM at once.
-   * Default: the task's whole grace period.
+   * How long a task the master kills stays TASK_KILLING, still answering, before SIGTERM, for apps
+   * without the DROVER_KILL_DRAIN_MS label: time for routers to stop sending it requests
+   * (domain/kill-timing.ts). 0: SIGTERM at once. Default DEFAULT_KILL_DRAIN_MS.
    */
   killDrainMs?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
@@ -133,6 +133,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       random: systemRandom,
       logger,
       http: { host: cfg.host, port },
+      killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
       jobs: { metricsRegistry: registry, ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}) },
     },
     store,
@@ -168,7 +169,6 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       ids: systemIds,
       logger,
       heartbeatIntervalMs: 5_000,
-      killDrainMs: killDrainCap(cfg.killDrainMs),
     });
     const { agentEnd, masterEnd } = createMemoryLinkPair();
     node?.connectAgent(masterEnd);

@@ -22,6 +22,12 @@ export interface MasterDeps {
   /** Kill grace when an app sets none (Marathon: 3 s via Mesos' default). */
   defaultKillGraceMs?: number;
   /**
+   * Drain before SIGTERM when an app has no DROVER_KILL_DRAIN_MS label (domain/kill-timing.ts).
+   * Default 0, so tests and embedders kill at once; `drover master` / `drover up` pass
+   * DEFAULT_KILL_DRAIN_MS unless `--kill-drain-ms` says otherwise.
+   */
+  killDrainMs?: number;
+  /**
    * An agent silent (no heartbeat) this long is lost: its tasks become TASK_UNREACHABLE
    * (agent-loss.ts). Default 10 s.
    */

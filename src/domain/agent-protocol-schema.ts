@@ -117,7 +117,12 @@ const MASTER_TO_AGENT = {
   registered: Type.Object({ type: Type.Literal('registered'), agentId: Id }),
   refused: Type.Object({ type: Type.Literal('refused'), reason: Text }),
   launch: Type.Object({ type: Type.Literal('launch'), task: TaskSpecShape }),
-  kill: Type.Object({ type: Type.Literal('kill'), taskId: Id, gracePeriodMs: Amount }),
+  kill: Type.Object({
+    type: Type.Literal('kill'),
+    taskId: Id,
+    gracePeriodMs: Amount,
+    drainMs: Type.Optional(Amount),
+  }),
   ack: Type.Object({ type: Type.Literal('ack'), updateId: Id }),
   redirect: Type.Object({
     type: Type.Literal('redirect'),

@@ -102,7 +102,11 @@ export type MasterToAgent =
   | { type: 'registered'; agentId: string }
   | { type: 'refused'; reason: string }
   | { type: 'launch'; task: TaskSpec }
-  | { type: 'kill'; taskId: string; gracePeriodMs: number }
+  /**
+   * `gracePeriodMs` runs from SIGTERM to SIGKILL; `drainMs` (absent: none) is how long the task
+   * stays TASK_KILLING, still running, before SIGTERM (domain/kill-timing.ts).
+   */
+  | { type: 'kill'; taskId: string; gracePeriodMs: number; drainMs?: number }
   | { type: 'ack'; updateId: string }
   /**
    * From a standby master: it does not lead, the agent should dial `leader` instead. `leader` is

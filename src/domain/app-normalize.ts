@@ -17,6 +17,7 @@ import { normalizePortDefinitions } from './app-ports.js';
 import type { AppInput } from './app-schema.js';
 import { normalizeConstraints } from './constraint-rules.js';
 import { normalizeHealthChecks } from './health-checks.js';
+import { checkKillDrainLabel } from './kill-timing.js';
 import { normalizeReadinessChecks } from './readiness-checks.js';
 import { at, type Issues } from './validation-issues.js';
 
@@ -61,6 +62,7 @@ export function normalizeApp(input: AppInput, issues: Issues, opts: NormalizeOpt
     issues.add('/executor', APP_MESSAGES.executor);
   if (Object.keys(input.secrets ?? {}).length > 0) issues.add('/secrets', APP_MESSAGES.secrets);
   if (input.residency) issues.add('/', APP_MESSAGES.residency);
+  checkKillDrainLabel(input.labels ?? {}, issues);
 
   return {
     id,

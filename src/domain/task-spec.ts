@@ -1,6 +1,7 @@
 /** Builds the launch message for one task from its app version and placement. */
 import type { TaskSpec } from './agent-protocol.js';
 import type { AppDefinition } from './app.js';
+import { killGraceMs } from './kill-timing.js';
 import { taskEnv } from './task-env.js';
 
 export interface TaskSpecInput {
@@ -26,10 +27,7 @@ export function buildTaskSpec({ app, taskId, host, hostPorts, defaultKillGraceMs
     env: taskEnv({ app, taskId, host, hostPorts }),
     ports: hostPorts,
     resources: { cpus: app.cpus, mem: app.mem, disk: app.disk },
-    killGracePeriodMs:
-      app.taskKillGracePeriodSeconds !== undefined
-        ? app.taskKillGracePeriodSeconds * 1000
-        : defaultKillGraceMs,
+    killGracePeriodMs: killGraceMs(app, defaultKillGraceMs),
     fetch: app.fetch,
     ...(app.container ? { container: app.container, networks: app.networks } : {}),
     healthChecks: app.healthChecks,

@@ -31,7 +31,7 @@ export interface SimOptions {
   store?: Store;
   clock?: FakeClock;
   seed?: number;
-  /** Agents' kill drain (TASK_KILLING before SIGTERM). Default 0. */
+  /** The master's kill drain (TASK_KILLING before SIGTERM; domain/kill-timing.ts). Default 0. */
   killDrainMs?: number;
   /** What every launched task does (output, exit code...); default: nothing, runs until killed. */
   program?: FakeExecutorOptions['program'];
@@ -81,6 +81,7 @@ export async function createSim(opts: SimOptions = {}): Promise<Sim> {
     random: seededRandom(opts.seed ?? 1),
     logger,
     http: { host: '127.0.0.1', port: 8080 },
+    killDrainMs: opts.killDrainMs ?? 0,
   });
   const specs = opts.agents ?? [{ hostname: 'agent-a' }, { hostname: 'agent-b' }];
   const executors: FakeExecutor[] = [];
@@ -107,7 +108,6 @@ export async function createSim(opts: SimOptions = {}): Promise<Sim> {
       heartbeatIntervalMs: 5_000,
       agentId: `agent-${s.hostname}`,
       prober: probes,
-      killDrainMs: opts.killDrainMs ?? 0,
     });
     connect(master, agent);
     return agent;

@@ -41,8 +41,8 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
     .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
     .option(
       '--kill-drain-ms <ms>',
-      'cap on how long a killed task stays TASK_KILLING, still running, before SIGTERM ' +
-        '(default: its whole kill grace period; 0: SIGTERM at once)',
+      'cap on the drain the master asks for (TASK_KILLING, still running, before SIGTERM) ' +
+        '(default: no cap; 0: SIGTERM at once)',
       intFlag(0, 3_600_000),
     )
     .option(

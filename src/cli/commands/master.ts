@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option } from 'commander';
 import { runMaster } from '../../bin/master.js';
 import { DroverError } from '../../domain/errors.js';
+import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { collect } from '../cluster-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
@@ -64,6 +65,13 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
     )
     .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
     .option(
+      '--kill-drain-ms <ms>',
+      'how long a killed task stays TASK_KILLING, still serving, before SIGTERM, for apps without ' +
+        `the ${KILL_DRAIN_LABEL} label (default ${DEFAULT_KILL_DRAIN_MS}; 0: SIGTERM at once, as Marathon)`,
+      intFlag(0, 3_600_000),
+      DEFAULT_KILL_DRAIN_MS,
+    )
+    .option(
       '--job-webhook <url>',
       "http(s) URL every job's notifications are POSTed to (besides a job's own webhookUrl)",
       httpUrlFlag,
@@ -94,6 +102,7 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
           ? { reregistrationGraceMs: opts.reregistrationGrace }
           : {}),
         leaseMs: opts.leaseMs,
+        killDrainMs: opts.killDrainMs,
         ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       });
       setExit(code);

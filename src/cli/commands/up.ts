@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { runUp } from '../../bin/up.js';
+import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
@@ -21,9 +22,10 @@ export const registerUp: RegisterCommand = (program, setExit) => {
     )
     .option(
       '--kill-drain-ms <ms>',
-      'cap on how long a killed task stays TASK_KILLING, still running, before SIGTERM ' +
-        '(default: its whole kill grace period; 0: SIGTERM at once)',
+      'how long a killed task stays TASK_KILLING, still serving, before SIGTERM, for apps without ' +
+        `the ${KILL_DRAIN_LABEL} label (default ${DEFAULT_KILL_DRAIN_MS}; 0: SIGTERM at once, as Marathon)`,
       intFlag(0, 3_600_000),
+      DEFAULT_KILL_DRAIN_MS,
     );
   addDockerOptions(up).action(async (opts) => {
     const code = await runUp({

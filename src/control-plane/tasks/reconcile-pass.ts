@@ -6,6 +6,7 @@
  */
 import type { AppDefinition } from '../../domain/app.js';
 import { appIdToTaskPrefix } from '../../domain/app.js';
+import { DEFAULT_KILL_GRACE_MS, killDrainMs, killGraceMs } from '../../domain/kill-timing.js';
 import { servicePortsOf } from '../../domain/service-ports.js';
 import type { TaskRecord } from '../../domain/task.js';
 import { buildTaskSpec } from '../../domain/task-spec.js';
@@ -100,7 +101,7 @@ export async function reconcilePass(ctx: MasterContext): Promise<void> {
             taskId: task.id,
             host: task.host,
             hostPorts: task.ports,
-            defaultKillGraceMs: deps.defaultKillGraceMs ?? 3000,
+            defaultKillGraceMs: deps.defaultKillGraceMs ?? DEFAULT_KILL_GRACE_MS,
           }),
         });
       }
@@ -126,13 +127,19 @@ export async function requestKill(ctx: MasterContext, task: TaskRecord, now: num
   const next: TaskRecord = { ...task, killRequestedAt: now, state: 'TASK_KILLING', updatedAt: now };
   await ctx.deps.store.putTask(next);
   ctx.state.tasks.set(next.id, next);
-  ctx.hub.send(task.agentId, { type: 'kill', taskId: task.id, gracePeriodMs: graceMs(ctx, app) });
+  const { grace, drain } = killTiming(ctx, app);
+  ctx.hub.send(task.agentId, { type: 'kill', taskId: task.id, gracePeriodMs: grace, drainMs: drain });
 }
 
-function graceMs(ctx: MasterContext, app: AppDefinition | undefined): number {
-  return app?.taskKillGracePeriodSeconds !== undefined
-    ? app.taskKillGracePeriodSeconds * 1000
-    : (ctx.deps.defaultKillGraceMs ?? 3000);
+function killTotalMs(k: { grace: number; drain: number }): number {
+  return k.grace + k.drain;
+}
+
+function killTiming(ctx: MasterContext, app: AppDefinition | undefined): { grace: number; drain: number } {
+  return {
+    grace: killGraceMs(app, ctx.deps.defaultKillGraceMs ?? DEFAULT_KILL_GRACE_MS),
+    drain: killDrainMs(app, ctx.deps.killDrainMs ?? 0),
+  };
 }
 
 /** Tasks of deleted apps are killed; kills that went unanswered are re-sent. */
@@ -150,7 +157,7 @@ async function killOrphans(
       if (t.killRequestedAt === undefined) {
         // Job run tasks have no app: the job runtime owns them (control-plane/jobs/).
         if (!app && !frozen && t.jobRun === undefined) await requestKill(ctx, t, now);
-      } else if (now - t.killRequestedAt > graceMs(ctx, app) + KILL_RESEND_SLACK_MS) {
+      } else if (now - t.killRequestedAt > killTotalMs(killTiming(ctx, app)) + KILL_RESEND_SLACK_MS) {
         const resent = { ...t, killRequestedAt: now };
         ctx.state.tasks.set(t.id, resent);
         ctx.hub.send(t.agentId, { type: 'kill', taskId: t.id, gracePeriodMs: 0 });
