@@ -38,3 +38,28 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(`purity: ${PURE.join(', ')} clean`);
+
+// Every timer is capped (src/platform/capped-timer.ts): a delay over 2^31-1 ms makes Node fire it
+// after 1 ms. Test code and test support may use raw timers, and so may src/client/ (it runs in
+// the CLI and the browser, never in a master or an agent, and cannot depend on platform/).
+const TIMER_HOME = join('src', 'platform', 'capped-timer.ts');
+const isTestCode = (f) => /\.test\.ts$|(^|\/)(testing|test-support)\/|temp-database\.ts$|^client\//.test(f);
+const raw = [];
+for (const f of readdirSync('src', { recursive: true }).map(String)) {
+  const path = join('src', f);
+  if (!f.endsWith('.ts') || isTestCode(f) || path === TIMER_HOME) continue;
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (/^\s*(\/\/|\*)/.test(line)) return;
+      if (/(?<![\w.])(setTimeout|setInterval)\(/.test(line)) raw.push(`${path}:${i + 1}: ${line.trim()}`);
+    });
+}
+if (raw.length > 0) {
+  console.error(
+    'raw setTimeout/setInterval (use setCappedTimeout/setCappedInterval from src/platform/capped-timer.ts):',
+  );
+  for (const p of raw) console.error(`  ${p}`);
+  process.exit(1);
+}
+console.log('timers: every timer in src/ goes through platform/capped-timer.ts');

@@ -19,6 +19,7 @@ import { isTerminal } from '../domain/task.js';
 import type { CancelTimer, Clock } from '../platform/clock.js';
 import type { Ids } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
+import { readAgentSecret, writeAgentSecret } from './agent-id-file.js';
 import { TaskCheckpoints } from './checkpoint.js';
 import { createNetworkProber } from './health/network-prober.js';
 import type { Prober } from './health/prober.js';
@@ -65,6 +66,8 @@ export interface StopOptions {
 
 export class Agent {
   private agentId: string | undefined;
+  /** The credential the master issued (agent-id-file.ts); sent with every registration. */
+  private agentSecret: string | undefined;
   private link: AgentLink | undefined;
   private registered = false;
   private cancelHeartbeat: CancelTimer | undefined;
@@ -78,6 +81,7 @@ export class Agent {
 
   constructor(private readonly opts: AgentOptions) {
     this.agentId = opts.agentId;
+    this.agentSecret = readSecretQuietly(opts.workDir);
     this.log = opts.logger.child({ agent: opts.hostname });
     this.sandboxes = new Sandboxes(opts.workDir, opts.maxLogBytes);
     this.checkpoints = new TaskCheckpoints(this.sandboxes);
@@ -160,6 +164,9 @@ export class Agent {
       type: 'register',
       protocolVersion: PROTOCOL_VERSION,
       ...(this.agentId !== undefined ? { agentId: this.agentId } : {}),
+      ...(this.agentId !== undefined && this.agentSecret !== undefined
+        ? { agentSecret: this.agentSecret }
+        : {}),
       hostname: this.opts.hostname,
       address: this.opts.address,
       resources: this.opts.resources,
@@ -211,6 +218,7 @@ export class Agent {
     try {
       switch (msg.type) {
         case 'registered':
+          if (msg.agentSecret !== undefined) this.keepSecret(msg.agentSecret);
           this.onRegistered(msg.agentId);
           return;
         case 'refused':
@@ -238,6 +246,16 @@ export class Agent {
       }
     } catch (err) {
       this.log.error({ err, type: msg?.type }, 'failed to handle message from master');
+    }
+  }
+
+  /** Kept before anything else happens: the next registration must carry it. */
+  private keepSecret(secret: string): void {
+    this.agentSecret = secret;
+    try {
+      writeAgentSecret(this.opts.workDir, secret);
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'cannot keep the agent credential in the work dir');
     }
   }
 
@@ -320,4 +338,12 @@ export class Agent {
 /** Factory form, for composition roots that prefer functions. */
 export function createAgent(opts: AgentOptions): Agent {
   return new Agent(opts);
+}
+
+function readSecretQuietly(workDir: string): string | undefined {
+  try {
+    return readAgentSecret(workDir);
+  } catch {
+    return undefined;
+  }
 }

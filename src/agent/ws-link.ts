@@ -7,6 +7,7 @@
 import WebSocket from 'ws';
 import type { AgentLink, AgentToMaster, MasterToAgent } from '../domain/agent-protocol.js';
 import { checkMasterToAgent, decodeFrame } from '../domain/agent-protocol-schema.js';
+import { setCappedInterval } from '../platform/capped-timer.js';
 import type { Logger } from '../platform/logger.js';
 
 export interface DialOptions {
@@ -98,7 +99,7 @@ function wrap(ws: WebSocket, opts: DialOptions): AgentLink {
   const interval = opts.pingIntervalMs ?? 5_000;
   const pinger =
     interval > 0
-      ? setInterval(() => {
+      ? setCappedInterval(() => {
           if (!alive) {
             log.warn('master did not answer a ping: dropping the link');
             ws.terminate();

@@ -14,6 +14,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { setCappedTimeout } from '../platform/capped-timer.js';
 import type { Logger } from '../platform/logger.js';
 
 export interface LeaderGate {
@@ -98,7 +99,7 @@ function forward(
     ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
   });
   const out = reply.raw;
-  const timer = setTimeout(
+  const timer = setCappedTimeout(
     () => upstream.destroy(new Error('the leader did not answer in time')),
     opts.timeoutMs ?? 10_000,
   );

@@ -7,6 +7,7 @@
  * buffered) lets the answer arrive intact, as nginx's lingering_close does.
  */
 import type { IncomingMessage } from 'node:http';
+import { setCappedTimeout } from '../platform/capped-timer.js';
 
 export const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 export const DRAIN_TIMEOUT_MS = 10_000;
@@ -18,7 +19,7 @@ export function drainRejectedBody(raw: IncomingMessage): Promise<void> {
   if (Number.isFinite(declared) && declared > MAX_DRAIN_BYTES) return Promise.resolve();
   return new Promise((resolve) => {
     let read = 0;
-    const timer = setTimeout(() => done(), DRAIN_TIMEOUT_MS);
+    const timer = setCappedTimeout(() => done(), DRAIN_TIMEOUT_MS);
     const onData = (chunk: Buffer) => {
       read += chunk.length;
       if (read > MAX_DRAIN_BYTES) done();

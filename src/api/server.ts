@@ -9,8 +9,10 @@ import type { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import { type Clock, systemClock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { registerAgentRoutes } from './agents.js';
+import { type AuditDeps, registerAudit } from './audit.js';
 import { type ApiAuth, installApiAuth } from './auth.js';
 import { registerChronosRoutes } from './chronos/chronos-routes.js';
+import { refuseEncodedSlashes } from './encoded-slash.js';
 import { mapError, routeNotFound } from './error-mapping.js';
 import type { EventStreamOptions } from './events/event-stream-hub.js';
 import { installJsonParser } from './json-body.js';
@@ -31,6 +33,13 @@ import { defaultUiDir, registerWebUi } from './web-ui.js';
  * leaving room for a bulk `PUT /v2/apps` of a few hundred full app definitions (~2-5 KiB each).
  */
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+/**
+ * A client must send its whole request (headers and body) within 60 s, its headers within 20 s:
+ * a body trickled 1 byte every 5 s used to hold a connection and its buffers forever. Responses
+ * (the event stream, log reads) are not limited by these.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 20_000;
 
 export interface ApiServerDeps {
   master: MasterApi;
@@ -46,26 +55,43 @@ export interface ApiServerDeps {
   eventStream?: EventStreamOptions;
   /** HTTP basic and/or bearer tokens; absent: open (bin/master-exposure.ts says when that is allowed). */
   auth?: ApiAuth;
+  /** Record mutating calls and serve `GET /v2/audit` (absent: no audit log). */
+  audit?: AuditDeps;
   /** PEM key and certificate: serve HTTPS (and so wss:// for agents on the same server). */
   https?: { key: string; cert: string };
+  /** Time to receive a whole request / its headers (defaults above; tests make them short). */
+  requestTimeoutMs?: number;
+  headersTimeoutMs?: number;
   /** The built web UI served at /ui/ (default: dist/ui, see web-ui.ts); null: none. */
   uiDir?: string | null;
 }
 
 export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const requestTimeout = deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const headersTimeout = Math.min(requestTimeout, deps.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS);
+  // Node checks these timeouts on an interval (30 s by default): check often enough to honour them.
+  const timeouts = {
+    requestTimeout,
+    headersTimeout,
+    connectionsCheckingInterval: Math.max(100, Math.min(5_000, Math.floor(headersTimeout / 4))),
+  };
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     // Per-request logs would drown the master's own; errors are logged below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
-    ...(deps.https ? { https: deps.https } : {}),
+    requestTimeout,
+    http: timeouts,
+    ...(deps.https ? { https: { ...deps.https, ...timeouts } } : {}),
     // App ids are paths: `/v2/apps/web/` is `/v2/apps/web`, and deep group ids must fit.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
   }) as unknown as FastifyInstance;
 
   installJsonParser(app);
   if (deps.auth) installApiAuth(app, deps.auth);
+  refuseEncodedSlashes(app);
+  if (deps.audit) registerAudit(app, deps.audit);
 
   app.setErrorHandler(async (err, req, reply) => {
     const mapped = mapError(err, bodyLimit);

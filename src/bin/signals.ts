@@ -1,4 +1,6 @@
 /** Resolves on the first SIGINT or SIGTERM: composition roots shut down cleanly on either. */
+
+import { setCappedInterval } from '../platform/capped-timer.js';
 import type { Logger } from '../platform/logger.js';
 
 export function waitForSignal(logger: Logger, extra: NodeJS.Signals[] = []): Promise<NodeJS.Signals> {
@@ -6,7 +8,7 @@ export function waitForSignal(logger: Logger, extra: NodeJS.Signals[] = []): Pro
   return new Promise((resolve) => {
     // Timers of the platform clock are unref'd: an agent whose only work is a reconnect timer
     // (no master reachable yet) would otherwise just exit. This keeps the process up until a signal.
-    const keepAlive = setInterval(() => undefined, 1 << 30);
+    const keepAlive = setCappedInterval(() => undefined, 1 << 30);
     const onSignal = (sig: NodeJS.Signals) => {
       logger.info({ signal: sig }, 'stopping');
       clearInterval(keepAlive);

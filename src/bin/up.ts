@@ -171,7 +171,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       heartbeatIntervalMs: 5_000,
     });
     const { agentEnd, masterEnd } = createMemoryLinkPair();
-    node?.connectAgent(masterEnd);
+    node?.connectAgent(masterEnd, { trusted: true });
     agent.connect(agentEnd);
     if (dockerExecutor) sweepAfterRecovery(agent, dockerExecutor, logger);
     return agent;

@@ -34,6 +34,7 @@ import type {
   QueueEntry,
 } from './master-api.js';
 import { MasterState } from './master-state.js';
+import { suspendOutOfBounds } from './out-of-bounds.js';
 import { Serial } from './serial.js';
 import { reconcilePass } from './tasks/reconcile-pass.js';
 import { applyStatusUpdate } from './tasks/task-lifecycle.js';
@@ -59,7 +60,7 @@ export class Master implements MasterApi {
   ) {
     this.hub = new AgentHub(
       {
-        register: (msg) => this.serial.run(() => admitAgent(this.ctx, msg)),
+        register: (msg, trusted) => this.serial.run(() => admitAgent(this.ctx, msg, trusted)),
         registered: (agentId, msg) => this.serial.run(() => reconcileAgentTasks(this.ctx, agentId, msg)),
         statusUpdate: (agentId, msg) => this.serial.run(() => applyStatusUpdate(this.ctx, agentId, msg)),
         heartbeat: (agentId) => {
@@ -89,6 +90,7 @@ export class Master implements MasterApi {
 
   static async create(deps: MasterDeps): Promise<Master> {
     const state = await MasterState.load(deps.store);
+    suspendOutOfBounds(state.apps, deps.logger);
     const master = new Master(deps, state);
     master.deploymentsState = await DeploymentsState.load(deps.store, state.apps.values());
     master.ctx.deployments = master.deploymentsState;
@@ -113,8 +115,9 @@ export class Master implements MasterApi {
     this.hub.closeAll();
   }
 
-  connectAgent(link: MasterLink): void {
-    this.hub.accept(link);
+  /** `trusted`: an in-process link nobody else can open (`drover up`); see AgentHubEvents.register. */
+  connectAgent(link: MasterLink, opts: { trusted?: boolean } = {}): void {
+    this.hub.accept(link, opts);
   }
 
   /**

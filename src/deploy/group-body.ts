@@ -6,10 +6,12 @@
  * itself. The apps themselves are parsed by the caller, who knows whether they are whole
  * definitions (POST/PUT) or patches (PATCH).
  */
+
 import Type, { type Static } from 'typebox';
 import { stripNulls } from '../domain/absent-fields.js';
 import { resolveAppId } from '../domain/app-id.js';
 import { invalid } from '../domain/errors.js';
+import { MAX_SCALE_BY } from '../domain/limits.js';
 import { addSchemaIssues } from '../domain/schema-issues.js';
 import { at, Issues } from '../domain/validation-issues.js';
 import { isWithin, parentOf, ROOT_ID } from './root-group.js';
@@ -29,7 +31,7 @@ const GroupBodySchema = Type.Object(
     groups: opt(Type.Array(Type.Unknown())),
     dependencies: opt(Type.Array(Type.String())),
     version: opt(Type.String()),
-    scaleBy: opt(Type.Number({ minimum: 0 })),
+    scaleBy: opt(Type.Number({ minimum: 0, maximum: MAX_SCALE_BY })),
     // Read-only or unsupported fields a GET returns or clients send: accepted, ignored.
     pods: opt(Type.Array(Type.Unknown())),
     enforceRole: opt(Type.Boolean()),

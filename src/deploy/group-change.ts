@@ -15,6 +15,7 @@
 import type { AppDefinition, AppSpec } from '../domain/app.js';
 import { applyAppPatch, parseAppDefinition } from '../domain/app-validate.js';
 import { DroverError, type ErrorDetail, invalid, isDroverError } from '../domain/errors.js';
+import { MAX_INSTANCES } from '../domain/limits.js';
 import { type AppBody, GROUP_MESSAGES, type GroupBody } from './group-body.js';
 import { draftOf, type EditableDraft, scaledInstances } from './root-draft.js';
 import { isWithin, parentOf, ROOT_ID, type RootGroup } from './root-group.js';
@@ -52,9 +53,16 @@ export function deleteGroup(current: RootGroup, id: string): GroupChange {
 export function scaleGroup(current: RootGroup, id: string, factor: number): GroupChange {
   requireGroup(current, id);
   const draft = draftOf(current);
+  const tooMany: string[] = [];
   for (const app of current.apps.values()) {
-    if (isWithin(app.id, id))
-      draft.apps.set(app.id, { ...app, instances: scaledInstances(app.instances, factor) });
+    if (!isWithin(app.id, id)) continue;
+    const instances = scaledInstances(app.instances, factor);
+    if (instances > MAX_INSTANCES) tooMany.push(`${app.id} would get ${instances} instances`);
+    draft.apps.set(app.id, { ...app, instances });
+  }
+  if (tooMany.length > 0) {
+    const errors = tooMany.slice(0, 10).map((t) => `${t}; at most ${MAX_INSTANCES} are allowed`);
+    throw invalid([{ path: '/scaleBy', errors }]);
   }
   return { draft, paths: new Map() };
 }

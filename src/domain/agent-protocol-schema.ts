@@ -9,6 +9,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { AgentToMaster, MasterToAgent } from './agent-protocol.js';
+import { MAX_USER_LENGTH } from './limits.js';
 import { TASK_STATES } from './task.js';
 
 /** Ids, names and reasons are short; the caps only bound what a hostile peer can make us keep. */
@@ -49,6 +50,7 @@ const Register = Type.Object({
   type: Type.Literal('register'),
   protocolVersion: Type.Integer({ minimum: 1 }),
   agentId: opt(Id),
+  agentSecret: opt(Type.String({ minLength: 1, maxLength: 256 })),
   hostname: Type.String({ minLength: 1, maxLength: 255 }),
   address: Type.String({ minLength: 1, maxLength: 255 }),
   resources: Resources,
@@ -103,7 +105,7 @@ const TaskSpecShape = Type.Object({
   portNames: Type.Array(Type.Union([Type.String(), Type.Null()])),
   labels: Type.Record(Type.String(), Type.String()),
   /** A user name or uid, looked up on the agent; never part of a path. */
-  user: opt(Type.String({ minLength: 1, maxLength: 256 })),
+  user: opt(Type.String({ minLength: 1, maxLength: MAX_USER_LENGTH })),
 });
 
 const AGENT_TO_MASTER = {
@@ -114,7 +116,11 @@ const AGENT_TO_MASTER = {
 } as const;
 
 const MASTER_TO_AGENT = {
-  registered: Type.Object({ type: Type.Literal('registered'), agentId: Id }),
+  registered: Type.Object({
+    type: Type.Literal('registered'),
+    agentId: Id,
+    agentSecret: opt(Type.String({ minLength: 1, maxLength: 256 })),
+  }),
   refused: Type.Object({ type: Type.Literal('refused'), reason: Text }),
   launch: Type.Object({ type: Type.Literal('launch'), task: TaskSpecShape }),
   kill: Type.Object({

@@ -63,6 +63,11 @@ export type AgentToMaster =
       protocolVersion: number;
       /** Present when re-registering after a restart or reconnect. */
       agentId?: string;
+      /**
+       * The agent's own credential, issued by the master at its first registration
+       * (`registered.agentSecret`): proves a re-registration is the agent itself.
+       */
+      agentSecret?: string;
       hostname: string;
       address: string;
       resources: Resources;
@@ -99,7 +104,8 @@ export type AgentToMaster =
   | LogResponse;
 
 export type MasterToAgent =
-  | { type: 'registered'; agentId: string }
+  /** `agentSecret` only when the master issues a new credential, which the agent must keep. */
+  | { type: 'registered'; agentId: string; agentSecret?: string }
   | { type: 'refused'; reason: string }
   | { type: 'launch'; task: TaskSpec }
   /**

@@ -6,6 +6,7 @@
  * than what its author could see in it.
  */
 import { RESERVED_ID_SEGMENTS } from './app-defaults.js';
+import { MAX_ID_LENGTH } from './limits.js';
 
 export const ID_SEGMENT_PATTERN =
   '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])$';
@@ -16,6 +17,7 @@ export const ID_MESSAGES = {
   empty: 'Path must contain at least one path element',
   dotsInAbsolute: "must not contain '.' or '..' segments: they are only resolved in relative ids",
   escapesRoot: "must not use '..' to leave the root group",
+  tooLong: `must be at most ${MAX_ID_LENGTH} characters long`,
   reserved: `must not end with any of the following reserved keywords: ${RESERVED_ID_SEGMENTS.join(', ')}`,
 } as const;
 
@@ -47,6 +49,8 @@ export function resolveAppId(raw: string, base = '/'): IdResolution {
 
   if (given.some((s) => s !== '.' && s !== '..' && !ID_SEGMENT.test(s))) errors.push(ID_MESSAGES.segment);
   if (errors.length === 0 && result.length === 0) errors.push(ID_MESSAGES.empty);
+  // Checked on the resolved id: a short relative id can still name a long path under its base.
+  if (result.join('/').length + 1 > MAX_ID_LENGTH) errors.push(ID_MESSAGES.tooLong);
   const last = result.at(-1);
   if (last !== undefined && (RESERVED_ID_SEGMENTS as readonly string[]).includes(last)) {
     errors.push(ID_MESSAGES.reserved);

@@ -8,6 +8,7 @@
  * are Marathon's (schema-issues.ts). Rules spanning several fields live in app-normalize.ts.
  */
 import Type, { type Static, type TSchema } from 'typebox';
+import * as L from './limits.js';
 
 const closed = { additionalProperties: false } as const;
 const opt = <T extends TSchema>(t: T) => Type.Optional(t);
@@ -15,7 +16,17 @@ const int = (minimum?: number, maximum?: number) => Type.Integer({ minimum, maxi
 const num = (minimum?: number, maximum?: number) => Type.Number({ minimum, maximum });
 const nonEmpty = () => Type.String({ minLength: 1 });
 
-const Labels = Type.Record(Type.String(), Type.String());
+const Labels = Type.Record(Type.String(), Type.String({ maxLength: L.MAX_LABEL_VALUE_LENGTH }), {
+  maxProperties: L.MAX_LABELS,
+  propertyNames: { maxLength: L.MAX_LABEL_KEY_LENGTH },
+});
+/**
+ * A Drover limit (limits.ts) on top of Marathon's minimum: `limit` makes the 422 say which side
+ * was crossed ("expected 0 or more" stays Marathon's message below the minimum).
+ */
+const limited = (minimum: number, maximum: number) => Type.Integer({ minimum, maximum, limit: true });
+/** A delay in seconds: bounded so that it fits a timer. */
+const seconds = () => limited(0, L.MAX_TIMER_SECONDS);
 const AnyPort = int(0, 65535);
 export const NETWORK_PROTOCOLS = ['tcp', 'udp', 'tcp,udp'] as const;
 const Protocol = Type.Enum(NETWORK_PROTOCOLS);
@@ -93,12 +104,12 @@ const HealthCheckInput = Type.Object(
     portIndex: opt(int(0)),
     port: opt(AnyPort),
     command: opt(Type.Object({ value: Type.String() }, closed)),
-    gracePeriodSeconds: opt(int(0)),
-    intervalSeconds: opt(int(0)),
-    timeoutSeconds: opt(int(0)),
+    gracePeriodSeconds: opt(seconds()),
+    intervalSeconds: opt(seconds()),
+    timeoutSeconds: opt(seconds()),
     maxConsecutiveFailures: opt(int(0)),
     ignoreHttp1xx: opt(Type.Boolean()),
-    delaySeconds: opt(int(0)),
+    delaySeconds: opt(seconds()),
     ipProtocol: opt(Type.Enum(['IPv4', 'IPv6'])),
   },
   closed,
@@ -110,8 +121,8 @@ const ReadinessCheckInput = Type.Object(
     protocol: opt(Type.Enum(['HTTP', 'HTTPS'])),
     path: opt(nonEmpty()),
     portName: opt(Type.String()),
-    intervalSeconds: opt(int(0)),
-    timeoutSeconds: opt(int(0)),
+    intervalSeconds: opt(seconds()),
+    timeoutSeconds: opt(seconds()),
     httpStatusCodesForReady: opt(Type.Array(int(100, 999))),
     preserveLastResponse: opt(Type.Boolean()),
   },
@@ -164,11 +175,14 @@ const IpAddressInput = Type.Object(
   closed,
 );
 
-const EnvValue = Type.Union([Type.String(), Type.Object({ secret: Type.String() }, closed)]);
+const EnvValue = Type.Union([
+  Type.String({ maxLength: L.MAX_ENV_VALUE_LENGTH }),
+  Type.Object({ secret: Type.String() }, closed),
+]);
 
 const UnreachableInput = Type.Union([
   Type.Literal('disabled'),
-  Type.Object({ inactiveAfterSeconds: opt(int(0)), expungeAfterSeconds: opt(int(0)) }, closed),
+  Type.Object({ inactiveAfterSeconds: opt(seconds()), expungeAfterSeconds: opt(seconds()) }, closed),
 ]);
 
 /** What a GET adds; accepted and dropped on input. */
@@ -193,13 +207,18 @@ const readOnly = Object.fromEntries(READ_ONLY_APP_FIELDS.map((f) => [f, opt(Type
 
 export const AppInputSchema = Type.Object(
   {
-    id: Type.String(),
+    id: Type.String({ maxLength: L.MAX_ID_LENGTH }),
     cmd: opt(nonEmpty()),
     args: opt(Type.Array(Type.String())),
-    user: opt(Type.String()),
-    env: opt(Type.Record(Type.String(), EnvValue)),
+    user: opt(Type.String({ maxLength: L.MAX_USER_LENGTH })),
+    env: opt(
+      Type.Record(Type.String(), EnvValue, {
+        maxProperties: L.MAX_ENV_ENTRIES,
+        propertyNames: { maxLength: L.MAX_ENV_NAME_LENGTH },
+      }),
+    ),
     secrets: opt(Type.Record(Type.String(), Type.Object({ source: Type.String() }, closed))),
-    instances: opt(int(0)),
+    instances: opt(limited(0, L.MAX_INSTANCES)),
     cpus: opt(num(0)),
     mem: opt(num(0)),
     disk: opt(num(0)),
@@ -212,9 +231,9 @@ export const AppInputSchema = Type.Object(
     ports: opt(Type.Array(AnyPort)),
     portDefinitions: opt(Type.Array(PortDefinitionInput)),
     requirePorts: opt(Type.Boolean()),
-    backoffSeconds: opt(int(0)),
+    backoffSeconds: opt(seconds()),
     backoffFactor: opt(num(1)),
-    maxLaunchDelaySeconds: opt(int(0)),
+    maxLaunchDelaySeconds: opt(seconds()),
     container: opt(ContainerInput),
     networks: opt(Type.Array(NetworkInput)),
     ipAddress: opt(IpAddressInput),
@@ -227,7 +246,7 @@ export const AppInputSchema = Type.Object(
     labels: opt(Labels),
     acceptedResourceRoles: opt(Type.Array(nonEmpty())),
     residency: opt(LooseObject),
-    taskKillGracePeriodSeconds: opt(int(0)),
+    taskKillGracePeriodSeconds: opt(seconds()),
     killSelection: opt(Type.Enum(['YOUNGEST_FIRST', 'OLDEST_FIRST'])),
     unreachableStrategy: opt(UnreachableInput),
     tty: opt(Type.Boolean()),

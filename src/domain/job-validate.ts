@@ -11,6 +11,7 @@ import { checkDockerParameters } from './docker-parameters.js';
 import { DroverError, type ErrorDetail } from './errors.js';
 import { imageRefProblem } from './image-ref.js';
 import type { EnvironmentVariable, JobConstraint, JobSpec } from './job.js';
+import * as L from './limits.js';
 import { Issues } from './validation-issues.js';
 
 export const JOB_NAME_PATTERN = /^[\w.-]+$/;
@@ -81,6 +82,8 @@ export function parseJob(input: unknown, kind: JobKind): JobSpec {
 
   const name = str('name');
   if (name === '') p.add('/name', 'must not be empty');
+  else if (name.length > L.MAX_JOB_NAME_LENGTH)
+    p.add('/name', `must be at most ${L.MAX_JOB_NAME_LENGTH} characters long`);
   else if (!JOB_NAME_PATTERN.test(name))
     p.add('/name', `the job's name is invalid. Allowed names: '${JOB_NAME_PATTERN.source}'`);
   const command = str('command');
@@ -186,6 +189,10 @@ function parseEnv(v: unknown, p: Problems): EnvironmentVariable[] {
     p.add('/environmentVariables', 'expected an array of {name, value}');
     return [];
   }
+  if (v.length > L.MAX_ENV_ENTRIES) {
+    p.add('/environmentVariables', `must not have more than ${L.MAX_ENV_ENTRIES} entries`);
+    return [];
+  }
   const out: EnvironmentVariable[] = [];
   v.forEach((e, i) => {
     const r = e as Record<string, unknown> | null;
@@ -196,6 +203,14 @@ function parseEnv(v: unknown, p: Problems): EnvironmentVariable[] {
       (r.value !== undefined && typeof r.value !== 'string')
     )
       p.add(`/environmentVariables(${i})`, 'expected {name, value} strings');
+    else if (
+      r.name.length > L.MAX_ENV_NAME_LENGTH ||
+      ((r.value as string | undefined)?.length ?? 0) > L.MAX_ENV_VALUE_LENGTH
+    )
+      p.add(
+        `/environmentVariables(${i})`,
+        `name at most ${L.MAX_ENV_NAME_LENGTH} and value at most ${L.MAX_ENV_VALUE_LENGTH} characters long`,
+      );
     else out.push({ name: r.name, value: (r.value as string | undefined) ?? '' });
   });
   return out;

@@ -112,6 +112,11 @@ function rangeMessage(node: Record<string, unknown> | undefined, value: unknown)
   const integer = node?.type === 'integer';
   const show = (n: unknown) => showNumber(Number(n), integer);
   const { minimum: min, maximum: max } = node ?? {};
+  if (node?.limit === true) {
+    return Number(value) < Number(min)
+      ? expected.atLeast(show(value), show(min))
+      : expected.atMost(show(value), show(max));
+  }
   if (min !== undefined && max !== undefined) return expected.between(show(value), show(min), show(max));
   if (min !== undefined) return expected.atLeast(show(value), show(min));
   return expected.atMost(show(value), show(max));

@@ -2,6 +2,7 @@
  * Time is injected everywhere (DESIGN.md §5.2): the real clock here, a fake one in test/sim.
  * Timers belong to the clock so a simulation can advance time without sleeping.
  */
+import { setCappedTimeout } from './capped-timer.js';
 export type CancelTimer = () => void;
 
 export interface Clock {
@@ -14,7 +15,7 @@ export interface Clock {
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(ms, fn) {
-    const t = setTimeout(fn, Math.max(0, ms));
+    const t = setCappedTimeout(fn, ms);
     t.unref?.();
     return () => clearTimeout(t);
   },

@@ -10,6 +10,7 @@ import { forwardDeploymentOps } from './deployment-port.js';
 import { forwardJobOps } from './job-port.js';
 import { forwardLeaseOps } from './lease-port.js';
 import type { Store, StoreOps } from './port.js';
+import { forwardSecurityOps } from './security-port.js';
 
 export interface StoreBackend {
   /** Ops outside any transaction; each call is atomic on its own. */
@@ -54,12 +55,14 @@ export function assembleStore(backend: StoreBackend): Store {
     ...forwardJobOps(call),
     ...forwardDeploymentOps(call),
     ...forwardLeaseOps(call),
+    ...forwardSecurityOps(call),
     putApp: (app) => call((o) => o.putApp(app)),
     getApp: (id) => call((o) => o.getApp(id)),
     listApps: () => call((o) => o.listApps()),
     deleteApp: (id) => call((o) => o.deleteApp(id)),
     listAppVersions: (id) => call((o) => o.listAppVersions(id)),
     getAppVersion: (id, version) => call((o) => o.getAppVersion(id, version)),
+    deleteAppVersion: (id, version) => call((o) => o.deleteAppVersion(id, version)),
     putTask: (task) => call((o) => o.putTask(task)),
     getTask: (id) => call((o) => o.getTask(id)),
     listTasks: (filter) => call((o) => o.listTasks(filter)),

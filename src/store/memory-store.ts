@@ -16,6 +16,7 @@ import {
   memoryDeploymentOps,
 } from './memory-deployment-tables.js';
 import { emptyJobTables, type JobTables, memoryJobOps } from './memory-job-tables.js';
+import { emptySecurityTables, memorySecurityOps, type SecurityTables } from './memory-security-tables.js';
 import type { Store, StoreOps } from './port.js';
 import { createSerialLock } from './serial-lock.js';
 import { byId, newestFirst } from './version-order.js';
@@ -27,7 +28,7 @@ interface TaskRow {
 }
 
 /** Values are immutable (strings, rows, version maps are replaced, never edited in place). */
-interface Tables extends JobTables, DeploymentTables {
+interface Tables extends JobTables, DeploymentTables, SecurityTables {
   apps: Map<string, string>;
   /** app id -> version -> json */
   versions: Map<string, ReadonlyMap<string, string>>;
@@ -54,6 +55,7 @@ function emptyTables(): Tables {
     failures: new Map(),
     ...emptyJobTables(),
     ...emptyDeploymentTables(),
+    ...emptySecurityTables(),
   };
 }
 
@@ -62,6 +64,7 @@ function memoryOps(t: TableAccess, run: Run, lease: () => LeaseRecord | undefine
   return {
     ...memoryJobOps(t, run),
     ...memoryDeploymentOps(t, run),
+    ...memorySecurityOps(t, run),
     readLease: () => run(() => lease()),
     putApp: (app: AppDefinition) => {
       const json = encodeJson(app);
@@ -86,6 +89,12 @@ function memoryOps(t: TableAccess, run: Run, lease: () => LeaseRecord | undefine
     listAppVersions: (id) => run(() => newestFirst(t.read('versions').get(id)?.keys() ?? [])),
     getAppVersion: (id, version) =>
       run(() => decodeOptional<AppDefinition>(t.read('versions').get(id)?.get(version))),
+    deleteAppVersion: (id, version) =>
+      run(() => {
+        const versions = new Map(t.read('versions').get(id));
+        if (!versions.delete(version)) return;
+        t.write('versions').set(id, versions);
+      }),
 
     putTask: (task: TaskRecord) => {
       const row: TaskRow = { appId: task.appId, agentId: task.agentId, json: encodeJson(task) };

@@ -9,6 +9,7 @@ import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { DeploymentStoreOps } from './deployment-port.js';
 import type { JobStoreOps } from './job-port.js';
 import type { LeaseStoreOps } from './lease-port.js';
+import type { SecurityStoreOps } from './security-port.js';
 
 export interface TaskFilter {
   appId?: string;
@@ -18,9 +19,9 @@ export interface TaskFilter {
 /**
  * Job ops (jobs, run records, dependency progress) are declared in job-port.ts; deployment ops
  * (running deployments, root group versions) in deployment-port.ts; the leader lease's fencing read
- * in lease-port.ts.
+ * in lease-port.ts; audit log, secrets and agent credentials in security-port.ts.
  */
-export interface StoreOps extends JobStoreOps, DeploymentStoreOps, LeaseStoreOps {
+export interface StoreOps extends JobStoreOps, DeploymentStoreOps, LeaseStoreOps, SecurityStoreOps {
   /** Upsert the current definition and keep it as a version (idempotent per id+version). */
   putApp(app: AppDefinition): Promise<void>;
   getApp(id: string): Promise<AppDefinition | undefined>;
@@ -30,6 +31,8 @@ export interface StoreOps extends JobStoreOps, DeploymentStoreOps, LeaseStoreOps
   /** Version timestamps, newest first. */
   listAppVersions(id: string): Promise<string[]>;
   getAppVersion(id: string, version: string): Promise<AppDefinition | undefined>;
+  /** Forgets one stored version (pruning); the current definition is not touched. */
+  deleteAppVersion(id: string, version: string): Promise<void>;
 
   putTask(task: TaskRecord): Promise<void>;
   getTask(id: string): Promise<TaskRecord | undefined>;

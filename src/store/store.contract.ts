@@ -18,6 +18,7 @@ import { deploymentStoreContract } from './deployment-store.contract.js';
 import { jobBatchContract } from './job-batch.contract.js';
 import { jobStoreContract } from './job-store.contract.js';
 import type { Store } from './port.js';
+import { securityStoreContract } from './security-store.contract.js';
 import { transactionContract } from './transaction.contract.js';
 
 export { sampleAgent, sampleApp, sampleFailure, sampleTask } from './contract-support.js';
@@ -29,6 +30,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
     jobStoreContract(make);
     jobBatchContract(make);
     deploymentStoreContract(make);
+    securityStoreContract(make);
     describe('apps', () => {
       it(
         'puts, gets and lists apps ordered by id',
@@ -111,6 +113,21 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
           // A re-created app starts with no history.
           await store.putApp(sampleApp('/web', V3));
           assert.deepEqual(await store.listAppVersions('/web'), [V3]);
+        }),
+      );
+
+      it(
+        'deleteAppVersion forgets that version only; the current definition stays',
+        withStore(async (store) => {
+          await store.putApp(sampleApp('/web', V1));
+          await store.putApp(sampleApp('/web', V2));
+          await store.putApp(sampleApp('/web', V3));
+          await store.deleteAppVersion('/web', V1);
+          await store.deleteAppVersion('/web', 'no-such-version');
+          await store.deleteAppVersion('/nope', V1);
+          assert.deepEqual(await store.listAppVersions('/web'), [V3, V2]);
+          assert.equal(await store.getAppVersion('/web', V1), undefined);
+          assert.deepEqual(await store.getApp('/web'), sampleApp('/web', V3));
         }),
       );
 

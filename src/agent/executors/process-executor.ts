@@ -21,6 +21,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
 import type { TaskSpec } from '../../domain/agent-protocol.js';
+import { setCappedTimeout } from '../../platform/capped-timer.js';
 import type { Clock } from '../../platform/clock.js';
 import { APPEND, openSandboxFile } from '../safe-open.js';
 import type {
@@ -105,7 +106,7 @@ interface Deps {
 const refTimers: Clock = {
   now: () => Date.now(),
   setTimer(ms, fn) {
-    const t = setTimeout(fn, Math.max(0, ms));
+    const t = setCappedTimeout(fn, ms);
     return () => clearTimeout(t);
   },
 };

@@ -6,6 +6,7 @@
  * after it exits, the whole group is killed so no check leaves processes behind.
  */
 import { spawn } from 'node:child_process';
+import { setCappedTimeout } from '../../platform/capped-timer.js';
 import { processTaskEnv } from '../executors/host-env.js';
 import { canExec } from '../executors/task-exec.js';
 import { type ProbeAnswer, type ProbeContext, timeoutCause } from './prober.js';
@@ -59,7 +60,7 @@ function shellProbe(command: string, ctx: ProbeContext, opts: CommandProbeOption
       killGroup();
       resolve(answer);
     };
-    const timer = setTimeout(
+    const timer = setCappedTimeout(
       () => finish({ kind: 'error', cause: timeoutCause(ctx.timeoutMs) }),
       ctx.timeoutMs,
     );

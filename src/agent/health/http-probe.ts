@@ -7,6 +7,7 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { setCappedTimeout } from '../../platform/capped-timer.js';
 import { type ProbeAnswer, type ProbeTarget, timeoutCause } from './prober.js';
 
 type HttpTarget = Extract<ProbeTarget, { kind: 'http' }>;
@@ -37,7 +38,7 @@ export function httpProbe(
       req.destroy();
       resolve(answer);
     };
-    const timer = setTimeout(
+    const timer = setCappedTimeout(
       () => finish({ kind: 'error', cause: timeoutCause(opts.timeoutMs) }),
       opts.timeoutMs,
     );

@@ -1,5 +1,6 @@
 /** A TCP health probe: healthy when a connection opens in time; it is closed at once. */
 import { connect } from 'node:net';
+import { setCappedTimeout } from '../../platform/capped-timer.js';
 import { type ProbeAnswer, timeoutCause } from './prober.js';
 
 export function tcpProbe(
@@ -16,7 +17,7 @@ export function tcpProbe(
       socket.destroy();
       resolve(answer);
     };
-    const timer = setTimeout(
+    const timer = setCappedTimeout(
       () => finish({ kind: 'error', cause: timeoutCause(opts.timeoutMs) }),
       opts.timeoutMs,
     );

@@ -17,7 +17,14 @@ type UpdateMsg = Extract<AgentToMaster, { type: 'statusUpdate' }>;
 
 export interface AgentHubEvents {
   /** Returns the agent id to confirm, or a refusal reason. */
-  register(msg: RegisterMsg): Promise<{ agentId: string } | { refused: string }>;
+  /**
+   * `trusted`: an in-process link (`drover up`), which nobody else can open, so the agent's own
+   * credential is not required of it. A new credential comes back as `agentSecret`.
+   */
+  register(
+    msg: RegisterMsg,
+    trusted: boolean,
+  ): Promise<{ agentId: string; agentSecret?: string } | { refused: string }>;
   /** Runs once the link is usable, so kills for unknown tasks reach the agent. */
   registered(agentId: string, msg: RegisterMsg): Promise<void>;
   statusUpdate(agentId: string, msg: UpdateMsg): Promise<void>;
@@ -48,12 +55,12 @@ export class AgentHub {
     private readonly ids: Ids,
   ) {}
 
-  accept(link: MasterLink): void {
+  accept(link: MasterLink, opts: { trusted?: boolean } = {}): void {
     let agentId: string | undefined;
     link.onMessage((msg) => {
       if (msg.type === 'register') {
         void this.events
-          .register(msg)
+          .register(msg, opts.trusted === true)
           .then((r) => {
             if ('refused' in r) {
               link.send({ type: 'refused', reason: r.refused });
@@ -66,7 +73,11 @@ export class AgentHub {
             const id = r.agentId;
             this.reconciled.delete(id);
             this.links.set(id, link);
-            link.send({ type: 'registered', agentId: id });
+            link.send({
+              type: 'registered',
+              agentId: id,
+              ...(r.agentSecret !== undefined ? { agentSecret: r.agentSecret } : {}),
+            });
             return this.events.registered(id, msg).then(() => {
               if (this.links.get(id) === link) this.reconciled.add(id);
             });

@@ -15,24 +15,41 @@ import type { TaskRecord, TaskState } from '../../domain/task.js';
 import { isTerminal } from '../../domain/task.js';
 import type { MasterContext } from '../context.js';
 import { announce, forgetTask } from '../tasks/task-lifecycle.js';
+import { agentSecretMatches, hashAgentSecret, mintAgentSecret } from './agent-credential.js';
 import { identityConflict } from './agent-identity.js';
 
 type RegisterMsg = Extract<AgentToMaster, { type: 'register' }>;
 
-/** Records the agent (keeping a known id) and returns the id to confirm, or refuses it unrecorded. */
+/**
+ * Records the agent (keeping a known id) and returns the id to confirm, with a new credential when
+ * it has none yet; or refuses it unrecorded. A claimed id whose credential is stored must come with
+ * that credential (agent-credential.ts), unless the link is in-process (`trusted`).
+ */
 export async function admitAgent(
   ctx: MasterContext,
   msg: RegisterMsg,
-): Promise<{ agentId: string } | { refused: string }> {
+  trusted = false,
+): Promise<{ agentId: string; agentSecret?: string } | { refused: string }> {
   const { state, deps } = ctx;
   const now = deps.clock.now();
   const known = msg.agentId !== undefined ? state.agents.get(msg.agentId) : undefined;
-  const conflict = identityConflict(msg, known);
+  const storedHash = msg.agentId !== undefined ? await deps.store.getAgentCredential(msg.agentId) : undefined;
+  const conflict =
+    identityConflict(msg, known) ??
+    (storedHash !== undefined && !trusted && !agentSecretMatches(msg.agentSecret, storedHash)
+      ? `agent id ${msg.agentId} is registered, and this registration does not carry its credential ` +
+        '(an agent keeps it in agent-secret in its work dir; wipe the work dir to join as a new agent)'
+      : undefined);
   if (conflict !== undefined) {
     deps.logger.warn({ claimed: msg.agentId, hostname: msg.hostname, address: msg.address }, conflict);
     return { refused: conflict };
   }
   const agentId = known?.id ?? msg.agentId ?? deps.ids.uuid();
+  // A first registration, an agent from before credentials existed, or an in-process agent that
+  // lost its file: issue one. A proven agent keeps the one it has.
+  const proven = storedHash !== undefined && agentSecretMatches(msg.agentSecret, storedHash);
+  const agentSecret = proven ? undefined : mintAgentSecret();
+  if (agentSecret !== undefined) await deps.store.putAgentCredential(agentId, hashAgentSecret(agentSecret));
   const agent: AgentInfo = {
     id: agentId,
     hostname: msg.hostname,
@@ -47,7 +64,7 @@ export async function admitAgent(
   };
   await deps.store.putAgent(agent);
   state.agents.set(agentId, agent);
-  return { agentId };
+  return agentSecret !== undefined ? { agentId, agentSecret } : { agentId };
 }
 
 /** After `registered` went out: adopt, kill or forget tasks by comparing reports with the store. */

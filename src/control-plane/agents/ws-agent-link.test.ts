@@ -4,8 +4,10 @@
  * WebSocket clients for what a well-behaved agent never sends.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
 import { Agent } from '../../agent/agent.js';
@@ -79,9 +81,12 @@ async function startMaster(opts: { registerTimeoutMs?: number } = {}): Promise<{
 
 async function startAgent(
   masters: string[],
-  over: { hostname?: string; agentId?: string; token?: string } = {},
+  over: { hostname?: string; agentId?: string; token?: string; workDir?: string } = {},
 ) {
-  const dir = await tempDir('drover-ws-agent-');
+  const dir =
+    over.workDir !== undefined
+      ? { path: over.workDir, remove: async () => undefined }
+      : await tempDir('drover-ws-agent-');
   const executor = new FakeExecutor(systemClock);
   const agent = new Agent({
     hostname: over.hostname ?? 'host-a',
@@ -259,6 +264,50 @@ describe('agent link over WebSocket', { timeout: 60_000 }, () => {
     assert.equal((await m.store.listAgents()).length, 1);
     assert.ok(agent.isRegistered);
     assert.equal(m.master.agents().find((a) => a.id === agent.id)?.connected, true);
+  });
+
+  it('regression: the cluster token alone cannot take over a registered agent, even with its hostname and address', async () => {
+    const m = await startMaster();
+    const dir = await tempDir('drover-ws-agent-');
+    cleanups.push(() => dir.remove());
+    const first = await startAgent([m.url], { hostname: 'host-a', workDir: dir.path });
+    await waitFor(() => first.agent.isRegistered, 'registration');
+    const id = first.agent.id!;
+    // The master issued the agent its own credential, kept beside its id, readable by its user only.
+    const secretFile = join(dir.path, 'agent-secret');
+    await waitFor(() => existsSync(secretFile), 'agent-secret written');
+    assert.equal(statSync(secretFile).mode & 0o777, 0o600);
+    const secret = readFileSync(secretFile, 'utf8').trim();
+    assert.match(secret, /^[0-9a-f]{64}$/);
+    const before = await m.store.getAgent(id);
+
+    // Everything /v2/agents shows (id, hostname, address) plus the cluster token: refused.
+    for (const agentSecret of [undefined, 'f'.repeat(64)]) {
+      const c = await rawClient(m.url);
+      c.send(
+        register({
+          agentId: id,
+          hostname: 'host-a',
+          address: 'host-a',
+          ...(agentSecret ? { agentSecret } : {}),
+        }),
+      );
+      await c.closed;
+      assert.equal(c.received[0]?.type, 'refused');
+      assert.equal(c.received.length, 1, 'nothing but the refusal reaches the intruder');
+    }
+    assert.ok(m.log.has(`agent id ${id} is registered, and this registration does not carry its credential`));
+    assert.deepEqual(await m.store.getAgent(id), before);
+    assert.ok(first.agent.isRegistered);
+    assert.equal(m.master.agents().find((a) => a.id === id)?.connected, true);
+
+    // The agent itself, restarted on its work dir, proves who it is and keeps its id.
+    first.connector.stop();
+    await first.agent.stop({ killTasks: false });
+    const again = await startAgent([m.url], { hostname: 'host-a', agentId: id, workDir: dir.path });
+    await waitFor(() => again.agent.isRegistered, 're-registration');
+    assert.equal(again.agent.id, id);
+    assert.equal(readFileSync(secretFile, 'utf8').trim(), secret, 'a proven agent keeps its credential');
   });
 
   it('closes a registered connection that sends messages under another agent’s id', async () => {

@@ -8,6 +8,7 @@
 import type WebSocket from 'ws';
 import type { AgentToMaster, MasterLink, MasterToAgent } from '../../domain/agent-protocol.js';
 import { checkAgentToMaster, decodeFrame } from '../../domain/agent-protocol-schema.js';
+import { setCappedInterval, setCappedTimeout } from '../../platform/capped-timer.js';
 import type { Logger } from '../../platform/logger.js';
 import { AgentSession } from './agent-session-rules.js';
 
@@ -48,7 +49,7 @@ export function wsMasterLink(ws: WebSocket, opts: WsMasterLinkOptions): MasterLi
   });
 
   // A holder of the token that connects and never registers would otherwise hold a socket forever.
-  const registerDeadline = setTimeout(
+  const registerDeadline = setCappedTimeout(
     () => reject('no register message in time'),
     opts.registerTimeoutMs ?? 30_000,
   );
@@ -60,7 +61,7 @@ export function wsMasterLink(ws: WebSocket, opts: WsMasterLinkOptions): MasterLi
   });
   const pinger =
     opts.pingIntervalMs > 0
-      ? setInterval(() => {
+      ? setCappedInterval(() => {
           if (!alive) {
             log.warn('agent connection did not answer a ping: dropping it');
             ws.terminate();

@@ -17,7 +17,7 @@ import type { MasterContext } from '../context.js';
 import type { DeploymentRef } from '../master-api.js';
 import { announceFailure, announceStep } from './deployment-events.js';
 import type { DeploymentsState } from './deployments-state.js';
-import { pruneRootVersions } from './root-versions.js';
+import { pruneAppVersions, pruneRootVersions } from './root-versions.js';
 import { nextVersion } from './versions.js';
 
 export interface ChangeRequest {
@@ -124,6 +124,10 @@ export async function deployChange(
   ctx.events.emit('group_change_success', { groupId: req.groupId ?? '/', version });
   if (deployment) announceStep(ctx, deployment);
   await pruneRootVersions(ctx);
+  await pruneAppVersions(
+    ctx,
+    written.map((a) => a.id),
+  );
   ctx.trigger();
   return {
     kind: 'deployed',

@@ -6,6 +6,7 @@
 
 import { type RootGroup, rootGroup } from '../../deploy/root-group.js';
 import type { AppDefinition } from '../../domain/app.js';
+import { MAX_APP_VERSIONS } from '../../domain/limits.js';
 import type { Store } from '../../store/port.js';
 import type { MasterContext } from '../context.js';
 
@@ -48,4 +49,19 @@ export async function rootWhenGroupWas(
 export async function pruneRootVersions(ctx: MasterContext, keep = MAX_ROOT_VERSIONS): Promise<void> {
   const versions = await ctx.deps.store.listRootGroupVersions();
   for (const v of versions.slice(keep)) await ctx.deps.store.deleteRootGroupVersion(v);
+}
+
+/**
+ * Keeps each app's newest MAX_APP_VERSIONS versions (Marathon's --max_versions): each version is a
+ * whole definition, and an app PUT with a few MB of env hundreds of times used to fill the heap.
+ */
+export async function pruneAppVersions(
+  ctx: MasterContext,
+  appIds: Iterable<string>,
+  keep = MAX_APP_VERSIONS,
+): Promise<void> {
+  for (const id of appIds) {
+    const versions = await ctx.deps.store.listAppVersions(id);
+    for (const v of versions.slice(keep)) await ctx.deps.store.deleteAppVersion(id, v);
+  }
 }

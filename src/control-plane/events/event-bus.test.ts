@@ -86,3 +86,35 @@ describe('EventBus', () => {
     assert.ok(EVENT_TYPES.includes('deployment_info'));
   });
 });
+
+describe('event ring bounded in bytes', () => {
+  it('drops the oldest events once their payloads pass the byte bound, always keeping the newest', () => {
+    const bus = new EventBus(() => 0, 1000, 10_000);
+    const big = 'x'.repeat(3_000);
+    for (let i = 0; i < 10; i++) bus.emit('app_terminated_event', { appId: big });
+    assert.ok(bus.bytesHeld <= 10_000, `held ${bus.bytesHeld}`);
+    assert.equal(bus.lastId, 10);
+    assert.ok(bus.oldestId > 1 && bus.oldestId <= 10);
+    const replay = bus.since(0);
+    assert.equal(replay.length, bus.lastId - bus.oldestId + 1);
+    assert.equal(replay.at(-1)?.id, 10);
+    assert.equal(bus.get(1), undefined);
+    // One event larger than the whole bound is still kept: a subscriber reads it from the ring.
+    bus.emit('app_terminated_event', { appId: 'y'.repeat(50_000) });
+    assert.equal(bus.oldestId, 11);
+    assert.equal(bus.get(11)?.id, 11);
+    bus.emit('app_terminated_event', { appId: 'small' });
+    assert.equal(bus.oldestId, 12);
+  });
+
+  it('the count bound still applies and the byte total stays exact when slots are reused', () => {
+    const bus = new EventBus(() => 0, 3, 1_000_000);
+    for (let i = 0; i < 7; i++) bus.emit('app_terminated_event', { appId: `/a${i}` });
+    assert.equal(bus.oldestId, 5);
+    assert.deepEqual(
+      bus.since(0).map((e) => e.id),
+      [5, 6, 7],
+    );
+    assert.equal(bus.bytesHeld, 3 * JSON.stringify({ appId: '/a0' }).length);
+  });
+});

@@ -3,6 +3,8 @@
  * log (event-log.ts), metrics (metrics/drover-metrics.ts) and tests. Every event
  * gets a monotonically increasing id so an SSE client can resume with Last-Event-ID; a bounded
  * ring of recent events serves the replay and lets each stream client be just a cursor into it.
+ * The ring is bounded by count and by bytes (the JSON size of the payloads): events carry whole app
+ * definitions, and 10,000 of them of a few MB each once drove a replaying master to 2.5 GB.
  */
 import type { DroverEvents } from './event-types.js';
 
@@ -21,11 +23,17 @@ export interface BusEvent<T extends EventType = EventType> {
 export type EventHandler = (e: BusEvent) => void;
 
 export const DEFAULT_RING_SIZE = 10_000;
+/** 32 MiB of payload JSON; the newest event is always kept, however large. */
+export const DEFAULT_RING_BYTES = 32 * 1024 * 1024;
 
 export class EventBus {
   private nextId = 1;
   /** Circular: event `id` lives at `id % ringSize` while it is among the newest `ringSize`. */
   private readonly ring: Array<BusEvent | undefined>;
+  /** Payload JSON length of the event in the same slot. */
+  private readonly sizes: number[];
+  private ringBytes = 0;
+  private oldest = 1;
   private readonly handlers = new Set<EventHandler>();
   /** Events emitted by a handler while another event is being delivered wait here. */
   private readonly pending: BusEvent[] = [];
@@ -34,10 +42,12 @@ export class EventBus {
   constructor(
     private readonly now: () => number,
     readonly ringSize = DEFAULT_RING_SIZE,
+    readonly maxRingBytes = DEFAULT_RING_BYTES,
   ) {
     if (!Number.isInteger(ringSize) || ringSize < 1)
       throw new Error(`ring size must be >= 1, got ${ringSize}`);
     this.ring = new Array(ringSize);
+    this.sizes = new Array(ringSize).fill(0);
   }
 
   emit<T extends EventType>(eventType: T, payload: DroverEvents[T]): BusEvent<T> {
@@ -47,7 +57,13 @@ export class EventBus {
       timestamp: new Date(this.now()).toISOString(),
       payload,
     };
-    this.ring[e.id % this.ringSize] = e as BusEvent;
+    // The slot's previous event (id - ringSize) leaves the ring now, if it had not already.
+    if (e.id - this.ringSize >= this.oldest) this.evictOldest();
+    const slot = e.id % this.ringSize;
+    this.ring[slot] = e as BusEvent;
+    this.sizes[slot] = JSON.stringify(payload)?.length ?? 0;
+    this.ringBytes += this.sizes[slot];
+    while (this.ringBytes > this.maxRingBytes && this.oldest < e.id) this.evictOldest();
     this.pending.push(e as BusEvent);
     // A handler that emits (a metrics hook, a stream that detaches) must not make later handlers
     // see the inner event before the outer one: every subscriber sees ids in increasing order.
@@ -86,7 +102,20 @@ export class EventBus {
 
   /** Oldest id still in the ring (lastId + 1 while nothing was emitted). */
   get oldestId(): number {
-    return Math.max(1, this.nextId - this.ringSize);
+    return this.oldest;
+  }
+
+  /** Payload bytes the ring holds now (for tests and metrics). */
+  get bytesHeld(): number {
+    return this.ringBytes;
+  }
+
+  private evictOldest(): void {
+    const slot = this.oldest % this.ringSize;
+    this.ringBytes -= this.sizes[slot] ?? 0;
+    this.sizes[slot] = 0;
+    this.ring[slot] = undefined;
+    this.oldest++;
   }
 
   get subscriberCount(): number {

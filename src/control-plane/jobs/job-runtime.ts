@@ -192,7 +192,8 @@ export class JobRuntime implements JobsApi {
     if (!run || !attempt)
       throw new DroverError(
         'TASK_NOT_FOUND',
-        `Job '${name}' has no attempt for the run due at ${new Date(dueAt).toISOString()}`,
+        // A due time past the Date range (8640000000000001) has no ISO form: it was a 500 here.
+        `Job '${name}' has no attempt for the run due at ${Number.isNaN(new Date(dueAt).getTime()) ? dueAt : new Date(dueAt).toISOString()}`,
       );
     return this.ctx.hub.readLog(attempt.agentId, attempt.taskId, stream, opts.tail);
   }

@@ -62,6 +62,7 @@ export class MasterNode {
   private loading: number | undefined;
   private leaderSeen: string | undefined;
   private readonly held = new Map<MasterLink, CancelTimer>();
+  private readonly trustedLinks = new WeakSet<MasterLink>();
   private transitions: Promise<void> = Promise.resolve();
   private readonly retiring = new Set<Promise<void>>();
   private readonly log: Logger;
@@ -114,12 +115,14 @@ export class MasterNode {
     for (const w of this.settledWaiters.splice(0)) w.resolve();
   }
 
-  connectAgent(link: MasterLink): void {
+  /** `trusted`: an in-process link (`drover up`), kept across terms; see Master.connectAgent. */
+  connectAgent(link: MasterLink, opts: { trusted?: boolean } = {}): void {
+    if (opts.trusted) this.trustedLinks.add(link);
     const cur = this.current;
     if (cur) {
       cur.links.add(link);
       link.onClose(() => cur.links.delete(link));
-      cur.master.connectAgent(link);
+      cur.master.connectAgent(link, { trusted: this.trustedLinks.has(link) });
       return;
     }
     const leader = this.leaderUrl();

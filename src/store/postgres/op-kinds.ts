@@ -7,17 +7,20 @@ import { DEPLOYMENT_OP_KINDS } from '../deployment-port.js';
 import { JOB_OP_KINDS } from '../job-port.js';
 import { LEASE_OP_KINDS } from '../lease-port.js';
 import type { StoreOps } from '../port.js';
+import { SECURITY_OP_KINDS } from '../security-port.js';
 
 export const OP_KINDS: Readonly<Record<keyof StoreOps, 'read' | 'write'>> = {
   ...JOB_OP_KINDS,
   ...DEPLOYMENT_OP_KINDS,
   ...LEASE_OP_KINDS,
+  ...SECURITY_OP_KINDS,
   putApp: 'write',
   getApp: 'read',
   listApps: 'read',
   deleteApp: 'write',
   listAppVersions: 'read',
   getAppVersion: 'read',
+  deleteAppVersion: 'write',
   putTask: 'write',
   getTask: 'read',
   listTasks: 'read',

@@ -74,6 +74,27 @@ export interface LeaderLeaseTable {
   expires_at_ms: number | string;
 }
 
+/** Mutating API calls (migration 0005-security); `json` is the whole AuditEntry. */
+export interface AuditLogTable {
+  id: string;
+  at: number | string;
+  json: string;
+}
+
+/** Secrets, sealed (AES-256-GCM) before they reach the store. */
+export interface SecretsTable {
+  name: string;
+  version: number | string;
+  sealed: string;
+  updated_at: string;
+}
+
+/** The hash of each agent's own credential. */
+export interface AgentCredentialsTable {
+  agent_id: string;
+  hash: string;
+}
+
 export interface StoreDatabase {
   apps: AppsTable;
   app_versions: AppVersionsTable;
@@ -86,4 +107,7 @@ export interface StoreDatabase {
   deployments: DeploymentsTable;
   root_group_versions: RootGroupVersionsTable;
   leader_lease: LeaderLeaseTable;
+  audit_log: AuditLogTable;
+  secrets: SecretsTable;
+  agent_credentials: AgentCredentialsTable;
 }

@@ -14,6 +14,7 @@ import { sqlDeploymentOps } from './deployment-store-ops.js';
 import { sqlJobOps } from './job-store-ops.js';
 import { sqlLeaseOps } from './lease-store-ops.js';
 import type { StoreDatabase } from './schema.js';
+import { sqlSecurityOps } from './security-store-ops.js';
 
 type Db = Kysely<StoreDatabase>;
 
@@ -36,6 +37,7 @@ export function sqlStoreOps(db: Db): StoreOps {
     ...sqlJobOps(db),
     ...sqlDeploymentOps(db),
     ...sqlLeaseOps(db),
+    ...sqlSecurityOps(db),
     putApp: (app: AppDefinition) => {
       const json = encodeJson(app);
       return atomically(db, async (db) => {
@@ -81,6 +83,10 @@ export function sqlStoreOps(db: Db): StoreOps {
           .where('version', '=', version)
           .executeTakeFirst(),
       ),
+
+    deleteAppVersion: async (id, version) => {
+      await db.deleteFrom('app_versions').where('app_id', '=', id).where('version', '=', version).execute();
+    },
 
     putTask: async (task: TaskRecord) => {
       const json = encodeJson(task);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,10 +75,33 @@ describe('sqlite store', () => {
         .prepare('select name from kysely_migration order by name')
         .all()
         .map((r) => (r as { name: string }).name);
-      assert.deepEqual(applied, ['0001-initial', '0002-jobs', '0003-deployments', '0004-leader-lease']);
+      assert.deepEqual(applied, [
+        '0001-initial',
+        '0002-jobs',
+        '0003-deployments',
+        '0004-leader-lease',
+        '0005-security',
+      ]);
     } finally {
       raw.close();
     }
+  });
+
+  it('creates the database and its WAL and SHM files 0600, and narrows an existing 0644 file', async () => {
+    const path = freshPath();
+    const store = await createSqliteStore({ path });
+    try {
+      await store.putApp(sampleApp('/web'));
+      for (const f of [path, `${path}-wal`, `${path}-shm`]) {
+        assert.equal(statSync(f).mode & 0o777, 0o600, f);
+      }
+    } finally {
+      await store.close();
+    }
+    // A database created before Drover narrowed its modes (or copied with a wide umask).
+    chmodSync(path, 0o644);
+    await (await createSqliteStore({ path })).close();
+    assert.equal(statSync(path).mode & 0o777, 0o600);
   });
 
   it('works on :memory: for throwaway stores', async () => {

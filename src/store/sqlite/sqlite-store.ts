@@ -2,7 +2,7 @@
  * The SQLite Store: kysely's SqliteDialect over one better-sqlite3 connection. The queries are the
  * shared ones in ../sql/; this file only opens the file, sets the pragmas and migrates.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -23,8 +23,23 @@ function isFile(path: string): boolean {
   return path !== '' && path !== ':memory:' && !path.startsWith('file:');
 }
 
+/**
+ * The state holds app `env`, job variables and sealed secrets: only Drover's user may read it. The
+ * file is created 0600 before SQLite opens it, because SQLite gives the WAL and SHM files it
+ * creates the database file's mode; files left wider by an older Drover are narrowed.
+ */
+function ownerOnly(path: string): void {
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(f)) chmodSync(f, 0o600);
+  }
+}
+
 export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
-  if (isFile(opts.path)) mkdirSync(dirname(opts.path), { recursive: true });
+  if (isFile(opts.path)) {
+    mkdirSync(dirname(opts.path), { recursive: true });
+    ownerOnly(opts.path);
+  }
   const sqlite = new Database(opts.path);
   try {
     sqlite.pragma('journal_mode = WAL');

@@ -18,6 +18,7 @@
 import { appendFile } from 'node:fs/promises';
 import type { TaskSpec } from '../../../domain/agent-protocol.js';
 import { canonicalImage, parseImageRef, pullQuery } from '../../../domain/image-ref.js';
+import { setCappedTimeout } from '../../../platform/capped-timer.js';
 import type { Clock } from '../../../platform/clock.js';
 import type { Logger } from '../../../platform/logger.js';
 import type {
@@ -65,7 +66,7 @@ export interface DockerExecutorOptions {
 const refTimers: Clock = {
   now: () => Date.now(),
   setTimer(ms, fn) {
-    const t = setTimeout(fn, Math.max(0, ms));
+    const t = setCappedTimeout(fn, ms);
     return () => clearTimeout(t);
   },
 };

@@ -4,10 +4,12 @@ import * as initial from './0001-initial.js';
 import * as jobs from './0002-jobs.js';
 import * as deployments from './0003-deployments.js';
 import * as leaderLease from './0004-leader-lease.js';
+import * as security from './0005-security.js';
 
 export const storeMigrations: MigrationSet = {
   '0001-initial': initial,
   '0002-jobs': jobs,
   '0003-deployments': deployments,
   '0004-leader-lease': leaderLease,
+  '0005-security': security,
 };
