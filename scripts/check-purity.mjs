@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const PURE = ['src/domain', 'src/scheduler', 'src/deploy', 'src/schedules'];
+const PURE = ['src/domain', 'src/scheduler', 'src/deploy', 'src/schedules', 'src/routing'];
 const BANNED = [
   /\bDate\.now\(/,
   /new Date\(\s*\)/,

@@ -13,7 +13,14 @@
  */
 
 import type { Resources } from '../domain/agent.js';
-import type { AgentLink, LogRequest, MasterToAgent, RunningTaskReport } from '../domain/agent-protocol.js';
+import type {
+  AgentLink,
+  LogRequest,
+  MasterToAgent,
+  RouteBindFailure,
+  RouteTable,
+  RunningTaskReport,
+} from '../domain/agent-protocol.js';
 import { PROTOCOL_VERSION } from '../domain/agent-protocol.js';
 import { isTerminal } from '../domain/task.js';
 import type { CancelTimer, Clock } from '../platform/clock.js';
@@ -57,6 +64,16 @@ export interface AgentOptions {
    * Default NO_DRAIN_CAP; `drover agent --kill-drain-ms N` sets it.
    */
   maxKillDrainMs?: number;
+  /**
+   * The agent's embedded router (router/tcp-router.ts): it gets every routing table the master
+   * pushes. Absent (`--router off`): tables are ignored.
+   */
+  router?: RouteSink;
+}
+
+/** Where the master's routing tables go. */
+export interface RouteSink {
+  apply(table: RouteTable): void;
 }
 
 export interface StopOptions {
@@ -78,6 +95,7 @@ export class Agent {
   private readonly checkpoints: TaskCheckpoints;
   private readonly runner: TaskRunner;
   private readonly log: Logger;
+  private routeFailures: RouteBindFailure[] = [];
 
   constructor(private readonly opts: AgentOptions) {
     this.agentId = opts.agentId;
@@ -241,6 +259,9 @@ export class Agent {
         case 'readLog':
           void this.serveLog(link, msg);
           return;
+        case 'routes':
+          this.opts.router?.apply(msg.table);
+          return;
         default:
           this.log.warn({ type: (msg as { type?: unknown }).type }, 'unknown message from master: ignored');
       }
@@ -267,7 +288,20 @@ export class Agent {
     this.registered = true;
     this.log.info({ agentId, pending: this.unacked.size }, 'registered with master');
     for (const u of this.unacked.all()) this.send(u);
+    // A master forgets an agent's bind failures when its link drops: tell it again.
+    if (this.routeFailures.length > 0) this.sendRouteStatus();
     this.scheduleHeartbeat();
+  }
+
+  /** The router's service ports that cannot be bound now; the master shows them on the apps. */
+  reportRouteFailures(failures: RouteBindFailure[]): void {
+    this.routeFailures = failures;
+    this.sendRouteStatus();
+  }
+
+  private sendRouteStatus(): void {
+    if (!this.registered || !this.link || this.agentId === undefined) return;
+    this.link.send({ type: 'routeStatus', agentId: this.agentId, failures: this.routeFailures });
   }
 
   private scheduleHeartbeat(): void {

@@ -26,6 +26,7 @@ import { registerTaskLogRoutes } from './marathon/task-logs.js';
 import { registerTaskRoutes } from './marathon/tasks.js';
 import { registerObservability } from './observability.js';
 import { drainRejectedBody } from './rejected-body.js';
+import { registerRouteTableRoutes } from './routes-view.js';
 import { defaultUiDir, registerWebUi } from './web-ui.js';
 
 /**
@@ -121,6 +122,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   registerTaskLogRoutes(app, ctx);
   registerQueueRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
+  registerRouteTableRoutes(app, ctx);
   if (deps.jobs) registerChronosRoutes(app, { jobs: deps.jobs });
   registerWebUi(app, deps.uiDir === undefined ? defaultUiDir() : (deps.uiDir ?? undefined));
   return app;

@@ -27,9 +27,10 @@ import {
   readRegistryAuth,
   sweepAfterRecovery,
 } from './docker-setup.js';
+import { createAgentRouter, type RouterFlags } from './router-setup.js';
 import { waitForSignal } from './signals.js';
 
-export interface AgentConfig extends DockerFlags {
+export interface AgentConfig extends DockerFlags, Partial<RouterFlags> {
   /** Agent endpoint URLs (normalised by the CLI). */
   masters: string[];
   token?: string;
@@ -77,7 +78,12 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
       ...(cfg.switchUser !== undefined ? { switchUser: cfg.switchUser } : {}),
     },
   );
-  const agent = new Agent({
+  const router = createAgentRouter(
+    { router: cfg.router ?? 'on', routerHttpPort: cfg.routerHttpPort ?? 80 },
+    { address: cfg.advertise, clock: systemClock, logger, agent: () => agent },
+  );
+  const agent: Agent = new Agent({
+    ...(router ? { router } : {}),
     hostname: cfg.hostname,
     address: cfg.advertise,
     resources,
@@ -121,6 +127,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
   const signal = await waitForSignal(logger, ['SIGUSR1']);
   connector.stop();
   await agent.stop({ killTasks: signal === 'SIGUSR1' });
+  await router?.close();
   await docker?.close();
   return 0;
 }

@@ -25,6 +25,8 @@ import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
 import { createLogger } from '../platform/logger.js';
 import { createMemoryLinkPair } from '../platform/memory-link.js';
+import { RouterMetrics } from '../router/router-metrics.js';
+import type { Router } from '../router/tcp-router.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { agentExecutors, type ExecutorSetup } from './agent-executors.js';
 import { deployDemo } from './demo.js';
@@ -36,9 +38,10 @@ import {
   sweepAfterRecovery,
 } from './docker-setup.js';
 import { listenApi } from './listen.js';
+import { createAgentRouter, type RouterFlags } from './router-setup.js';
 import { waitForSignal } from './signals.js';
 
-export interface UpConfig extends DockerFlags {
+export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   port: number;
   host: string;
   dataDir: string;
@@ -117,6 +120,10 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     startSlots: new StartSlots(),
   };
   let agents: Agent[] = [];
+  // Each agent's router listens on its own address (127.0.0.i); one set of metrics for all.
+  const routerFlags: RouterFlags = { router: cfg.router ?? 'on', routerHttpPort: cfg.routerHttpPort ?? 8000 };
+  const routerMetrics = routerFlags.router === 'on' ? new RouterMetrics(registry) : undefined;
+  const routers: Router[] = [];
 
   const api = buildApiServer({ master, jobs, logger, metrics });
   const listened = await listenApi(api, { host: cfg.host, port: cfg.port }, logger);
@@ -159,8 +166,17 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       workDir,
       cwd: cfg.taskCwd ?? process.cwd(),
     });
-    const agent = new Agent({
+    const router = createAgentRouter(routerFlags, {
+      address: slot.address,
+      clock: systemClock,
+      logger,
+      ...(routerMetrics ? { metrics: routerMetrics } : {}),
+      agent: () => agent,
+    });
+    if (router) routers.push(router);
+    const agent: Agent = new Agent({
       ...slot,
+      ...(router ? { router } : {}),
       // A stable id per slot lets the restarted master match agents to the tasks it stored.
       agentId: `local-agent-${i + 1}`,
       workDir,
@@ -193,6 +209,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     // Loops stop first so the kills below are not answered by relaunches.
     await node?.stop();
     await Promise.all(agents.map((a) => a.stop({ killTasks: true })));
+    await Promise.all(routers.map((r) => r.close()));
     await docker?.close();
     await store.close();
   }

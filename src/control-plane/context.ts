@@ -5,6 +5,7 @@ import type { Ids, Random } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
 import type { Store } from '../store/port.js';
 import type { AgentHub } from './agents/agent-hub.js';
+import type { RoutePush } from './agents/route-push.js';
 import type { DeploymentsState } from './deployments/deployments-state.js';
 import type { EventBus } from './events/event-bus.js';
 import type { MasterState } from './master-state.js';
@@ -15,8 +16,10 @@ export interface MasterDeps {
   ids: Ids;
   random: Random;
   logger: Logger;
-  /** Where the API listens, for /v2/info and /v2/leader. */
-  http: { host: string; port: number };
+  /** Where the API listens, for /v2/info and /v2/leader; `https` when it serves TLS. */
+  http: { host: string; port: number; https?: boolean };
+  /** Several masters share the store (PostgreSQL), for /v2/info `marathon_config.ha`. */
+  ha?: boolean;
   /** Periodic reconcile pass, besides the ones triggered by changes. Default 1000 ms. */
   reconcileIntervalMs?: number;
   /** Kill grace when an app sets none (Marathon: 3 s via Mesos' default). */
@@ -56,6 +59,8 @@ export interface MasterContext {
   jobTasks?: JobTaskRouter;
   /** Groups and running deployments; they decide each app's reconcile phase. */
   deployments?: DeploymentsState;
+  /** Agents' routing tables: refreshed before a kill is sent (route-push.ts). */
+  routes?: RoutePush;
 }
 
 export interface JobTaskRouter {

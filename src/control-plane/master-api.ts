@@ -5,7 +5,7 @@
 import type { GroupChange } from '../deploy/group-change.js';
 import type { RootGroup } from '../deploy/root-group.js';
 import type { AgentInfo } from '../domain/agent.js';
-import type { LogStream } from '../domain/agent-protocol.js';
+import type { LogStream, RouteBindFailure, RouteTable } from '../domain/agent-protocol.js';
 import type { AppDefinition, AppSpec } from '../domain/app.js';
 import type { DeploymentAction, DeploymentStep } from '../domain/deployment.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
@@ -35,7 +35,12 @@ export interface MasterInfo {
   leader: string;
   /** ISO time this master became leader. */
   electedAt: string;
-  http: { host: string; port: number };
+  http: { host: string; port: number; https?: boolean };
+  /** The settings /v2/info reports in `marathon_config`. */
+  config?: {
+    ha: boolean;
+    reconcileIntervalMs: number;
+  };
 }
 
 export interface MasterApi {
@@ -95,6 +100,11 @@ export interface MasterApi {
    */
   drainAgent?(agentId: string): Promise<AgentInfo>;
   undrainAgent?(agentId: string): Promise<AgentInfo>;
+
+  /** The routing table pushed to the agents' routers (Drover: `GET /v2/routes`). */
+  routingTable?(): RouteTable;
+  /** Service ports agents' routers cannot bind right now, with the agent; the routers retry. */
+  routeBindFailures?(): Array<RouteBindFailure & { agentId: string }>;
 
   // ---- deployments and groups (optional: a MasterApi without them answers 503 there) ----
 

@@ -4,7 +4,7 @@
  */
 import type { RootGroup } from '../deploy/root-group.js';
 import type { AgentInfo } from '../domain/agent.js';
-import type { LogStream, MasterLink } from '../domain/agent-protocol.js';
+import type { LogStream, MasterLink, RouteTable } from '../domain/agent-protocol.js';
 import type { AppDefinition, AppSpec } from '../domain/app.js';
 import { DroverError } from '../domain/errors.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
@@ -14,6 +14,7 @@ import { setDraining } from './agents/agent-drain.js';
 import { AgentHub } from './agents/agent-hub.js';
 import { watchAgents } from './agents/agent-loss.js';
 import { admitAgent, reconcileAgentTasks } from './agents/agent-registration.js';
+import { type AgentBindFailure, RoutePush } from './agents/route-push.js';
 import type { MasterContext, MasterDeps } from './context.js';
 import * as apps from './deployments/app-deployments.js';
 import { deployChange } from './deployments/deploy-change.js';
@@ -43,7 +44,9 @@ import { applyStatusUpdate } from './tasks/task-lifecycle.js';
 const MAX_ROUNDS_PER_PASS = 8;
 
 export class Master implements MasterApi {
-  private readonly serial = new Serial();
+  // After every change: agents' routers get the new routing table within the same tick.
+  private readonly serial = new Serial(() => this.pushRoutes());
+  private readonly routes: RoutePush;
   private readonly ctx: MasterContext;
   private readonly hub: AgentHub;
   /** Every state change is announced here (SSE, metrics, tests). */
@@ -61,7 +64,11 @@ export class Master implements MasterApi {
     this.hub = new AgentHub(
       {
         register: (msg, trusted) => this.serial.run(() => admitAgent(this.ctx, msg, trusted)),
-        registered: (agentId, msg) => this.serial.run(() => reconcileAgentTasks(this.ctx, agentId, msg)),
+        registered: (agentId, msg) =>
+          this.serial.run(async () => {
+            await reconcileAgentTasks(this.ctx, agentId, msg);
+            this.routes.sendTo(agentId);
+          }),
         statusUpdate: (agentId, msg) => this.serial.run(() => applyStatusUpdate(this.ctx, agentId, msg)),
         heartbeat: (agentId) => {
           const a = this.state.agents.get(agentId);
@@ -69,7 +76,9 @@ export class Master implements MasterApi {
         },
         failed: (agentId, what, err) =>
           this.deps.logger.error({ err, agentId, what }, 'agent message failed: dropping the link'),
+        routeStatus: (agentId, failures) => this.routes.reported(agentId, failures),
         disconnected: (agentId) => {
+          this.routes.disconnected(agentId);
           const a = this.state.agents.get(agentId);
           if (a) a.connected = false;
         },
@@ -78,7 +87,15 @@ export class Master implements MasterApi {
       deps.ids,
     );
     this.events = deps.events ?? new EventBus(() => deps.clock.now());
-    this.ctx = { deps, state, hub: this.hub, events: this.events, trigger: () => this.trigger() };
+    this.routes = new RoutePush(this.hub, state, this.events);
+    this.ctx = {
+      deps,
+      state,
+      hub: this.hub,
+      events: this.events,
+      trigger: () => this.trigger(),
+      routes: this.routes,
+    };
     this.electedAt = deps.clock.now();
     this.frameworkId = deps.ids.uuid();
   }
@@ -151,7 +168,25 @@ export class Master implements MasterApi {
     });
   }
 
+  private pushRoutes(): void {
+    try {
+      this.routes.refresh();
+    } catch (err) {
+      this.deps.logger.error({ err }, 'routing table push failed');
+    }
+  }
+
   // ---- reads ----
+
+  /** The routing table the agents' routers have (Drover extension: GET /v2/routes). */
+  routingTable(): RouteTable {
+    return this.routes.table();
+  }
+
+  /** Service ports agents' routers cannot bind right now (retried by the routers). */
+  routeBindFailures(): AgentBindFailure[] {
+    return this.routes.bindFailures();
+  }
 
   listApps(): AppDefinition[] {
     return [...this.state.apps.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -219,6 +254,10 @@ export class Master implements MasterApi {
       leader,
       electedAt: new Date(this.electedAt).toISOString(),
       http: this.deps.http,
+      config: {
+        ha: this.deps.ha ?? false,
+        reconcileIntervalMs: this.deps.reconcileIntervalMs ?? 1000,
+      },
     };
   }
 

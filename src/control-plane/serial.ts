@@ -5,8 +5,12 @@
 export class Serial {
   private tail: Promise<unknown> = Promise.resolve();
 
+  /** `after` runs once each piece of work settles, before the next starts (the master pushes routes). */
+  constructor(private readonly after?: () => void) {}
+
   run<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(fn, fn);
+    const after = this.after;
+    const next = after ? this.tail.then(fn, fn).finally(after) : this.tail.then(fn, fn);
     this.tail = next.catch(() => undefined);
     return next;
   }

@@ -108,11 +108,43 @@ const TaskSpecShape = Type.Object({
   user: opt(Type.String({ minLength: 1, maxLength: MAX_USER_LENGTH })),
 });
 
+const RouteStatus = Type.Object({
+  type: Type.Literal('routeStatus'),
+  agentId: Id,
+  failures: Type.Array(
+    Type.Object({
+      servicePort: Port,
+      appId: Type.String({ maxLength: 512 }),
+      address: Type.String({ maxLength: 255 }),
+      error: Text,
+      since: Type.Number(),
+    }),
+    { maxItems: 10_001 },
+  ),
+});
+
+const RouteBackend = Type.Object({ taskId: Id, host: Type.String({ maxLength: 255 }), port: Port });
+
+const RouteTable = Type.Object({
+  routes: Type.Array(
+    Type.Object({
+      appId: Type.String({ maxLength: 512 }),
+      servicePort: Port,
+      portIndex: Type.Integer({ minimum: 0 }),
+      mode: Type.Enum(['tcp', 'http']),
+      vhosts: Type.Array(Type.String({ maxLength: 255 }), { maxItems: 64 }),
+      paths: Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 64 }),
+      backends: Type.Array(RouteBackend),
+    }),
+  ),
+});
+
 const AGENT_TO_MASTER = {
   register: Register,
   heartbeat: Heartbeat,
   statusUpdate: StatusUpdate,
   logData: LogData,
+  routeStatus: RouteStatus,
 } as const;
 
 const MASTER_TO_AGENT = {
@@ -141,6 +173,7 @@ const MASTER_TO_AGENT = {
     stream: Type.Enum(['stdout', 'stderr']),
     tail: opt(Type.Integer({ minimum: 0 })),
   }),
+  routes: Type.Object({ type: Type.Literal('routes'), table: RouteTable }),
 } as const;
 
 export type ProtocolCheck<T> = { ok: true; msg: T } | { ok: false; problem: string };

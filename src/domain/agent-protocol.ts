@@ -101,7 +101,12 @@ export type AgentToMaster =
       ready?: boolean;
       readinessCheckResults?: ReadinessCheckResult[];
     }
-  | LogResponse;
+  | LogResponse
+  /**
+   * The agent's router could not bind these service ports (another process holds them); sent
+   * whenever the set changes and after each registration. Empty: every route is bound.
+   */
+  | { type: 'routeStatus'; agentId: string; failures: RouteBindFailure[] };
 
 export type MasterToAgent =
   /** `agentSecret` only when the master issues a new credential, which the agent must keep. */
@@ -120,7 +125,49 @@ export type MasterToAgent =
    * scheme and path as the URL the agent dialled. The link closes after it.
    */
   | { type: 'redirect'; leader: string }
-  | LogRequest;
+  | LogRequest
+  /**
+   * The whole routing table, pushed whenever it changes, on registration, and before any kill of
+   * a routed task (so the router stops sending it connections before it is told to stop).
+   */
+  | { type: 'routes'; table: RouteTable };
+
+/** How a router reaches one task: the task's host and its host port for the route's port index. */
+export interface RouteBackend {
+  taskId: string;
+  host: string;
+  port: number;
+}
+
+/** One service port of one app and where its connections go (routing/routing-table.ts). */
+export interface Route {
+  appId: string;
+  /** The app's service port (`portDefinitions[i].port` / `portMappings[i].servicePort`). */
+  servicePort: number;
+  portIndex: number;
+  /** `http`: the app's label DROVER_ROUTER_MODE=http; served on the shared HTTP port too. */
+  mode: 'tcp' | 'http';
+  /** HTTP mode: virtual hosts (lower case) and path prefixes this port answers on the HTTP port. */
+  vhosts: string[];
+  paths: string[];
+  /** Running, healthy and ready tasks, in task id order. Empty: connections are refused. */
+  backends: RouteBackend[];
+}
+
+export interface RouteTable {
+  /** Routes sorted by service port. */
+  routes: Route[];
+}
+
+export interface RouteBindFailure {
+  servicePort: number;
+  appId: string;
+  /** The address the router tried to bind. */
+  address: string;
+  error: string;
+  /** Epoch ms of the first failed attempt. */
+  since: number;
+}
 
 /**
  * One end of an agent <-> master connection. The in-memory pair and the WebSocket link both

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { droverVersion } from '../../platform/version.js';
 import { json, storedApp, taskOf, testApi } from '../test-support/fixtures.js';
+import { MARATHON_API_VERSION } from '../views/info-view.js';
 
 test('/ping answers pong as text', async () => {
   const { server } = testApi();
@@ -37,6 +39,23 @@ test('/v2/info has exactly the keys python3-marathon accepts, with its three con
     assert.equal(typeof body[k], 'object');
   assert.equal((body.http_config as { http_port: number }).http_port, 8080);
   assert.equal(body.leader, '127.0.0.1:8080');
+});
+
+test("/v2/info: version is the Marathon API (1.x) clients gate on; Drover's own is buildref and a header", async () => {
+  const { server } = testApi();
+  const res = await server.inject({ method: 'GET', url: '/v2/info' });
+  const body = json(res);
+  assert.equal(body.version, MARATHON_API_VERSION);
+  assert.match(String(body.version), /^1\.\d+\.\d+$/);
+  assert.equal(body.buildref, droverVersion());
+  assert.equal(res.headers['x-drover-version'], droverVersion());
+  const config = body.marathon_config as Record<string, unknown>;
+  assert.equal(config.local_port_min, 10000);
+  assert.equal(config.local_port_max, 20000);
+  assert.equal(config.ha, false);
+  assert.equal(config.reconciliation_interval, 1000);
+  assert.equal(config.webui_url, 'http://127.0.0.1:8080/ui/');
+  assert.deepEqual(body.event_subscriber, { type: 'http_callback', http_endpoints: [] });
 });
 
 test('GET /v2/tasks/{taskId}/logs returns the stream as text, tail applied', async () => {

@@ -7,6 +7,10 @@ import type { RouteContext } from './route-context.js';
 
 export function registerInfoRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get('/ping', async (_req, reply) => reply.type('text/plain; charset=utf-8').send('pong'));
-  app.get('/v2/info', async () => infoView(ctx.master.info()));
+  app.get('/v2/info', async (_req, reply) => {
+    const info = ctx.master.info();
+    reply.header('x-drover-version', info.version);
+    return infoView(info);
+  });
   app.get('/v2/leader', async () => ({ leader: ctx.master.info().leader }));
 }

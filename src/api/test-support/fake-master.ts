@@ -93,6 +93,10 @@ export class FakeMaster implements MasterApi {
       leader: '127.0.0.1:8080',
       electedAt: new Date(FAKE_NOW).toISOString(),
       http: { host: '127.0.0.1', port: 8080 },
+      config: {
+        ha: false,
+        reconcileIntervalMs: 1000,
+      },
     };
   }
 

@@ -8,6 +8,7 @@ import { attribute, masterUrls, resources } from '../cluster-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
+import { addRouterOptions, routerFlags } from '../router-flags.js';
 
 export const registerAgent: RegisterCommand = (program, setExit) => {
   const agent = program
@@ -53,6 +54,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       '--no-switch-user',
       'run every process task as the agent user; a requested user is noted in stderr',
     );
+  addRouterOptions(agent, 80);
   addDockerOptions(agent).action(async (opts) => {
     const advertise: string = opts.advertise ?? firstExternalIPv4() ?? '127.0.0.1';
     let ca: string | undefined;
@@ -78,6 +80,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       // Unset when neither flag is given: the executor then decides by whether it runs as root.
       ...(opts.switchUser !== undefined ? { switchUser: opts.switchUser } : {}),
       ...dockerFlags(opts),
+      ...routerFlags(opts),
     });
     setExit(code);
   });

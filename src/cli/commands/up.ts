@@ -4,6 +4,7 @@ import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timin
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
+import { addRouterOptions, routerFlags } from '../router-flags.js';
 
 export const registerUp: RegisterCommand = (program, setExit) => {
   const up = program
@@ -27,6 +28,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       intFlag(0, 3_600_000),
       DEFAULT_KILL_DRAIN_MS,
     );
+  addRouterOptions(up, 8000);
   addDockerOptions(up).action(async (opts) => {
     const code = await runUp({
       port: opts.port,
@@ -38,6 +40,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       killDrainMs: opts.killDrainMs,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
+      ...routerFlags(opts),
     });
     setExit(code);
   });

@@ -29,6 +29,8 @@ export interface AgentHubEvents {
   registered(agentId: string, msg: RegisterMsg): Promise<void>;
   statusUpdate(agentId: string, msg: UpdateMsg): Promise<void>;
   heartbeat(agentId: string): void;
+  /** The agent's router reported the service ports it cannot bind. */
+  routeStatus?(agentId: string, failures: Extract<AgentToMaster, { type: 'routeStatus' }>['failures']): void;
   disconnected(agentId: string): void;
   /**
    * Handling a message failed (e.g. the store was unreachable). The hub closes the link without
@@ -94,6 +96,7 @@ export class AgentHub {
           .then(() => link.send({ type: 'ack', updateId: msg.updateId }))
           .catch((err: unknown) => this.fail(link, id, 'statusUpdate', err));
       } else if (msg.type === 'logData') this.settleLog(msg.requestId, msg.data, msg.error);
+      else if (msg.type === 'routeStatus') this.events.routeStatus?.(agentId, msg.failures);
     });
     link.onClose(() => {
       if (agentId !== undefined && this.links.get(agentId) === link) {
@@ -125,6 +128,11 @@ export class AgentHub {
     if (!link) return false;
     link.send(msg);
     return true;
+  }
+
+  /** To every connected agent (routing tables). */
+  broadcast(msg: MasterToAgent): void {
+    for (const link of this.links.values()) link.send(msg);
   }
 
   readLog(

@@ -78,6 +78,20 @@ const DESCRIBE: { [T in EventType]: Describe<T> } = {
       healthy: p.healthy,
     }),
   api_post_event: (p) => line('debug', 'app posted', { appId: p.appDefinition.id, uri: p.uri }),
+  router_bind_failed_event: (p) =>
+    line('warn', 'router cannot bind a service port (retrying)', {
+      appId: p.appId,
+      servicePort: p.servicePort,
+      agentId: p.agentId,
+      address: p.address,
+      error: p.error,
+    }),
+  router_bind_recovered_event: (p) =>
+    line('info', 'router bound a service port', {
+      appId: p.appId,
+      servicePort: p.servicePort,
+      agentId: p.agentId,
+    }),
   event_stream_attached: (p) => line('debug', 'event stream attached', { remoteAddress: p.remoteAddress }),
   event_stream_detached: (p) => line('debug', 'event stream detached', { remoteAddress: p.remoteAddress }),
 };

@@ -87,6 +87,17 @@ export interface DroverEvents {
   /** An app was removed (its tasks are being killed). */
   app_terminated_event: { appId: string };
 
+  // Drover's router (control-plane/route-push.ts): a service port an agent cannot bind, and back.
+  router_bind_failed_event: {
+    agentId: string;
+    host: string;
+    appId: string;
+    servicePort: number;
+    address: string;
+    error: string;
+  };
+  router_bind_recovered_event: { agentId: string; host: string; appId: string; servicePort: number };
+
   // The event stream's own clients.
   event_stream_attached: { remoteAddress: string };
   event_stream_detached: { remoteAddress: string };
@@ -109,6 +120,8 @@ export const EVENT_TYPES = [
   'group_change_success',
   'group_change_failed',
   'app_terminated_event',
+  'router_bind_failed_event',
+  'router_bind_recovered_event',
   'event_stream_attached',
   'event_stream_detached',
 ] as const satisfies ReadonlyArray<keyof DroverEvents>;

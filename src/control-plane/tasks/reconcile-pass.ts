@@ -127,6 +127,8 @@ export async function requestKill(ctx: MasterContext, task: TaskRecord, now: num
   const next: TaskRecord = { ...task, killRequestedAt: now, state: 'TASK_KILLING', updatedAt: now };
   await ctx.deps.store.putTask(next);
   ctx.state.tasks.set(next.id, next);
+  // Every router drops the task before its agent hears of the kill (links deliver in order).
+  ctx.routes?.refresh();
   const { grace, drain } = killTiming(ctx, app);
   ctx.hub.send(task.agentId, { type: 'kill', taskId: task.id, gracePeriodMs: grace, drainMs: drain });
 }

@@ -1,0 +1,29 @@
+/** The router flags `drover up` and `drover agent` share (the embedded router, src/router/). */
+import { type Command, InvalidArgumentError } from 'commander';
+import type { RouterFlags } from '../bin/router-setup.js';
+import { intFlag } from './parse-flags.js';
+
+function onOff(value: string): 'on' | 'off' {
+  if (value !== 'on' && value !== 'off') throw new InvalidArgumentError(`expected on or off, got '${value}'`);
+  return value;
+}
+
+export function addRouterOptions(cmd: Command, httpPortDefault: number): Command {
+  return cmd
+    .option(
+      '--router <mode>',
+      "on: listen on every app's service ports and route to its healthy tasks; off: no router",
+      onOff,
+      'on',
+    )
+    .option(
+      '--router-http-port <port>',
+      'shared HTTP port for apps in HTTP mode (DROVER_ROUTER_MODE=http, vhost/path labels)',
+      intFlag(1, 65535),
+      httpPortDefault,
+    );
+}
+
+export function routerFlags(opts: { router: 'on' | 'off'; routerHttpPort: number }): RouterFlags {
+  return { router: opts.router, routerHttpPort: opts.routerHttpPort };
+}

@@ -1,0 +1,230 @@
+import assert from 'node:assert/strict';
+import { createServer as createHttpServer, request } from 'node:http';
+import { connect, createServer, type Server } from 'node:net';
+import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Route, RouteBindFailure, RouteTable } from '../domain/agent-protocol.js';
+import { systemClock } from '../platform/clock.js';
+import { createLogger } from '../platform/logger.js';
+import { Router } from './tcp-router.js';
+
+const logger = createLogger({ level: 'silent' });
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** A backend that writes its name and keeps the connection until the client ends it. */
+async function backend(name: string): Promise<{ server: Server; port: number }> {
+  const server = createServer((s) => {
+    s.write(name);
+    s.on('data', (d) => s.write(d));
+    s.on('end', () => s.end());
+    s.on('error', () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+const route = (servicePort: number, ports: number[], over: Partial<Route> = {}): Route => ({
+  appId: '/web',
+  servicePort,
+  portIndex: 0,
+  mode: 'tcp',
+  vhosts: [],
+  paths: [],
+  backends: ports.map((port, i) => ({ taskId: `t${i}`, host: '127.0.0.1', port })),
+  ...over,
+});
+
+/** Opens a connection to the service port and resolves with the first bytes (the backend's name). */
+function hello(port: number): Promise<{ name: string; end: () => void }> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.once('data', (d) => resolve({ name: d.toString(), end: () => s.end() }));
+    s.once('error', reject);
+    s.once('close', () => reject(new Error('closed without data')));
+  });
+}
+
+function newRouter(
+  t: { after(fn: () => unknown): void },
+  extra: { onBindFailures?: (f: RouteBindFailure[]) => void; httpPort?: number } = {},
+) {
+  const r = new Router({ address: '127.0.0.1', logger, clock: systemClock, bindRetryMs: 100, ...extra });
+  t.after(() => r.close());
+  return r;
+}
+
+test('connections go to the least loaded task; ties alternate', async (t) => {
+  const a = await backend('a');
+  const b = await backend('b');
+  t.after(() => {
+    a.server.close();
+    b.server.close();
+  });
+  const sp = await freePort();
+  const router = newRouter(t);
+  router.apply({ routes: [route(sp, [a.port, b.port])] });
+  await waitBound(router, sp);
+  const first = await hello(sp);
+  const second = await hello(sp);
+  assert.notEqual(first.name, second.name, 'two idle tasks share the first two connections');
+  second.end();
+  await delay(50);
+  // `first` is still open: the next connections go to the other task.
+  for (let i = 0; i < 3; i++) {
+    const c = await hello(sp);
+    assert.notEqual(c.name, first.name);
+    c.end();
+    await delay(20);
+  }
+  first.end();
+});
+
+test('a task that refuses is skipped: the connection reaches a live one', async (t) => {
+  const a = await backend('alive');
+  t.after(() => a.server.close());
+  const dead = await freePort();
+  const sp = await freePort();
+  const router = newRouter(t);
+  router.apply({ routes: [route(sp, [dead, a.port, dead + 0])] });
+  await waitBound(router, sp);
+  for (let i = 0; i < 6; i++) {
+    const c = await hello(sp);
+    assert.equal(c.name, 'alive');
+    c.end();
+  }
+});
+
+test('backends change in place; an open connection survives; a removed route stops accepting', async (t) => {
+  const a = await backend('a');
+  const b = await backend('b');
+  t.after(() => {
+    a.server.close();
+    b.server.close();
+  });
+  const sp = await freePort();
+  const router = newRouter(t);
+  router.apply({ routes: [route(sp, [a.port])] });
+  await waitBound(router, sp);
+  const open = await hello(sp);
+  router.apply({ routes: [route(sp, [b.port])] });
+  const next = await hello(sp);
+  assert.equal(next.name, 'b', 'new connections follow the new table at once');
+  next.end();
+  // The connection opened before the update still echoes.
+  const echoed = await new Promise<string>((resolve) => {
+    const s = connect({ host: '127.0.0.1', port: sp });
+    s.once('data', () => {
+      s.once('data', (d) => resolve(d.toString()));
+      s.write('ping');
+    });
+  });
+  assert.equal(echoed, 'ping');
+  open.end();
+  router.apply({ routes: [] });
+  await delay(50);
+  await assert.rejects(hello(sp));
+});
+
+test('an empty pool refuses connections; it does not hang them', async (t) => {
+  const sp = await freePort();
+  const router = newRouter(t);
+  router.apply({ routes: [route(sp, [])] });
+  await waitBound(router, sp);
+  await assert.rejects(hello(sp), /closed without data|ECONNRESET/);
+});
+
+test('a service port in use is reported and retried; the other routes are served meanwhile', async (t) => {
+  const a = await backend('a');
+  t.after(() => a.server.close());
+  const held = await freePort();
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(held, '127.0.0.1', r));
+  const other = await freePort();
+  const reports: RouteBindFailure[][] = [];
+  const router = newRouter(t, { onBindFailures: (f) => reports.push(f) });
+  const table: RouteTable = { routes: [route(held, [a.port]), route(other, [a.port], { appId: '/other' })] };
+  router.apply(table);
+  await waitFor(() => reports.length > 0);
+  assert.deepEqual(
+    reports.at(-1)!.map((f) => [f.servicePort, f.appId, f.address, /EADDRINUSE/.test(f.error)]),
+    [[held, '/web', '127.0.0.1', true]],
+  );
+  await waitBound(router, other);
+  assert.equal((await hello(other)).name, 'a');
+  await new Promise((r) => blocker.close(r));
+  await waitBound(router, held);
+  await waitFor(() => reports.at(-1)!.length === 0);
+  const c = await hello(held);
+  assert.equal(c.name, 'a');
+  c.end();
+});
+
+test('HTTP mode: X-Forwarded headers, idempotent retry on a refused task, 503 with no task', async (t) => {
+  const seen: Record<string, string | string[] | undefined>[] = [];
+  const app = createHttpServer((req, res) => {
+    seen.push(req.headers);
+    res.end(`hi ${req.method} ${req.url}`);
+  });
+  await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+  t.after(() => app.close());
+  const live = (app.address() as { port: number }).port;
+  const dead = await freePort();
+  const sp = await freePort();
+  const httpPort = await freePort();
+  const router = newRouter(t, { httpPort });
+  router.apply({
+    routes: [route(sp, [dead, live], { mode: 'http', vhosts: ['shop.local'], paths: ['/api'] })],
+  });
+  await waitBound(router, sp);
+  for (let i = 0; i < 4; i++) {
+    const r = await get(sp, '/x', 'whatever');
+    assert.equal(r.status, 200);
+    assert.equal(r.body, 'hi GET /x');
+  }
+  await waitFor(
+    async () => (await get(httpPort, '/api/items', 'shop.local').catch(() => undefined))?.status === 200,
+  );
+  const viaVhost = await get(httpPort, '/api/items', 'shop.local:8000');
+  assert.equal(viaVhost.body, 'hi GET /api/items');
+  const h = seen.at(-1)!;
+  assert.equal(h['x-forwarded-for'], '127.0.0.1');
+  assert.equal(h['x-forwarded-host'], 'shop.local:8000');
+  assert.equal(h['x-forwarded-proto'], 'http');
+  assert.equal(h['x-forwarded-port'], String(httpPort));
+  assert.equal((await get(httpPort, '/other', 'shop.local')).status, 503);
+  router.apply({ routes: [route(sp, [], { mode: 'http' })] });
+  assert.equal((await get(sp, '/', 'x')).status, 503);
+});
+
+function get(port: number, path: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host }, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d) => {
+        body += d;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error('timed out');
+    await delay(10);
+  }
+}
+
+function waitBound(router: Router, port: number): Promise<void> {
+  return waitFor(() => router.boundPorts().includes(port));
+}
