@@ -29,6 +29,7 @@ import { registerObservability } from './observability.js';
 import { drainRejectedBody } from './rejected-body.js';
 import { registerRouteTableRoutes } from './routes-view.js';
 import { installSecretRefCheck, registerSecretRoutes } from './secrets.js';
+import { defaultUiDir, registerWebUi } from './web-ui.js';
 
 /**
  * 4 MiB. Marathon sets no limit of its own below Jetty's; ours bounds memory per request while
@@ -66,6 +67,8 @@ export interface ApiServerDeps {
   /** Time to receive a whole request / its headers (defaults above; tests make them short). */
   requestTimeoutMs?: number;
   headersTimeoutMs?: number;
+  /** The built web UI served at /ui/ (default: dist/ui, see web-ui.ts); null: none. */
+  uiDir?: string | null;
 }
 
 export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
@@ -127,5 +130,6 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   registerSecretRoutes(app, deps.secrets, deps.master);
   registerRouteTableRoutes(app, ctx);
   if (deps.jobs) registerChronosRoutes(app, { jobs: deps.jobs });
+  registerWebUi(app, deps.uiDir === undefined ? defaultUiDir() : (deps.uiDir ?? undefined));
   return app;
 }
