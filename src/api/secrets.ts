@@ -2,7 +2,7 @@
  * `/v2/secrets` (Drover extension, admin and deployer: roles.ts): `PUT /v2/secrets/{name}` with
  * `{"value": "..."}` stores a new version, `GET /v2/secrets` lists names and versions (never
  * values), `DELETE /v2/secrets/{name}` removes one no app uses. Without `--secret-key-file` the
- * routes answer 503.
+ * routes answer 404 saying so.
  *
  * Also the check every app write passes: each `secrets.*.source` must name a stored secret, else
  * a 422 at that path (`/secrets/db/source`, `/apps(0)/secrets/db/source`).
@@ -24,7 +24,7 @@ export function registerSecretRoutes(
 ): void {
   const need = (): SecretVault => {
     if (vault) return vault;
-    throw new DroverError('UNAVAILABLE', 'secrets are off: start Drover with --secret-key-file');
+    throw new DroverError('NOT_FOUND', 'secrets are off: start Drover with --secret-key-file');
   };
 
   app.get('/v2/secrets', async () => ({ secrets: await need().list() }));
