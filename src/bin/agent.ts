@@ -10,7 +10,7 @@
  * being taken out of service.
  */
 import { mkdirSync } from 'node:fs';
-import { Agent } from '../agent/agent.js';
+import { Agent, type AgentOptions } from '../agent/agent.js';
 import { readAgentId, writeAgentId } from '../agent/agent-id-file.js';
 import { detectResources } from '../agent/detect-resources.js';
 import { killDrainCap } from '../agent/kill-drain.js';
@@ -31,6 +31,8 @@ import { createAgentRouter, type RouterFlags } from './router-setup.js';
 import { waitForSignal } from './signals.js';
 
 export interface AgentConfig extends DockerFlags, Partial<RouterFlags> {
+  /** Sandbox GC and task log rotation (`--sandbox-ttl`, `--sandbox-max-mb`, `--task-log-max-mb`). */
+  housekeeping?: AgentOptions['housekeeping'];
   /** Agent endpoint URLs (normalised by the CLI). */
   masters: string[];
   token?: string;
@@ -96,6 +98,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     logger,
     heartbeatIntervalMs: cfg.heartbeatIntervalMs,
     maxKillDrainMs: killDrainCap(cfg.killDrainMs),
+    housekeeping: cfg.housekeeping ?? {},
     ...(knownId !== undefined ? { agentId: knownId } : {}),
   });
   const connector = new MasterConnector({
