@@ -30,6 +30,7 @@ import type { Router } from '../router/tcp-router.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { agentExecutors, type ExecutorSetup } from './agent-executors.js';
 import { deployDemo } from './demo.js';
+import { startDns } from './dns-setup.js';
 import {
   type DockerFlags,
   dockerStatusLine,
@@ -58,6 +59,8 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   killDrainMs?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
   jobWebhook?: string;
+  /** `--dns-port`: where the DNS server answers (default 127.0.0.1:8053), or off. */
+  dns?: { host: string; port: number } | 'off';
 }
 
 export interface LocalAgentSlot {
@@ -196,6 +199,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     `drover up: API on http://${cfg.host}:${port} with ${cfg.agents} agents; state in ${cfg.dataDir}`,
   );
   console.log(`drover up: ${dockerStatusLine(docker, cfg)}`);
+  const dns = await startDns(cfg.dns ?? { host: '127.0.0.1', port: 8053 }, master, logger, 'drover up');
 
   if (cfg.demo) await deployDemo(master, logger, jobs);
 
@@ -204,6 +208,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   return 0;
 
   async function shutdown(): Promise<void> {
+    await dns?.close();
     await api.close();
     // Loops stop first so the kills below are not answered by relaunches.
     await node?.stop();

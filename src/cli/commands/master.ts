@@ -4,6 +4,7 @@ import { runMaster } from '../../bin/master.js';
 import { DroverError } from '../../domain/errors.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { collect } from '../cluster-flags.js';
+import { dnsListenFlag } from '../dns-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 
@@ -76,6 +77,12 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       "http(s) URL every job's notifications are POSTed to (besides a job's own webhookUrl)",
       httpUrlFlag,
     )
+    .option(
+      '--dns-port <[host:]port|off>',
+      'answer <app>.<group>.marathon.drover (A) and _<app>._tcp... (SRV) over UDP here (default off)',
+      dnsListenFlag,
+      'off',
+    )
     .action(async (opts) => {
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
         throw new DroverError('USAGE', '--tls-cert and --tls-key go together');
@@ -104,6 +111,7 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
         leaseMs: opts.leaseMs,
         killDrainMs: opts.killDrainMs,
         ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
+        dns: opts.dnsPort,
       });
       setExit(code);
     });

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { runUp } from '../../bin/up.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
+import { addDnsOption } from '../dns-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
@@ -29,6 +30,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       DEFAULT_KILL_DRAIN_MS,
     );
   addRouterOptions(up, 8000);
+  addDnsOption(up, { host: '127.0.0.1', port: 8053 });
   addDockerOptions(up).action(async (opts) => {
     const code = await runUp({
       port: opts.port,
@@ -41,6 +43,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
       ...routerFlags(opts),
+      dns: opts.dnsPort,
     });
     setExit(code);
   });
