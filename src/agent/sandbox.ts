@@ -11,15 +11,18 @@ import { DEFAULT_MAX_LOG_BYTES, readTail } from './log-tail.js';
 
 /**
  * Task ids come from the network and become directory names: allow only what Marathon generates
- * (`app_group_web.<uuid>`), never a path separator or `.`/`..`.
+ * (`app_group_web.<uuid>`) and Chronos's `ct:<due>:<attempt>:<job>:<args>` (':' and the '%' of
+ * its percent-encoded arguments), never a path separator or `.`/`..`.
  */
 export function isSafeTaskId(taskId: string): boolean {
-  return /^[A-Za-z0-9_.-]{1,255}$/.test(taskId) && taskId !== '.' && taskId !== '..';
+  return /^[A-Za-z0-9_.:%-]{1,255}$/.test(taskId) && taskId !== '.' && taskId !== '..';
 }
 
 export class UnsafeTaskIdError extends Error {
   constructor(taskId: string) {
-    super(`Invalid task id ${JSON.stringify(taskId)}: only letters, digits, '_', '.', '-' are allowed`);
+    super(
+      `Invalid task id ${JSON.stringify(taskId)}: only letters, digits, '_', '.', ':', '%', '-' are allowed`,
+    );
     this.name = 'UnsafeTaskIdError';
   }
 }

@@ -138,6 +138,15 @@ export interface JobRun {
   message?: string;
   /** Set when a user asked to kill the run: it ends as `killed`, without retries. */
   killRequestedAt?: number;
+  /**
+   * `async` jobs: the task exited 0 at this time and the run waits for its completion callback
+   * (PUT /scheduler/task/{taskId}) or for maxCompletionTime to pass.
+   */
+  awaitingCallbackSince?: number;
+  /** `async` jobs: the callback's statusCode when it came while the task still ran. */
+  callbackStatusCode?: number;
+  /** Chronos's numElementsProcessed: the sum of the task progress updates for this run. */
+  elementsProcessed?: number;
 }
 
 const ACTIVE: ReadonlySet<RunStatus> = new Set(['queued', 'running', 'retrying']);

@@ -83,4 +83,35 @@ describe('npm mesos Chronos client', () => {
     await call(job.destroy!.bind(job), 'client-job');
     assert.deepEqual(await call(job.list!.bind(job), {}), []);
   });
+
+  it("reports an async job's completion with task.update (PUT /scheduler/task/{id})", async () => {
+    // The client's job.create drops `async` when given, so the job is posted as Chronos's docs do.
+    const res = await fetch(
+      `http://127.0.0.1:${(api.server.address() as { port: number }).port}/scheduler/iso8601`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'async-job',
+          schedule: 'R/2030-01-01T00:00:00Z/PT2M',
+          command: 'run_hive',
+          epsilon: 'PT30S',
+          owner: 'ops@example.com',
+          async: true,
+          retries: 0,
+        }),
+      },
+    );
+    assert.equal(res.status, 204);
+    const job = chronos.job;
+    await call(job.start!.bind(job), 'async-job');
+    await sim.until(() => sim.tasksOf('async-job').length === 1, { stepMs: 10 });
+    const task = sim.tasksOf('async-job')[0]!;
+    sim.exit(task, 0);
+    const run = async () => (await sim.runs('async-job'))[0]!;
+    await sim.until(async () => (await run()).awaitingCallbackSince !== undefined, { stepMs: 10 });
+    await call(chronos.task.update!.bind(chronos.task), { id: task.spec.taskId, statusCode: 0 });
+    assert.equal((await run()).status, 'succeeded');
+    assert.equal(sim.master.jobs.getJob('async-job')!.successCount, 1);
+  });
 });

@@ -151,7 +151,7 @@ describe('leader election and failover (simulation)', () => {
       });
       const task = sim.agents.flatMap((a) => a.executor.running())[0]!;
       const host = sim.agents.find((a) => a.executor.tasks.has(task.spec.taskId))!;
-      const dueAt = Date.parse(task.env['CHRONOS_JOB_RUN_TIME']!);
+      const dueAt = Number(task.env['CHRONOS_JOB_RUN_TIME']);
       sim.kill(sim.leader()!);
       host.executor.exit(task.spec.taskId, { exitCode: 0, signal: null });
       await sim.until(() => sim.leader() !== undefined, { what: 'a new leader' });

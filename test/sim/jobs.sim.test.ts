@@ -263,7 +263,11 @@ describe('jobs in simulation', () => {
     assert.equal(env.MINE, 'x');
     assert.equal(env.CHRONOS_JOB_NAME, 'env');
     assert.equal(env.CHRONOS_JOB_OWNER, 'ops@example.com');
-    assert.equal(env.CHRONOS_JOB_RUN_TIME, new Date(T0).toISOString());
+    assert.equal(env.CHRONOS_JOB_RUN_TIME, String(T0));
+    assert.equal(env.CHRONOS_RESOURCE_CPU, '0.1');
+    assert.equal(env.CHRONOS_RESOURCE_MEM, '128.0');
+    assert.equal(env.CHRONOS_RESOURCE_DISK, '256.0');
+    assert.equal(env.mesos_task_id, `ct:${T0}:0:env:`);
     assert.equal(env.CHRONOS_JOB_RUN_ATTEMPT, '0');
     assert.equal(env.MESOS_TASK_ID, env.mesos_task_id);
     assert.equal(env.HOST, 'agent-a');

@@ -30,6 +30,8 @@ export function runView(run: JobRun): Record<string, unknown> {
     attempt: run.attempts.length,
     retryAt: iso(run.retryAt),
     message: run.message ?? null,
+    awaitingCallbackSince: iso(run.awaitingCallbackSince),
+    elementsProcessed: run.elementsProcessed ?? null,
     attempts: run.attempts.map((a) => ({
       attempt: a.attempt,
       taskId: a.taskId,

@@ -15,6 +15,7 @@ import type { TaskRecord, TaskState } from '../../domain/task.js';
 import type { CancelTimer } from '../../platform/clock.js';
 import type { MasterContext } from '../context.js';
 import type { Serial } from '../serial.js';
+import { addTaskProgress, completeAsyncRun } from './async-runs.js';
 import { fireDueRuns } from './fire-due.js';
 import type { JobsContext } from './job-context.js';
 import { deleteJob, killJobRuns, markSuccess, putJob, requireJob, startJob } from './job-writes.js';
@@ -222,5 +223,13 @@ export class JobRuntime implements JobsApi {
 
   killJobTasks(name: string): Promise<number> {
     return this.serial.run(() => killJobRuns(this.jc, name));
+  }
+
+  completeTask(taskId: string, statusCode: number): Promise<void> {
+    return this.serial.run(() => completeAsyncRun(this.jc, taskId, statusCode));
+  }
+
+  addTaskProgress(name: string, taskId: string, additional: number): Promise<void> {
+    return this.serial.run(() => addTaskProgress(this.jc, name, taskId, additional));
   }
 }

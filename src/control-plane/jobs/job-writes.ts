@@ -153,8 +153,10 @@ export async function killJobRuns(jc: JobsContext, name: string): Promise<number
   const now = jc.master.deps.clock.now();
   const runs = jc.jobs.activeRuns(name);
   const updated = runs.map((run): JobRun => {
-    if (run.status === 'running') return { ...run, killRequestedAt: now, message: 'killed on request' };
-    const { retryAt: _r, ...rest } = run;
+    // An async run waiting for its callback has no task left to kill: it ends now.
+    if (run.status === 'running' && run.awaitingCallbackSince === undefined)
+      return { ...run, killRequestedAt: now, message: 'killed on request' };
+    const { retryAt: _r, awaitingCallbackSince: _w, ...rest } = run;
     return { ...rest, status: 'killed', endedAt: now, killRequestedAt: now, message: 'killed on request' };
   });
   await commit(jc, async (tx, fx) => {

@@ -26,6 +26,16 @@ export interface JobsApi {
   markSuccess(name: string): Promise<boolean>;
   /** Kill every active run of the job. Throws JOB_NOT_FOUND. */
   killJobTasks(name: string): Promise<number>;
+  /**
+   * An async job's completion callback (Chronos's PUT /task/{taskId}): statusCode 0 succeeds the
+   * run, anything else fails the attempt. Throws TASK_NOT_FOUND for a task of no open run.
+   */
+  completeTask(taskId: string, statusCode: number): Promise<void>;
+  /**
+   * Adds to a run's elementsProcessed (Chronos's task progress). Throws JOB_NOT_FOUND,
+   * BAD_REQUEST (task id format, job without dataProcessingJobType), TASK_NOT_FOUND.
+   */
+  addTaskProgress(name: string, taskId: string, additional: number): Promise<void>;
   /** Newest due time first. Throws JOB_NOT_FOUND. */
   listRuns(name: string, query?: { limit?: number; before?: number }): Promise<JobRun[]>;
   getRun(name: string, dueAt: number): Promise<JobRun | undefined>;

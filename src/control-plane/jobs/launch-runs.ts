@@ -22,7 +22,7 @@ export async function launchReadyRuns(jc: JobsContext, now: number): Promise<voi
   if (ready.length === 0) return;
   const byKey = new Map<string, JobRun>();
   const requests = ready.map((run) => {
-    const key = runTaskId(run.job, run.dueAt, run.attempts.length + 1);
+    const key = runTaskId(jc.jobs.jobs.get(run.job)!.job, run, run.attempts.length + 1);
     byKey.set(key, run);
     return runPlacementRequest(key, jc.jobs.jobs.get(run.job)!.job);
   });

@@ -1,9 +1,11 @@
 /**
- * maxCompletionTime: an attempt running longer is killed. Unlike a user's kill it counts as a
- * failed attempt, so retries still apply.
+ * maxCompletionTime: an attempt running longer is killed, and an async job's run still waiting
+ * for its completion callback then fails. Unlike a user's kill it counts as a failed attempt, so
+ * retries still apply.
  */
 import type { JobRun } from '../../domain/job.js';
 import { isOverdue, overdueAfter } from '../../schedules/retry-policy.js';
+import { expireAsyncRun } from './async-runs.js';
 import { commit } from './commit-effects.js';
 import type { JobsContext } from './job-context.js';
 import { killRunTask } from './launch-runs.js';
@@ -15,6 +17,10 @@ export async function killOverdueRuns(jc: JobsContext, now: number): Promise<voi
     const attempt = run.attempts.at(-1);
     if (!job || !attempt) continue;
     if (!isOverdue(attempt.startedAt ?? attempt.launchedAt, job.maxCompletionTime, now)) continue;
+    if (run.awaitingCallbackSince !== undefined) {
+      await expireAsyncRun(jc, run, now);
+      continue;
+    }
     const task = jc.master.state.tasks.get(attempt.taskId);
     if (!task || task.killRequestedAt !== undefined) continue;
     const next: JobRun = {

@@ -8,14 +8,51 @@ import type { JobDefinition, JobRun } from '../../domain/job.js';
 import { jobTaskAppId } from '../../domain/job.js';
 import type { PlacementRequest } from '../../scheduler/placement-types.js';
 
-/** Chronos-like task id (`ct:<due>:<attempt>:<job>`) with `_` for `:`, which agents refuse. */
-export function runTaskId(job: string, dueAt: number, attempt: number): string {
-  return `ct_${dueAt}_${attempt - 1}_${job}`;
+/**
+ * Chronos's task id, `ct:<due>:<attempt>:<job>:<arguments>` (TaskUtils.getTaskId): the run's due
+ * time in epoch ms, the 0-based attempt, the job and the run's arguments (a manual run's, else the
+ * job's, joined by spaces). Scripts split it on ':'. The id also names the task's sandbox directory
+ * and is sent in URL paths, so the arguments part is percent-encoded outside `[A-Za-z0-9_.-]`
+ * (a space is `%20`, a ':' inside an argument `%3A`) and cut to keep the id within 255 characters;
+ * due time, attempt and job alone already make it unique.
+ */
+export function runTaskId(
+  job: Pick<JobDefinition, 'name' | 'arguments'>,
+  run: Pick<JobRun, 'dueAt' | 'arguments'>,
+  attempt: number,
+): string {
+  const head = `ct:${run.dueAt}:${attempt - 1}:${job.name}:`;
+  const args = (run.arguments && run.arguments.length > 0 ? run.arguments : job.arguments).join(' ');
+  let encoded = '';
+  for (const b of Buffer.from(args, 'utf8')) {
+    const c = String.fromCharCode(b);
+    const piece = /[A-Za-z0-9_.-]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    if (head.length + encoded.length + piece.length > MAX_TASK_ID) break;
+    encoded += piece;
+  }
+  return head + encoded;
+}
+
+const MAX_TASK_ID = 255;
+
+/** The job, due time and 0-based attempt of a task id in Chronos's format; undefined otherwise. */
+export function parseRunTaskId(taskId: string): { job: string; dueAt: number; attempt: number } | undefined {
+  const m = /^ct:(\d+):(\d+):([\w.-]+):/.exec(taskId);
+  if (!m) return undefined;
+  return { dueAt: Number(m[1]), attempt: Number(m[2]), job: m[3]! };
+}
+
+/** Java's Double.toString for the values a job's resources take (`1.0`, `0.5`, `128.0`). */
+export function javaDouble(x: number): string {
+  return Number.isInteger(x) && Math.abs(x) < 1e7 ? `${x}.0` : String(x);
 }
 
 /**
- * The variables Chronos sets, which `environmentVariables` cannot override (they are applied
- * last). CHRONOS_JOB_RUN_ATTEMPT is 0-based, as in Chronos's task ids.
+ * The variables Chronos sets (MesosTaskBuilder), which `environmentVariables` cannot override
+ * (they are applied last): CHRONOS_JOB_NAME, CHRONOS_JOB_OWNER, CHRONOS_JOB_RUN_TIME (the run's due
+ * time, epoch ms), CHRONOS_JOB_RUN_ATTEMPT (0-based, as in the task id),
+ * CHRONOS_RESOURCE_CPU/MEM/DISK (Java doubles: `1.0`), mesos_task_id and HOST; plus Mesos's
+ * MESOS_TASK_ID.
  */
 export function runEnv(job: JobDefinition, run: JobRun, attempt: number, taskId: string, host: string) {
   const env: Record<string, string> = {};
@@ -23,8 +60,11 @@ export function runEnv(job: JobDefinition, run: JobRun, attempt: number, taskId:
   Object.assign(env, {
     CHRONOS_JOB_NAME: job.name,
     CHRONOS_JOB_OWNER: job.owner,
-    CHRONOS_JOB_RUN_TIME: new Date(run.dueAt).toISOString(),
+    CHRONOS_JOB_RUN_TIME: String(run.dueAt),
     CHRONOS_JOB_RUN_ATTEMPT: String(attempt - 1),
+    CHRONOS_RESOURCE_CPU: javaDouble(job.cpus),
+    CHRONOS_RESOURCE_MEM: javaDouble(job.mem),
+    CHRONOS_RESOURCE_DISK: javaDouble(job.disk),
     MESOS_TASK_ID: taskId,
     mesos_task_id: taskId,
     HOST: host,

@@ -6,13 +6,12 @@
  * the transaction that removes the task.
  */
 import type { AgentToMaster } from '../../domain/agent-protocol.js';
-import type { JobRun, RunAttempt, StoredJob } from '../../domain/job.js';
+import type { JobRun, RunAttempt } from '../../domain/job.js';
 import type { TaskRecord, TaskState } from '../../domain/task.js';
 import { isTerminal } from '../../domain/task.js';
-import { hasRetryLeft, retryDelayMs } from '../../schedules/retry-policy.js';
 import { commit } from './commit-effects.js';
-import { parentFinished } from './dependents.js';
 import type { JobsContext } from './job-context.js';
+import { notifyFailed, settleRun } from './run-outcome.js';
 
 type UpdateMsg = Extract<AgentToMaster, { type: 'statusUpdate' }>;
 
@@ -55,12 +54,11 @@ export async function endAttempt(
   const now = jc.master.deps.clock.now();
   const run = activeRunOf(jc, task);
   const stored = task.jobRun ? jc.jobs.jobs.get(task.jobRun.job) : undefined;
-  let failedFinal: { job: StoredJob; run: JobRun } | undefined;
-  await commit(jc, async (tx, fx) => {
+  const failedFinal = await commit(jc, async (tx, fx) => {
     await tx.deleteTask(task.id);
     fx.afterCommit(() => jc.master.state.tasks.delete(task.id));
     // The job was deleted, or the run already ended (a late duplicate update): nothing to decide.
-    if (!run || !stored || run.attempts.at(-1)?.taskId !== task.id) return;
+    if (!run || !stored || run.attempts.at(-1)?.taskId !== task.id) return undefined;
     const ended = withAttempt(run, task, (a) => ({
       ...a,
       startedAt: a.startedAt ?? task.startedAt,
@@ -69,59 +67,35 @@ export async function endAttempt(
       ...(exitCode !== undefined ? { exitCode } : {}),
       ...(message ? { message } : {}),
     })) as JobRun;
-    const attempt = task.jobRun!.attempt;
-    const succeeded = finalState === 'TASK_FINISHED' && (exitCode ?? 0) === 0;
-    const job = stored.job;
-    let next: JobRun;
-    let counters = stored;
-    if (succeeded) {
-      next = final(ended, 'succeeded', now, exitCode);
-      counters = {
-        ...stored,
-        job: { ...job, successCount: job.successCount + 1, lastSuccess: iso(now), errorsSinceLastSuccess: 0 },
-      };
-    } else if (run.killRequestedAt !== undefined) {
-      next = final(ended, 'killed', now, exitCode);
-    } else if (hasRetryLeft(attempt, job.retries)) {
-      const delay = retryDelayMs(attempt, job.retryDelaySeconds * 1000, job.retryBackoffFactor);
-      next = { ...ended, status: 'retrying', retryAt: now + delay };
-      // A retry means the job may run twice if the attempt did run: say why, for the record.
-      jc.master.deps.logger.info(
-        { job: job.name, dueAt: iso(run.dueAt), attempt, taskId: task.id, state: finalState, message },
-        'job run attempt ended without success: retrying',
-      );
-    } else {
-      next = final(ended, 'failed', now, exitCode);
-      counters = {
-        ...stored,
-        job: {
-          ...job,
-          errorCount: job.errorCount + 1,
-          lastError: iso(now),
-          errorsSinceLastSuccess: job.errorsSinceLastSuccess + 1,
-        },
-      };
-      failedFinal = { job: counters, run: next };
+    const exitedOk = finalState === 'TASK_FINISHED' && (exitCode ?? 0) === 0;
+    // An async job's run stays open after its task exits 0, until its callback (or its deadline).
+    if (exitedOk && stored.job.async && run.killRequestedAt === undefined) {
+      if (run.callbackStatusCode === undefined) {
+        const waiting: JobRun = { ...ended, awaitingCallbackSince: now };
+        await tx.putJobRun(waiting);
+        fx.afterCommit(() => {
+          jc.jobs.setActive(waiting);
+          jc.wake();
+        });
+        return undefined;
+      }
+      return settleRun(jc, tx, fx, stored, ended, {
+        succeeded: run.callbackStatusCode === 0,
+        now,
+        taskId: task.id,
+        reason: `completion callback statusCode ${run.callbackStatusCode}`,
+        ...(exitCode !== undefined ? { exitCode } : {}),
+      });
     }
-    await tx.putJobRun(next);
-    fx.afterCommit(() => {
-      jc.jobs.setActive(next);
-      jc.wake();
+    return settleRun(jc, tx, fx, stored, ended, {
+      succeeded: exitedOk,
+      now,
+      taskId: task.id,
+      reason: `${finalState}${message ? `: ${message}` : ''}`,
+      ...(exitCode !== undefined ? { exitCode } : {}),
     });
-    if (counters !== stored) {
-      await tx.putJob(counters);
-      fx.afterCommit(() => jc.jobs.jobs.set(job.name, counters));
-    }
-    if (next.status === 'succeeded' || next.status === 'failed')
-      await parentFinished(jc, tx, fx, counters, next.status, now);
   });
-  if (failedFinal)
-    jc.webhooks.notify({
-      event: 'job_run_failed',
-      timestamp: iso(now),
-      job: failedFinal.job.job,
-      run: failedFinal.run,
-    });
+  if (failedFinal) notifyFailed(jc, failedFinal, now);
 }
 
 function activeRunOf(jc: JobsContext, task: TaskRecord): JobRun | undefined {
@@ -130,18 +104,4 @@ function activeRunOf(jc: JobsContext, task: TaskRecord): JobRun | undefined {
 
 function withAttempt(run: JobRun, task: TaskRecord, f: (a: RunAttempt) => RunAttempt): JobRun {
   return { ...run, attempts: run.attempts.map((a) => (a.taskId === task.id ? f(a) : a)) };
-}
-
-function final(
-  run: JobRun,
-  status: 'succeeded' | 'failed' | 'killed',
-  now: number,
-  exitCode?: number,
-): JobRun {
-  const { retryAt: _r, ...rest } = run;
-  return { ...rest, status, endedAt: now, ...(exitCode !== undefined ? { exitCode } : {}) };
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }

@@ -99,7 +99,7 @@ describe('jobs under a leader-killing, partitioning nemesis', { timeout: 400_000
         .filter((l) => l !== '')
         .map((l) => {
           const [job, at, attempt] = l.split(' ');
-          return { job: job!, dueAtMs: Date.parse(at!), attempt: Number(attempt) };
+          return { job: job!, dueAtMs: Number(at), attempt: Number(attempt) };
         });
       const verdict = checkOccurrences({
         jobs: JOBS,
@@ -121,7 +121,7 @@ describe('jobs under a leader-killing, partitioning nemesis', { timeout: 400_000
         return (
           `${v}\n  record: ${JSON.stringify(records.filter((r) => r.job === job && r.dueAtMs === dueAtMs))}` +
           `\n  witness: ${JSON.stringify(executions.filter((e) => e.job === job && e.dueAtMs === dueAtMs))}` +
-          `\n  logs: ${c.grepLogs(new RegExp(`ct_${dueAtMs}_\\d+_${job}|"dueAt":"${at}"`)).join('\n    ')}`
+          `\n  logs: ${c.grepLogs(new RegExp(`ct:${dueAtMs}:\\d+:${job}:|"dueAt":"${at}"`)).join('\n    ')}`
         );
       });
       assert.deepEqual(c.crashes, [], 'no master or agent died on its own');

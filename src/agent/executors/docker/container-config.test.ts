@@ -175,3 +175,33 @@ test('a disallowed parameter that slipped past validation is refused on the agen
   };
   assert.throws(() => containerCreateBody(input(bad)), /not allowed/);
 });
+
+test("a sandbox path with ':' (a Chronos task id) is mounted through Mounts, not a Binds string", () => {
+  const body = containerCreateBody({
+    ...input(bridgeSpec()),
+    sandbox: '/agent/sandboxes/ct:1767225600000:0:job:',
+  }) as Body;
+  assert.deepEqual(body.HostConfig.Binds, ['/srv/data:/data:ro']);
+  assert.deepEqual(body.HostConfig.Mounts, [
+    {
+      Type: 'bind',
+      Source: '/agent/sandboxes/ct:1767225600000:0:job:',
+      Target: SANDBOX_IN_CONTAINER,
+      ReadOnly: false,
+    },
+    {
+      Type: 'bind',
+      Source: '/agent/sandboxes/ct:1767225600000:0:job:/scratch',
+      Target: '/scratch',
+      ReadOnly: false,
+    },
+  ]);
+});
+
+test('container names stay valid and distinct for Chronos task ids', () => {
+  assert.equal(containerName('web.0b9a'), 'drover-web.0b9a');
+  const a = containerName('ct:1:0:a:b');
+  const b = containerName('ct:1:0:a_b:');
+  assert.match(a, /^drover-[a-zA-Z0-9_.-]+$/);
+  assert.notEqual(a, b);
+});

@@ -15,6 +15,7 @@
  * - Labels name the task, app, agent and owning agent instance, so a restarted agent finds its
  *   containers and tells them from other agents' on a shared engine.
  */
+import { createHash } from 'node:crypto';
 import { isAbsolute, join, normalize } from 'node:path';
 import type { TaskSpec } from '../../../domain/agent-protocol.js';
 import type { NetworkSpec, PortMapping } from '../../../domain/app.js';
@@ -46,9 +47,14 @@ export interface ContainerConfigInput {
   allowPrivileged: boolean;
 }
 
-/** Docker container names allow `[a-zA-Z0-9][a-zA-Z0-9_.-]`; safe task ids already fit. */
+/**
+ * Docker container names allow `[a-zA-Z0-9][a-zA-Z0-9_.-]`. Marathon-style ids fit as they are;
+ * a Chronos id's ':' and '%' become '_' with a hash of the whole id, so two ids never share a name.
+ */
 export function containerName(taskId: string): string {
-  return `drover-${taskId}`;
+  if (/^[A-Za-z0-9_.-]+$/.test(taskId)) return `drover-${taskId}`;
+  const hash = createHash('sha256').update(taskId).digest('hex').slice(0, 12);
+  return `drover-${taskId.replace(/[^A-Za-z0-9_.-]/g, '_')}-${hash}`;
 }
 
 export type NetworkMode =
@@ -127,19 +133,27 @@ export function containerCreateBody(input: ContainerConfigInput): Record<string,
     }
   }
 
-  const binds = [
-    `${sandbox}:${SANDBOX_IN_CONTAINER}:rw`,
-    ...(spec.container?.volumes ?? []).map((v) => {
-      if (v.hostPath === undefined) throw new Error(`Volume ${v.containerPath} has no hostPath`);
-      return `${hostPathOf(v.hostPath, sandbox)}:${v.containerPath}:${v.mode === 'RO' ? 'ro' : 'rw'}`;
-    }),
-  ];
+  // Binds are `src:dst:mode` strings, which a ':' in a path breaks (a Chronos task id names its
+  // sandbox `ct:<due>:...`): such a source goes in as a Mounts entry, which has fields instead.
+  const binds: string[] = [];
+  const mounts: Array<{ Type: 'bind'; Source: string; Target: string; ReadOnly: boolean }> = [];
+  const bind = (source: string, target: string, readOnly: boolean) => {
+    if (source.includes(':'))
+      mounts.push({ Type: 'bind', Source: source, Target: target, ReadOnly: readOnly });
+    else binds.push(`${source}:${target}:${readOnly ? 'ro' : 'rw'}`);
+  };
+  bind(sandbox, SANDBOX_IN_CONTAINER, false);
+  for (const v of spec.container?.volumes ?? []) {
+    if (v.hostPath === undefined) throw new Error(`Volume ${v.containerPath} has no hostPath`);
+    bind(hostPathOf(v.hostPath, sandbox), v.containerPath, v.mode === 'RO');
+  }
 
   const { cpus, mem } = spec.resources;
   const hostConfig: Record<string, unknown> = {
     NetworkMode: network.kind === 'named' ? network.name : network.kind,
     PortBindings: bindings,
     Binds: binds,
+    ...(mounts.length > 0 ? { Mounts: mounts } : {}),
     Privileged: docker.privileged,
     ...(cpus > 0 ? { NanoCpus: Math.round(cpus * 1e9) } : {}),
     ...(mem > 0 ? { Memory: Math.max(MIN_MEMORY_BYTES, Math.round(mem * 1024 * 1024)) } : {}),
