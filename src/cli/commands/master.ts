@@ -3,6 +3,7 @@ import { runMaster } from '../../bin/master.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { addApiAccessOptions, apiAccessFlags, readPem } from '../api-access-flags.js';
 import { dnsListenFlag } from '../dns-flags.js';
+import { example } from '../example.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 
@@ -61,6 +62,10 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       dnsListenFlag,
       'off',
     );
+  example(
+    master,
+    'drover master --store postgres://drover:pw@db/drover --host 10.0.0.1 --api-token $TOKEN --agent-token $AGENT_TOKEN',
+  );
   addApiAccessOptions(master).action(async (opts) => {
     const code = await runMaster({
       store: opts.store,

@@ -4,6 +4,7 @@ import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timin
 import { addApiAccessOptions, apiAccessFlags } from '../api-access-flags.js';
 import { addDnsOption } from '../dns-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
+import { example } from '../example.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { addRouterOptions, routerFlags } from '../router-flags.js';
@@ -32,6 +33,11 @@ export const registerUp: RegisterCommand = (program, setExit) => {
     );
   addRouterOptions(up, 8000);
   addDnsOption(up, { host: '127.0.0.1', port: 8053 });
+  example(
+    up,
+    'drover up                       # API and UI on http://127.0.0.1:8080',
+    'drover up --demo --port 9090 --data-dir /tmp/drover',
+  );
   addApiAccessOptions(addDockerOptions(up)).action(async (opts) => {
     const code = await runUp({
       port: opts.port,

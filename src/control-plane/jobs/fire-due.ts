@@ -21,7 +21,7 @@ import type { JobsContext } from './job-context.js';
 const DEFAULT_EPSILON_MS = 60_000;
 
 export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
-  const due = [...jc.jobs.jobs.values()].filter(
+  const due = [...jc.jobs.byName.values()].filter(
     (s) => !s.job.disabled && s.job.schedule !== undefined && s.nextDueAt !== undefined && s.nextDueAt <= now,
   );
   if (due.length === 0) return;
@@ -73,7 +73,7 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
     const inserted = runs.slice(0, plan.fire.length).filter((_, i) => ok[i]);
     for (const run of inserted) fx.afterCommit(() => jc.jobs.setActive(run));
     const advanced = plan.advance.map((a) => {
-      const current = jc.jobs.jobs.get(a.job)!;
+      const current = jc.jobs.byName.get(a.job)!;
       const { nextDueAt: _old, ...rest } = current;
       const next: StoredJob = {
         ...rest,
@@ -81,7 +81,7 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
         job: exhausted.has(a.job) ? { ...current.job, disabled: true } : current.job,
       };
       if (exhausted.has(a.job)) disabled.push(next);
-      fx.afterCommit(() => jc.jobs.jobs.set(a.job, next));
+      fx.afterCommit(() => jc.jobs.byName.set(a.job, next));
       return next;
     });
     if (advanced.length > 0) await tx.putJobs(advanced);
