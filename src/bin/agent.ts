@@ -69,6 +69,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
       // Read only when an engine answered: without Docker the file is not needed.
       registryAuth: docker ? await readRegistryAuth(cfg.registryAuthFile) : {},
       allowPrivileged: cfg.allowPrivileged ?? false,
+      allowedHostPaths: cfg.allowedHostPaths ?? [],
       logger,
     },
     {

@@ -149,6 +149,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     engine: docker,
     registryAuth: await readRegistryAuth(cfg.registryAuthFile),
     allowPrivileged: cfg.allowPrivileged ?? false,
+    allowedHostPaths: cfg.allowedHostPaths ?? [],
     logger,
     // The agents share one engine, so they share its start slots too.
     startSlots: new StartSlots(),
