@@ -197,6 +197,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
       `agents on ${secure ? 'wss' : 'ws'}://${host}:${port}${AGENT_PATH}; store ${storeKind(cfg.store)}; ` +
       (shared ? `leader election on the store as ${holder}` : 'sole leader'),
   );
+  console.log(`drover master: web UI on ${selfUrl}/ui/`);
   // Every master answers; a standby's answers are SERVFAIL, so resolvers move on to the leader.
   const dns = await startDns(cfg.dns, master, logger, 'drover master');
 

@@ -240,6 +240,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     `drover up: API on ${scheme}://${cfg.host}:${port} with ${cfg.agents} agents; state in ${cfg.dataDir}`,
   );
   console.log(`drover up: ${dockerStatusLine(docker, cfg)}`);
+  console.log(`drover up: web UI on http://${cfg.host}:${port}/ui/`);
   const dns = await startDns(cfg.dns ?? { host: '127.0.0.1', port: 8053 }, master, logger, 'drover up');
 
   if (cfg.demo) await deployDemo(master, logger, jobs);
