@@ -6,12 +6,14 @@
  * SoleLeader, behind the leader APIs) and `drover agent`'s (agent-executors.ts, signals.ts), with
  * in-memory links where those use WebSockets.
  */
+
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { Agent } from '../agent/agent.js';
 import { StartSlots } from '../agent/executors/docker/start-slots.js';
+import { agentFetcher } from '../agent/fetcher/fetcher.js';
 import { type ApiAuth, hasApiCredentials } from '../api/auth.js';
 import { buildApiServer } from '../api/server.js';
 import { EventBus } from '../control-plane/events/event-bus.js';
@@ -60,6 +62,8 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
    * (domain/kill-timing.ts). 0: SIGTERM at once. Default DEFAULT_KILL_DRAIN_MS.
    */
   killDrainMs?: number;
+  /** `--fetcher-cache-mb`, per in-process agent. */
+  fetcherCacheMb?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
   jobWebhook?: string;
   /** `--dns-port`: where the DNS server answers (default 127.0.0.1:8053), or off. */
@@ -229,6 +233,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       ids: systemIds,
       logger,
       heartbeatIntervalMs: 5_000,
+      fetcher: agentFetcher(workDir, cfg.fetcherCacheMb),
     });
     const { agentEnd, masterEnd } = createMemoryLinkPair();
     node?.connectAgent(masterEnd, { trusted: true });

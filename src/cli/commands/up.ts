@@ -30,6 +30,11 @@ export const registerUp: RegisterCommand = (program, setExit) => {
         `the ${KILL_DRAIN_LABEL} label (default ${DEFAULT_KILL_DRAIN_MS}; 0: SIGTERM at once, as Marathon)`,
       intFlag(0, 3_600_000),
       DEFAULT_KILL_DRAIN_MS,
+    )
+    .option(
+      '--fetcher-cache-mb <mb>',
+      "size of the agent's cache of fetched URIs (fetch entries with cache: true), least recently used evicted (default 2048, as Mesos)",
+      intFlag(0, 1_048_576),
     );
   addRouterOptions(up, 8000);
   addDnsOption(up, { host: '127.0.0.1', port: 8053 });
@@ -47,6 +52,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       demo: Boolean(opts.demo),
       logLevel: opts.logLevel,
       killDrainMs: opts.killDrainMs,
+      fetcherCacheMb: opts.fetcherCacheMb,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
       ...routerFlags(opts),
