@@ -6,6 +6,7 @@
  * SoleLeader, behind the leader APIs) and `drover agent`'s (agent-executors.ts, signals.ts), with
  * in-memory links where those use WebSockets.
  */
+
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { StartSlots } from '../agent/executors/docker/start-slots.js';
 import { buildApiServer } from '../api/server.js';
 import { EventBus } from '../control-plane/events/event-bus.js';
 import { attachEventLog } from '../control-plane/events/event-log.js';
+import type { OwnerNotifyConfig } from '../control-plane/jobs/owner-notifications.js';
 import { SoleLeader } from '../control-plane/leadership/election.js';
 import { leaderJobsApi, leaderMasterApi } from '../control-plane/leadership/leader-apis.js';
 import { MasterNode } from '../control-plane/leadership/master-node.js';
@@ -58,6 +60,8 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   killDrainMs?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
   jobWebhook?: string;
+  /** Job owners' notifications (`--mail-server`, `--mail-from`, `--slack-webhook-url`, `--mattermost-webhook-url`). */
+  jobNotify?: OwnerNotifyConfig;
 }
 
 export interface LocalAgentSlot {
@@ -141,7 +145,11 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       logger,
       http: { host: cfg.host, port },
       killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
-      jobs: { metricsRegistry: registry, ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}) },
+      jobs: {
+        metricsRegistry: registry,
+        ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}),
+        ...(cfg.jobNotify ? { notify: cfg.jobNotify } : {}),
+      },
     },
     store,
     events,

@@ -4,6 +4,7 @@ import { runMaster } from '../../bin/master.js';
 import { DroverError } from '../../domain/errors.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { collect } from '../cluster-flags.js';
+import { addNotifyOptions, notifyFlags } from '../notify-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 
@@ -15,7 +16,7 @@ function credentials(value: string): { user: string; password: string } {
 }
 
 export const registerMaster: RegisterCommand = (program, setExit) => {
-  program
+  const master = program
     .command('master')
     .description('run a master of a multi-host cluster (agents connect with `drover agent`)')
     .option(
@@ -75,38 +76,37 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       '--job-webhook <url>',
       "http(s) URL every job's notifications are POSTed to (besides a job's own webhookUrl)",
       httpUrlFlag,
-    )
-    .action(async (opts) => {
-      if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
-        throw new DroverError('USAGE', '--tls-cert and --tls-key go together');
-      }
-      const given: string[] = typeof opts.apiToken === 'string' ? [opts.apiToken] : (opts.apiToken ?? []);
-      // An empty token (e.g. DROVER_API_TOKEN= in the environment) must not become a credential.
-      const apiTokens = given.filter((t) => t !== '');
-      const code = await runMaster({
-        store: opts.store,
-        host: opts.host,
-        port: opts.port,
-        ...(opts.agentToken ? { agentToken: opts.agentToken } : {}),
-        auth: {
-          ...(opts.httpCredentials ? { basic: opts.httpCredentials } : {}),
-          ...(apiTokens.length > 0 ? { bearerTokens: apiTokens } : {}),
-        },
-        ...(opts.tlsCert ? { tls: { cert: readPem(opts.tlsCert), key: readPem(opts.tlsKey) } } : {}),
-        ...(opts.tlsCa !== undefined ? { tlsCa: readPem(opts.tlsCa) } : {}),
-        insecure: Boolean(opts.insecure),
-        logLevel: opts.logLevel,
-        ...(opts.advertise ? { advertise: opts.advertise } : {}),
-        agentTimeoutMs: opts.agentTimeout,
-        ...(opts.reregistrationGrace !== undefined
-          ? { reregistrationGraceMs: opts.reregistrationGrace }
-          : {}),
-        leaseMs: opts.leaseMs,
-        killDrainMs: opts.killDrainMs,
-        ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
-      });
-      setExit(code);
+    );
+  addNotifyOptions(master).action(async (opts) => {
+    if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
+      throw new DroverError('USAGE', '--tls-cert and --tls-key go together');
+    }
+    const given: string[] = typeof opts.apiToken === 'string' ? [opts.apiToken] : (opts.apiToken ?? []);
+    // An empty token (e.g. DROVER_API_TOKEN= in the environment) must not become a credential.
+    const apiTokens = given.filter((t) => t !== '');
+    const code = await runMaster({
+      store: opts.store,
+      host: opts.host,
+      port: opts.port,
+      ...(opts.agentToken ? { agentToken: opts.agentToken } : {}),
+      auth: {
+        ...(opts.httpCredentials ? { basic: opts.httpCredentials } : {}),
+        ...(apiTokens.length > 0 ? { bearerTokens: apiTokens } : {}),
+      },
+      ...(opts.tlsCert ? { tls: { cert: readPem(opts.tlsCert), key: readPem(opts.tlsKey) } } : {}),
+      ...(opts.tlsCa !== undefined ? { tlsCa: readPem(opts.tlsCa) } : {}),
+      insecure: Boolean(opts.insecure),
+      logLevel: opts.logLevel,
+      ...(opts.advertise ? { advertise: opts.advertise } : {}),
+      agentTimeoutMs: opts.agentTimeout,
+      ...(opts.reregistrationGrace !== undefined ? { reregistrationGraceMs: opts.reregistrationGrace } : {}),
+      leaseMs: opts.leaseMs,
+      killDrainMs: opts.killDrainMs,
+      ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
+      ...notifyFlags(opts),
     });
+    setExit(code);
+  });
 };
 
 function readPem(file: string): string {

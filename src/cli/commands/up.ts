@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { runUp } from '../../bin/up.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
+import { addNotifyOptions, notifyFlags } from '../notify-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { addRouterOptions, routerFlags } from '../router-flags.js';
@@ -29,6 +30,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       DEFAULT_KILL_DRAIN_MS,
     );
   addRouterOptions(up, 8000);
+  addNotifyOptions(up);
   addDockerOptions(up).action(async (opts) => {
     const code = await runUp({
       port: opts.port,
@@ -40,6 +42,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       killDrainMs: opts.killDrainMs,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
+      ...notifyFlags(opts),
       ...routerFlags(opts),
     });
     setExit(code);
