@@ -25,7 +25,7 @@ export function isLoopbackHost(host: string): boolean {
 export function exposureProblem(cfg: ExposureConfig): string | undefined {
   if (cfg.insecure || isLoopbackHost(cfg.host)) return undefined;
   const missing = [
-    ...(cfg.hasApiCredentials ? [] : ['an API credential (--http-credentials or --api-token)']),
+    ...(cfg.hasApiCredentials ? [] : ['an API credential (--http-credentials, --api-token or --auth-file)']),
     ...(cfg.hasAgentToken ? [] : ['an agent token (--agent-token)']),
   ];
   if (missing.length === 0) return undefined;

@@ -13,7 +13,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Registry } from 'prom-client';
-import { type ApiAuth, hasApiCredentials } from '../api/auth.js';
+import type { ApiAuth } from '../api/auth.js';
 import { installLeaderGate } from '../api/leader-proxy.js';
 import { buildApiServer } from '../api/server.js';
 import { DEFAULT_AGENT_TIMEOUT_MS } from '../control-plane/agents/agent-loss.js';
@@ -37,9 +37,9 @@ import type { Store } from '../store/port.js';
 import { createPostgresLease } from '../store/postgres/postgres-lease.js';
 import { createPostgresStore, isPostgresUrl } from '../store/postgres/postgres-store.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { auditDeps, openApiAccess } from './api-access.js';
 import { leaderCa } from './leader-ca.js';
 import { listenApi } from './listen.js';
-import { exposureProblem } from './master-exposure.js';
 import { waitForSignal } from './signals.js';
 
 export interface MasterConfig {
@@ -49,6 +49,12 @@ export interface MasterConfig {
   port: number;
   agentToken?: string;
   auth: ApiAuth;
+  /** Users and tokens with roles (`--auth-file`), reread on SIGHUP. */
+  authFile?: string;
+  /** Days audit log entries are kept. Default 90. */
+  auditRetentionDays?: number;
+  /** The key that seals secrets at rest (`--secret-key-file`); without it, no secrets. */
+  secretKeyFile?: string;
   tls?: { cert: string; key: string };
   /**
    * PEM CA bundle a standby trusts when it proxies API calls to an https:// leader (`--tls-ca`).
@@ -76,17 +82,13 @@ export interface MasterConfig {
 }
 
 export async function runMaster(cfg: MasterConfig): Promise<number> {
-  const problem = exposureProblem({
-    host: cfg.host,
-    hasApiCredentials: hasApiCredentials(cfg.auth),
-    hasAgentToken: cfg.agentToken !== undefined,
-    insecure: cfg.insecure,
-  });
-  if (problem) {
-    console.error(`drover master: ${problem}`);
+  const access = openApiAccess(cfg, { hasAgentToken: cfg.agentToken !== undefined });
+  if ('problem' in access) {
+    console.error(`drover master: ${access.problem}`);
     return 2;
   }
   const logger = createLogger({ level: cfg.logLevel });
+  const stopReloads = access.watchReloads(logger);
   if (cfg.agentToken === undefined)
     logger.warn('no --agent-token: any agent that can reach this master may join');
   if (cfg.insecure) logger.warn('--insecure: running without the credentials a network-facing master needs');
@@ -113,7 +115,8 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
     jobs: leaderJobsApi(() => node),
     logger,
     metrics,
-    auth: cfg.auth,
+    auth: access.auth,
+    audit: auditDeps(store, cfg.auditRetentionDays, logger),
     ...(cfg.tls ? { https: cfg.tls } : {}),
   });
   let selfUrl = '';
@@ -204,6 +207,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
   return 0;
 
   async function shutdown(): Promise<void> {
+    stopReloads();
     // Agents keep their tasks running: they reconnect to this master or another one. Stopping the
     // node releases the lease, so a standby takes over without waiting for it to run out.
     await node?.stop();

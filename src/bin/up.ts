@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { Agent } from '../agent/agent.js';
 import { StartSlots } from '../agent/executors/docker/start-slots.js';
+import { type ApiAuth, hasApiCredentials } from '../api/auth.js';
 import { buildApiServer } from '../api/server.js';
 import { EventBus } from '../control-plane/events/event-bus.js';
 import { attachEventLog } from '../control-plane/events/event-log.js';
@@ -31,6 +32,7 @@ import { RouterMetrics } from '../router/router-metrics.js';
 import type { Router } from '../router/tcp-router.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { agentExecutors, type ExecutorSetup } from './agent-executors.js';
+import { auditDeps, openApiAccess } from './api-access.js';
 import { deployDemo } from './demo.js';
 import {
   type DockerFlags,
@@ -40,6 +42,7 @@ import {
   sweepAfterRecovery,
 } from './docker-setup.js';
 import { listenApi } from './listen.js';
+import { isLoopbackHost } from './master-exposure.js';
 import { createAgentRouter, type RouterFlags } from './router-setup.js';
 import { waitForSignal } from './signals.js';
 
@@ -62,6 +65,14 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   jobWebhook?: string;
   /** Job owners' notifications (`--mail-server`, `--mail-from`, `--slack-webhook-url`, `--mattermost-webhook-url`). */
   jobNotify?: OwnerNotifyConfig;
+  /** API credentials, as `drover master`'s (api-access.ts); a non-loopback --host needs one. */
+  auth?: Pick<ApiAuth, 'basic' | 'bearerTokens'>;
+  authFile?: string;
+  tls?: { cert: string; key: string };
+  /** Serve a non-loopback --host without credentials anyway. */
+  insecure?: boolean;
+  auditRetentionDays?: number;
+  secretKeyFile?: string;
 }
 
 export interface LocalAgentSlot {
@@ -100,7 +111,27 @@ export function localAgentSlots(n: number): LocalAgentSlot[] {
 }
 
 export async function runUp(cfg: UpConfig): Promise<number> {
+  // The agents are in this process: there is no agent endpoint to protect, only the API.
+  const access = openApiAccess(
+    {
+      host: cfg.host,
+      auth: cfg.auth ?? {},
+      insecure: cfg.insecure ?? false,
+      ...(cfg.authFile ? { authFile: cfg.authFile } : {}),
+    },
+    { hasAgentToken: true },
+  );
+  if ('problem' in access) {
+    console.error(`drover up: ${access.problem}`);
+    return 2;
+  }
   const logger = createLogger({ level: cfg.logLevel });
+  if (cfg.insecure && !isLoopbackHost(cfg.host) && !hasApiCredentials(access.auth)) {
+    console.error(
+      `drover up: warning: --insecure: the API on ${cfg.host} runs open; anyone who can reach it can run commands as this user`,
+    );
+  }
+  const stopReloads = access.watchReloads(logger);
   await mkdir(cfg.dataDir, { recursive: true });
   const store = await createSqliteStore({ path: join(cfg.dataDir, 'state.db') });
   // Composed as `drover master` is (a MasterNode, here its sole leader) plus `drover agent`'s
@@ -129,7 +160,16 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   const routerMetrics = routerFlags.router === 'on' ? new RouterMetrics(registry) : undefined;
   const routers: Router[] = [];
 
-  const api = buildApiServer({ master, jobs, logger, metrics });
+  const api = buildApiServer({
+    master,
+    jobs,
+    logger,
+    metrics,
+    auth: access.auth,
+    audit: auditDeps(store, cfg.auditRetentionDays, logger),
+    ...(cfg.tls ? { https: cfg.tls } : {}),
+  });
+  const scheme = cfg.tls ? 'https' : 'http';
   const listened = await listenApi(api, { host: cfg.host, port: cfg.port }, logger);
   if ('error' in listened) {
     await shutdown();
@@ -153,8 +193,8 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     },
     store,
     events,
-    selfUrl: `http://${cfg.host}:${port}`,
-    election: new SoleLeader(`http://${cfg.host}:${port}`),
+    selfUrl: `${scheme}://${cfg.host}:${port}`,
+    election: new SoleLeader(`${scheme}://${cfg.host}:${port}`),
     // Nobody else can lead from this data dir: state that cannot load ends `drover up`.
     onLoadFailure: 'fail',
   });
@@ -201,7 +241,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     return agent;
   });
   console.log(
-    `drover up: API on http://${cfg.host}:${port} with ${cfg.agents} agents; state in ${cfg.dataDir}`,
+    `drover up: API on ${scheme}://${cfg.host}:${port} with ${cfg.agents} agents; state in ${cfg.dataDir}`,
   );
   console.log(`drover up: ${dockerStatusLine(docker, cfg)}`);
 
@@ -212,6 +252,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   return 0;
 
   async function shutdown(): Promise<void> {
+    stopReloads();
     await api.close();
     // Loops stop first so the kills below are not answered by relaunches.
     await node?.stop();

@@ -1,7 +1,14 @@
 /** The job owners' notification flags `drover up` and `drover master` share (Chronos's mail, Slack, Mattermost). */
 import { type Command, InvalidArgumentError } from 'commander';
-import type { OwnerNotifyConfig } from '../control-plane/jobs/owner-notifications.js';
 import { httpUrlFlag } from './parse-flags.js';
+
+/** What `drover up` / `drover master` pass on as the job runtime's OwnerNotifyConfig. */
+export interface NotifyFlags {
+  mailServer?: string;
+  mailFrom?: string;
+  slackWebhookUrl?: string;
+  mattermostWebhookUrl?: string;
+}
 
 /** `smtp://[user:pass@]host:port` or `smtps://...`. */
 export function mailServerFlag(value: string): string {
@@ -32,13 +39,8 @@ export function addNotifyOptions(cmd: Command): Command {
     );
 }
 
-export function notifyFlags(opts: {
-  mailServer?: string;
-  mailFrom?: string;
-  slackWebhookUrl?: string;
-  mattermostWebhookUrl?: string;
-}): { jobNotify?: OwnerNotifyConfig } {
-  const cfg: OwnerNotifyConfig = {
+export function notifyFlags(opts: NotifyFlags): { jobNotify?: NotifyFlags } {
+  const cfg: NotifyFlags = {
     ...(opts.mailServer ? { mailServer: opts.mailServer } : {}),
     ...(opts.mailFrom ? { mailFrom: opts.mailFrom } : {}),
     ...(opts.slackWebhookUrl ? { slackWebhookUrl: opts.slackWebhookUrl } : {}),

@@ -24,7 +24,7 @@ export const GROUP_MESSAGES = {
 } as const;
 
 const opt = Type.Optional;
-const GroupBodySchema = Type.Object(
+export const GroupBodySchema = Type.Object(
   {
     id: opt(Type.String()),
     apps: opt(Type.Array(Type.Unknown())),

@@ -1,19 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import { runMaster } from '../../bin/master.js';
-import { DroverError } from '../../domain/errors.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
-import { collect } from '../cluster-flags.js';
+import { addApiAccessOptions, apiAccessFlags, readPem } from '../api-access-flags.js';
 import { addNotifyOptions, notifyFlags } from '../notify-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
-
-/** `user:password`; the password may contain colons. */
-function credentials(value: string): { user: string; password: string } {
-  const colon = value.indexOf(':');
-  if (colon <= 0 || colon === value.length - 1) throw new InvalidArgumentError('expected user:password');
-  return { user: value.slice(0, colon), password: value.slice(colon + 1) };
-}
 
 export const registerMaster: RegisterCommand = (program, setExit) => {
   const master = program
@@ -29,23 +20,10 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
     .addOption(
       new Option('--agent-token <token>', 'cluster token agents must present').env('DROVER_AGENT_TOKEN'),
     )
-    .addOption(
-      new Option('--http-credentials <user:password>', 'HTTP basic credentials for the API')
-        .env('DROVER_HTTP_CREDENTIALS')
-        .argParser(credentials),
-    )
-    .addOption(
-      new Option('--api-token <token>', 'bearer token accepted by the API (repeatable)')
-        .env('DROVER_API_TOKEN')
-        .argParser(collect),
-    )
-    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS and wss://')
-    .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option(
       '--tls-ca <file>',
       'PEM CA bundle to verify other masters with when proxying to the leader (default: --tls-cert)',
     )
-    .option('--insecure', 'allow a non-loopback address without credentials')
     .option('--advertise <address>', 'address other masters and agents reach this master on (default --host)')
     .option(
       '--agent-timeout <ms>',
@@ -77,25 +55,14 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       "http(s) URL every job's notifications are POSTed to (besides a job's own webhookUrl)",
       httpUrlFlag,
     );
-  addNotifyOptions(master).action(async (opts) => {
-    if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
-      throw new DroverError('USAGE', '--tls-cert and --tls-key go together');
-    }
-    const given: string[] = typeof opts.apiToken === 'string' ? [opts.apiToken] : (opts.apiToken ?? []);
-    // An empty token (e.g. DROVER_API_TOKEN= in the environment) must not become a credential.
-    const apiTokens = given.filter((t) => t !== '');
+  addNotifyOptions(addApiAccessOptions(master)).action(async (opts) => {
     const code = await runMaster({
       store: opts.store,
       host: opts.host,
       port: opts.port,
       ...(opts.agentToken ? { agentToken: opts.agentToken } : {}),
-      auth: {
-        ...(opts.httpCredentials ? { basic: opts.httpCredentials } : {}),
-        ...(apiTokens.length > 0 ? { bearerTokens: apiTokens } : {}),
-      },
-      ...(opts.tlsCert ? { tls: { cert: readPem(opts.tlsCert), key: readPem(opts.tlsKey) } } : {}),
+      ...apiAccessFlags(opts),
       ...(opts.tlsCa !== undefined ? { tlsCa: readPem(opts.tlsCa) } : {}),
-      insecure: Boolean(opts.insecure),
       logLevel: opts.logLevel,
       ...(opts.advertise ? { advertise: opts.advertise } : {}),
       agentTimeoutMs: opts.agentTimeout,
@@ -108,11 +75,3 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
     setExit(code);
   });
 };
-
-function readPem(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new DroverError('USAGE', `cannot read ${file}: ${(err as Error).message}`);
-  }
-}

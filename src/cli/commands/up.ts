@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { runUp } from '../../bin/up.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
+import { addApiAccessOptions, apiAccessFlags } from '../api-access-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { addNotifyOptions, notifyFlags } from '../notify-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
@@ -31,7 +32,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
     );
   addRouterOptions(up, 8000);
   addNotifyOptions(up);
-  addDockerOptions(up).action(async (opts) => {
+  addApiAccessOptions(addDockerOptions(up)).action(async (opts) => {
     const code = await runUp({
       port: opts.port,
       host: opts.host,
@@ -44,6 +45,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       ...dockerFlags(opts),
       ...notifyFlags(opts),
       ...routerFlags(opts),
+      ...apiAccessFlags(opts),
     });
     setExit(code);
   });
