@@ -31,13 +31,11 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext): vo
   }));
 
   app.post<{ Params: { id: string } }>('/v2/agents/:id/drain', async (req) => {
-    if (!ctx.master.drainAgent) throw new DroverError('UNAVAILABLE', 'This master cannot drain agents');
     find(req.params.id);
     return { agent: agentView(await ctx.master.drainAgent(req.params.id), ctx.master.listAllTasks()) };
   });
 
   app.post<{ Params: { id: string } }>('/v2/agents/:id/undrain', async (req) => {
-    if (!ctx.master.undrainAgent) throw new DroverError('UNAVAILABLE', 'This master cannot drain agents');
     find(req.params.id);
     return { agent: agentView(await ctx.master.undrainAgent(req.params.id), ctx.master.listAllTasks()) };
   });

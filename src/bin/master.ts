@@ -201,6 +201,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
       `agents on ${secure ? 'wss' : 'ws'}://${host}:${port}${AGENT_PATH}; store ${storeKind(cfg.store)}; ` +
       (shared ? `leader election on the store as ${holder}` : 'sole leader'),
   );
+  console.log(`drover master: web UI on ${selfUrl}/ui/`);
 
   await waitForSignal(logger);
   await shutdown();

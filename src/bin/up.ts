@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { Agent } from '../agent/agent.js';
 import { StartSlots } from '../agent/executors/docker/start-slots.js';
+import { agentFetcher } from '../agent/fetcher/fetcher.js';
 import { type ApiAuth, hasApiCredentials } from '../api/auth.js';
 import { buildApiServer } from '../api/server.js';
 import { EventBus } from '../control-plane/events/event-bus.js';
@@ -61,6 +62,8 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
    * (domain/kill-timing.ts). 0: SIGTERM at once. Default DEFAULT_KILL_DRAIN_MS.
    */
   killDrainMs?: number;
+  /** `--fetcher-cache-mb`, per in-process agent. */
+  fetcherCacheMb?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
   jobWebhook?: string;
   /** Job owners' notifications (`--mail-server`, `--mail-from`, `--slack-webhook-url`, `--mattermost-webhook-url`). */
@@ -150,6 +153,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     engine: docker,
     registryAuth: await readRegistryAuth(cfg.registryAuthFile),
     allowPrivileged: cfg.allowPrivileged ?? false,
+    allowedHostPaths: cfg.allowedHostPaths ?? [],
     logger,
     // The agents share one engine, so they share its start slots too.
     startSlots: new StartSlots(),
@@ -233,6 +237,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       ids: systemIds,
       logger,
       heartbeatIntervalMs: 5_000,
+      fetcher: agentFetcher(workDir, cfg.fetcherCacheMb),
     });
     const { agentEnd, masterEnd } = createMemoryLinkPair();
     node?.connectAgent(masterEnd, { trusted: true });
@@ -244,6 +249,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     `drover up: API on ${scheme}://${cfg.host}:${port} with ${cfg.agents} agents; state in ${cfg.dataDir}`,
   );
   console.log(`drover up: ${dockerStatusLine(docker, cfg)}`);
+  console.log(`drover up: web UI on http://${cfg.host}:${port}/ui/`);
 
   if (cfg.demo) await deployDemo(master, logger, jobs);
 

@@ -62,9 +62,9 @@ export interface MasterContext {
   /** Ask for a reconcile pass soon (coalesced). */
   trigger(): void;
   /** Tasks with `jobRun` belong to the job runtime (control-plane/jobs/): their updates go there. */
-  jobTasks?: JobTaskRouter;
+  jobTasks: JobTaskRouter;
   /** Groups and running deployments; they decide each app's reconcile phase. */
-  deployments?: DeploymentsState;
+  deployments: DeploymentsState;
   /** Agents' routing tables: refreshed before a kill is sent (route-push.ts). */
   routes?: RoutePush;
 }

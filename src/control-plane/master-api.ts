@@ -89,46 +89,45 @@ export interface MasterApi {
   readTaskLog(taskId: string, stream: LogStream, tail?: number): Promise<string>;
   /**
    * Marathon's `POST /v2/apps/{id}/restart`: replace every task with a fresh one of the same
-   * definition (a new version, config unchanged). Throws APP_NOT_FOUND. Optional until the master
-   * has it; the API answers 503 meanwhile.
+   * definition (a new version, config unchanged). Throws APP_NOT_FOUND.
    */
-  restartApp?(appId: string, opts: { force: boolean }): Promise<DeploymentRef>;
+  restartApp(appId: string, opts: { force: boolean }): Promise<DeploymentRef>;
 
   /**
    * Agent maintenance (Drover): a draining agent gets no new tasks and its tasks are replaced on
    * other agents within each app's upgrade strategy; undrain ends that. Throw NOT_FOUND.
    */
-  drainAgent?(agentId: string): Promise<AgentInfo>;
-  undrainAgent?(agentId: string): Promise<AgentInfo>;
+  drainAgent(agentId: string): Promise<AgentInfo>;
+  undrainAgent(agentId: string): Promise<AgentInfo>;
 
   /** The routing table pushed to the agents' routers (Drover: `GET /v2/routes`). */
   routingTable?(): RouteTable;
   /** Service ports agents' routers cannot bind right now, with the agent; the routers retry. */
   routeBindFailures?(): Array<RouteBindFailure & { agentId: string }>;
 
-  // ---- deployments and groups (optional: a MasterApi without them answers 503 there) ----
+  // ---- deployments and groups ----
 
   /** Running deployments, oldest first. */
-  deployments?(): DeploymentStatus[];
+  deployments(): DeploymentStatus[];
   /** Ids of the running deployments that change the app (`deployments: [{id}]` in app views). */
-  deploymentIdsFor?(appId: string): string[];
+  deploymentIdsFor(appId: string): string[];
   /**
    * `DELETE /v2/deployments/{id}`: without force a new deployment reverts it (its ref is returned);
    * with force it just stops (undefined). Throws DEPLOYMENT_NOT_FOUND.
    */
-  cancelDeployment?(id: string, force: boolean): Promise<DeploymentRef | undefined>;
+  cancelDeployment(id: string, force: boolean): Promise<DeploymentRef | undefined>;
   /** The current group tree. */
-  rootGroup?(): RootGroup;
+  rootGroup(): RootGroup;
   /** The versions at which the group changed, newest first (empty for an unknown group). */
-  groupVersions?(groupId: string): Promise<string[]>;
+  groupVersions(groupId: string): Promise<string[]>;
   /** The root group as it was when the group was at `version`; undefined when not stored. */
-  groupAtVersion?(groupId: string, version: string): Promise<RootGroup | undefined>;
+  groupAtVersion(groupId: string, version: string): Promise<RootGroup | undefined>;
   /**
    * Applies a group request (built by deploy/group-change.ts from the root current when it runs)
    * as one deployment, or only plans it (`dryRun`). Throws APP_LOCKED (409) while another
    * deployment holds an affected app, unless `force`.
    */
-  changeGroups?(request: GroupRequest, opts: GroupChangeOptions): Promise<GroupChangeResult>;
+  changeGroups(request: GroupRequest, opts: GroupChangeOptions): Promise<GroupChangeResult>;
 }
 
 /** Marathon's TaskReadinessCheckResult. */

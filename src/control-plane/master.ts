@@ -24,6 +24,7 @@ import { DeploymentsState } from './deployments/deployments-state.js';
 import { groupVersions, rootWhenGroupWas } from './deployments/root-versions.js';
 import { EventBus } from './events/event-bus.js';
 import { JobRuntime } from './jobs/job-runtime.js';
+import { JobsState } from './jobs/jobs-state.js';
 import type {
   DeploymentRef,
   DeploymentStatus,
@@ -56,11 +57,27 @@ export class Master implements MasterApi {
   private triggerTimer: CancelTimer | undefined;
   private readonly electedAt: number;
   private readonly frameworkId: string;
+  private readonly state: MasterState;
+  /** Groups and running deployments (deployments/deployments-state.ts). */
+  private readonly deploymentsState: DeploymentsState;
+  /** Scheduled jobs: the runtime in ./jobs/ owns them; the master only starts, stops and routes. */
+  readonly jobs: JobRuntime;
+
+  /** Loads everything the leader keeps in memory, then builds the Master on it. */
+  static async create(deps: MasterDeps): Promise<Master> {
+    const state = await MasterState.load(deps.store);
+    suspendOutOfBounds(state.apps, deps.logger);
+    const deployments = await DeploymentsState.load(deps.store, state.apps.values());
+    const jobs = await JobsState.load(deps.store);
+    return new Master(deps, { state, deployments, jobs });
+  }
 
   private constructor(
     private readonly deps: MasterDeps,
-    private readonly state: MasterState,
+    loaded: { state: MasterState; deployments: DeploymentsState; jobs: JobsState },
   ) {
+    this.state = loaded.state;
+    this.deploymentsState = loaded.deployments;
     this.hub = new AgentHub(
       {
         register: (msg, trusted) => this.serial.run(() => admitAgent(this.ctx, msg, trusted)),
@@ -87,33 +104,24 @@ export class Master implements MasterApi {
       deps.ids,
     );
     this.events = deps.events ?? new EventBus(() => deps.clock.now());
-    this.routes = new RoutePush(this.hub, state, this.events);
+    this.routes = new RoutePush(this.hub, this.state, this.events);
     this.ctx = {
       deps,
-      state,
+      state: this.state,
       hub: this.hub,
       events: this.events,
       trigger: () => this.trigger(),
       routes: this.routes,
+      deployments: this.deploymentsState,
+      // The job runtime is built on this context: its task updates reach it through here.
+      jobTasks: {
+        statusUpdate: (msg, task) => this.jobs.statusUpdate(msg, task),
+        taskGone: (task, finalState, message) => this.jobs.taskGone(task, finalState, message),
+      },
     };
+    this.jobs = new JobRuntime(this.ctx, this.serial, loaded.jobs, deps.jobs);
     this.electedAt = deps.clock.now();
     this.frameworkId = deps.ids.uuid();
-  }
-
-  /** Scheduled jobs: the runtime in ./jobs/ owns them; the master only starts, stops and routes. */
-  jobs!: JobRuntime;
-  /** Groups and running deployments (deployments-state.ts). */
-  private deploymentsState!: DeploymentsState;
-
-  static async create(deps: MasterDeps): Promise<Master> {
-    const state = await MasterState.load(deps.store);
-    suspendOutOfBounds(state.apps, deps.logger);
-    const master = new Master(deps, state);
-    master.deploymentsState = await DeploymentsState.load(deps.store, state.apps.values());
-    master.ctx.deployments = master.deploymentsState;
-    master.jobs = await JobRuntime.load(master.ctx, master.serial, deps.jobs);
-    master.ctx.jobTasks = master.jobs;
-    return master;
   }
 
   start(): void {

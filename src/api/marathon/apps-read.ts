@@ -61,7 +61,7 @@ function views(
       tasks: byApp.get(app.id) ?? [],
       embed,
       lastTaskFailure: embed.has('lastTaskFailure') ? ctx.master.lastTaskFailure(app.id) : undefined,
-      deploymentIds: ctx.master.deploymentIdsFor?.(app.id) ?? [],
+      deploymentIds: ctx.master.deploymentIdsFor(app.id),
       now,
     }),
   );

@@ -108,7 +108,6 @@ export async function restartApp(
 ): Promise<FastifyReply> {
   const force = boolParam(q, 'force', false);
   requireApp(ctx.master, id);
-  if (!ctx.master.restartApp) throw new DroverError('UNAVAILABLE', 'This master cannot restart apps yet');
   return sendDeployment(reply, await ctx.master.restartApp(id, { force }));
 }
 
@@ -129,19 +128,17 @@ export async function putApps(
   const items = Array.isArray(b) ? b : [b];
   if (items.length === 0) throw invalidAt('/', 'at least one app is required');
   const targets = await bulkTargets(ctx, items, partial);
-  if (ctx.master.changeGroups) {
-    // One deployment for all of them, as Marathon does, so dependencies among them are ordered.
-    const paths = new Map(targets.map((t, i) => [t.id, `/${i}`]));
-    const result = await ctx.master.changeGroups((root) => ({ draft: withApps(root, targets), paths }), {
-      force,
-      dryRun: false,
-      groupId: '/',
-    });
-    if ('deployment' in result) return sendDeployment(reply, result.deployment);
-  }
-  let last: DeploymentRef | undefined;
-  for (const t of targets) last = await ctx.master.putApp(t, { force });
-  return sendDeployment(reply, last as DeploymentRef);
+  // One deployment for all of them, as Marathon does, so dependencies among them are ordered.
+  const paths = new Map(targets.map((t, i) => [t.id, `/${i}`]));
+  const result = await ctx.master.changeGroups((root) => ({ draft: withApps(root, targets), paths }), {
+    force,
+    dryRun: false,
+    groupId: '/',
+  });
+  // Not a dry run, so the change is a deployment.
+  return 'deployment' in result
+    ? sendDeployment(reply, result.deployment)
+    : reply.send({ steps: result.plan });
 }
 
 async function bulkTargets(ctx: RouteContext, items: unknown[], partial: boolean): Promise<AppSpec[]> {

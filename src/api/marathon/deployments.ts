@@ -4,7 +4,6 @@
  * stops it (202, no body), as Marathon does.
  */
 import type { FastifyInstance } from 'fastify';
-import { DroverError } from '../../domain/errors.js';
 import { boolParam, queryOf } from '../query-params.js';
 import { sendDeployment } from '../views/deployment-result.js';
 import { deploymentView } from '../views/deployment-view.js';
@@ -12,20 +11,14 @@ import type { RouteContext } from './route-context.js';
 
 export function registerDeploymentRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get('/v2/deployments', async () => {
-    if (!ctx.master.deployments) throw unavailable();
     return ctx.master.deployments().map(deploymentView);
   });
 
   app.delete('/v2/deployments/:id', async (req, reply) => {
     const force = boolParam(queryOf(req.query), 'force', false);
     const { id } = req.params as { id: string };
-    if (!ctx.master.cancelDeployment) throw unavailable();
     const ref = await ctx.master.cancelDeployment(id, force);
     if (force || !ref) return reply.code(202).send();
     return sendDeployment(reply, ref);
   });
-}
-
-function unavailable(): DroverError {
-  return new DroverError('UNAVAILABLE', 'This master does not run deployments');
 }

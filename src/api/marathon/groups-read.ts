@@ -12,14 +12,13 @@ import { resolveAppEmbed } from './embed.js';
 import type { RouteContext } from './route-context.js';
 
 export function showGroup(ctx: RouteContext, id: string, q: Query): Record<string, unknown> {
-  const root = rootOf(ctx.master);
+  const root = ctx.master.rootGroup();
   requireGroup(root, id);
   return view(ctx, root, id, q);
 }
 
 export async function listGroupVersions(ctx: RouteContext, id: string): Promise<string[]> {
-  requireGroup(rootOf(ctx.master), id);
-  if (!ctx.master.groupVersions) throw unavailable();
+  requireGroup(ctx.master.rootGroup(), id);
   return ctx.master.groupVersions(id);
 }
 
@@ -34,23 +33,13 @@ export async function showGroupVersion(
 
 /** The root group as it was when `id` was at `version`; 404 when no stored version has it. */
 export async function groupAt(master: MasterApi, id: string, version: string): Promise<RootGroup> {
-  if (!master.groupAtVersion) throw unavailable();
   const root = await master.groupAtVersion(id, version);
   if (!root) throw new DroverError('VERSION_NOT_FOUND', `Group '${id}' does not exist in version ${version}`);
   return root;
 }
 
-export function rootOf(master: MasterApi): RootGroup {
-  if (!master.rootGroup) throw unavailable();
-  return master.rootGroup();
-}
-
 export function requireGroup(root: RootGroup, id: string): void {
   if (!root.groups.has(id)) throw new DroverError('GROUP_NOT_FOUND', `Group '${id}' does not exist`);
-}
-
-export function unavailable(): DroverError {
-  return new DroverError('UNAVAILABLE', 'This master does not manage groups');
 }
 
 function view(ctx: RouteContext, root: RootGroup, id: string, q: Query): Record<string, unknown> {
@@ -60,7 +49,7 @@ function view(ctx: RouteContext, root: RootGroup, id: string, q: Query): Record<
   return groupView(root, id, {
     embed,
     tasksOf: (appId) => byApp.get(appId) ?? [],
-    deploymentIdsOf: (appId) => ctx.master.deploymentIdsFor?.(appId) ?? [],
+    deploymentIdsOf: (appId) => ctx.master.deploymentIdsFor(appId),
     lastTaskFailure: (appId) => ctx.master.lastTaskFailure(appId),
     now: ctx.clock.now(),
   });

@@ -19,7 +19,7 @@ import {
 import { requireObjectBody } from '../json-body.js';
 import { boolParam, type Query } from '../query-params.js';
 import { sendDeployment } from '../views/deployment-result.js';
-import { groupAt, unavailable } from './groups-read.js';
+import { groupAt } from './groups-read.js';
 import type { RouteContext } from './route-context.js';
 
 /** POST /v2/groups[/{base}]: the body's `id` (relative to base) names the new group. */
@@ -105,7 +105,6 @@ function change(
 ): Promise<GroupChangeResult> {
   const force = boolParam(q, 'force', false);
   const dryRun = boolParam(q, 'dryRun', false);
-  if (!ctx.master.changeGroups) throw unavailable();
   return ctx.master.changeGroups(request, { force, dryRun, groupId });
 }
 

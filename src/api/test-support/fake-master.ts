@@ -2,10 +2,23 @@
  * An in-memory MasterApi for route tests: it keeps apps, versions and tasks the way the real
  * master's contract says (APP_EXISTS, APP_NOT_FOUND, kills with scale lower instances), records
  * every mutating call, and can snapshot its state so tests can assert a bad request changed
- * nothing.
+ * nothing. Its writes take effect at once, so it never has a running deployment; group writes
+ * and deployments are tested against the real Master through the simulation harness
+ * (marathon/groups-deployments.test.ts): here a group request's draft is applied at once, each
+ * changed app saved as a new version and each app left out deleted.
  */
 import { EventBus } from '../../control-plane/events/event-bus.js';
-import type { DeploymentRef, MasterApi, MasterInfo, QueueEntry } from '../../control-plane/master-api.js';
+import type {
+  DeploymentRef,
+  DeploymentStatus,
+  GroupChangeOptions,
+  GroupChangeResult,
+  GroupRequest,
+  MasterApi,
+  MasterInfo,
+  QueueEntry,
+} from '../../control-plane/master-api.js';
+import { type RootGroup, rootGroup } from '../../deploy/root-group.js';
 import type { AgentInfo } from '../../domain/agent.js';
 import type { LogStream } from '../../domain/agent-protocol.js';
 import type { AppDefinition, AppSpec } from '../../domain/app.js';
@@ -14,6 +27,8 @@ import type { TaskFailure, TaskRecord } from '../../domain/task.js';
 import { droverVersion } from '../../platform/version.js';
 
 export const FAKE_NOW = Date.parse('2026-01-02T03:04:05.000Z');
+/** The root version of the fake's group tree. */
+const V0 = new Date(FAKE_NOW).toISOString();
 
 export interface FakeCall {
   method: string;
@@ -158,6 +173,52 @@ export class FakeMaster implements MasterApi {
     const app = this.apps.get(appId);
     if (!app) throw new DroverError('APP_NOT_FOUND', `App '${appId}' does not exist`);
     return this.save(app);
+  }
+
+  async drainAgent(id: string): Promise<AgentInfo> {
+    return this.setDraining(id, true);
+  }
+  async undrainAgent(id: string): Promise<AgentInfo> {
+    return this.setDraining(id, false);
+  }
+
+  deployments(): DeploymentStatus[] {
+    return [];
+  }
+  deploymentIdsFor(_appId: string): string[] {
+    return [];
+  }
+  async cancelDeployment(id: string, force: boolean): Promise<DeploymentRef | undefined> {
+    this.calls.push({ method: 'cancelDeployment', args: [id, force] });
+    throw new DroverError('DEPLOYMENT_NOT_FOUND', `Deployment '${id}' does not exist`);
+  }
+  /** The groups implied by the app ids. */
+  rootGroup(): RootGroup {
+    return rootGroup(V0, [], this.apps.values());
+  }
+  async groupVersions(_groupId: string): Promise<string[]> {
+    return [];
+  }
+  async groupAtVersion(_groupId: string, _version: string): Promise<RootGroup | undefined> {
+    return undefined;
+  }
+  async changeGroups(request: GroupRequest, opts: GroupChangeOptions): Promise<GroupChangeResult> {
+    this.calls.push({ method: 'changeGroups', args: [opts] });
+    const root = this.rootGroup();
+    const { draft } = request(root);
+    if (opts.dryRun) return { plan: [] };
+    let last: DeploymentRef | undefined;
+    for (const [id, app] of draft.apps) if (root.apps.get(id) !== app) last = this.save(app);
+    for (const id of root.apps.keys()) if (!draft.apps.has(id)) this.apps.delete(id);
+    return { deployment: last ?? { deploymentId: this.nextId(), version: this.nextVersion() } };
+  }
+
+  private setDraining(id: string, draining: boolean): AgentInfo {
+    this.calls.push({ method: draining ? 'drainAgent' : 'undrainAgent', args: [id] });
+    const i = this.agentList.findIndex((a) => a.id === id);
+    if (i < 0) throw new DroverError('NOT_FOUND', `Agent '${id}' does not exist`);
+    this.agentList[i] = { ...this.agentList[i]!, draining };
+    return this.agentList[i]!;
   }
 
   private save(app: AppSpec): DeploymentRef {

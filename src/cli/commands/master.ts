@@ -2,6 +2,7 @@ import { Option } from 'commander';
 import { runMaster } from '../../bin/master.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { addApiAccessOptions, apiAccessFlags, readPem } from '../api-access-flags.js';
+import { example } from '../example.js';
 import { addNotifyOptions, notifyFlags } from '../notify-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
@@ -55,6 +56,10 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       "http(s) URL every job's notifications are POSTed to (besides a job's own webhookUrl)",
       httpUrlFlag,
     );
+  example(
+    master,
+    'drover master --store postgres://drover:pw@db/drover --host 10.0.0.1 --api-token $TOKEN --agent-token $AGENT_TOKEN',
+  );
   addNotifyOptions(addApiAccessOptions(master)).action(async (opts) => {
     const code = await runMaster({
       store: opts.store,

@@ -27,7 +27,7 @@ function openRunOf(jc: JobsContext, taskId: string): JobRun | undefined {
 
 export async function completeAsyncRun(jc: JobsContext, taskId: string, statusCode: number): Promise<void> {
   const run = openRunOf(jc, taskId);
-  const stored = run ? jc.jobs.jobs.get(run.job) : undefined;
+  const stored = run ? jc.jobs.byName.get(run.job) : undefined;
   if (!run || !stored || run.attempts.at(-1)?.taskId !== taskId) throw taskNotFound(taskId);
   const now = jc.master.deps.clock.now();
   const failed = await commit(jc, async (tx, fx): Promise<FailedFinal | undefined> => {
@@ -50,7 +50,7 @@ export async function completeAsyncRun(jc: JobsContext, taskId: string, statusCo
 
 /** maxCompletionTime passed while the run waited for its callback: a failed attempt. */
 export async function expireAsyncRun(jc: JobsContext, run: JobRun, now: number): Promise<void> {
-  const stored = jc.jobs.jobs.get(run.job);
+  const stored = jc.jobs.byName.get(run.job);
   if (!stored) return;
   const message = `no completion callback within maxCompletionTime (${stored.job.maxCompletionTime} s)`;
   const failed = await commit(jc, (tx, fx) =>
@@ -77,7 +77,7 @@ export async function addTaskProgress(
   taskId: string,
   additional: number,
 ): Promise<void> {
-  const stored = jc.jobs.jobs.get(name);
+  const stored = jc.jobs.byName.get(name);
   if (!stored) throw new DroverError('JOB_NOT_FOUND', `Job '${name}' not found`);
   const parsed = parseRunTaskId(taskId);
   if (!parsed || parsed.job !== name)

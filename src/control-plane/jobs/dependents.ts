@@ -18,9 +18,9 @@ export async function parentFinished(
   now: number,
 ): Promise<void> {
   if (!countsForChildren(outcome, parent.job.softError)) return;
-  const all = [...jc.jobs.jobs.values()].map((s) => s.job);
+  const all = [...jc.jobs.byName.values()].map((s) => s.job);
   for (const childName of childrenOf(all, parent.job.name)) {
-    const child = jc.jobs.jobs.get(childName)!;
+    const child = jc.jobs.byName.get(childName)!;
     const satisfied = new Set(jc.jobs.progress.get(childName) ?? []);
     satisfied.add(parent.job.name);
     if (!isReady(child.job, satisfied) || child.job.disabled) {

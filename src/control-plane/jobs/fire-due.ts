@@ -22,7 +22,7 @@ import type { JobsContext } from './job-context.js';
 const DEFAULT_EPSILON_MS = 60_000;
 
 export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
-  const due = [...jc.jobs.jobs.values()].filter(
+  const due = [...jc.jobs.byName.values()].filter(
     (s) => !s.job.disabled && s.job.schedule !== undefined && s.nextDueAt !== undefined && s.nextDueAt <= now,
   );
   if (due.length === 0) return;
@@ -76,7 +76,7 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
     skippedRuns.push(...runs.slice(plan.fire.length).filter((_, i) => ok[plan.fire.length + i]));
     for (const run of inserted) fx.afterCommit(() => jc.jobs.setActive(run));
     const advanced = plan.advance.map((a) => {
-      const current = jc.jobs.jobs.get(a.job)!;
+      const current = jc.jobs.byName.get(a.job)!;
       const { nextDueAt: _old, ...rest } = current;
       const next: StoredJob = {
         ...rest,
@@ -84,7 +84,7 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
         job: exhausted.has(a.job) ? { ...current.job, disabled: true } : current.job,
       };
       if (exhausted.has(a.job)) disabled.push(next);
-      fx.afterCommit(() => jc.jobs.jobs.set(a.job, next));
+      fx.afterCommit(() => jc.jobs.byName.set(a.job, next));
       return next;
     });
     if (advanced.length > 0) await tx.putJobs(advanced);
@@ -111,7 +111,7 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
     const byJob = new Map<string, JobRun[]>();
     for (const r of skippedRuns) byJob.set(r.job, [...(byJob.get(r.job) ?? []), r]);
     for (const [name, runs] of byJob) {
-      const job = jc.jobs.jobs.get(name)?.job;
+      const job = jc.jobs.byName.get(name)?.job;
       if (job) jc.owners.send(skippedNotice(job, runs));
     }
   }

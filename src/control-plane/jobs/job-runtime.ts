@@ -20,7 +20,7 @@ import { fireDueRuns } from './fire-due.js';
 import type { JobsContext } from './job-context.js';
 import { deleteJob, killJobRuns, markSuccess, putJob, requireJob, startJob } from './job-writes.js';
 import type { JobState, JobsApi } from './jobs-api.js';
-import { JobsState } from './jobs-state.js';
+import type { JobsState } from './jobs-state.js';
 import { launchReadyRuns } from './launch-runs.js';
 import { killOverdueRuns, nextOverdueAt } from './overdue-runs.js';
 import { type OwnerNotifyConfig, ownerNotifier } from './owner-notifications.js';
@@ -52,11 +52,12 @@ export class JobRuntime implements JobsApi {
   /** Run record committed minus due time, seconds (also readable without a registry, for benches). */
   readonly lateness: Histogram;
 
-  private constructor(
+  /** Built by the Master on its context, from the jobs state it loaded (jobs-state.ts). */
+  constructor(
     private readonly ctx: MasterContext,
     private readonly serial: Serial,
     jobs: JobsState,
-    private readonly opts: JobRuntimeOptions,
+    private readonly opts: JobRuntimeOptions = {},
   ) {
     // A master node builds a runtime per leadership term on one registry: the histogram is
     // registered once and carries on across terms (registering the name twice would throw).
@@ -80,10 +81,6 @@ export class JobRuntime implements JobsApi {
       ...(opts.notify ? { owners: ownerNotifier(opts.notify, ctx.deps.logger) } : {}),
       wake: () => this.wakeAt(ctx.deps.clock.now()),
     };
-  }
-
-  static async load(ctx: MasterContext, serial: Serial, opts: JobRuntimeOptions = {}): Promise<JobRuntime> {
-    return new JobRuntime(ctx, serial, await JobsState.load(ctx.deps.store), opts);
   }
 
   start(): void {
@@ -130,7 +127,7 @@ export class JobRuntime implements JobsApi {
 
   private nextWake(now: number): number {
     let at = now + (this.opts.tickMs ?? 1000);
-    for (const s of this.jc.jobs.jobs.values())
+    for (const s of this.jc.jobs.byName.values())
       if (!s.job.disabled && s.nextDueAt !== undefined) at = Math.min(at, s.nextDueAt);
     for (const r of this.jc.jobs.allActive())
       if (r.status === 'retrying' && r.retryAt !== undefined && r.retryAt > now) at = Math.min(at, r.retryAt);
@@ -158,15 +155,15 @@ export class JobRuntime implements JobsApi {
   // ---- JobsApi: reads ----
 
   listJobs(): JobDefinition[] {
-    return [...this.jc.jobs.jobs.values()].map((s) => s.job).sort((a, b) => (a.name < b.name ? -1 : 1));
+    return [...this.jc.jobs.byName.values()].map((s) => s.job).sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
   getJob(name: string): JobDefinition | undefined {
-    return this.jc.jobs.jobs.get(name)?.job;
+    return this.jc.jobs.byName.get(name)?.job;
   }
 
   jobState(name: string): JobState {
-    const stored = this.jc.jobs.jobs.get(name);
+    const stored = this.jc.jobs.byName.get(name);
     return {
       active: this.jc.jobs.activeRuns(name),
       ...(stored?.nextDueAt !== undefined && !stored.job.disabled ? { nextDueAt: stored.nextDueAt } : {}),

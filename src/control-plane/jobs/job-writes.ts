@@ -34,15 +34,15 @@ function notFound(name: string): DroverError {
 }
 
 export function requireJob(jc: JobsContext, name: string): StoredJob {
-  const stored = jc.jobs.jobs.get(name);
+  const stored = jc.jobs.byName.get(name);
   if (!stored) throw notFound(name);
   return stored;
 }
 
 export async function putJob(jc: JobsContext, spec: JobSpec): Promise<void> {
   const now = jc.master.deps.clock.now();
-  const existing = jc.jobs.jobs.get(spec.name);
-  const names = new Set(jc.jobs.jobs.keys());
+  const existing = jc.jobs.byName.get(spec.name);
+  const names = new Set(jc.jobs.byName.keys());
   const missing = unknownParents(spec, names);
   if (missing.length > 0)
     throw new DroverError(
@@ -50,7 +50,7 @@ export async function putJob(jc: JobsContext, spec: JobSpec): Promise<void> {
       `Error, parent does not exist: ${missing.map((p) => `'${p}'`).join(', ')} (job '${spec.name}')`,
       [{ path: '/parents', errors: missing.map((p) => `Error, parent does not exist: '${p}'`) }],
     );
-  const graph = [...jc.jobs.jobs.values()].filter((s) => s.job.name !== spec.name).map((s) => s.job);
+  const graph = [...jc.jobs.byName.values()].filter((s) => s.job.name !== spec.name).map((s) => s.job);
   const cycle = findCycle([...graph, spec]);
   if (cycle) {
     const message = `Dependency cycle: ${cycle.join(' -> ')}`;
@@ -81,7 +81,7 @@ export async function putJob(jc: JobsContext, spec: JobSpec): Promise<void> {
     await tx.putJob(stored);
     if (parentsChanged) await tx.clearJobProgress(job.name);
     fx.afterCommit(() => {
-      jc.jobs.jobs.set(job.name, stored);
+      jc.jobs.byName.set(job.name, stored);
       // Compiled now, not on the pass the job first comes due: 1,000 jobs due in one second would
       // otherwise spend the pass compiling schedules (bench/jobs-firing.bench.ts).
       jc.jobs.scheduleOf(stored);
@@ -94,10 +94,10 @@ export async function putJob(jc: JobsContext, spec: JobSpec): Promise<void> {
 export async function deleteJob(jc: JobsContext, name: string): Promise<void> {
   const stored = requireJob(jc, name);
   const now = jc.master.deps.clock.now();
-  const all = [...jc.jobs.jobs.values()].map((s) => s.job);
-  const children = childrenOf(all, name).map((c) => jc.jobs.jobs.get(c)!.job);
+  const all = [...jc.jobs.byName.values()].map((s) => s.job);
+  const children = childrenOf(all, name).map((c) => jc.jobs.byName.get(c)!.job);
   const rewired: StoredJob[] = rewireChildren(stored.job, children).map((r) => {
-    const child = jc.jobs.jobs.get(r.name)!;
+    const child = jc.jobs.byName.get(r.name)!;
     if ('parents' in r) return { ...child, job: { ...child.job, parents: r.parents } };
     const { scheduleTimeZone: _z, ...rest } = child.job;
     const job: JobDefinition = {
@@ -114,7 +114,7 @@ export async function deleteJob(jc: JobsContext, name: string): Promise<void> {
     await tx.deleteJob(name);
     fx.afterCommit(() => {
       jc.jobs.forget(name);
-      for (const c of rewired) jc.jobs.jobs.set(c.job.name, c);
+      for (const c of rewired) jc.jobs.byName.set(c.job.name, c);
     });
   });
   for (const t of [...jc.master.state.tasks.values()])
@@ -142,7 +142,7 @@ export async function markSuccess(jc: JobsContext, name: string): Promise<boolea
   };
   await commit(jc, async (tx, fx) => {
     await tx.putJob(next);
-    fx.afterCommit(() => jc.jobs.jobs.set(name, next));
+    fx.afterCommit(() => jc.jobs.byName.set(name, next));
     await parentFinished(jc, tx, fx, next, 'succeeded', now);
   });
   return true;

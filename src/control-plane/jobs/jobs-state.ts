@@ -7,7 +7,8 @@ import { compileSchedule, type Schedule } from '../../schedules/schedule.js';
 import type { Store } from '../../store/port.js';
 
 export class JobsState {
-  readonly jobs = new Map<string, StoredJob>();
+  /** Every job, by name. */
+  readonly byName = new Map<string, StoredJob>();
   /** job -> dueAt -> run, for runs not yet final. */
   readonly active = new Map<string, Map<number, JobRun>>();
   /** child -> parents that succeeded since the child last started. */
@@ -17,7 +18,7 @@ export class JobsState {
   static async load(store: Store): Promise<JobsState> {
     const s = new JobsState();
     for (const j of await store.listJobs()) {
-      s.jobs.set(j.job.name, j);
+      s.byName.set(j.job.name, j);
       // Compiled at load, so a new leader's first pass does not pay for every schedule.
       s.warm(j);
     }
@@ -73,7 +74,7 @@ export class JobsState {
   }
 
   forget(job: string): void {
-    this.jobs.delete(job);
+    this.byName.delete(job);
     this.active.delete(job);
     this.progress.delete(job);
     this.compiled.delete(job);

@@ -17,14 +17,14 @@ export async function launchReadyRuns(jc: JobsContext, now: number): Promise<voi
   const ready = jc.jobs
     .allActive()
     .filter((r) => (r.status === 'queued' || r.status === 'retrying') && (r.retryAt ?? 0) <= now)
-    .filter((r) => jc.jobs.jobs.has(r.job))
+    .filter((r) => jc.jobs.byName.has(r.job))
     .sort((a, b) => a.dueAt - b.dueAt);
   if (ready.length === 0) return;
   const byKey = new Map<string, JobRun>();
   const requests = ready.map((run) => {
-    const key = runTaskId(jc.jobs.jobs.get(run.job)!.job, run, run.attempts.length + 1);
+    const key = runTaskId(jc.jobs.byName.get(run.job)!.job, run, run.attempts.length + 1);
     byKey.set(key, run);
-    return runPlacementRequest(key, jc.jobs.jobs.get(run.job)!.job);
+    return runPlacementRequest(key, jc.jobs.byName.get(run.job)!.job);
   });
   const result = placeTasks({
     agents: agentCapacities(ctx),
@@ -36,7 +36,7 @@ export async function launchReadyRuns(jc: JobsContext, now: number): Promise<voi
   const grace = ctx.deps.defaultKillGraceMs ?? 3000;
   const launches = result.placements.map((p) => {
     const run = byKey.get(p.key)!;
-    const job = jc.jobs.jobs.get(run.job)!.job;
+    const job = jc.jobs.byName.get(run.job)!.job;
     const agent = ctx.state.agents.get(p.agentId)!;
     const attempt = run.attempts.length + 1;
     const task: TaskRecord = {

@@ -13,7 +13,7 @@ import { killRunTask } from './launch-runs.js';
 export async function killOverdueRuns(jc: JobsContext, now: number): Promise<void> {
   for (const run of jc.jobs.allActive()) {
     if (run.status !== 'running') continue;
-    const job = jc.jobs.jobs.get(run.job)?.job;
+    const job = jc.jobs.byName.get(run.job)?.job;
     const attempt = run.attempts.at(-1);
     if (!job || !attempt) continue;
     if (!isOverdue(attempt.startedAt ?? attempt.launchedAt, job.maxCompletionTime, now)) continue;
@@ -39,7 +39,7 @@ export async function killOverdueRuns(jc: JobsContext, now: number): Promise<voi
 export function nextOverdueAt(jc: JobsContext): number | undefined {
   let at: number | undefined;
   for (const run of jc.jobs.allActive()) {
-    const job = jc.jobs.jobs.get(run.job)?.job;
+    const job = jc.jobs.byName.get(run.job)?.job;
     const attempt = run.attempts.at(-1);
     if (run.status !== 'running' || !job || !attempt) continue;
     const after = overdueAfter(attempt.startedAt ?? attempt.launchedAt, job.maxCompletionTime);

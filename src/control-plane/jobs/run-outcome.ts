@@ -80,7 +80,7 @@ export async function settleRun(
   });
   if (counters !== stored) {
     await tx.putJob(counters);
-    fx.afterCommit(() => jc.jobs.jobs.set(job.name, counters));
+    fx.afterCommit(() => jc.jobs.byName.set(job.name, counters));
   }
   if (next.status === 'succeeded' || next.status === 'failed')
     await parentFinished(jc, tx, fx, counters, next.status, now);

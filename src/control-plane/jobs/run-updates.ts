@@ -53,7 +53,7 @@ export async function endAttempt(
 ): Promise<void> {
   const now = jc.master.deps.clock.now();
   const run = activeRunOf(jc, task);
-  const stored = task.jobRun ? jc.jobs.jobs.get(task.jobRun.job) : undefined;
+  const stored = task.jobRun ? jc.jobs.byName.get(task.jobRun.job) : undefined;
   const failedFinal = await commit(jc, async (tx, fx) => {
     await tx.deleteTask(task.id);
     fx.afterCommit(() => jc.master.state.tasks.delete(task.id));

@@ -13,10 +13,12 @@ import { clusterCounts } from './cluster-counts.js';
 import { Meter, type MeterJson, type SnapshotJson, Timer, type TimerJson } from './dropwizard-instruments.js';
 import { recordEvent } from './event-metrics.js';
 
-export type MetricsMaster = Pick<
-  MasterApi,
-  'listApps' | 'listTasks' | 'info' | 'events' | 'deployments' | 'rootGroup'
->;
+/**
+ * What the metrics read. The running deployments and the group tree are optional: without them
+ * the gauges count from the event bus and app ids alone (what a bus-only consumer sees).
+ */
+export type MetricsMaster = Pick<MasterApi, 'listApps' | 'listTasks' | 'info' | 'events'> &
+  Partial<Pick<MasterApi, 'deployments' | 'rootGroup'>>;
 
 export interface DroverMetricsDeps {
   master: MetricsMaster;

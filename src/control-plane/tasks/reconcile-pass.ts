@@ -31,7 +31,7 @@ export async function reconcilePass(ctx: MasterContext): Promise<void> {
     else tasksByApp.set(t.appId, [t]);
   }
 
-  const phases = ctx.deployments?.phases() ?? new Map<string, AppPhase>();
+  const phases = ctx.deployments.phases();
   await killOrphans(ctx, tasksByApp, now, phases);
 
   const apps = [...state.apps.values()];

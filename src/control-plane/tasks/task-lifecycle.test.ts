@@ -12,6 +12,7 @@ import { seededRandom, systemIds } from '../../platform/ids.js';
 import { createMemoryStore } from '../../store/memory-store.js';
 import type { AgentHub } from '../agents/agent-hub.js';
 import type { MasterContext } from '../context.js';
+import { DeploymentsState } from '../deployments/deployments-state.js';
 import { EventBus } from '../events/event-bus.js';
 import { MasterState } from '../master-state.js';
 import { captureLog } from '../testing/log-capture.js';
@@ -55,6 +56,12 @@ function setup() {
     hub,
     events: new EventBus(() => Date.now()),
     trigger: () => {},
+    deployments: new DeploymentsState(),
+    // No task here is a job run's: reaching the job runtime would be a routing bug.
+    jobTasks: {
+      statusUpdate: async () => assert.fail('routed to the job runtime'),
+      taskGone: async () => assert.fail('routed to the job runtime'),
+    },
   };
   return { ctx, log, sent, state };
 }

@@ -35,7 +35,7 @@ export async function applyStatusUpdate(ctx: MasterContext, agentId: string, msg
     if (!isTerminal(msg.state)) ctx.hub.send(agentId, { type: 'kill', taskId: msg.taskId, gracePeriodMs: 0 });
     return;
   }
-  if (task.jobRun && ctx.jobTasks) return ctx.jobTasks.statusUpdate(msg, task);
+  if (task.jobRun) return ctx.jobTasks.statusUpdate(msg, task);
   const now = deps.clock.now();
   // Killed by its agent for failing health checks: a failure of the app, unlike a kill we asked for.
   const unhealthyKill = isUnhealthyKill(task, msg);
@@ -98,7 +98,7 @@ export async function forgetTask(
   message: string,
   countsAsFailure: boolean,
 ): Promise<void> {
-  if (task.jobRun && ctx.jobTasks) return ctx.jobTasks.taskGone(task, finalState, message);
+  if (task.jobRun) return ctx.jobTasks.taskGone(task, finalState, message);
   const { state, deps } = ctx;
   const now = deps.clock.now();
   const app = state.apps.get(task.appId);
