@@ -35,6 +35,7 @@ import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { agentExecutors, type ExecutorSetup } from './agent-executors.js';
 import { auditDeps, openApiAccess } from './api-access.js';
 import { deployDemo } from './demo.js';
+import { startDns } from './dns-setup.js';
 import {
   type DockerFlags,
   dockerStatusLine,
@@ -68,6 +69,8 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   jobWebhook?: string;
   /** Job owners' notifications (`--mail-server`, `--mail-from`, `--slack-webhook-url`, `--mattermost-webhook-url`). */
   jobNotify?: OwnerNotifyConfig;
+  /** `--dns-port`: where the DNS server answers (default 127.0.0.1:8053), or off. */
+  dns?: { host: string; port: number } | 'off';
   /** API credentials, as `drover master`'s (api-access.ts); a non-loopback --host needs one. */
   auth?: Pick<ApiAuth, 'basic' | 'bearerTokens'>;
   authFile?: string;
@@ -250,6 +253,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   );
   console.log(`drover up: ${dockerStatusLine(docker, cfg)}`);
   console.log(`drover up: web UI on http://${cfg.host}:${port}/ui/`);
+  const dns = await startDns(cfg.dns ?? { host: '127.0.0.1', port: 8053 }, master, logger, 'drover up');
 
   if (cfg.demo) await deployDemo(master, logger, jobs);
 
@@ -258,6 +262,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   return 0;
 
   async function shutdown(): Promise<void> {
+    await dns?.close();
     stopReloads();
     await api.close();
     // Loops stop first so the kills below are not answered by relaunches.

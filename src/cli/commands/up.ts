@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { runUp } from '../../bin/up.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { addApiAccessOptions, apiAccessFlags } from '../api-access-flags.js';
+import { addDnsOption } from '../dns-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { example } from '../example.js';
 import { addNotifyOptions, notifyFlags } from '../notify-flags.js';
@@ -38,6 +39,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
     );
   addRouterOptions(up, 8000);
   addNotifyOptions(up);
+  addDnsOption(up, { host: '127.0.0.1', port: 8053 });
   example(
     up,
     'drover up                       # API and UI on http://127.0.0.1:8080',
@@ -58,6 +60,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       ...notifyFlags(opts),
       ...routerFlags(opts),
       ...apiAccessFlags(opts),
+      dns: opts.dnsPort,
     });
     setExit(code);
   });
