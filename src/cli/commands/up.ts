@@ -9,6 +9,7 @@ import { addNotifyOptions, notifyFlags } from '../notify-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { addRouterOptions, routerFlags } from '../router-flags.js';
+import { addSandboxOptions, sandboxFlags } from '../sandbox-flags.js';
 
 export const registerUp: RegisterCommand = (program, setExit) => {
   const up = program
@@ -45,7 +46,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
     'drover up                       # API and UI on http://127.0.0.1:8080',
     'drover up --demo --port 9090 --data-dir /tmp/drover',
   );
-  addApiAccessOptions(addDockerOptions(up)).action(async (opts) => {
+  addApiAccessOptions(addSandboxOptions(addDockerOptions(up))).action(async (opts) => {
     const code = await runUp({
       port: opts.port,
       host: opts.host,
@@ -58,6 +59,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
       ...notifyFlags(opts),
+      ...sandboxFlags(opts),
       ...routerFlags(opts),
       ...apiAccessFlags(opts),
       dns: opts.dnsPort,
