@@ -1,35 +1,43 @@
 /**
  * The `drover` command line. Every command is one file under commands/, listed in commands.ts.
- * Errors carrying a DroverError code exit with that code's exit status; others with 1.
+ * Errors end the command with the exit status of their registry code (error-output.ts).
  */
-import { Command, CommanderError } from 'commander';
-import { isDroverError } from '../domain/errors.js';
+import { Command } from 'commander';
 import { droverVersion } from '../platform/version.js';
+import { rewriteArgv } from './argv.js';
 import { COMMANDS } from './commands.js';
+import { reportError } from './error-output.js';
 
-export async function main(argv: string[]): Promise<number> {
+export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('drover')
     .description('Run Marathon apps and Chronos jobs on a cluster')
     .version(droverVersion())
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      `
+Cluster commands talk to a master's API: --url (DROVER_URL, default http://127.0.0.1:8080),
+--user user:password (DROVER_HTTP_CREDENTIALS) or --token (DROVER_API_TOKEN), --json, --ca FILE.
+
+Example:
+  drover up                          # a master and 2 agents on this machine
+  drover deploy examples/apps/ --wait
+  drover status`,
+    );
+  for (const register of COMMANDS) register(program, setExit);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
-  for (const register of COMMANDS) {
-    register(program, (code) => {
-      exitCode = code;
-    });
-  }
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(rewriteArgv(argv));
     return exitCode;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
-    if (isDroverError(err)) {
-      console.error(`drover: ${err.message}`);
-      for (const d of err.details) console.error(`  ${d.path}: ${d.errors.join('; ')}`);
-      return err.exitCode;
-    }
-    console.error(`drover: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
+    return reportError(err, (line) => process.stderr.write(`${line}\n`));
   }
 }

@@ -110,8 +110,12 @@ export interface Info {
   [k: string]: unknown;
 }
 
-/** A job as Chronos's GET shows it: the spec plus its counters. */
-export interface Job extends JobSpec {
+/**
+ * A job as Chronos's GET shows it: the spec plus its counters. A scheduled job has no
+ * `parents` key, a dependent one no `schedule`.
+ */
+export interface Job extends Omit<JobSpec, 'parents'> {
+  parents?: string[];
   successCount: number;
   errorCount: number;
   lastSuccess: string;

@@ -6,6 +6,7 @@ import { runAgent } from '../../bin/agent.js';
 import { DroverError } from '../../domain/errors.js';
 import { attribute, masterUrls, resources } from '../cluster-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
+import { example } from '../example.js';
 import { intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { addRouterOptions, routerFlags } from '../router-flags.js';
@@ -13,7 +14,11 @@ import { addRouterOptions, routerFlags } from '../router-flags.js';
 export const registerAgent: RegisterCommand = (program, setExit) => {
   const agent = program
     .command('agent')
-    .description('run an agent on this machine: it dials a master and runs the tasks placed on it')
+    .description(
+      'run an agent on this machine: it dials a master and runs the tasks placed on it\n' +
+        '(`drover agent list|drain ID|undrain ID` are cluster commands instead: they ask a master\n' +
+        "about its agents; they run only when that word comes right after 'agent')",
+    )
     .requiredOption(
       '--master <url[,url...]>',
       'master address(es): host:port, http(s):// or ws(s):// URL',
@@ -47,6 +52,11 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       intFlag(0, 3_600_000),
     )
     .option(
+      '--fetcher-cache-mb <mb>',
+      "size of the agent's cache of fetched URIs (fetch entries with cache: true), least recently used evicted (default 2048, as Mesos)",
+      intFlag(0, 1_048_576),
+    )
+    .option(
       '--switch-user',
       "run process tasks as their job's runAsUser / app's user (default: when run as root)",
     )
@@ -55,6 +65,12 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       'run every process task as the agent user; a requested user is noted in stderr',
     );
   addRouterOptions(agent, 80);
+  example(
+    agent,
+    'drover agent --master 10.0.0.1:8080 --token $DROVER_AGENT_TOKEN   # run an agent',
+    "drover agent list                                                # the cluster's agents",
+    'drover agent drain agent-2',
+  );
   addDockerOptions(agent).action(async (opts) => {
     const advertise: string = opts.advertise ?? firstExternalIPv4() ?? '127.0.0.1';
     let ca: string | undefined;
@@ -77,6 +93,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       heartbeatIntervalMs: opts.heartbeatInterval,
       logLevel: opts.logLevel,
       killDrainMs: opts.killDrainMs,
+      fetcherCacheMb: opts.fetcherCacheMb,
       // Unset when neither flag is given: the executor then decides by whether it runs as root.
       ...(opts.switchUser !== undefined ? { switchUser: opts.switchUser } : {}),
       ...dockerFlags(opts),

@@ -34,6 +34,8 @@ function input(spec: TaskSpec, extra: Partial<ContainerConfigInput> = {}): Conta
     agentName: 'agent-2',
     owner: '/data/agents/agent-2',
     allowPrivileged: false,
+    // The fixtures mount /srv/data, which an agent must allow (host-path-policy.ts).
+    allowedHostPaths: ['/srv'],
     ...extra,
   };
 }
@@ -204,4 +206,21 @@ test('container names stay valid and distinct for Chronos task ids', () => {
   const b = containerName('ct:1:0:a_b:');
   assert.match(a, /^drover-[a-zA-Z0-9_.-]+$/);
   assert.notEqual(a, b);
+});
+
+test('a hostPath outside the sandbox and --allowed-host-paths, or the Docker socket, is refused', () => {
+  const withVolume = (hostPath: string) => {
+    const spec = bridgeSpec('x');
+    const volumes = [{ containerPath: '/x', hostPath, mode: 'RW' as const }];
+    return input({ ...spec, container: { ...spec.container!, volumes } }, { allowedHostPaths: [] });
+  };
+  assert.throws(() => containerCreateBody(withVolume('/etc')), /outside the task's sandbox/);
+  assert.throws(() => containerCreateBody(withVolume('/')), /Docker socket/);
+  assert.throws(() => containerCreateBody(withVolume('/srv/data')), /allowed-host-paths/);
+  assert.throws(() => containerCreateBody(withVolume('/var/run/docker.sock')), /Docker socket/);
+  const ok = containerCreateBody(withVolume('data')) as Body;
+  assert.ok(
+    ok.HostConfig.Binds.includes('/agent/sandboxes/t1/data:/x:rw'),
+    JSON.stringify(ok.HostConfig.Binds),
+  );
 });

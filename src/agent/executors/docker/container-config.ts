@@ -15,11 +15,13 @@
  * - Labels name the task, app, agent and owning agent instance, so a restarted agent finds its
  *   containers and tells them from other agents' on a shared engine.
  */
+
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, normalize } from 'node:path';
 import type { TaskSpec } from '../../../domain/agent-protocol.js';
 import type { NetworkSpec, PortMapping } from '../../../domain/app.js';
 import { dockerRunOptions } from '../../../domain/docker-parameters.js';
+import { checkHostPath } from './host-path-policy.js';
 
 export const SANDBOX_IN_CONTAINER = '/mnt/mesos/sandbox';
 /** The engine refuses memory limits below 6 MiB. */
@@ -45,6 +47,8 @@ export interface ContainerConfigInput {
   agentName: string;
   owner: string;
   allowPrivileged: boolean;
+  /** Host directories tasks may mount besides their sandbox (host-path-policy.ts). */
+  allowedHostPaths?: readonly string[];
 }
 
 /**
@@ -143,9 +147,16 @@ export function containerCreateBody(input: ContainerConfigInput): Record<string,
     else binds.push(`${source}:${target}:${readOnly ? 'ro' : 'rw'}`);
   };
   bind(sandbox, SANDBOX_IN_CONTAINER, false);
+  const policy = {
+    sandbox,
+    allowedHostPaths: input.allowedHostPaths ?? [],
+    allowPrivileged: input.allowPrivileged,
+  };
   for (const v of spec.container?.volumes ?? []) {
     if (v.hostPath === undefined) throw new Error(`Volume ${v.containerPath} has no hostPath`);
-    bind(hostPathOf(v.hostPath, sandbox), v.containerPath, v.mode === 'RO');
+    const source = hostPathOf(v.hostPath, sandbox);
+    checkHostPath(source, policy);
+    bind(source, v.containerPath, v.mode === 'RO');
   }
 
   const { cpus, mem } = spec.resources;
