@@ -11,7 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { Agent } from '../agent/agent.js';
+import { Agent, type AgentOptions } from '../agent/agent.js';
 import { StartSlots } from '../agent/executors/docker/start-slots.js';
 import { agentFetcher } from '../agent/fetcher/fetcher.js';
 import { type ApiAuth, hasApiCredentials } from '../api/auth.js';
@@ -34,6 +34,7 @@ import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { agentExecutors, type ExecutorSetup } from './agent-executors.js';
 import { auditDeps, openApiAccess } from './api-access.js';
 import { deployDemo } from './demo.js';
+import { startDns } from './dns-setup.js';
 import {
   type DockerFlags,
   dockerStatusLine,
@@ -65,6 +66,8 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   fetcherCacheMb?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
   jobWebhook?: string;
+  /** `--dns-port`: where the DNS server answers (default 127.0.0.1:8053), or off. */
+  dns?: { host: string; port: number } | 'off';
   /** API credentials, as `drover master`'s (api-access.ts); a non-loopback --host needs one. */
   auth?: Pick<ApiAuth, 'basic' | 'bearerTokens'>;
   authFile?: string;
@@ -73,6 +76,8 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   insecure?: boolean;
   auditRetentionDays?: number;
   secretKeyFile?: string;
+  /** Sandbox GC and task log rotation (`--sandbox-ttl`, `--sandbox-max-mb`, `--task-log-max-mb`). */
+  housekeeping?: AgentOptions['housekeeping'];
 }
 
 export interface LocalAgentSlot {
@@ -230,6 +235,8 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       ids: systemIds,
       logger,
       heartbeatIntervalMs: 5_000,
+      // On by default (7 days, 100 MiB logs) even when the CLI did not pass it.
+      housekeeping: cfg.housekeeping ?? {},
       fetcher: agentFetcher(workDir, cfg.fetcherCacheMb),
     });
     const { agentEnd, masterEnd } = createMemoryLinkPair();
@@ -243,6 +250,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   );
   console.log(`drover up: ${dockerStatusLine(docker, cfg)}`);
   console.log(`drover up: web UI on http://${cfg.host}:${port}/ui/`);
+  const dns = await startDns(cfg.dns ?? { host: '127.0.0.1', port: 8053 }, master, logger, 'drover up');
 
   if (cfg.demo) await deployDemo(master, logger, jobs);
 
@@ -251,6 +259,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   return 0;
 
   async function shutdown(): Promise<void> {
+    await dns?.close();
     stopReloads();
     await api.close();
     // Loops stop first so the kills below are not answered by relaunches.

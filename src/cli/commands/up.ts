@@ -2,11 +2,13 @@ import { resolve } from 'node:path';
 import { runUp } from '../../bin/up.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { addApiAccessOptions, apiAccessFlags } from '../api-access-flags.js';
+import { addDnsOption } from '../dns-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { example } from '../example.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { addRouterOptions, routerFlags } from '../router-flags.js';
+import { addSandboxOptions, sandboxFlags } from '../sandbox-flags.js';
 
 export const registerUp: RegisterCommand = (program, setExit) => {
   const up = program
@@ -36,12 +38,13 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       intFlag(0, 1_048_576),
     );
   addRouterOptions(up, 8000);
+  addDnsOption(up, { host: '127.0.0.1', port: 8053 });
   example(
     up,
     'drover up                       # API and UI on http://127.0.0.1:8080',
     'drover up --demo --port 9090 --data-dir /tmp/drover',
   );
-  addApiAccessOptions(addDockerOptions(up)).action(async (opts) => {
+  addApiAccessOptions(addSandboxOptions(addDockerOptions(up))).action(async (opts) => {
     const code = await runUp({
       port: opts.port,
       host: opts.host,
@@ -53,8 +56,10 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       fetcherCacheMb: opts.fetcherCacheMb,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
+      ...sandboxFlags(opts),
       ...routerFlags(opts),
       ...apiAccessFlags(opts),
+      dns: opts.dnsPort,
     });
     setExit(code);
   });
