@@ -28,6 +28,7 @@ import type { Ids } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
 import { readAgentSecret, writeAgentSecret } from './agent-id-file.js';
 import { TaskCheckpoints } from './checkpoint.js';
+import type { Fetcher } from './fetcher/fetcher.js';
 import { createNetworkProber } from './health/network-prober.js';
 import type { Prober } from './health/prober.js';
 import { NO_DRAIN_CAP } from './kill-drain.js';
@@ -64,6 +65,8 @@ export interface AgentOptions {
    * Default NO_DRAIN_CAP; `drover agent --kill-drain-ms N` sets it.
    */
   maxKillDrainMs?: number;
+  /** Puts tasks' `fetch` entries into their sandboxes (fetcher/fetcher.ts); absent: skipped. */
+  fetcher?: Fetcher;
   /**
    * The agent's embedded router (router/tcp-router.ts): it gets every routing table the master
    * pushes. Absent (`--router off`): tables are ignored.
@@ -113,6 +116,7 @@ export class Agent {
       prober: opts.prober ?? createNetworkProber(),
       host: opts.address,
       maxKillDrainMs: opts.maxKillDrainMs ?? NO_DRAIN_CAP,
+      ...(opts.fetcher ? { fetcher: opts.fetcher } : {}),
     });
   }
 

@@ -13,6 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { Agent } from '../agent/agent.js';
 import { readAgentId, writeAgentId } from '../agent/agent-id-file.js';
 import { detectResources } from '../agent/detect-resources.js';
+import { agentFetcher } from '../agent/fetcher/fetcher.js';
 import { killDrainCap } from '../agent/kill-drain.js';
 import { MasterConnector } from '../agent/master-connector.js';
 import type { Resources } from '../domain/agent.js';
@@ -50,6 +51,8 @@ export interface AgentConfig extends DockerFlags, Partial<RouterFlags> {
    * once. Default: the task's whole grace period.
    */
   killDrainMs?: number;
+  /** `--fetcher-cache-mb`. */
+  fetcherCacheMb?: number;
   /**
    * Run process tasks as their runAsUser / app user (Mesos' --switch_user). Default: when the
    * agent runs as root. DOCKER tasks run as their image's USER either way.
@@ -96,6 +99,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     logger,
     heartbeatIntervalMs: cfg.heartbeatIntervalMs,
     maxKillDrainMs: killDrainCap(cfg.killDrainMs),
+    fetcher: agentFetcher(cfg.workDir, cfg.fetcherCacheMb),
     ...(knownId !== undefined ? { agentId: knownId } : {}),
   });
   const connector = new MasterConnector({

@@ -37,6 +37,7 @@ import { createPostgresLease } from '../store/postgres/postgres-lease.js';
 import { createPostgresStore, isPostgresUrl } from '../store/postgres/postgres-store.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { auditDeps, openApiAccess } from './api-access.js';
+import { startDns } from './dns-setup.js';
 import { leaderCa } from './leader-ca.js';
 import { listenApi } from './listen.js';
 import { waitForSignal } from './signals.js';
@@ -74,6 +75,8 @@ export interface MasterConfig {
   leaseMs?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
   jobWebhook?: string;
+  /** `--dns-port`: where the DNS server answers; default off. */
+  dns?: { host: string; port: number } | 'off';
   /** Drain before SIGTERM for apps without the DROVER_KILL_DRAIN_MS label. Default DEFAULT_KILL_DRAIN_MS. */
   killDrainMs?: number;
 }
@@ -195,12 +198,15 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
       (shared ? `leader election on the store as ${holder}` : 'sole leader'),
   );
   console.log(`drover master: web UI on ${selfUrl}/ui/`);
+  // Every master answers; a standby's answers are SERVFAIL, so resolvers move on to the leader.
+  const dns = await startDns(cfg.dns, master, logger, 'drover master');
 
   await waitForSignal(logger);
   await shutdown();
   return 0;
 
   async function shutdown(): Promise<void> {
+    await dns?.close();
     stopReloads();
     // Agents keep their tasks running: they reconnect to this master or another one. Stopping the
     // node releases the lease, so a standby takes over without waiting for it to run out.

@@ -6,12 +6,14 @@
  * SoleLeader, behind the leader APIs) and `drover agent`'s (agent-executors.ts, signals.ts), with
  * in-memory links where those use WebSockets.
  */
+
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { Agent } from '../agent/agent.js';
 import { StartSlots } from '../agent/executors/docker/start-slots.js';
+import { agentFetcher } from '../agent/fetcher/fetcher.js';
 import { type ApiAuth, hasApiCredentials } from '../api/auth.js';
 import { buildApiServer } from '../api/server.js';
 import { EventBus } from '../control-plane/events/event-bus.js';
@@ -32,6 +34,7 @@ import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { agentExecutors, type ExecutorSetup } from './agent-executors.js';
 import { auditDeps, openApiAccess } from './api-access.js';
 import { deployDemo } from './demo.js';
+import { startDns } from './dns-setup.js';
 import {
   type DockerFlags,
   dockerStatusLine,
@@ -59,8 +62,12 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
    * (domain/kill-timing.ts). 0: SIGTERM at once. Default DEFAULT_KILL_DRAIN_MS.
    */
   killDrainMs?: number;
+  /** `--fetcher-cache-mb`, per in-process agent. */
+  fetcherCacheMb?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
   jobWebhook?: string;
+  /** `--dns-port`: where the DNS server answers (default 127.0.0.1:8053), or off. */
+  dns?: { host: string; port: number } | 'off';
   /** API credentials, as `drover master`'s (api-access.ts); a non-loopback --host needs one. */
   auth?: Pick<ApiAuth, 'basic' | 'bearerTokens'>;
   authFile?: string;
@@ -226,6 +233,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       ids: systemIds,
       logger,
       heartbeatIntervalMs: 5_000,
+      fetcher: agentFetcher(workDir, cfg.fetcherCacheMb),
     });
     const { agentEnd, masterEnd } = createMemoryLinkPair();
     node?.connectAgent(masterEnd, { trusted: true });
@@ -238,6 +246,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   );
   console.log(`drover up: ${dockerStatusLine(docker, cfg)}`);
   console.log(`drover up: web UI on http://${cfg.host}:${port}/ui/`);
+  const dns = await startDns(cfg.dns ?? { host: '127.0.0.1', port: 8053 }, master, logger, 'drover up');
 
   if (cfg.demo) await deployDemo(master, logger, jobs);
 
@@ -246,6 +255,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   return 0;
 
   async function shutdown(): Promise<void> {
+    await dns?.close();
     stopReloads();
     await api.close();
     // Loops stop first so the kills below are not answered by relaunches.

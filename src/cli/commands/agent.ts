@@ -52,6 +52,11 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       intFlag(0, 3_600_000),
     )
     .option(
+      '--fetcher-cache-mb <mb>',
+      "size of the agent's cache of fetched URIs (fetch entries with cache: true), least recently used evicted (default 2048, as Mesos)",
+      intFlag(0, 1_048_576),
+    )
+    .option(
       '--switch-user',
       "run process tasks as their job's runAsUser / app's user (default: when run as root)",
     )
@@ -88,6 +93,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       heartbeatIntervalMs: opts.heartbeatInterval,
       logLevel: opts.logLevel,
       killDrainMs: opts.killDrainMs,
+      fetcherCacheMb: opts.fetcherCacheMb,
       // Unset when neither flag is given: the executor then decides by whether it runs as root.
       ...(opts.switchUser !== undefined ? { switchUser: opts.switchUser } : {}),
       ...dockerFlags(opts),

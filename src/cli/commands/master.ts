@@ -2,6 +2,7 @@ import { Option } from 'commander';
 import { runMaster } from '../../bin/master.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { addApiAccessOptions, apiAccessFlags, readPem } from '../api-access-flags.js';
+import { dnsListenFlag } from '../dns-flags.js';
 import { example } from '../example.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
@@ -54,6 +55,12 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       '--job-webhook <url>',
       "http(s) URL every job's notifications are POSTed to (besides a job's own webhookUrl)",
       httpUrlFlag,
+    )
+    .option(
+      '--dns-port <[host:]port|off>',
+      'answer <app>.<group>.marathon.drover (A) and _<app>._tcp... (SRV) over UDP here (default off)',
+      dnsListenFlag,
+      'off',
     );
   example(
     master,
@@ -74,6 +81,7 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       leaseMs: opts.leaseMs,
       killDrainMs: opts.killDrainMs,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
+      dns: opts.dnsPort,
     });
     setExit(code);
   });

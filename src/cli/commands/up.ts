@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { runUp } from '../../bin/up.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { addApiAccessOptions, apiAccessFlags } from '../api-access-flags.js';
+import { addDnsOption } from '../dns-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { example } from '../example.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
@@ -29,8 +30,14 @@ export const registerUp: RegisterCommand = (program, setExit) => {
         `the ${KILL_DRAIN_LABEL} label (default ${DEFAULT_KILL_DRAIN_MS}; 0: SIGTERM at once, as Marathon)`,
       intFlag(0, 3_600_000),
       DEFAULT_KILL_DRAIN_MS,
+    )
+    .option(
+      '--fetcher-cache-mb <mb>',
+      "size of the agent's cache of fetched URIs (fetch entries with cache: true), least recently used evicted (default 2048, as Mesos)",
+      intFlag(0, 1_048_576),
     );
   addRouterOptions(up, 8000);
+  addDnsOption(up, { host: '127.0.0.1', port: 8053 });
   example(
     up,
     'drover up                       # API and UI on http://127.0.0.1:8080',
@@ -45,10 +52,12 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       demo: Boolean(opts.demo),
       logLevel: opts.logLevel,
       killDrainMs: opts.killDrainMs,
+      fetcherCacheMb: opts.fetcherCacheMb,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
       ...routerFlags(opts),
       ...apiAccessFlags(opts),
+      dns: opts.dnsPort,
     });
     setExit(code);
   });
