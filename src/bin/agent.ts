@@ -10,7 +10,7 @@
  * being taken out of service.
  */
 import { mkdirSync } from 'node:fs';
-import { Agent } from '../agent/agent.js';
+import { Agent, type AgentOptions } from '../agent/agent.js';
 import { readAgentId, writeAgentId } from '../agent/agent-id-file.js';
 import { detectResources } from '../agent/detect-resources.js';
 import { agentFetcher } from '../agent/fetcher/fetcher.js';
@@ -32,6 +32,8 @@ import { createAgentRouter, type RouterFlags } from './router-setup.js';
 import { waitForSignal } from './signals.js';
 
 export interface AgentConfig extends DockerFlags, Partial<RouterFlags> {
+  /** Sandbox GC and task log rotation (`--sandbox-ttl`, `--sandbox-max-mb`, `--task-log-max-mb`). */
+  housekeeping?: AgentOptions['housekeeping'];
   /** Agent endpoint URLs (normalised by the CLI). */
   masters: string[];
   token?: string;
@@ -99,6 +101,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     logger,
     heartbeatIntervalMs: cfg.heartbeatIntervalMs,
     maxKillDrainMs: killDrainCap(cfg.killDrainMs),
+    housekeeping: cfg.housekeeping ?? {},
     fetcher: agentFetcher(cfg.workDir, cfg.fetcherCacheMb),
     ...(knownId !== undefined ? { agentId: knownId } : {}),
   });

@@ -11,7 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { Agent } from '../agent/agent.js';
+import { Agent, type AgentOptions } from '../agent/agent.js';
 import { StartSlots } from '../agent/executors/docker/start-slots.js';
 import { agentFetcher } from '../agent/fetcher/fetcher.js';
 import { type ApiAuth, hasApiCredentials } from '../api/auth.js';
@@ -76,6 +76,8 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   insecure?: boolean;
   auditRetentionDays?: number;
   secretKeyFile?: string;
+  /** Sandbox GC and task log rotation (`--sandbox-ttl`, `--sandbox-max-mb`, `--task-log-max-mb`). */
+  housekeeping?: AgentOptions['housekeeping'];
 }
 
 export interface LocalAgentSlot {
@@ -233,6 +235,8 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       ids: systemIds,
       logger,
       heartbeatIntervalMs: 5_000,
+      // On by default (7 days, 100 MiB logs) even when the CLI did not pass it.
+      housekeeping: cfg.housekeeping ?? {},
       fetcher: agentFetcher(workDir, cfg.fetcherCacheMb),
     });
     const { agentEnd, masterEnd } = createMemoryLinkPair();

@@ -10,6 +10,7 @@ import { example } from '../example.js';
 import { intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { addRouterOptions, routerFlags } from '../router-flags.js';
+import { addSandboxOptions, sandboxFlags } from '../sandbox-flags.js';
 
 export const registerAgent: RegisterCommand = (program, setExit) => {
   const agent = program
@@ -71,7 +72,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
     "drover agent list                                                # the cluster's agents",
     'drover agent drain agent-2',
   );
-  addDockerOptions(agent).action(async (opts) => {
+  addSandboxOptions(addDockerOptions(agent)).action(async (opts) => {
     const advertise: string = opts.advertise ?? firstExternalIPv4() ?? '127.0.0.1';
     let ca: string | undefined;
     if (opts.ca !== undefined) {
@@ -97,6 +98,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       // Unset when neither flag is given: the executor then decides by whether it runs as root.
       ...(opts.switchUser !== undefined ? { switchUser: opts.switchUser } : {}),
       ...dockerFlags(opts),
+      ...sandboxFlags(opts),
       ...routerFlags(opts),
     });
     setExit(code);

@@ -8,6 +8,7 @@ import { example } from '../example.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { addRouterOptions, routerFlags } from '../router-flags.js';
+import { addSandboxOptions, sandboxFlags } from '../sandbox-flags.js';
 
 export const registerUp: RegisterCommand = (program, setExit) => {
   const up = program
@@ -43,7 +44,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
     'drover up                       # API and UI on http://127.0.0.1:8080',
     'drover up --demo --port 9090 --data-dir /tmp/drover',
   );
-  addApiAccessOptions(addDockerOptions(up)).action(async (opts) => {
+  addApiAccessOptions(addSandboxOptions(addDockerOptions(up))).action(async (opts) => {
     const code = await runUp({
       port: opts.port,
       host: opts.host,
@@ -55,6 +56,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       fetcherCacheMb: opts.fetcherCacheMb,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
+      ...sandboxFlags(opts),
       ...routerFlags(opts),
       ...apiAccessFlags(opts),
       dns: opts.dnsPort,
