@@ -20,6 +20,7 @@ import { DEFAULT_AGENT_TIMEOUT_MS } from '../control-plane/agents/agent-loss.js'
 import { attachAgentServer } from '../control-plane/agents/ws-agent-server.js';
 import { EventBus } from '../control-plane/events/event-bus.js';
 import { attachEventLog } from '../control-plane/events/event-log.js';
+import type { OwnerNotifyConfig } from '../control-plane/jobs/owner-notifications.js';
 import { LeaseElection, SoleLeader } from '../control-plane/leadership/election.js';
 import { leaderJobsApi, leaderMasterApi } from '../control-plane/leadership/leader-apis.js';
 import { MasterNode } from '../control-plane/leadership/master-node.js';
@@ -75,6 +76,8 @@ export interface MasterConfig {
   leaseMs?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
   jobWebhook?: string;
+  /** Job owners' notifications (`--mail-server`, `--mail-from`, `--slack-webhook-url`, `--mattermost-webhook-url`). */
+  jobNotify?: OwnerNotifyConfig;
   /** `--dns-port`: where the DNS server answers; default off. */
   dns?: { host: string; port: number } | 'off';
   /** Drain before SIGTERM for apps without the DROVER_KILL_DRAIN_MS label. Default DEFAULT_KILL_DRAIN_MS. */
@@ -169,7 +172,11 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
       ha: shared,
       agentTimeoutMs,
       killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
-      jobs: { metricsRegistry: registry, ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}) },
+      jobs: {
+        metricsRegistry: registry,
+        ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}),
+        ...(cfg.jobNotify ? { notify: cfg.jobNotify } : {}),
+      },
       ...(cfg.reregistrationGraceMs !== undefined
         ? { reregistrationGraceMs: cfg.reregistrationGraceMs }
         : {}),

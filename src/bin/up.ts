@@ -18,6 +18,7 @@ import { type ApiAuth, hasApiCredentials } from '../api/auth.js';
 import { buildApiServer } from '../api/server.js';
 import { EventBus } from '../control-plane/events/event-bus.js';
 import { attachEventLog } from '../control-plane/events/event-log.js';
+import type { OwnerNotifyConfig } from '../control-plane/jobs/owner-notifications.js';
 import { SoleLeader } from '../control-plane/leadership/election.js';
 import { leaderJobsApi, leaderMasterApi } from '../control-plane/leadership/leader-apis.js';
 import { MasterNode } from '../control-plane/leadership/master-node.js';
@@ -66,6 +67,8 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   fetcherCacheMb?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
   jobWebhook?: string;
+  /** Job owners' notifications (`--mail-server`, `--mail-from`, `--slack-webhook-url`, `--mattermost-webhook-url`). */
+  jobNotify?: OwnerNotifyConfig;
   /** `--dns-port`: where the DNS server answers (default 127.0.0.1:8053), or off. */
   dns?: { host: string; port: number } | 'off';
   /** API credentials, as `drover master`'s (api-access.ts); a non-loopback --host needs one. */
@@ -191,7 +194,11 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       logger,
       http: { host: cfg.host, port },
       killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
-      jobs: { metricsRegistry: registry, ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}) },
+      jobs: {
+        metricsRegistry: registry,
+        ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}),
+        ...(cfg.jobNotify ? { notify: cfg.jobNotify } : {}),
+      },
     },
     store,
     events,

@@ -4,6 +4,7 @@ import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timin
 import { addApiAccessOptions, apiAccessFlags, readPem } from '../api-access-flags.js';
 import { dnsListenFlag } from '../dns-flags.js';
 import { example } from '../example.js';
+import { addNotifyOptions, notifyFlags } from '../notify-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 
@@ -66,7 +67,7 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
     master,
     'drover master --store postgres://drover:pw@db/drover --host 10.0.0.1 --api-token $TOKEN --agent-token $AGENT_TOKEN',
   );
-  addApiAccessOptions(master).action(async (opts) => {
+  addNotifyOptions(addApiAccessOptions(master)).action(async (opts) => {
     const code = await runMaster({
       store: opts.store,
       host: opts.host,
@@ -81,6 +82,7 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       leaseMs: opts.leaseMs,
       killDrainMs: opts.killDrainMs,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
+      ...notifyFlags(opts),
       dns: opts.dnsPort,
     });
     setExit(code);

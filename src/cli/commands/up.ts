@@ -5,6 +5,7 @@ import { addApiAccessOptions, apiAccessFlags } from '../api-access-flags.js';
 import { addDnsOption } from '../dns-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { example } from '../example.js';
+import { addNotifyOptions, notifyFlags } from '../notify-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { addRouterOptions, routerFlags } from '../router-flags.js';
@@ -38,6 +39,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       intFlag(0, 1_048_576),
     );
   addRouterOptions(up, 8000);
+  addNotifyOptions(up);
   addDnsOption(up, { host: '127.0.0.1', port: 8053 });
   example(
     up,
@@ -56,6 +58,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       fetcherCacheMb: opts.fetcherCacheMb,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
+      ...notifyFlags(opts),
       ...sandboxFlags(opts),
       ...routerFlags(opts),
       ...apiAccessFlags(opts),

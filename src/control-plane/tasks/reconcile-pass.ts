@@ -6,6 +6,7 @@
  */
 import type { AppDefinition } from '../../domain/app.js';
 import { appIdToTaskPrefix } from '../../domain/app.js';
+import { hostWideningParameters } from '../../domain/docker-parameters.js';
 import { DEFAULT_KILL_GRACE_MS, killDrainMs, killGraceMs } from '../../domain/kill-timing.js';
 import { servicePortsOf } from '../../domain/service-ports.js';
 import type { TaskRecord } from '../../domain/task.js';
@@ -177,6 +178,10 @@ function placementRequest(key: string, app: AppDefinition): PlacementRequest {
     requirePorts: app.requirePorts || (mappings?.some((m) => (m.hostPort ?? 0) > 0) ?? false),
     constraints: app.constraints,
     needsDocker: app.container?.type === 'DOCKER',
-    needsPrivileged: app.container?.type === 'DOCKER' && app.container.docker?.privileged === true,
+    // As `privileged`: parameters that widen what the container reaches on the host.
+    needsPrivileged:
+      app.container?.type === 'DOCKER' &&
+      (app.container.docker?.privileged === true ||
+        hostWideningParameters(app.container.docker?.parameters ?? []).length > 0),
   };
 }

@@ -172,10 +172,32 @@ test('a disallowed parameter that slipped past validation is refused on the agen
     ...bridgeSpec(),
     container: {
       ...bridgeSpec().container!,
-      docker: docker({ parameters: [{ key: 'pid', value: 'host' }] }),
+      docker: docker({ parameters: [{ key: 'userns', value: 'host' }] }),
     },
   };
-  assert.throws(() => containerCreateBody(input(bad)), /not allowed/);
+  assert.throws(() => containerCreateBody(input(bad)), /not supported/);
+});
+
+test('host-widening parameters are refused on an agent without --allow-privileged, mapped with it', () => {
+  const wide = {
+    ...bridgeSpec(),
+    container: {
+      ...bridgeSpec().container!,
+      docker: docker({
+        parameters: [
+          { key: 'pid', value: 'host' },
+          { key: 'cap-add', value: 'NET_ADMIN' },
+        ],
+      }),
+    },
+  };
+  assert.throws(
+    () => containerCreateBody(input(wide)),
+    /pid=host, cap-add=NET_ADMIN need an agent started with --allow-privileged/,
+  );
+  const body = containerCreateBody({ ...input(wide), allowPrivileged: true }) as Body;
+  assert.equal(body.HostConfig.PidMode, 'host');
+  assert.deepEqual(body.HostConfig.CapAdd, ['NET_ADMIN']);
 });
 
 test("a sandbox path with ':' (a Chronos task id) is mounted through Mounts, not a Binds string", () => {
