@@ -24,7 +24,7 @@ import type { Resources } from '../domain/agent.js';
 import { DEFAULT_KILL_DRAIN_MS } from '../domain/kill-timing.js';
 import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
-import { createLogger } from '../platform/logger.js';
+import { createLogger, type LogFormat } from '../platform/logger.js';
 import { createMemoryLinkPair } from '../platform/memory-link.js';
 import { RouterMetrics } from '../router/router-metrics.js';
 import type { Router } from '../router/tcp-router.js';
@@ -32,6 +32,7 @@ import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { agentExecutors, type ExecutorSetup } from './agent-executors.js';
 import { auditDeps, openApiAccess } from './api-access.js';
 import { deployDemo } from './demo.js';
+import { upBanner } from './up-banner.js';
 import {
   type DockerFlags,
   dockerStatusLine,
@@ -51,6 +52,9 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   agents: number;
   demo: boolean;
   logLevel: string;
+  /** Pretty coloured lines or JSON lines (default JSON); `logColor` false drops the colours. */
+  logFormat?: LogFormat;
+  logColor?: boolean;
   /** Working directory for tasks (default: where `drover up` was started), so relative commands work. */
   taskCwd?: string;
   /**
@@ -121,7 +125,11 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     console.error(`drover up: ${access.problem}`);
     return 2;
   }
-  const logger = createLogger({ level: cfg.logLevel });
+  const logger = createLogger({
+    level: cfg.logLevel,
+    ...(cfg.logFormat ? { format: cfg.logFormat } : {}),
+    ...(cfg.logColor !== undefined ? { colorize: cfg.logColor } : {}),
+  });
   if (cfg.insecure && !isLoopbackHost(cfg.host) && !hasApiCredentials(access.auth)) {
     console.error(
       `drover up: warning: --insecure: the API on ${cfg.host} runs open; anyone who can reach it can run commands as this user`,
@@ -236,6 +244,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     `drover up: API on ${scheme}://${cfg.host}:${port} with ${cfg.agents} agents; state in ${cfg.dataDir}`,
   );
   console.log(`drover up: ${dockerStatusLine(docker, cfg)}`);
+  console.log(upBanner({ url: `${scheme}://${cfg.host}:${port}`, dataDir: cfg.dataDir }));
 
   if (cfg.demo) await deployDemo(master, logger, jobs);
 

@@ -7,6 +7,7 @@ import { DroverError } from '../../domain/errors.js';
 import { attribute, masterUrls, resources } from '../cluster-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { example } from '../example.js';
+import { addLogFormatOption, logOutput } from '../log-format.js';
 import { intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { addRouterOptions, routerFlags } from '../router-flags.js';
@@ -60,6 +61,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       'run every process task as the agent user; a requested user is noted in stderr',
     );
   addRouterOptions(agent, 80);
+  addLogFormatOption(agent);
   example(
     agent,
     'drover agent --master 10.0.0.1:8080 --token $DROVER_AGENT_TOKEN   # run an agent',
@@ -87,6 +89,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       ...(ca !== undefined ? { ca } : {}),
       heartbeatIntervalMs: opts.heartbeatInterval,
       logLevel: opts.logLevel,
+      ...logOutput(opts.logFormat),
       killDrainMs: opts.killDrainMs,
       // Unset when neither flag is given: the executor then decides by whether it runs as root.
       ...(opts.switchUser !== undefined ? { switchUser: opts.switchUser } : {}),

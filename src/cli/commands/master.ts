@@ -3,6 +3,7 @@ import { runMaster } from '../../bin/master.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { addApiAccessOptions, apiAccessFlags, readPem } from '../api-access-flags.js';
 import { example } from '../example.js';
+import { addLogFormatOption, logOutput } from '../log-format.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 
@@ -55,6 +56,7 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       "http(s) URL every job's notifications are POSTed to (besides a job's own webhookUrl)",
       httpUrlFlag,
     );
+  addLogFormatOption(master);
   example(
     master,
     'drover master --store postgres://drover:pw@db/drover --host 10.0.0.1 --api-token $TOKEN --agent-token $AGENT_TOKEN',
@@ -68,6 +70,7 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       ...apiAccessFlags(opts),
       ...(opts.tlsCa !== undefined ? { tlsCa: readPem(opts.tlsCa) } : {}),
       logLevel: opts.logLevel,
+      ...logOutput(opts.logFormat),
       ...(opts.advertise ? { advertise: opts.advertise } : {}),
       agentTimeoutMs: opts.agentTimeout,
       ...(opts.reregistrationGrace !== undefined ? { reregistrationGraceMs: opts.reregistrationGrace } : {}),

@@ -4,6 +4,7 @@ import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timin
 import { addApiAccessOptions, apiAccessFlags } from '../api-access-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { example } from '../example.js';
+import { addLogFormatOption, logOutput } from '../log-format.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { addRouterOptions, routerFlags } from '../router-flags.js';
@@ -31,6 +32,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       DEFAULT_KILL_DRAIN_MS,
     );
   addRouterOptions(up, 8000);
+  addLogFormatOption(up);
   example(
     up,
     'drover up                       # API and UI on http://127.0.0.1:8080',
@@ -44,6 +46,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       agents: opts.agents,
       demo: Boolean(opts.demo),
       logLevel: opts.logLevel,
+      ...logOutput(opts.logFormat),
       killDrainMs: opts.killDrainMs,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
