@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { runAgent } from '../../bin/agent.js';
 import { DroverError } from '../../domain/errors.js';
 import { attribute, masterUrls, resources } from '../cluster-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
@@ -12,6 +11,8 @@ import { intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { addRouterOptions, routerFlags } from '../router-flags.js';
 
+// The composition root is loaded on use: cluster commands (`drover status`...) start without
+// loading the master and agent code.
 export const registerAgent: RegisterCommand = (program, setExit) => {
   const agent = program
     .command('agent')
@@ -78,7 +79,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
         throw new DroverError('USAGE', `cannot read --ca ${opts.ca}: ${(err as Error).message}`);
       }
     }
-    const code = await runAgent({
+    const code = await (await import('../../bin/agent.js')).runAgent({
       masters: opts.master,
       ...(opts.token ? { token: opts.token } : {}),
       advertise,

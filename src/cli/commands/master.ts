@@ -1,5 +1,4 @@
 import { Option } from 'commander';
-import { runMaster } from '../../bin/master.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { addApiAccessOptions, apiAccessFlags, readPem } from '../api-access-flags.js';
 import { example } from '../example.js';
@@ -7,6 +6,8 @@ import { addLogFormatOption, logOutput } from '../log-format.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 
+// The composition root is loaded on use: cluster commands (`drover status`...) start without
+// loading the master and agent code.
 export const registerMaster: RegisterCommand = (program, setExit) => {
   const master = program
     .command('master')
@@ -62,7 +63,7 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
     'drover master --store postgres://drover:pw@db/drover --host 10.0.0.1 --api-token $TOKEN --agent-token $AGENT_TOKEN',
   );
   addApiAccessOptions(master).action(async (opts) => {
-    const code = await runMaster({
+    const code = await (await import('../../bin/master.js')).runMaster({
       store: opts.store,
       host: opts.host,
       port: opts.port,

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { runUp } from '../../bin/up.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { addApiAccessOptions, apiAccessFlags } from '../api-access-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
@@ -9,6 +8,8 @@ import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { addRouterOptions, routerFlags } from '../router-flags.js';
 
+// The composition root is loaded on use: cluster commands (`drover status`...) start without
+// loading the master and agent code.
 export const registerUp: RegisterCommand = (program, setExit) => {
   const up = program
     .command('up')
@@ -39,7 +40,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
     'drover up --demo --port 9090 --data-dir /tmp/drover',
   );
   addApiAccessOptions(addDockerOptions(up)).action(async (opts) => {
-    const code = await runUp({
+    const code = await (await import('../../bin/up.js')).runUp({
       port: opts.port,
       host: opts.host,
       dataDir: resolve(opts.dataDir),
