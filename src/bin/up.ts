@@ -32,7 +32,6 @@ import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { agentExecutors, type ExecutorSetup } from './agent-executors.js';
 import { auditDeps, openApiAccess } from './api-access.js';
 import { deployDemo } from './demo.js';
-import { upBanner } from './up-banner.js';
 import {
   type DockerFlags,
   dockerStatusLine,
@@ -44,6 +43,7 @@ import { listenApi } from './listen.js';
 import { isLoopbackHost } from './master-exposure.js';
 import { createAgentRouter, type RouterFlags } from './router-setup.js';
 import { waitForSignal } from './signals.js';
+import { upBanner } from './up-banner.js';
 
 export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   port: number;
