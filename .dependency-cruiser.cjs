@@ -29,19 +29,28 @@ module.exports = {
     {
       name: 'client-only-domain-and-itself',
       comment:
-        'the client is shared with the browser UI: it sees domain types and its own files, no server code',
+        'the client is shared with the browser UI: it sees domain types, the pure schedule code (job-schedule.ts shows what the master will run) and its own files, no server code',
       severity: 'error',
       from: { path: '^src/client/' },
-      to: { path: '^src/', pathNot: '^src/(client|domain)/' },
+      to: { path: '^src/', pathNot: '^src/(client|domain|schedules)/' },
     },
     {
       name: 'client-browser-safe',
-      comment: 'src/client/ outside node/ runs in the browser: no node: builtins, no npm packages',
+      comment:
+        'src/client/ outside node/ runs in the browser: no node: builtins, no npm packages but the browser-safe date libraries the schedule code uses',
       severity: 'error',
       from: { path: '^src/client/', pathNot: '^src/client/node/' },
       to: {
         dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
+        pathNot: '(^|node_modules/)(luxon|croner)(/|$)',
       },
+    },
+    {
+      name: 'ui-only-through-client',
+      comment: 'the web UI reaches a master only through src/client/ (domain types allowed)',
+      severity: 'error',
+      from: { path: '^ui/' },
+      to: { path: '^src/', pathNot: '^src/(client|domain)/' },
     },
     {
       name: 'store-not-above',

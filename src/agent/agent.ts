@@ -28,11 +28,15 @@ import type { Ids } from '../platform/ids.js';
 import type { Logger } from '../platform/logger.js';
 import { readAgentSecret, writeAgentSecret } from './agent-id-file.js';
 import { TaskCheckpoints } from './checkpoint.js';
+import type { Fetcher } from './fetcher/fetcher.js';
 import { createNetworkProber } from './health/network-prober.js';
 import type { Prober } from './health/prober.js';
 import { NO_DRAIN_CAP } from './kill-drain.js';
 import { type RecoveryReport, recoverTasks } from './recovery.js';
 import { Sandboxes } from './sandbox.js';
+import { DEFAULT_SANDBOX_TTL_MS } from './sandbox-gc.js';
+import { SandboxJanitor } from './sandbox-janitor.js';
+import { DEFAULT_TASK_LOG_MAX_BYTES } from './task-log-rotation.js';
 import { type AgentExecutors, type TaskChange, TaskRunner } from './task-runner.js';
 import { type PendingUpdate, UnackedUpdates } from './unacked-updates.js';
 
@@ -56,6 +60,13 @@ export interface AgentOptions {
   agentId?: string;
   /** Cap on bytes read per log request. Default 1 MiB. */
   maxLogBytes?: number;
+  /**
+   * Sandbox hygiene (sandbox-janitor.ts): sandboxes of ended tasks go after `sandboxTtlMs` (7 days
+   * by default), or oldest first while all sandboxes pass `sandboxMaxTotalBytes` (0: no
+   * threshold); each task's stdout and stderr keep their tail at `taskLogMaxBytes` (0: unbounded).
+   * The composition roots always set it; absent (unit tests, simulations on a fake clock): off.
+   */
+  housekeeping?: { sandboxTtlMs?: number; sandboxMaxTotalBytes?: number; taskLogMaxBytes?: number };
   /** How health and readiness probes reach tasks. Default: over the network (and a shell). */
   prober?: Prober;
   /**
@@ -64,6 +75,8 @@ export interface AgentOptions {
    * Default NO_DRAIN_CAP; `drover agent --kill-drain-ms N` sets it.
    */
   maxKillDrainMs?: number;
+  /** Puts tasks' `fetch` entries into their sandboxes (fetcher/fetcher.ts); absent: skipped. */
+  fetcher?: Fetcher;
   /**
    * The agent's embedded router (router/tcp-router.ts): it gets every routing table the master
    * pushes. Absent (`--router off`): tables are ignored.
@@ -94,6 +107,7 @@ export class Agent {
   private readonly sandboxes: Sandboxes;
   private readonly checkpoints: TaskCheckpoints;
   private readonly runner: TaskRunner;
+  private readonly janitor: SandboxJanitor | undefined;
   private readonly log: Logger;
   private routeFailures: RouteBindFailure[] = [];
 
@@ -103,6 +117,18 @@ export class Agent {
     this.log = opts.logger.child({ agent: opts.hostname });
     this.sandboxes = new Sandboxes(opts.workDir, opts.maxLogBytes);
     this.checkpoints = new TaskCheckpoints(this.sandboxes);
+    const hk = opts.housekeeping;
+    this.janitor = hk
+      ? new SandboxJanitor({
+          root: this.sandboxes.root,
+          ttlMs: hk.sandboxTtlMs ?? DEFAULT_SANDBOX_TTL_MS,
+          maxTotalBytes: hk.sandboxMaxTotalBytes ?? 0,
+          taskLogMaxBytes: hk.taskLogMaxBytes ?? DEFAULT_TASK_LOG_MAX_BYTES,
+          clock: opts.clock,
+          logger: this.log,
+          keep: () => new Set([...this.runner.active(), ...this.endedUnacked()].map((t) => t.taskId)),
+        })
+      : undefined;
     this.runner = new TaskRunner({
       executors: opts.executors,
       sandboxes: this.sandboxes,
@@ -113,6 +139,7 @@ export class Agent {
       prober: opts.prober ?? createNetworkProber(),
       host: opts.address,
       maxKillDrainMs: opts.maxKillDrainMs ?? NO_DRAIN_CAP,
+      ...(opts.fetcher ? { fetcher: opts.fetcher } : {}),
     });
   }
 
@@ -146,6 +173,10 @@ export class Agent {
     }).catch((err: unknown) => {
       this.log.error({ err }, 'task recovery failed');
       return { adopted: [], gone: [], failed: [{ taskId: '', error: (err as Error).message }] };
+    });
+    // Housekeeping only once recovery has read every checkpoint it needs.
+    void this.recovery.then(() => {
+      if (!this.stopping) this.janitor?.start();
     });
     return this.recovery;
   }
@@ -209,6 +240,7 @@ export class Agent {
 
   private async shutdown({ killTasks }: StopOptions): Promise<void> {
     this.runner.refuseLaunches('Agent is shutting down');
+    this.janitor?.stop();
     // Tasks being re-adopted are killed or let go with the rest.
     await this.recovery;
     if (killTasks) await this.runner.killAll();

@@ -16,6 +16,8 @@ export const REASON = {
   killedDuringLaunch: 'REASON_TASK_KILLED_DURING_LAUNCH',
   /** The task spec cannot be run at all (e.g. an unsafe task id). */
   taskInvalid: 'REASON_TASK_INVALID',
+  /** A URI of the task's `fetch` could not be put into its sandbox (Mesos: the fetcher failed). */
+  fetcherFailed: 'REASON_CONTAINER_LAUNCH_FAILED',
   /** The agent has no record of the task (kill or reconcile for a task it never ran or forgot). */
   taskUnknown: 'REASON_TASK_UNKNOWN',
 } as const;

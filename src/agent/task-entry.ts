@@ -3,12 +3,14 @@
  * reports for each state a task enters, and its record of one task from launch until the Agent
  * forgets it.
  */
+
 import type { TaskSpec } from '../domain/agent-protocol.js';
 import type { HealthCheckResult, ReadinessCheckResult, TaskState } from '../domain/task.js';
 import type { CancelTimer, Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { TaskCheckpoint, TaskCheckpoints } from './checkpoint.js';
 import type { Executor, RunningTask } from './executors/executor.js';
+import type { Fetcher } from './fetcher/fetcher.js';
 import type { Prober } from './health/prober.js';
 import type { TaskChecks } from './health/task-checks.js';
 import type { Sandboxes } from './sandbox.js';
@@ -49,6 +51,11 @@ export interface TaskRunnerOptions {
    * 0 for SIGTERM at once.
    */
   maxKillDrainMs: number;
+  /**
+   * Puts a task's `fetch` entries into its sandbox before it starts (fetcher/fetcher.ts). Absent
+   * (simulations, embedders): entries are skipped with a warning.
+   */
+  fetcher?: Fetcher;
 }
 
 export interface TaskEntry {

@@ -12,6 +12,7 @@ import { DroverError } from '../domain/errors.js';
 import { bearerToken, secretEquals } from '../platform/secret-compare.js';
 import type { AuthFileCheck } from './auth-file.js';
 import { type Principal, roleAllows } from './roles.js';
+import { isWebUiPath } from './web-ui.js';
 
 export interface ApiAuth {
   basic?: { user: string; password: string };
@@ -41,7 +42,7 @@ export function installApiAuth(app: FastifyInstance, auth: ApiAuth): void {
   if (!hasApiCredentials(auth)) return;
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0] ?? '';
-    if (OPEN_PATHS.has(path)) return;
+    if (OPEN_PATHS.has(path) || isWebUiPath(path)) return;
     const who = await identify(req, auth);
     if (who === undefined) {
       req.log.warn(

@@ -27,6 +27,7 @@ import { registerTaskRoutes } from './marathon/tasks.js';
 import { registerObservability } from './observability.js';
 import { drainRejectedBody } from './rejected-body.js';
 import { registerRouteTableRoutes } from './routes-view.js';
+import { defaultUiDir, registerWebUi } from './web-ui.js';
 
 /**
  * 4 MiB. Marathon sets no limit of its own below Jetty's; ours bounds memory per request while
@@ -62,6 +63,8 @@ export interface ApiServerDeps {
   /** Time to receive a whole request / its headers (defaults above; tests make them short). */
   requestTimeoutMs?: number;
   headersTimeoutMs?: number;
+  /** The built web UI served at /ui/ (default: dist/ui, see web-ui.ts); null: none. */
+  uiDir?: string | null;
 }
 
 export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
@@ -121,5 +124,6 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   registerAgentRoutes(app, ctx);
   registerRouteTableRoutes(app, ctx);
   if (deps.jobs) registerChronosRoutes(app, { jobs: deps.jobs });
+  registerWebUi(app, deps.uiDir === undefined ? defaultUiDir() : (deps.uiDir ?? undefined));
   return app;
 }

@@ -15,6 +15,8 @@ export interface ExecutorSetup {
   engine: DockerEngine | undefined;
   registryAuth: RegistryAuthConfig;
   allowPrivileged: boolean;
+  /** `--allowed-host-paths`: host directories Docker tasks may mount besides their sandbox. */
+  allowedHostPaths?: readonly string[];
   logger: Logger;
   /** Agents on one engine share its start slots (`drover up`); one agent gets its own. */
   startSlots?: StartSlots;
@@ -49,6 +51,7 @@ export function agentExecutors(
     agentName: agent.name,
     owner: agent.workDir,
     allowPrivileged: setup.allowPrivileged,
+    allowedHostPaths: setup.allowedHostPaths ?? [],
     registryAuth: setup.registryAuth,
     logger: setup.logger,
     ...(setup.startSlots ? { startSlots: setup.startSlots } : {}),

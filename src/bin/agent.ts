@@ -10,9 +10,10 @@
  * being taken out of service.
  */
 import { mkdirSync } from 'node:fs';
-import { Agent } from '../agent/agent.js';
+import { Agent, type AgentOptions } from '../agent/agent.js';
 import { readAgentId, writeAgentId } from '../agent/agent-id-file.js';
 import { detectResources } from '../agent/detect-resources.js';
+import { agentFetcher } from '../agent/fetcher/fetcher.js';
 import { killDrainCap } from '../agent/kill-drain.js';
 import { MasterConnector } from '../agent/master-connector.js';
 import type { Resources } from '../domain/agent.js';
@@ -31,6 +32,8 @@ import { createAgentRouter, type RouterFlags } from './router-setup.js';
 import { waitForSignal } from './signals.js';
 
 export interface AgentConfig extends DockerFlags, Partial<RouterFlags> {
+  /** Sandbox GC and task log rotation (`--sandbox-ttl`, `--sandbox-max-mb`, `--task-log-max-mb`). */
+  housekeeping?: AgentOptions['housekeeping'];
   /** Agent endpoint URLs (normalised by the CLI). */
   masters: string[];
   token?: string;
@@ -53,6 +56,8 @@ export interface AgentConfig extends DockerFlags, Partial<RouterFlags> {
    * once. Default: the task's whole grace period.
    */
   killDrainMs?: number;
+  /** `--fetcher-cache-mb`. */
+  fetcherCacheMb?: number;
   /**
    * Run process tasks as their runAsUser / app user (Mesos' --switch_user). Default: when the
    * agent runs as root. DOCKER tasks run as their image's USER either way.
@@ -76,6 +81,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
       // Read only when an engine answered: without Docker the file is not needed.
       registryAuth: docker ? await readRegistryAuth(cfg.registryAuthFile) : {},
       allowPrivileged: cfg.allowPrivileged ?? false,
+      allowedHostPaths: cfg.allowedHostPaths ?? [],
       logger,
     },
     {
@@ -102,6 +108,8 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     logger,
     heartbeatIntervalMs: cfg.heartbeatIntervalMs,
     maxKillDrainMs: killDrainCap(cfg.killDrainMs),
+    housekeeping: cfg.housekeeping ?? {},
+    fetcher: agentFetcher(cfg.workDir, cfg.fetcherCacheMb),
     ...(knownId !== undefined ? { agentId: knownId } : {}),
   });
   const connector = new MasterConnector({

@@ -18,8 +18,10 @@ export interface DockerFlags {
   dockerSocket?: string;
   /** JSON file with private registry credentials (Drover's shape or a docker config.json). */
   registryAuthFile?: string;
-  /** Let apps run `privileged` containers. Default false. */
+  /** Let apps run `privileged` containers (and mount any host path). Default false. */
   allowPrivileged?: boolean;
+  /** Host directories Docker tasks may mount besides their sandbox. Default none. */
+  allowedHostPaths?: string[];
 }
 
 export async function openDockerEngine(

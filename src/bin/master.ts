@@ -20,6 +20,7 @@ import { DEFAULT_AGENT_TIMEOUT_MS } from '../control-plane/agents/agent-loss.js'
 import { attachAgentServer } from '../control-plane/agents/ws-agent-server.js';
 import { EventBus } from '../control-plane/events/event-bus.js';
 import { attachEventLog } from '../control-plane/events/event-log.js';
+import type { OwnerNotifyConfig } from '../control-plane/jobs/owner-notifications.js';
 import { LeaseElection, SoleLeader } from '../control-plane/leadership/election.js';
 import { leaderJobsApi, leaderMasterApi } from '../control-plane/leadership/leader-apis.js';
 import { MasterNode } from '../control-plane/leadership/master-node.js';
@@ -37,6 +38,7 @@ import { createPostgresLease } from '../store/postgres/postgres-lease.js';
 import { createPostgresStore, isPostgresUrl } from '../store/postgres/postgres-store.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { auditDeps, openApiAccess } from './api-access.js';
+import { startDns } from './dns-setup.js';
 import { leaderCa } from './leader-ca.js';
 import { listenApi } from './listen.js';
 import { waitForSignal } from './signals.js';
@@ -77,6 +79,10 @@ export interface MasterConfig {
   leaseMs?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
   jobWebhook?: string;
+  /** Job owners' notifications (`--mail-server`, `--mail-from`, `--slack-webhook-url`, `--mattermost-webhook-url`). */
+  jobNotify?: OwnerNotifyConfig;
+  /** `--dns-port`: where the DNS server answers; default off. */
+  dns?: { host: string; port: number } | 'off';
   /** Drain before SIGTERM for apps without the DROVER_KILL_DRAIN_MS label. Default DEFAULT_KILL_DRAIN_MS. */
   killDrainMs?: number;
 }
@@ -173,7 +179,11 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
       ha: shared,
       agentTimeoutMs,
       killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
-      jobs: { metricsRegistry: registry, ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}) },
+      jobs: {
+        metricsRegistry: registry,
+        ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}),
+        ...(cfg.jobNotify ? { notify: cfg.jobNotify } : {}),
+      },
       ...(cfg.reregistrationGraceMs !== undefined
         ? { reregistrationGraceMs: cfg.reregistrationGraceMs }
         : {}),
@@ -201,12 +211,16 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
       `agents on ${secure ? 'wss' : 'ws'}://${host}:${port}${AGENT_PATH}; store ${storeKind(cfg.store)}; ` +
       (shared ? `leader election on the store as ${holder}` : 'sole leader'),
   );
+  console.log(`drover master: web UI on ${selfUrl}/ui/`);
+  // Every master answers; a standby's answers are SERVFAIL, so resolvers move on to the leader.
+  const dns = await startDns(cfg.dns, master, logger, 'drover master');
 
   await waitForSignal(logger);
   await shutdown();
   return 0;
 
   async function shutdown(): Promise<void> {
+    await dns?.close();
     stopReloads();
     // Agents keep their tasks running: they reconnect to this master or another one. Stopping the
     // node releases the lease, so a standby takes over without waiting for it to run out.

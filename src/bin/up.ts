@@ -6,16 +6,19 @@
  * SoleLeader, behind the leader APIs) and `drover agent`'s (agent-executors.ts, signals.ts), with
  * in-memory links where those use WebSockets.
  */
+
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { Agent } from '../agent/agent.js';
+import { Agent, type AgentOptions } from '../agent/agent.js';
 import { StartSlots } from '../agent/executors/docker/start-slots.js';
+import { agentFetcher } from '../agent/fetcher/fetcher.js';
 import { type ApiAuth, hasApiCredentials } from '../api/auth.js';
 import { buildApiServer } from '../api/server.js';
 import { EventBus } from '../control-plane/events/event-bus.js';
 import { attachEventLog } from '../control-plane/events/event-log.js';
+import type { OwnerNotifyConfig } from '../control-plane/jobs/owner-notifications.js';
 import { SoleLeader } from '../control-plane/leadership/election.js';
 import { leaderJobsApi, leaderMasterApi } from '../control-plane/leadership/leader-apis.js';
 import { MasterNode } from '../control-plane/leadership/master-node.js';
@@ -32,6 +35,7 @@ import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { agentExecutors, type ExecutorSetup } from './agent-executors.js';
 import { auditDeps, openApiAccess } from './api-access.js';
 import { deployDemo } from './demo.js';
+import { startDns } from './dns-setup.js';
 import {
   type DockerFlags,
   dockerStatusLine,
@@ -63,8 +67,14 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
    * (domain/kill-timing.ts). 0: SIGTERM at once. Default DEFAULT_KILL_DRAIN_MS.
    */
   killDrainMs?: number;
+  /** `--fetcher-cache-mb`, per in-process agent. */
+  fetcherCacheMb?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
   jobWebhook?: string;
+  /** Job owners' notifications (`--mail-server`, `--mail-from`, `--slack-webhook-url`, `--mattermost-webhook-url`). */
+  jobNotify?: OwnerNotifyConfig;
+  /** `--dns-port`: where the DNS server answers (default 127.0.0.1:8053), or off. */
+  dns?: { host: string; port: number } | 'off';
   /** API credentials, as `drover master`'s (api-access.ts); a non-loopback --host needs one. */
   auth?: Pick<ApiAuth, 'basic' | 'bearerTokens'>;
   authFile?: string;
@@ -73,6 +83,8 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   insecure?: boolean;
   auditRetentionDays?: number;
   secretKeyFile?: string;
+  /** Sandbox GC and task log rotation (`--sandbox-ttl`, `--sandbox-max-mb`, `--task-log-max-mb`). */
+  housekeeping?: AgentOptions['housekeeping'];
 }
 
 export interface LocalAgentSlot {
@@ -154,6 +166,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     engine: docker,
     registryAuth: await readRegistryAuth(cfg.registryAuthFile),
     allowPrivileged: cfg.allowPrivileged ?? false,
+    allowedHostPaths: cfg.allowedHostPaths ?? [],
     logger,
     // The agents share one engine, so they share its start slots too.
     startSlots: new StartSlots(),
@@ -189,7 +202,11 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       logger,
       http: { host: cfg.host, port },
       killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
-      jobs: { metricsRegistry: registry, ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}) },
+      jobs: {
+        metricsRegistry: registry,
+        ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}),
+        ...(cfg.jobNotify ? { notify: cfg.jobNotify } : {}),
+      },
     },
     store,
     events,
@@ -233,6 +250,9 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       ids: systemIds,
       logger,
       heartbeatIntervalMs: 5_000,
+      // On by default (7 days, 100 MiB logs) even when the CLI did not pass it.
+      housekeeping: cfg.housekeeping ?? {},
+      fetcher: agentFetcher(workDir, cfg.fetcherCacheMb),
     });
     const { agentEnd, masterEnd } = createMemoryLinkPair();
     node?.connectAgent(masterEnd, { trusted: true });
@@ -244,7 +264,14 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     `drover up: API on ${scheme}://${cfg.host}:${port} with ${cfg.agents} agents; state in ${cfg.dataDir}`,
   );
   console.log(`drover up: ${dockerStatusLine(docker, cfg)}`);
-  console.log(upBanner({ url: `${scheme}://${cfg.host}:${port}`, dataDir: cfg.dataDir }));
+  console.log(`drover up: web UI on http://${cfg.host}:${port}/ui/`);
+  const dns = await startDns(cfg.dns ?? { host: '127.0.0.1', port: 8053 }, master, logger, 'drover up');
+  console.log(
+    upBanner({ url: `${scheme}://${cfg.host}:${port}`, dataDir: cfg.dataDir })
+      .split('\n')
+      .slice(1)
+      .join('\n'),
+  );
 
   if (cfg.demo) await deployDemo(master, logger, jobs);
 
@@ -253,6 +280,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   return 0;
 
   async function shutdown(): Promise<void> {
+    await dns?.close();
     stopReloads();
     await api.close();
     // Loops stop first so the kills below are not answered by relaunches.

@@ -19,7 +19,11 @@ export function addDockerOptions(cmd: Command): Command {
     )
     .option('--docker-socket <path>', 'Docker engine socket (default $DOCKER_HOST or /var/run/docker.sock)')
     .option('--registry-auth <file>', 'JSON with private registry credentials (or a docker config.json)')
-    .option('--allow-privileged', 'let apps run privileged containers');
+    .option('--allow-privileged', 'let apps run privileged containers (and mount any host path)')
+    .option(
+      '--allowed-host-paths <dirs>',
+      'comma-separated host directories Docker volumes may mount besides the task sandbox (never the Docker socket)',
+    );
 }
 
 export function dockerFlags(opts: {
@@ -27,11 +31,20 @@ export function dockerFlags(opts: {
   dockerSocket?: string;
   registryAuth?: string;
   allowPrivileged?: boolean;
+  allowedHostPaths?: string;
 }): DockerFlags {
   return {
     docker: opts.docker,
     ...(opts.dockerSocket !== undefined ? { dockerSocket: opts.dockerSocket } : {}),
     ...(opts.registryAuth !== undefined ? { registryAuthFile: resolve(opts.registryAuth) } : {}),
     allowPrivileged: Boolean(opts.allowPrivileged),
+    ...(opts.allowedHostPaths !== undefined
+      ? {
+          allowedHostPaths: opts.allowedHostPaths
+            .split(',')
+            .filter(Boolean)
+            .map((p) => resolve(p)),
+        }
+      : {}),
   };
 }

@@ -44,7 +44,13 @@ export interface MasterDeps {
   /** The event bus to announce on; a master node keeps one across leadership terms. */
   events?: EventBus;
   /** Scheduled jobs (control-plane/jobs/job-runtime.ts JobRuntimeOptions). */
-  jobs?: { tickMs?: number; webhookUrl?: string; metricsRegistry?: import('prom-client').Registry };
+  jobs?: {
+    tickMs?: number;
+    webhookUrl?: string;
+    metricsRegistry?: import('prom-client').Registry;
+    /** Owners' e-mail, Slack and Mattermost notifications. */
+    notify?: import('./jobs/owner-notifications.js').OwnerNotifyConfig;
+  };
 }
 
 /** What the master's loops share; passed explicitly instead of living in module singletons. */

@@ -131,7 +131,12 @@ function drainPhase(app: ReconcileApp): ReconcilePhase {
   return phase === 'steady' && moving ? 'rolling' : phase;
 }
 
-function rolloutOf(app: ReconcileApp): RolloutApp {
+/**
+ * The app as deploy/'s rolling step sees it: the one mapping, used here (to act) and by the
+ * control plane's deployment runner (to judge whether an action is done). Tasks marked mustMove
+ * count as outdated.
+ */
+export function rolloutOf(app: ReconcileApp): RolloutApp {
   return {
     instances: app.instances,
     upgradeStrategy: app.upgradeStrategy,

@@ -138,7 +138,7 @@ describe('drover CLI against drover up', { concurrency: false }, () => {
 
     assert.match(
       await ok(['app', 'scale', '/cli/web', '3', '--wait']),
-      /\/cli\/web [0-3]\/3 healthy[^]*succeeded/,
+      /\/cli\/web [0-3]\/3 healthy[\s\S]*succeeded/,
     );
     const restart = await json<{ result: string; deploymentId: string }>([
       'app',

@@ -59,8 +59,8 @@ test('docker bad input: 422s, an unpullable image, and a cluster without Docker'
         '/portDefinitions',
       ],
       [
-        'disallowed docker parameter',
-        docker({ parameters: [{ key: 'cap-add', value: 'SYS_ADMIN' }] }),
+        'unsupported docker parameter',
+        docker({ parameters: [{ key: 'userns', value: 'host' }] }),
         '/container/docker/parameters(0)/key',
       ],
       [

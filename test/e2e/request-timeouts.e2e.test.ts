@@ -27,32 +27,31 @@ async function open(): Promise<{ socket: Socket; closed: Promise<string> }> {
   return { socket, closed };
 }
 
-test('a body sent 1 byte at a time is cut off by the request timeout', { timeout: 60_000 }, async () => {
+/** Sends `start`, then `more` every 200 ms; what the server sent before it closed, or 'STILL OPEN'. */
+async function trickle(start: string, more: string): Promise<string> {
   const { socket, closed } = await open();
-  socket.write(
-    'POST /v2/apps HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{',
-  );
+  socket.write(start);
   // Keep trickling well past the timeout: the server must end it anyway.
-  const trickle = setInterval(() => socket.writable && socket.write(' '), 200);
+  const timer = setInterval(() => socket.writable && socket.write(more), 200);
   const answer = await Promise.race([
     closed,
     new Promise<string>((r) => setTimeout(() => r('STILL OPEN'), 40_000)),
   ]);
-  clearInterval(trickle);
+  clearInterval(timer);
   socket.destroy();
+  return answer;
+}
+
+test('a body sent 1 byte at a time is cut off by the request timeout', { timeout: 60_000 }, async () => {
+  const answer = await trickle(
+    'POST /v2/apps HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{',
+    ' ',
+  );
   assert.notEqual(answer, 'STILL OPEN', 'the slow body was never timed out');
   assert.match(answer, /^$|408/, 'closed, or answered 408 Request Timeout');
 });
 
 test('headers never finished are cut off by the headers timeout', { timeout: 60_000 }, async () => {
-  const { socket, closed } = await open();
-  socket.write('GET /v2/apps HTTP/1.1\r\nHost: x\r\n');
-  const trickle = setInterval(() => socket.writable && socket.write('X-A: b\r\n'), 200);
-  const answer = await Promise.race([
-    closed,
-    new Promise<string>((r) => setTimeout(() => r('STILL OPEN'), 40_000)),
-  ]);
-  clearInterval(trickle);
-  socket.destroy();
+  const answer = await trickle('GET /v2/apps HTTP/1.1\r\nHost: x\r\n', 'X-A: b\r\n');
   assert.notEqual(answer, 'STILL OPEN', 'the slow headers were never timed out');
 });

@@ -56,6 +56,30 @@ const backendsOf = async (app: string) => {
 };
 const deployed = async () => (await drover.api.get<unknown[]>('/v2/deployments')).length === 0;
 
+/** examples/http-echo.js on service port `port`, `cmdPrefix` before its command. */
+async function postEchoApp(
+  id: string,
+  port: number,
+  instances: number,
+  check: ReturnType<typeof healthCheck>,
+  cmdPrefix = '',
+): Promise<void> {
+  await drover.api.json(
+    'POST',
+    '/v2/apps',
+    {
+      id,
+      cmd: `${cmdPrefix}node examples/http-echo.js`,
+      instances,
+      cpus: 0.01,
+      mem: 16,
+      portDefinitions: [{ port }],
+      healthChecks: [check],
+    },
+    [201],
+  );
+}
+
 async function waitRouted(app: string, n: number): Promise<void> {
   await waitFor(
     async () =>
@@ -127,21 +151,8 @@ test('a task whose health check fails leaves the pool after that one check, and 
   timeout: 180_000,
 }, async () => {
   const port = await freeServicePort();
-  await drover.api.json(
-    'POST',
-    '/v2/apps',
-    {
-      id: '/sick',
-      cmd: 'UNHEALTHY_FILE=$MESOS_SANDBOX/unhealthy exec node examples/http-echo.js',
-      instances: 2,
-      cpus: 0.01,
-      mem: 16,
-      portDefinitions: [{ port }],
-      // Checks 3 s apart, never killed: the test sees how many checks failed when it left.
-      healthChecks: [healthCheck(3, 1000)],
-    },
-    [201],
-  );
+  // Checks 3 s apart, never killed: the test sees how many checks failed when it left.
+  await postEchoApp('/sick', port, 2, healthCheck(3, 1000), 'UNHEALTHY_FILE=$MESOS_SANDBOX/unhealthy exec ');
   await waitRouted('sick', 2);
   const [sick, well] = await tasksOf('sick');
   const agentDir = (id: string) =>
@@ -171,20 +182,7 @@ test('a task whose health check fails leaves the pool after that one check, and 
 
 test('kill -9 of a task fails only the requests in flight to it', { timeout: 180_000 }, async () => {
   const port = await freeServicePort();
-  await drover.api.json(
-    'POST',
-    '/v2/apps',
-    {
-      id: '/crash',
-      cmd: 'node examples/http-echo.js',
-      instances: 3,
-      cpus: 0.01,
-      mem: 16,
-      portDefinitions: [{ port }],
-      healthChecks: [healthCheck(1, 3)],
-    },
-    [201],
-  );
+  await postEchoApp('/crash', port, 3, healthCheck(1, 3));
   await waitRouted('crash', 3);
   const concurrency = 4;
   const load = RouterLoad.start('127.0.0.1', port, { concurrency });

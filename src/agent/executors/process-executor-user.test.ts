@@ -197,6 +197,13 @@ describe('agent: runAsUser through launch, failure and re-adoption', () => {
     const m1 = await registered(first);
     m1.send({ type: 'launch', task: shellTask('svc.1', 'id -u; exec sleep 1000', { user: 'nobody' }) });
     await m1.untilState('svc.1', 'TASK_RUNNING');
+    // RUNNING is reported at spawn: on a busy machine the shell may not have run `id -u` yet, and
+    // the kill below would then find nothing to compare. Wait for the line before going on.
+    const stdout = join(workDir, 'sandboxes', 'svc.1', 'stdout');
+    await waitFor(
+      async () => (await readFile(stdout, 'utf8').catch(() => '')) !== '',
+      'the task to print its uid',
+    );
     await first.stop({ killTasks: false });
     const cp = join(workDir, 'sandboxes', 'svc.1', '.drover-task.json');
     assert.equal((await stat(cp)).uid, 0, 'the checkpoint stays the agent’s');
@@ -209,6 +216,6 @@ describe('agent: runAsUser through launch, failure and re-adoption', () => {
     m2.send({ type: 'kill', taskId: 'svc.1', gracePeriodMs: 5_000 });
     await within(m2.untilState('svc.1', 'TASK_KILLED'), 'the re-adopted task to be killed');
     await waitFor(() => !isLive(pid), 'the task process to die');
-    assert.equal(await readFile(join(workDir, 'sandboxes', 'svc.1', 'stdout'), 'utf8'), `${NOBODY}\n`);
+    assert.equal(await readFile(stdout, 'utf8'), `${NOBODY}\n`);
   });
 });

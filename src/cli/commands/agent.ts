@@ -10,6 +10,7 @@ import { addLogFormatOption, logOutput } from '../log-format.js';
 import { intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { addRouterOptions, routerFlags } from '../router-flags.js';
+import { addSandboxOptions, sandboxFlags } from '../sandbox-flags.js';
 
 // The composition root is loaded on use: cluster commands (`drover status`...) start without
 // loading the master and agent code.
@@ -54,6 +55,11 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       intFlag(0, 3_600_000),
     )
     .option(
+      '--fetcher-cache-mb <mb>',
+      "size of the agent's cache of fetched URIs (fetch entries with cache: true), least recently used evicted (default 2048, as Mesos)",
+      intFlag(0, 1_048_576),
+    )
+    .option(
       '--switch-user',
       "run process tasks as their job's runAsUser / app's user (default: when run as root)",
     )
@@ -69,7 +75,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
     "drover agent list                                                # the cluster's agents",
     'drover agent drain agent-2',
   );
-  addDockerOptions(agent).action(async (opts) => {
+  addSandboxOptions(addDockerOptions(agent)).action(async (opts) => {
     const advertise: string = opts.advertise ?? firstExternalIPv4() ?? '127.0.0.1';
     let ca: string | undefined;
     if (opts.ca !== undefined) {
@@ -92,9 +98,11 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       logLevel: opts.logLevel,
       ...logOutput(opts.logFormat),
       killDrainMs: opts.killDrainMs,
+      fetcherCacheMb: opts.fetcherCacheMb,
       // Unset when neither flag is given: the executor then decides by whether it runs as root.
       ...(opts.switchUser !== undefined ? { switchUser: opts.switchUser } : {}),
       ...dockerFlags(opts),
+      ...sandboxFlags(opts),
       ...routerFlags(opts),
     });
     setExit(code);

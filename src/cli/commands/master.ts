@@ -1,8 +1,10 @@
 import { Option } from 'commander';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { addApiAccessOptions, apiAccessFlags, readPem } from '../api-access-flags.js';
+import { dnsListenFlag } from '../dns-flags.js';
 import { example } from '../example.js';
 import { addLogFormatOption, logOutput } from '../log-format.js';
+import { addNotifyOptions, notifyFlags } from '../notify-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 
@@ -56,13 +58,19 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       '--job-webhook <url>',
       "http(s) URL every job's notifications are POSTed to (besides a job's own webhookUrl)",
       httpUrlFlag,
+    )
+    .option(
+      '--dns-port <[host:]port|off>',
+      'answer <app>.<group>.marathon.drover (A) and _<app>._tcp... (SRV) over UDP here (default off)',
+      dnsListenFlag,
+      'off',
     );
   addLogFormatOption(master);
   example(
     master,
     'drover master --store postgres://drover:pw@db/drover --host 10.0.0.1 --api-token $TOKEN --agent-token $AGENT_TOKEN',
   );
-  addApiAccessOptions(master).action(async (opts) => {
+  addNotifyOptions(addApiAccessOptions(master)).action(async (opts) => {
     const code = await (await import('../../bin/master.js')).runMaster({
       store: opts.store,
       host: opts.host,
@@ -78,6 +86,8 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       leaseMs: opts.leaseMs,
       killDrainMs: opts.killDrainMs,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
+      ...notifyFlags(opts),
+      dns: opts.dnsPort,
     });
     setExit(code);
   });

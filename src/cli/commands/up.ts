@@ -1,12 +1,15 @@
 import { resolve } from 'node:path';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { addApiAccessOptions, apiAccessFlags } from '../api-access-flags.js';
+import { addDnsOption } from '../dns-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { example } from '../example.js';
 import { addLogFormatOption, logOutput } from '../log-format.js';
+import { addNotifyOptions, notifyFlags } from '../notify-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { addRouterOptions, routerFlags } from '../router-flags.js';
+import { addSandboxOptions, sandboxFlags } from '../sandbox-flags.js';
 
 // The composition root is loaded on use: cluster commands (`drover status`...) start without
 // loading the master and agent code.
@@ -31,15 +34,22 @@ export const registerUp: RegisterCommand = (program, setExit) => {
         `the ${KILL_DRAIN_LABEL} label (default ${DEFAULT_KILL_DRAIN_MS}; 0: SIGTERM at once, as Marathon)`,
       intFlag(0, 3_600_000),
       DEFAULT_KILL_DRAIN_MS,
+    )
+    .option(
+      '--fetcher-cache-mb <mb>',
+      "size of the agent's cache of fetched URIs (fetch entries with cache: true), least recently used evicted (default 2048, as Mesos)",
+      intFlag(0, 1_048_576),
     );
   addRouterOptions(up, 8000);
   addLogFormatOption(up);
+  addNotifyOptions(up);
+  addDnsOption(up, { host: '127.0.0.1', port: 8053 });
   example(
     up,
     'drover up                       # API and UI on http://127.0.0.1:8080',
     'drover up --demo --port 9090 --data-dir /tmp/drover',
   );
-  addApiAccessOptions(addDockerOptions(up)).action(async (opts) => {
+  addApiAccessOptions(addSandboxOptions(addDockerOptions(up))).action(async (opts) => {
     const code = await (await import('../../bin/up.js')).runUp({
       port: opts.port,
       host: opts.host,
@@ -49,10 +59,14 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       logLevel: opts.logLevel,
       ...logOutput(opts.logFormat),
       killDrainMs: opts.killDrainMs,
+      fetcherCacheMb: opts.fetcherCacheMb,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),
+      ...notifyFlags(opts),
+      ...sandboxFlags(opts),
       ...routerFlags(opts),
       ...apiAccessFlags(opts),
+      dns: opts.dnsPort,
     });
     setExit(code);
   });

@@ -12,7 +12,7 @@ import { DroverError } from '../../domain/errors.js';
 import type { TaskRecord } from '../../domain/task.js';
 import type { MasterContext } from '../context.js';
 import type { DeploymentRef } from '../master-api.js';
-import { requestKill } from '../tasks/reconcile-pass.js';
+import { killAppTask } from '../tasks/reconcile-pass.js';
 import { deployChange } from './deploy-change.js';
 import type { DeploymentsState } from './deployments-state.js';
 
@@ -83,7 +83,7 @@ export async function killTasks(
       .map(({ app, n }) => ({ ...app, instances: Math.max(0, app.instances - n) }));
     if (scaled.length > 0) deployment = await deployed(ctx, ds, (root) => withApps(root, scaled), opts.force);
   }
-  for (const t of alive) await requestKill(ctx, t, now);
+  for (const t of alive) await killAppTask(ctx, t, now);
   ctx.trigger();
   return { tasks, ...(deployment ? { deployment } : {}) };
 }

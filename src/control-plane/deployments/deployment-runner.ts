@@ -17,7 +17,7 @@ import type { DeploymentRef } from '../master-api.js';
 import { deployChange } from './deploy-change.js';
 import { announceFailure, announceStep, announceStepSuccess, announceSuccess } from './deployment-events.js';
 import type { DeploymentsState } from './deployments-state.js';
-import { rolloutOf } from './rollout-view.js';
+import { rolloutView } from './rollout-view.js';
 
 /** Returns true when some deployment moved (its apps' phases changed: reconcile again). */
 export async function advanceDeployments(ctx: MasterContext, ds: DeploymentsState): Promise<boolean> {
@@ -56,7 +56,7 @@ function stepDone(ctx: MasterContext, step: DeploymentStep): boolean {
     const tasks = ctx.state.tasksOf(action.app);
     return actionDone({
       action,
-      rollout: app ? rolloutOf(app, tasks) : undefined,
+      rollout: app ? rolloutView(app, tasks) : undefined,
       activeTasks: tasks.length,
     });
   });

@@ -1,29 +1,58 @@
 /**
- * An app and its stored tasks as deploy/'s rolling step sees them. The reconciler (to act) and
- * the deployment runner (to see whether an action is finished) use the same view, so they can
- * never disagree about what "done" means.
+ * An app and its stored tasks as the pure cores see them: scheduler/'s ReconcileApp, and from it
+ * (scheduler/reconcile-plan.ts rolloutOf, the one mapping) deploy/'s rolling view. The reconciler
+ * (to act) and the deployment runner (to see whether an action is finished) use the same mapping,
+ * so they can never disagree about what "done" means.
+ *
+ * Only the reconciler marks tasks on a draining agent (`draining`) as having to move; the runner
+ * judges an action without them, so a drain never holds a deployment back.
  */
-
-import { runsCurrentConfig } from '../../deploy/current-config.js';
 import type { RolloutApp } from '../../deploy/rolling-replacement.js';
 import type { AppDefinition } from '../../domain/app.js';
 import type { TaskRecord } from '../../domain/task.js';
+import { type ReconcileApp, type ReconcilePhase, rolloutOf } from '../../scheduler/reconcile-plan.js';
 
-export function rolloutOf(app: AppDefinition, tasks: readonly TaskRecord[]): RolloutApp {
+export interface ReconcileContext {
+  phase?: ReconcilePhase;
+  /** Launches wait until then (backoff). */
+  delayedUntil?: number;
+  /** Whether the agent is draining: its tasks must move. */
+  draining?: (agentId: string) => boolean;
+}
+
+export function reconcileAppOf(
+  app: AppDefinition,
+  tasks: readonly TaskRecord[],
+  rc: ReconcileContext = {},
+): ReconcileApp {
   return {
+    id: app.id,
     instances: app.instances,
-    upgradeStrategy: app.upgradeStrategy,
+    configVersion: app.versionInfo.lastConfigChangeAt,
     killSelection: app.killSelection,
+    upgradeStrategy: app.upgradeStrategy,
+    phase: rc.phase ?? 'steady',
     hasHealthChecks: app.healthChecks.length > 0,
     hasReadinessChecks: app.readinessChecks.length > 0,
+    ...(rc.delayedUntil !== undefined ? { delayedUntil: rc.delayedUntil } : {}),
     tasks: tasks.map((t) => ({
       id: t.id,
-      current: runsCurrentConfig(t, app.versionInfo.lastConfigChangeAt),
+      version: t.version,
+      ...(t.configVersion !== undefined ? { configVersion: t.configVersion } : {}),
       state: t.state,
       stagedAt: t.stagedAt,
+      ...(t.startedAt !== undefined ? { startedAt: t.startedAt } : {}),
       killRequested: t.killRequestedAt !== undefined,
       ...(t.healthy !== undefined ? { healthy: t.healthy } : {}),
       ...(t.ready !== undefined ? { ready: t.ready } : {}),
+      hasHealthChecks: app.healthChecks.length > 0,
+      // Drain: tasks on a draining agent are replaced elsewhere (reconcile-plan.ts, mustMove).
+      ...(rc.draining?.(t.agentId) === true ? { mustMove: true } : {}),
     })),
   };
+}
+
+/** The deployment runner's view: no drain moves. */
+export function rolloutView(app: AppDefinition, tasks: readonly TaskRecord[]): RolloutApp {
+  return rolloutOf(reconcileAppOf(app, tasks));
 }

@@ -5,6 +5,7 @@
 import type { JobRun, StoredJob } from '../../domain/job.js';
 import { childrenOf, countsForChildren, isReady } from '../../schedules/dependency-dag.js';
 import type { StoreOps } from '../../store/port.js';
+import { skippedNotice } from './chronos-messages.js';
 import type { Effects } from './commit-effects.js';
 import type { JobsContext } from './job-context.js';
 
@@ -75,6 +76,7 @@ export async function insertTriggeredRun(
       fx.afterCommit(() => {
         jc.jobs.setActive(run);
         jc.wake();
+        if (run.status === 'skipped') jc.owners?.send(skippedNotice(stored.job, [run]));
       });
       return run;
     }

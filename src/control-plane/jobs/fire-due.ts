@@ -15,6 +15,7 @@
 import type { JobRun, StoredJob } from '../../domain/job.js';
 import { planDueRuns } from '../../schedules/due-runs.js';
 import { durationMs } from '../../schedules/iso8601-duration.js';
+import { disabledNotice, skippedNotice } from './chronos-messages.js';
 import { commit } from './commit-effects.js';
 import type { JobsContext } from './job-context.js';
 
@@ -40,6 +41,7 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
   const exhausted = new Set(plan.exhausted);
   const disabled: StoredJob[] = [];
   const clock = jc.master.deps.clock;
+  const skippedRuns: JobRun[] = [];
   const fired = await commit(jc, async (tx, fx) => {
     // One batch insert for every record of the pass, stamped with the clock just before it.
     const at = clock.now();
@@ -71,6 +73,7 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
     const ok = runs.length > 0 ? await tx.insertJobRuns(runs) : [];
     // A refused insert: the occurrence was handled before, so it is passed over.
     const inserted = runs.slice(0, plan.fire.length).filter((_, i) => ok[i]);
+    skippedRuns.push(...runs.slice(plan.fire.length).filter((_, i) => ok[plan.fire.length + i]));
     for (const run of inserted) fx.afterCommit(() => jc.jobs.setActive(run));
     const advanced = plan.advance.map((a) => {
       const current = jc.jobs.byName.get(a.job)!;
@@ -101,5 +104,15 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
       job: s.job,
       reason: 'the schedule has no occurrence left',
     });
+    jc.owners?.send(disabledNotice(s.job));
+  }
+  // One notice per job for the occurrences this pass recorded as skipped.
+  if (jc.owners && skippedRuns.length > 0) {
+    const byJob = new Map<string, JobRun[]>();
+    for (const r of skippedRuns) byJob.set(r.job, [...(byJob.get(r.job) ?? []), r]);
+    for (const [name, runs] of byJob) {
+      const job = jc.jobs.byName.get(name)?.job;
+      if (job) jc.owners.send(skippedNotice(job, runs));
+    }
   }
 }

@@ -23,6 +23,7 @@ import type { JobState, JobsApi } from './jobs-api.js';
 import type { JobsState } from './jobs-state.js';
 import { launchReadyRuns } from './launch-runs.js';
 import { killOverdueRuns, nextOverdueAt } from './overdue-runs.js';
+import { type OwnerNotifyConfig, ownerNotifier } from './owner-notifications.js';
 import { applyRunTaskUpdate, endAttempt } from './run-updates.js';
 import { httpWebhooks, type WebhookNotifier } from './webhooks.js';
 
@@ -35,6 +36,8 @@ export interface JobRuntimeOptions {
   metricsRegistry?: Registry;
   /** Tests inject a recorder. */
   webhooks?: WebhookNotifier;
+  /** Owners' e-mail, Slack and Mattermost notifications (`--mail-server` and friends). */
+  notify?: OwnerNotifyConfig;
 }
 
 type UpdateMsg = Extract<AgentToMaster, { type: 'statusUpdate' }>;
@@ -75,6 +78,7 @@ export class JobRuntime implements JobsApi {
         opts.webhooks ??
         httpWebhooks({ logger: ctx.deps.logger, ...(opts.webhookUrl ? { globalUrl: opts.webhookUrl } : {}) }),
       lateness: this.lateness,
+      ...(opts.notify ? { owners: ownerNotifier(opts.notify, ctx.deps.logger) } : {}),
       wake: () => this.wakeAt(ctx.deps.clock.now()),
     };
   }
@@ -97,8 +101,8 @@ export class JobRuntime implements JobsApi {
   }
 
   /** Resolves when the webhooks sent so far have been delivered (or failed). */
-  webhooksIdle(): Promise<void> {
-    return this.jc.webhooks.idle();
+  async webhooksIdle(): Promise<void> {
+    await Promise.all([this.jc.webhooks.idle(), this.jc.owners?.idle()]);
   }
 
   // ---- routed from task-lifecycle (already inside the serial queue) ----

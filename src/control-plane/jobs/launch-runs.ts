@@ -6,8 +6,7 @@
  */
 import type { JobRun } from '../../domain/job.js';
 import type { TaskRecord } from '../../domain/task.js';
-import { placeTasks } from '../../scheduler/placement.js';
-import { agentCapacities, placedTasks } from '../agents/cluster-capacity.js';
+import { placeAndLaunch, requestKill } from '../tasks/launcher.js';
 import { commit } from './commit-effects.js';
 import type { JobsContext } from './job-context.js';
 import { runPlacementRequest, runTaskId, runTaskSpec } from './run-task-spec.js';
@@ -26,65 +25,53 @@ export async function launchReadyRuns(jc: JobsContext, now: number): Promise<voi
     byKey.set(key, run);
     return runPlacementRequest(key, jc.jobs.byName.get(run.job)!.job);
   });
-  const result = placeTasks({
-    agents: agentCapacities(ctx),
-    placed: placedTasks(ctx),
-    requests,
-    random: () => ctx.deps.random.next(),
-  });
-  if (result.placements.length === 0) return;
   const grace = ctx.deps.defaultKillGraceMs ?? 3000;
-  const launches = result.placements.map((p) => {
-    const run = byKey.get(p.key)!;
-    const job = jc.jobs.byName.get(run.job)!.job;
-    const agent = ctx.state.agents.get(p.agentId)!;
-    const attempt = run.attempts.length + 1;
-    const task: TaskRecord = {
-      id: p.key,
-      appId: `/chronos/${job.name}`,
-      version: new Date(run.dueAt).toISOString(),
-      agentId: agent.id,
-      host: agent.address,
-      ports: [],
-      servicePorts: [],
-      state: 'TASK_STAGING',
-      stagedAt: now,
-      updatedAt: now,
-      resources: { cpus: job.cpus, mem: job.mem, disk: job.disk },
-      jobRun: { job: job.name, dueAt: run.dueAt, attempt },
-    };
-    const { retryAt: _r, ...rest } = run;
-    const next: JobRun = {
-      ...rest,
-      status: 'running',
-      attempts: [
-        ...run.attempts,
-        { attempt, taskId: task.id, agentId: agent.id, host: agent.address, launchedAt: now },
-      ],
-    };
-    return { task, run: next, spec: runTaskSpec(job, next, attempt, task.id, agent.address, grace) };
+  await placeAndLaunch(ctx, requests, {
+    launchOf: (p, agent) => {
+      const run = byKey.get(p.key)!;
+      const job = jc.jobs.byName.get(run.job)!.job;
+      const attempt = run.attempts.length + 1;
+      const task: TaskRecord = {
+        id: p.key,
+        appId: `/chronos/${job.name}`,
+        version: new Date(run.dueAt).toISOString(),
+        agentId: agent.id,
+        host: agent.address,
+        ports: [],
+        servicePorts: [],
+        state: 'TASK_STAGING',
+        stagedAt: now,
+        updatedAt: now,
+        resources: { cpus: job.cpus, mem: job.mem, disk: job.disk },
+        jobRun: { job: job.name, dueAt: run.dueAt, attempt },
+      };
+      const { retryAt: _r, ...rest } = run;
+      const next: JobRun = {
+        ...rest,
+        status: 'running',
+        attempts: [
+          ...run.attempts,
+          { attempt, taskId: task.id, agentId: agent.id, host: agent.address, launchedAt: now },
+        ],
+      };
+      return { task, run: next, spec: runTaskSpec(job, next, attempt, task.id, agent.address, grace) };
+    },
+    // The attempt's task and its run record in one transaction.
+    store: (launches) =>
+      commit(jc, async (tx, fx) => {
+        for (const l of launches) {
+          await tx.putTask(l.task);
+          await tx.putJobRun(l.run);
+          fx.afterCommit(() => {
+            ctx.state.tasks.set(l.task.id, l.task);
+            jc.jobs.setActive(l.run);
+          });
+        }
+      }),
   });
-  await commit(jc, async (tx, fx) => {
-    for (const l of launches) {
-      await tx.putTask(l.task);
-      await tx.putJobRun(l.run);
-      fx.afterCommit(() => {
-        ctx.state.tasks.set(l.task.id, l.task);
-        jc.jobs.setActive(l.run);
-      });
-    }
-  });
-  for (const l of launches) ctx.hub.send(l.task.agentId, { type: 'launch', task: l.spec });
 }
 
-/** Marks a run's task as being killed (persisted first) and tells its agent. */
-export async function killRunTask(jc: JobsContext, task: TaskRecord, now: number): Promise<void> {
-  const next: TaskRecord = { ...task, killRequestedAt: now, state: 'TASK_KILLING', updatedAt: now };
-  await jc.master.deps.store.putTask(next);
-  jc.master.state.tasks.set(next.id, next);
-  jc.master.hub.send(task.agentId, {
-    type: 'kill',
-    taskId: task.id,
-    gracePeriodMs: jc.master.deps.defaultKillGraceMs ?? 3000,
-  });
+/** Kills a run's task with the default kill grace (launcher.ts). */
+export function killRunTask(jc: JobsContext, task: TaskRecord, now: number): Promise<void> {
+  return requestKill(jc.master, task, now, { grace: jc.master.deps.defaultKillGraceMs ?? 3000 });
 }

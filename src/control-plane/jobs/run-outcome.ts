@@ -8,6 +8,7 @@
 import type { JobRun, StoredJob } from '../../domain/job.js';
 import { hasRetryLeft, retryDelayMs } from '../../schedules/retry-policy.js';
 import type { StoreOps } from '../../store/port.js';
+import { failedNotice } from './chronos-messages.js';
 import type { Effects } from './commit-effects.js';
 import { parentFinished } from './dependents.js';
 import type { JobsContext } from './job-context.js';
@@ -89,6 +90,7 @@ export async function settleRun(
 /** A run failed after its retries: the job's notifications (best effort, after the commit). */
 export function notifyFailed(jc: JobsContext, f: FailedFinal, now: number): void {
   jc.webhooks.notify({ event: 'job_run_failed', timestamp: iso(now), job: f.job.job, run: f.run });
+  jc.owners?.send(failedNotice(f.job.job, f.run, now));
 }
 
 function final(

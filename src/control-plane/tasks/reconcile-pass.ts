@@ -6,17 +6,18 @@
  */
 import type { AppDefinition } from '../../domain/app.js';
 import { appIdToTaskPrefix } from '../../domain/app.js';
+import { hostWideningParameters } from '../../domain/docker-parameters.js';
 import { DEFAULT_KILL_GRACE_MS, killDrainMs, killGraceMs } from '../../domain/kill-timing.js';
 import { servicePortsOf } from '../../domain/service-ports.js';
 import type { TaskRecord } from '../../domain/task.js';
 import { buildTaskSpec } from '../../domain/task-spec.js';
 import { activeDelay } from '../../scheduler/backoff.js';
-import { placeTasks } from '../../scheduler/placement.js';
 import type { AgentRejection, PlacementRequest } from '../../scheduler/placement-types.js';
 import { planReconcile, type ReconcileApp } from '../../scheduler/reconcile-plan.js';
-import { agentCapacities, placedTasks } from '../agents/cluster-capacity.js';
 import type { MasterContext } from '../context.js';
 import type { AppPhase } from '../deployments/deployments-state.js';
+import { reconcileAppOf } from '../deployments/rollout-view.js';
+import { placeAndLaunch, requestKill } from './launcher.js';
 
 /** A kill not confirmed after grace + this long is sent again (the agent may have missed it). */
 const KILL_RESEND_SLACK_MS = 5_000;
@@ -42,7 +43,7 @@ export async function reconcilePass(ctx: MasterContext): Promise<void> {
 
   for (const k of plan.kill) {
     const task = state.tasks.get(k.taskId);
-    if (task) await requestKill(ctx, task, now);
+    if (task) await killAppTask(ctx, task, now);
   }
 
   const requests: PlacementRequest[] = [];
@@ -59,59 +60,45 @@ export async function reconcilePass(ctx: MasterContext): Promise<void> {
   const waiting = new Map<string, { count: number; rejections: AgentRejection[] }>();
   for (const d of plan.delayed) waiting.set(d.appId, { count: d.count, rejections: [] });
 
-  if (requests.length > 0) {
-    const result = placeTasks({
-      agents: agentCapacities(ctx),
-      placed: placedTasks(ctx),
-      requests,
-      random: () => deps.random.next(),
-    });
-    const launches: Array<{ task: TaskRecord; app: AppDefinition }> = [];
-    for (const p of result.placements) {
+  const defaultKillGraceMs = deps.defaultKillGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const unplaced = await placeAndLaunch(ctx, requests, {
+    launchOf: (p, agent) => {
       const app = requestApp.get(p.key)!;
-      const agent = state.agents.get(p.agentId)!;
-      launches.push({
+      const task: TaskRecord = {
+        id: p.key,
+        appId: app.id,
+        version: app.version,
+        configVersion: app.versionInfo.lastConfigChangeAt,
+        agentId: agent.id,
+        host: agent.address,
+        ports: p.ports,
+        servicePorts: servicePortsOf(app),
+        state: 'TASK_STAGING',
+        stagedAt: now,
+        updatedAt: now,
+        resources: { cpus: app.cpus, mem: app.mem, disk: app.disk },
+      };
+      const spec = buildTaskSpec({
         app,
-        task: {
-          id: p.key,
-          appId: app.id,
-          version: app.version,
-          configVersion: app.versionInfo.lastConfigChangeAt,
-          agentId: agent.id,
-          host: agent.address,
-          ports: p.ports,
-          servicePorts: servicePortsOf(app),
-          state: 'TASK_STAGING',
-          stagedAt: now,
-          updatedAt: now,
-          resources: { cpus: app.cpus, mem: app.mem, disk: app.disk },
-        },
+        taskId: task.id,
+        host: task.host,
+        hostPorts: task.ports,
+        defaultKillGraceMs,
       });
-    }
-    if (launches.length > 0) {
+      return { task, spec };
+    },
+    store: async (launches) => {
       await deps.store.transaction(async (tx) => {
         for (const l of launches) await tx.putTask(l.task);
       });
-      for (const { task, app } of launches) {
-        state.tasks.set(task.id, task);
-        ctx.hub.send(task.agentId, {
-          type: 'launch',
-          task: buildTaskSpec({
-            app,
-            taskId: task.id,
-            host: task.host,
-            hostPorts: task.ports,
-            defaultKillGraceMs: deps.defaultKillGraceMs ?? DEFAULT_KILL_GRACE_MS,
-          }),
-        });
-      }
-    }
-    for (const u of result.unplaced) {
-      const w = waiting.get(u.appId) ?? { count: 0, rejections: [] };
-      w.count += 1;
-      w.rejections = u.rejections;
-      waiting.set(u.appId, w);
-    }
+      for (const { task } of launches) state.tasks.set(task.id, task);
+    },
+  });
+  for (const u of unplaced) {
+    const w = waiting.get(u.appId) ?? { count: 0, rejections: [] };
+    w.count += 1;
+    w.rejections = u.rejections;
+    waiting.set(u.appId, w);
   }
 
   for (const [appId, w] of waiting) {
@@ -121,16 +108,9 @@ export async function reconcilePass(ctx: MasterContext): Promise<void> {
   for (const appId of state.waiting.keys()) if (!waiting.has(appId)) state.waiting.delete(appId);
 }
 
-/** Marks a task as being killed (persisted first) and tells its agent. */
-export async function requestKill(ctx: MasterContext, task: TaskRecord, now: number): Promise<void> {
-  const app = ctx.state.apps.get(task.appId);
-  const next: TaskRecord = { ...task, killRequestedAt: now, state: 'TASK_KILLING', updatedAt: now };
-  await ctx.deps.store.putTask(next);
-  ctx.state.tasks.set(next.id, next);
-  // Every router drops the task before its agent hears of the kill (links deliver in order).
-  ctx.routes?.refresh();
-  const { grace, drain } = killTiming(ctx, app);
-  ctx.hub.send(task.agentId, { type: 'kill', taskId: task.id, gracePeriodMs: grace, drainMs: drain });
+/** Kills an app's task (or an orphan's) with the app's kill grace and drain (launcher.ts). */
+export function killAppTask(ctx: MasterContext, task: TaskRecord, now: number): Promise<void> {
+  return requestKill(ctx, task, now, killTiming(ctx, ctx.state.apps.get(task.appId)));
 }
 
 function killTotalMs(k: { grace: number; drain: number }): number {
@@ -158,7 +138,7 @@ async function killOrphans(
     for (const t of tasks) {
       if (t.killRequestedAt === undefined) {
         // Job run tasks have no app: the job runtime owns them (control-plane/jobs/).
-        if (!app && !frozen && t.jobRun === undefined) await requestKill(ctx, t, now);
+        if (!app && !frozen && t.jobRun === undefined) await killAppTask(ctx, t, now);
       } else if (now - t.killRequestedAt > killTotalMs(killTiming(ctx, app)) + KILL_RESEND_SLACK_MS) {
         const resent = { ...t, killRequestedAt: now };
         ctx.state.tasks.set(t.id, resent);
@@ -176,31 +156,11 @@ function toReconcileApp(
   phase: AppPhase | undefined,
 ): ReconcileApp {
   const delay = activeDelay(ctx.state.delays.get(app.id), now);
-  return {
-    id: app.id,
-    instances: app.instances,
-    configVersion: app.versionInfo.lastConfigChangeAt,
-    killSelection: app.killSelection,
-    upgradeStrategy: app.upgradeStrategy,
+  return reconcileAppOf(app, tasks, {
     phase: phase ?? 'steady',
-    hasHealthChecks: app.healthChecks.length > 0,
-    hasReadinessChecks: app.readinessChecks.length > 0,
     ...(delay ? { delayedUntil: delay.until } : {}),
-    tasks: tasks.map((t) => ({
-      id: t.id,
-      version: t.version,
-      ...(t.configVersion !== undefined ? { configVersion: t.configVersion } : {}),
-      state: t.state,
-      stagedAt: t.stagedAt,
-      ...(t.startedAt !== undefined ? { startedAt: t.startedAt } : {}),
-      killRequested: t.killRequestedAt !== undefined,
-      ...(t.healthy !== undefined ? { healthy: t.healthy } : {}),
-      ...(t.ready !== undefined ? { ready: t.ready } : {}),
-      hasHealthChecks: app.healthChecks.length > 0,
-      // Drain: tasks on a draining agent are replaced elsewhere (reconcile-plan.ts, mustMove).
-      ...(ctx.state.agents.get(t.agentId)?.draining === true ? { mustMove: true } : {}),
-    })),
-  };
+    draining: (agentId) => ctx.state.agents.get(agentId)?.draining === true,
+  });
 }
 
 function placementRequest(key: string, app: AppDefinition): PlacementRequest {
@@ -218,6 +178,10 @@ function placementRequest(key: string, app: AppDefinition): PlacementRequest {
     requirePorts: app.requirePorts || (mappings?.some((m) => (m.hostPort ?? 0) > 0) ?? false),
     constraints: app.constraints,
     needsDocker: app.container?.type === 'DOCKER',
-    needsPrivileged: app.container?.type === 'DOCKER' && app.container.docker?.privileged === true,
+    // As `privileged`: parameters that widen what the container reaches on the host.
+    needsPrivileged:
+      app.container?.type === 'DOCKER' &&
+      (app.container.docker?.privileged === true ||
+        hostWideningParameters(app.container.docker?.parameters ?? []).length > 0),
   };
 }

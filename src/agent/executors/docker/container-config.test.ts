@@ -34,6 +34,8 @@ function input(spec: TaskSpec, extra: Partial<ContainerConfigInput> = {}): Conta
     agentName: 'agent-2',
     owner: '/data/agents/agent-2',
     allowPrivileged: false,
+    // The fixtures mount /srv/data, which an agent must allow (host-path-policy.ts).
+    allowedHostPaths: ['/srv'],
     ...extra,
   };
 }
@@ -170,10 +172,32 @@ test('a disallowed parameter that slipped past validation is refused on the agen
     ...bridgeSpec(),
     container: {
       ...bridgeSpec().container!,
-      docker: docker({ parameters: [{ key: 'pid', value: 'host' }] }),
+      docker: docker({ parameters: [{ key: 'userns', value: 'host' }] }),
     },
   };
-  assert.throws(() => containerCreateBody(input(bad)), /not allowed/);
+  assert.throws(() => containerCreateBody(input(bad)), /not supported/);
+});
+
+test('host-widening parameters are refused on an agent without --allow-privileged, mapped with it', () => {
+  const wide = {
+    ...bridgeSpec(),
+    container: {
+      ...bridgeSpec().container!,
+      docker: docker({
+        parameters: [
+          { key: 'pid', value: 'host' },
+          { key: 'cap-add', value: 'NET_ADMIN' },
+        ],
+      }),
+    },
+  };
+  assert.throws(
+    () => containerCreateBody(input(wide)),
+    /pid=host, cap-add=NET_ADMIN need an agent started with --allow-privileged/,
+  );
+  const body = containerCreateBody({ ...input(wide), allowPrivileged: true }) as Body;
+  assert.equal(body.HostConfig.PidMode, 'host');
+  assert.deepEqual(body.HostConfig.CapAdd, ['NET_ADMIN']);
 });
 
 test("a sandbox path with ':' (a Chronos task id) is mounted through Mounts, not a Binds string", () => {
@@ -204,4 +228,21 @@ test('container names stay valid and distinct for Chronos task ids', () => {
   const b = containerName('ct:1:0:a_b:');
   assert.match(a, /^drover-[a-zA-Z0-9_.-]+$/);
   assert.notEqual(a, b);
+});
+
+test('a hostPath outside the sandbox and --allowed-host-paths, or the Docker socket, is refused', () => {
+  const withVolume = (hostPath: string) => {
+    const spec = bridgeSpec('x');
+    const volumes = [{ containerPath: '/x', hostPath, mode: 'RW' as const }];
+    return input({ ...spec, container: { ...spec.container!, volumes } }, { allowedHostPaths: [] });
+  };
+  assert.throws(() => containerCreateBody(withVolume('/etc')), /outside the task's sandbox/);
+  assert.throws(() => containerCreateBody(withVolume('/')), /Docker socket/);
+  assert.throws(() => containerCreateBody(withVolume('/srv/data')), /allowed-host-paths/);
+  assert.throws(() => containerCreateBody(withVolume('/var/run/docker.sock')), /Docker socket/);
+  const ok = containerCreateBody(withVolume('data')) as Body;
+  assert.ok(
+    ok.HostConfig.Binds.includes('/agent/sandboxes/t1/data:/x:rw'),
+    JSON.stringify(ok.HostConfig.Binds),
+  );
 });

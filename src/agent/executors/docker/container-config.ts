@@ -15,11 +15,19 @@
  * - Labels name the task, app, agent and owning agent instance, so a restarted agent finds its
  *   containers and tells them from other agents' on a shared engine.
  */
+
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, normalize } from 'node:path';
 import type { TaskSpec } from '../../../domain/agent-protocol.js';
 import type { NetworkSpec, PortMapping } from '../../../domain/app.js';
 import { dockerRunOptions } from '../../../domain/docker-parameters.js';
+import { checkHostPath } from './host-path-policy.js';
+import {
+  checkHostWidening,
+  networkingConfig,
+  runConfigFields,
+  runHostConfigFields,
+} from './run-parameters.js';
 
 export const SANDBOX_IN_CONTAINER = '/mnt/mesos/sandbox';
 /** The engine refuses memory limits below 6 MiB. */
@@ -45,6 +53,8 @@ export interface ContainerConfigInput {
   agentName: string;
   owner: string;
   allowPrivileged: boolean;
+  /** Host directories tasks may mount besides their sandbox (host-path-policy.ts). */
+  allowedHostPaths?: readonly string[];
 }
 
 /**
@@ -111,6 +121,7 @@ export function containerCreateBody(input: ContainerConfigInput): Record<string,
     throw new Error('Privileged containers are not allowed on this agent');
   }
   const params = dockerRunOptions(docker.parameters);
+  checkHostWidening(docker.parameters, input.allowPrivileged);
   const network = networkModeOf(spec);
 
   const env = { ...params.env, ...input.env, MESOS_SANDBOX: SANDBOX_IN_CONTAINER };
@@ -143,9 +154,26 @@ export function containerCreateBody(input: ContainerConfigInput): Record<string,
     else binds.push(`${source}:${target}:${readOnly ? 'ro' : 'rw'}`);
   };
   bind(sandbox, SANDBOX_IN_CONTAINER, false);
+  const policy = {
+    sandbox,
+    allowedHostPaths: input.allowedHostPaths ?? [],
+    allowPrivileged: input.allowPrivileged,
+  };
   for (const v of spec.container?.volumes ?? []) {
     if (v.hostPath === undefined) throw new Error(`Volume ${v.containerPath} has no hostPath`);
-    bind(hostPathOf(v.hostPath, sandbox), v.containerPath, v.mode === 'RO');
+    const source = hostPathOf(v.hostPath, sandbox);
+    checkHostPath(source, policy);
+    bind(source, v.containerPath, v.mode === 'RO');
+  }
+  // `docker.parameters` volumes: host paths under the same policy; named volumes as they are.
+  for (const v of params.volumes) {
+    if (v.source === undefined || !v.source.startsWith('/')) {
+      binds.push([v.source, v.target, v.options].filter((x) => x !== undefined && x !== '').join(':'));
+      continue;
+    }
+    const source = hostPathOf(v.source, sandbox);
+    checkHostPath(source, policy);
+    bind(source, v.target, /(^|,)ro(,|$)/.test(v.options));
   }
 
   const { cpus, mem } = spec.resources;
@@ -164,6 +192,7 @@ export function containerCreateBody(input: ContainerConfigInput): Record<string,
     ...(params.ulimits.length > 0
       ? { Ulimits: params.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })) }
       : {}),
+    ...runHostConfigFields(params),
   };
 
   return {
@@ -187,9 +216,11 @@ export function containerCreateBody(input: ContainerConfigInput): Record<string,
     ...(params.workdir !== undefined ? { WorkingDir: params.workdir } : {}),
     ...(params.hostname !== undefined ? { Hostname: params.hostname } : {}),
     ...(params.stopSignal !== undefined ? { StopSignal: params.stopSignal } : {}),
+    ...runConfigFields(params),
     Tty: false,
     OpenStdin: false,
     HostConfig: hostConfig,
+    ...networkingConfig(params, network.kind === 'named' ? network.name : undefined),
   };
 }
 

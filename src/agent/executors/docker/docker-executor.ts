@@ -52,6 +52,8 @@ export interface DockerExecutorOptions {
   owner: string;
   /** Whether apps may ask for `privileged` containers. Default false. */
   allowPrivileged?: boolean;
+  /** Host directories tasks may mount besides their sandbox (default none). */
+  allowedHostPaths?: readonly string[];
   /** Credentials for private registries, by registry host. */
   registryAuth?: RegistryAuthConfig;
   logger?: Logger;
@@ -105,6 +107,7 @@ export class DockerExecutor implements Executor {
       agentName: this.opts.agentName,
       owner: this.opts.owner,
       allowPrivileged: this.opts.allowPrivileged ?? false,
+      allowedHostPaths: this.opts.allowedHostPaths ?? [],
     };
     // Before the pull: a definition this agent cannot run should not cost a download.
     const body = containerCreateBody(config);

@@ -1,0 +1,139 @@
+/**
+ * Issue 15: requests/s and p99 latency through the embedded router vs straight to one task, and
+ * vs Debian's HAProxy in front of the same tasks, in the same run (alternating A B C, `rounds`
+ * times; medians reported). Load: autocannon, keep-alive connections, GET /.
+ *
+ *   node --import tsx bench/router.bench.ts        # BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_CONNECTIONS (20)
+ *
+ * The app is examples/http-echo.js with 2 instances; "direct" hits one task only, so the router and
+ * HAProxy (both balancing over 2 tasks) are compared with a single task's capacity as the base.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import { DroverProcess, waitFor } from '../test/e2e/support/drover-process.js';
+import { freeServicePort, getOnce } from '../test/e2e/support/router-load.js';
+import { machine } from './support/machine.js';
+
+interface Sample {
+  rps: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(url: string, seconds: number, connections: number): Promise<Sample> {
+  const r = await autocannon({ url, connections, duration: seconds });
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+export async function benchRouter(): Promise<Record<string, unknown>> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+  const drover = await DroverProcess.start({ agents: 2 });
+  const dir = mkdtempSync(join(tmpdir(), 'drover-haproxy-bench-'));
+  let haproxy: ReturnType<typeof spawn> | undefined;
+  try {
+    const servicePort = await freeServicePort();
+    await drover.api.json(
+      'POST',
+      '/v2/apps',
+      {
+        id: '/bench',
+        cmd: 'node examples/http-echo.js',
+        instances: 2,
+        cpus: 0.01,
+        mem: 32,
+        portDefinitions: [{ port: servicePort }],
+      },
+      [201],
+    );
+    const tasks = await waitFor(
+      async () => {
+        const { routes } = await drover.api.get<{
+          routes: Array<{ backends: Array<{ host: string; port: number }> }>;
+        }>('/v2/routes/bench');
+        const b = routes[0]?.backends ?? [];
+        return b.length === 2 && (await getOnce('127.0.0.1', servicePort)).ok ? b : false;
+      },
+      { what: 'two routed tasks', timeoutMs: 60_000 },
+    );
+    const haPort = await freeServicePort();
+    const cfg = join(dir, 'haproxy.cfg');
+    writeFileSync(
+      cfg,
+      [
+        'global',
+        '  maxconn 4096',
+        'defaults',
+        '  mode http',
+        '  timeout connect 2s',
+        '  timeout client 30s',
+        '  timeout server 30s',
+        `frontend f`,
+        `  bind 127.0.0.1:${haPort}`,
+        '  default_backend b',
+        'backend b',
+        '  balance leastconn',
+        ...tasks.map((t, i) => `  server t${i} ${t.host}:${t.port}`),
+        '',
+      ].join('\n'),
+    );
+    haproxy = spawn('haproxy', ['-db', '-f', cfg], { stdio: 'ignore' });
+    await waitFor(async () => (await getOnce('127.0.0.1', haPort)).ok, { what: 'haproxy answers' });
+
+    const targets = {
+      direct: `http://${tasks[0]!.host}:${tasks[0]!.port}/`,
+      router: `http://127.0.0.1:${servicePort}/`,
+      haproxy: `http://127.0.0.1:${haPort}/`,
+    };
+    const samples: Record<keyof typeof targets, Sample[]> = { direct: [], router: [], haproxy: [] };
+    await load(targets.direct, 1, connections); // warm-up
+    for (let i = 0; i < rounds; i++) {
+      for (const k of Object.keys(targets) as Array<keyof typeof targets>) {
+        samples[k].push(await load(targets[k], seconds, connections));
+        await delay(200);
+      }
+    }
+    const sum = (k: keyof typeof targets) => ({
+      rps: median(samples[k].map((s) => s.rps)),
+      p99: median(samples[k].map((s) => s.p99)),
+      errors: samples[k].reduce((a, s) => a + s.errors, 0),
+    });
+    const direct = sum('direct');
+    const router = sum('router');
+    const ha = sum('haproxy');
+    return {
+      machine: machine(),
+      settings: { rounds, seconds, connections, instances: 2 },
+      direct,
+      router,
+      haproxy: ha,
+      routerVsDirect: router.rps / direct.rps,
+      routerVsHaproxy: router.rps / ha.rps,
+      rpsPerRound: Object.fromEntries(
+        Object.entries(samples).map(([k, v]) => [k, v.map((s) => Math.round(s.rps))]),
+      ),
+    };
+  } finally {
+    haproxy?.kill('SIGTERM');
+    await drover.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  benchRouter().then(
+    (r) => console.log(JSON.stringify({ bench: 'router', ...r })),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,54 @@
+import { useState } from 'react';
+import { useLive } from '../data/live.js';
+
+/** Shown when the master answers 401: a user and password (`--http-credentials`) or an API token (`--api-token`), kept for this tab only. */
+export function LoginPage() {
+  const { signIn } = useLive();
+  const [kind, setKind] = useState<'basic' | 'token'>('basic');
+  const [user, setUser] = useState('');
+  const [secret, setSecret] = useState('');
+  return (
+    <form
+      className="panel"
+      style={{ maxWidth: 420, margin: '32px auto' }}
+      onSubmit={(e) => {
+        e.preventDefault();
+        signIn(
+          kind === 'token' ? { kind: 'bearer', token: secret } : { kind: 'basic', user, password: secret },
+        );
+      }}
+    >
+      <h1>Sign in to this master</h1>
+      <p className="muted">It asks for credentials. They are kept in this tab's session storage only.</p>
+      <div role="radiogroup" aria-label="Credential" className="toolbar">
+        <label>
+          <input type="radio" name="kind" checked={kind === 'basic'} onChange={() => setKind('basic')} /> User
+          and password
+        </label>
+        <label>
+          <input type="radio" name="kind" checked={kind === 'token'} onChange={() => setKind('token')} /> API
+          token
+        </label>
+      </div>
+      {kind === 'basic' && (
+        <label className="field">
+          <span>User</span>
+          <input name="user" autoComplete="username" value={user} onChange={(e) => setUser(e.target.value)} />
+        </label>
+      )}
+      <label className="field">
+        <span>{kind === 'basic' ? 'Password' : 'Token'}</span>
+        <input
+          name="secret"
+          type="password"
+          autoComplete={kind === 'basic' ? 'current-password' : 'off'}
+          value={secret}
+          onChange={(e) => setSecret(e.target.value)}
+        />
+      </label>
+      <button type="submit" className="primary">
+        Sign in
+      </button>
+    </form>
+  );
+}
