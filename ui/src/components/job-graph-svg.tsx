@@ -9,6 +9,7 @@ const H = 40;
 
 /** The dependency graph laid out top-down by dagre; each node coloured and labelled by its last outcome. */
 export function JobGraphSvg({ graph, current }: { graph: JobGraph; current?: string }) {
+  if (graph.nodes.length === 0) return <p className="muted">No jobs to draw.</p>;
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 36, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));

@@ -45,14 +45,14 @@ export function AgentsPage() {
       )}
       <div className="grid">
         {list.map((a) => (
-          <AgentCard key={a.id} agent={a} />
+          <AgentCard key={a.id} agent={a} onChanged={agents.reload} />
         ))}
       </div>
     </>
   );
 }
 
-function AgentCard({ agent: a }: { agent: Agent }) {
+function AgentCard({ agent: a, onChanged }: { agent: Agent; onChanged: () => void }) {
   const { api } = useLive();
   const [ask, setAsk] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | undefined>(undefined);
@@ -117,6 +117,8 @@ function AgentCard({ agent: a }: { agent: Agent }) {
             try {
               if (a.draining) await api.undrainAgent(a.id);
               else await api.drainAgent(a.id);
+              // Draining itself sends no event (only the task moves it causes do).
+              onChanged();
             } catch (err) {
               setProblem(problemOf(err));
             }

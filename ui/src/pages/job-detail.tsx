@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { schedulePreview } from '../../../src/client/job-schedule.js';
 import { Badge } from '../components/badge.js';
@@ -27,6 +27,9 @@ type Tab = (typeof TABS)[number][0];
 
 type Ask = 'run' | 'delete' | 'toggle';
 
+const ACTIVE_RUN = new Set(['queued', 'running', 'retrying']);
+const RUN_REFRESH_MS = 2000;
+
 export function JobDetailPage() {
   const { name = '', due } = useParams();
   const { api } = useLive();
@@ -40,7 +43,25 @@ export function JobDetailPage() {
   const [ask, setAsk] = useState<Ask | undefined>(undefined);
   const [problem, setProblem] = useState<ApiProblem | undefined>(undefined);
   const [note, setNote] = useState('');
+  // Set by Run now until the run shows up (it is recorded a moment after the request returns).
+  const [started, setStarted] = useState(false);
+  useEffect(() => {
+    if (started && (runs.data?.runs.length ?? 0) > 0) setStarted(false);
+  }, [started, runs.data]);
   const job = jobs.data?.find((j) => j.name === name);
+  const active = (runs.data?.runs ?? []).some((r) => ACTIVE_RUN.has(r.outcome));
+  const { reload: reloadRuns } = runs;
+  const { reload: reloadJobs } = jobs;
+  // Job runs send nothing on /v2/events (Marathon's stream has no job events): while a run is
+  // under way its record is re-read, and the job's counters with it, until it ends.
+  useEffect(() => {
+    if (!active && !started) return;
+    const timer = setInterval(() => {
+      reloadRuns();
+      reloadJobs();
+    }, RUN_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [active, started, reloadRuns, reloadJobs]);
   if (jobs.data && !job)
     return (
       <>
@@ -61,6 +82,7 @@ export function JobDetailPage() {
     try {
       if (what === 'run') {
         await api.runJob(job.name);
+        setStarted(true);
         setNote(`${job.name} started: the run appears below as soon as it is recorded.`);
       } else if (what === 'delete') {
         await api.deleteJob(job.name);
