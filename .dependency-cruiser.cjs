@@ -66,6 +66,14 @@ module.exports = {
       to: { path: '^src/(api|control-plane|store|cli|bin)/' },
     },
     {
+      name: 'test-support-only-in-tests',
+      comment:
+        'test-support/ and testing/ folders are test helpers (left out of dist): only tests import them',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '(^|/)(test-support|testing)/' },
+      to: { path: '^src/.*/(test-support|testing)/' },
+    },
+    {
       name: 'nothing-imports-bin',
       severity: 'error',
       from: { pathNot: '^src/(bin|cli)/' },

@@ -19,7 +19,7 @@ import { MasterConnector } from '../agent/master-connector.js';
 import type { Resources } from '../domain/agent.js';
 import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
-import { createLogger } from '../platform/logger.js';
+import { createLogger, type LogFormat } from '../platform/logger.js';
 import { agentExecutors } from './agent-executors.js';
 import {
   type DockerFlags,
@@ -48,6 +48,9 @@ export interface AgentConfig extends DockerFlags, Partial<RouterFlags> {
   ca?: string;
   heartbeatIntervalMs: number;
   logLevel: string;
+  /** Pretty coloured lines or JSON lines (default JSON); `logColor` false drops the colours. */
+  logFormat?: LogFormat;
+  logColor?: boolean;
   /**
    * A killed task stays TASK_KILLING this long (at most its grace) before SIGTERM; 0: SIGTERM at
    * once. Default: the task's whole grace period.
@@ -63,7 +66,11 @@ export interface AgentConfig extends DockerFlags, Partial<RouterFlags> {
 }
 
 export async function runAgent(cfg: AgentConfig): Promise<number> {
-  const logger = createLogger({ level: cfg.logLevel });
+  const logger = createLogger({
+    level: cfg.logLevel,
+    ...(cfg.logFormat ? { format: cfg.logFormat } : {}),
+    ...(cfg.logColor !== undefined ? { colorize: cfg.logColor } : {}),
+  });
   mkdirSync(cfg.workDir, { recursive: true });
   const resources = detectResources(cfg.workDir, cfg.resources);
   const knownId = readAgentId(cfg.workDir);

@@ -30,7 +30,7 @@ import { DroverError } from '../domain/errors.js';
 import { DEFAULT_KILL_DRAIN_MS } from '../domain/kill-timing.js';
 import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
-import { createLogger } from '../platform/logger.js';
+import { createLogger, type LogFormat } from '../platform/logger.js';
 import { leaseFence } from '../store/fenced-store.js';
 import type { LeaderLease } from '../store/lease-port.js';
 import type { Store } from '../store/port.js';
@@ -64,6 +64,9 @@ export interface MasterConfig {
   tlsCa?: string;
   insecure: boolean;
   logLevel: string;
+  /** Pretty coloured lines or JSON lines (default JSON); `logColor` false drops the colours. */
+  logFormat?: LogFormat;
+  logColor?: boolean;
   /** Agent connections silent for this long (no pong) are dropped. Default: a third of the agent timeout, at most 5 s. */
   agentPingIntervalMs?: number;
   /** Address other masters and agents reach this one on (published in the lease). Default --host. */
@@ -90,7 +93,11 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
     console.error(`drover master: ${access.problem}`);
     return 2;
   }
-  const logger = createLogger({ level: cfg.logLevel });
+  const logger = createLogger({
+    level: cfg.logLevel,
+    ...(cfg.logFormat ? { format: cfg.logFormat } : {}),
+    ...(cfg.logColor !== undefined ? { colorize: cfg.logColor } : {}),
+  });
   const stopReloads = access.watchReloads(logger);
   if (cfg.agentToken === undefined)
     logger.warn('no --agent-token: any agent that can reach this master may join');

@@ -27,7 +27,7 @@ import type { Resources } from '../domain/agent.js';
 import { DEFAULT_KILL_DRAIN_MS } from '../domain/kill-timing.js';
 import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
-import { createLogger } from '../platform/logger.js';
+import { createLogger, type LogFormat } from '../platform/logger.js';
 import { createMemoryLinkPair } from '../platform/memory-link.js';
 import { RouterMetrics } from '../router/router-metrics.js';
 import type { Router } from '../router/tcp-router.js';
@@ -47,6 +47,7 @@ import { listenApi } from './listen.js';
 import { isLoopbackHost } from './master-exposure.js';
 import { createAgentRouter, type RouterFlags } from './router-setup.js';
 import { waitForSignal } from './signals.js';
+import { upBanner } from './up-banner.js';
 
 export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   port: number;
@@ -55,6 +56,9 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   agents: number;
   demo: boolean;
   logLevel: string;
+  /** Pretty coloured lines or JSON lines (default JSON); `logColor` false drops the colours. */
+  logFormat?: LogFormat;
+  logColor?: boolean;
   /** Working directory for tasks (default: where `drover up` was started), so relative commands work. */
   taskCwd?: string;
   /**
@@ -133,7 +137,11 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     console.error(`drover up: ${access.problem}`);
     return 2;
   }
-  const logger = createLogger({ level: cfg.logLevel });
+  const logger = createLogger({
+    level: cfg.logLevel,
+    ...(cfg.logFormat ? { format: cfg.logFormat } : {}),
+    ...(cfg.logColor !== undefined ? { colorize: cfg.logColor } : {}),
+  });
   if (cfg.insecure && !isLoopbackHost(cfg.host) && !hasApiCredentials(access.auth)) {
     console.error(
       `drover up: warning: --insecure: the API on ${cfg.host} runs open; anyone who can reach it can run commands as this user`,
@@ -266,6 +274,12 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   console.log(`drover up: ${dockerStatusLine(docker, cfg)}`);
   console.log(`drover up: web UI on http://${cfg.host}:${port}/ui/`);
   const dns = await startDns(cfg.dns ?? { host: '127.0.0.1', port: 8053 }, master, logger, 'drover up');
+  console.log(
+    upBanner({ url: `${scheme}://${cfg.host}:${port}`, dataDir: cfg.dataDir })
+      .split('\n')
+      .slice(1)
+      .join('\n'),
+  );
 
   if (cfg.demo) await deployDemo(master, logger, jobs);
 

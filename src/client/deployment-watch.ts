@@ -224,7 +224,8 @@ async function follow(
           return;
         }
         case 'deployment_success':
-          if (d.id === ref.deploymentId) finish({ ok: true });
+          // One last count, so the final progress shows the deployment's end state.
+          if (d.id === ref.deploymentId) void refresh().finally(() => finish({ ok: true }));
           return;
         case 'deployment_failed':
           if (d.id === ref.deploymentId)

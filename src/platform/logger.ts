@@ -1,18 +1,39 @@
 import { type Logger, pino } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 export type { Logger };
+
+/** `json`: one JSON object per line (for log shippers); `pretty`: coloured human lines (a terminal). */
+export type LogFormat = 'json' | 'pretty';
 
 export interface LoggerOptions {
   level?: string;
   /** Write to this file descriptor (default stderr, so stdout stays for command output). */
   fd?: number;
+  format?: LogFormat;
+  /** Colours in the pretty format (default: on; the CLI turns them off for NO_COLOR). */
+  colorize?: boolean;
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  return pino(
-    { level: opts.level ?? 'info', base: undefined },
-    pino.destination({ fd: opts.fd ?? 2, sync: false }),
-  );
+  const fd = opts.fd ?? 2;
+  const base = { level: opts.level ?? 'info', base: undefined };
+  if (opts.format === 'pretty') {
+    // In-process and synchronous: no worker thread, and every line is out before an exit.
+    return pino(
+      base,
+      pinoPretty({
+        destination: fd,
+        sync: true,
+        colorize: opts.colorize ?? true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname,component',
+        messageFormat: '{if component}{component}: {end}{msg}',
+        singleLine: true,
+      }),
+    );
+  }
+  return pino(base, pino.destination({ fd, sync: false }));
 }
 
 /** A logger that drops everything: for tests that do not assert on logs. */

@@ -1,5 +1,5 @@
 /**
- * The Store port. Every adapter (memory, sqlite, later postgres) passes store.contract.ts.
+ * The Store port. Every adapter (memory, sqlite, postgres) passes store.contract.ts.
  * The store is deliberately dumb: validation and decisions live in domain/ and the control
  * plane; the store keeps what it is given, atomically when asked.
  */

@@ -2,16 +2,18 @@ import { readFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { runAgent } from '../../bin/agent.js';
 import { DroverError } from '../../domain/errors.js';
 import { attribute, masterUrls, resources } from '../cluster-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { example } from '../example.js';
+import { addLogFormatOption, logOutput } from '../log-format.js';
 import { intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { addRouterOptions, routerFlags } from '../router-flags.js';
 import { addSandboxOptions, sandboxFlags } from '../sandbox-flags.js';
 
+// The composition root is loaded on use: cluster commands (`drover status`...) start without
+// loading the master and agent code.
 export const registerAgent: RegisterCommand = (program, setExit) => {
   const agent = program
     .command('agent')
@@ -66,6 +68,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       'run every process task as the agent user; a requested user is noted in stderr',
     );
   addRouterOptions(agent, 80);
+  addLogFormatOption(agent);
   example(
     agent,
     'drover agent --master 10.0.0.1:8080 --token $DROVER_AGENT_TOKEN   # run an agent',
@@ -82,7 +85,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
         throw new DroverError('USAGE', `cannot read --ca ${opts.ca}: ${(err as Error).message}`);
       }
     }
-    const code = await runAgent({
+    const code = await (await import('../../bin/agent.js')).runAgent({
       masters: opts.master,
       ...(opts.token ? { token: opts.token } : {}),
       advertise,
@@ -93,6 +96,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       ...(ca !== undefined ? { ca } : {}),
       heartbeatIntervalMs: opts.heartbeatInterval,
       logLevel: opts.logLevel,
+      ...logOutput(opts.logFormat),
       killDrainMs: opts.killDrainMs,
       fetcherCacheMb: opts.fetcherCacheMb,
       // Unset when neither flag is given: the executor then decides by whether it runs as root.

@@ -149,13 +149,14 @@ export const registerApp: RegisterCommand = (program) => {
   );
 
   addWaitOptions(
-    sub('remove', 'delete an app and stop its tasks', 'drover app remove /web --wait').argument(
-      '<id>',
-      'app id',
-    ),
+    sub('remove', 'delete an app and stop its tasks', 'drover app remove /web --wait')
+      .argument('<id>', 'app id')
+      .option('--force', 'replace a running deployment of the app'),
   ).action(
-    withContext(async (ctx, id: string, opts: WaitFlags) => {
-      await runDeployment(ctx, opts, `remove ${abs(id)}`, () => ctx.client.apps.remove(abs(id)));
+    withContext(async (ctx, id: string, opts: WaitFlags & { force?: boolean }) => {
+      await runDeployment(ctx, opts, `remove ${abs(id)}`, () =>
+        ctx.client.apps.remove(abs(id), { force: Boolean(opts.force) }),
+      );
     }),
   );
 

@@ -1,13 +1,15 @@
 import { Option } from 'commander';
-import { runMaster } from '../../bin/master.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { addApiAccessOptions, apiAccessFlags, readPem } from '../api-access-flags.js';
 import { dnsListenFlag } from '../dns-flags.js';
 import { example } from '../example.js';
+import { addLogFormatOption, logOutput } from '../log-format.js';
 import { addNotifyOptions, notifyFlags } from '../notify-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 
+// The composition root is loaded on use: cluster commands (`drover status`...) start without
+// loading the master and agent code.
 export const registerMaster: RegisterCommand = (program, setExit) => {
   const master = program
     .command('master')
@@ -63,12 +65,13 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       dnsListenFlag,
       'off',
     );
+  addLogFormatOption(master);
   example(
     master,
     'drover master --store postgres://drover:pw@db/drover --host 10.0.0.1 --api-token $TOKEN --agent-token $AGENT_TOKEN',
   );
   addNotifyOptions(addApiAccessOptions(master)).action(async (opts) => {
-    const code = await runMaster({
+    const code = await (await import('../../bin/master.js')).runMaster({
       store: opts.store,
       host: opts.host,
       port: opts.port,
@@ -76,6 +79,7 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       ...apiAccessFlags(opts),
       ...(opts.tlsCa !== undefined ? { tlsCa: readPem(opts.tlsCa) } : {}),
       logLevel: opts.logLevel,
+      ...logOutput(opts.logFormat),
       ...(opts.advertise ? { advertise: opts.advertise } : {}),
       agentTimeoutMs: opts.agentTimeout,
       ...(opts.reregistrationGrace !== undefined ? { reregistrationGraceMs: opts.reregistrationGrace } : {}),

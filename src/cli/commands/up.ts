@@ -1,16 +1,18 @@
 import { resolve } from 'node:path';
-import { runUp } from '../../bin/up.js';
 import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
 import { addApiAccessOptions, apiAccessFlags } from '../api-access-flags.js';
 import { addDnsOption } from '../dns-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { example } from '../example.js';
+import { addLogFormatOption, logOutput } from '../log-format.js';
 import { addNotifyOptions, notifyFlags } from '../notify-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { addRouterOptions, routerFlags } from '../router-flags.js';
 import { addSandboxOptions, sandboxFlags } from '../sandbox-flags.js';
 
+// The composition root is loaded on use: cluster commands (`drover status`...) start without
+// loading the master and agent code.
 export const registerUp: RegisterCommand = (program, setExit) => {
   const up = program
     .command('up')
@@ -39,6 +41,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       intFlag(0, 1_048_576),
     );
   addRouterOptions(up, 8000);
+  addLogFormatOption(up);
   addNotifyOptions(up);
   addDnsOption(up, { host: '127.0.0.1', port: 8053 });
   example(
@@ -47,13 +50,14 @@ export const registerUp: RegisterCommand = (program, setExit) => {
     'drover up --demo --port 9090 --data-dir /tmp/drover',
   );
   addApiAccessOptions(addSandboxOptions(addDockerOptions(up))).action(async (opts) => {
-    const code = await runUp({
+    const code = await (await import('../../bin/up.js')).runUp({
       port: opts.port,
       host: opts.host,
       dataDir: resolve(opts.dataDir),
       agents: opts.agents,
       demo: Boolean(opts.demo),
       logLevel: opts.logLevel,
+      ...logOutput(opts.logFormat),
       killDrainMs: opts.killDrainMs,
       fetcherCacheMb: opts.fetcherCacheMb,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
