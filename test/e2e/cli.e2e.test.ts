@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -385,7 +386,19 @@ describe('drover CLI against drover up', { concurrency: false }, () => {
     await ok(['app', 'remove', '/cli/ev']);
   });
 
-  it('exit statuses: 2 usage, 3 not found, 4 conflict, 5 invalid (with paths), 6 unreachable, 8 auth', async () => {
+  it('exit statuses: 1 generic, 2 usage, 3 not found, 4 conflict, 5 invalid (with paths), 6 unreachable, 8 auth', async () => {
+    // 1: an answer the registry has no class for (a 500 from whatever listens there), message shown.
+    const broken = createHttpServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'disk on fire' }));
+    });
+    await new Promise<void>((r) => broken.listen(0, '127.0.0.1', r));
+    try {
+      const brokenUrl = `http://127.0.0.1:${(broken.address() as AddressInfo).port}`;
+      await fails(['app', 'list'], 1, /disk on fire/, { env: { DROVER_URL: brokenUrl } });
+    } finally {
+      broken.close();
+    }
     await fails(['app', 'scale', '/cli/web', 'lots'], 2, /expected an integer/);
     await fails(['app', 'nosuch'], 2, /unknown command/);
     await fails(['completion', 'tcsh'], 2, /unknown shell/);
