@@ -121,7 +121,12 @@ after(() => {
       if (dead.status !== 0 || dead.stdout.trim() === '1') break;
       spawnSync('sleep', ['0.2']);
     }
+    const socket = spawnSync('tmux', ['-L', SOCKET, 'display-message', '-p', '#{socket_path}'], {
+      encoding: 'utf8',
+    }).stdout.trim();
     spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+    // The server leaves its socket file behind.
+    if (socket) rmSync(socket, { force: true });
   }
   rmSync(dir, { recursive: true, force: true });
 });
