@@ -268,12 +268,14 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     if (dockerExecutor) sweepAfterRecovery(agent, dockerExecutor, logger);
     return agent;
   });
+  // DNS first: the "API on" line is what scripts and tests wait for, so all that it announces
+  // (DNS included) must be up when it is printed.
+  const dns = await startDns(cfg.dns ?? { host: '127.0.0.1', port: 8053 }, master, logger, 'drover up');
   console.log(
     `drover up: API on ${scheme}://${cfg.host}:${port} with ${cfg.agents} agents; state in ${cfg.dataDir}`,
   );
   console.log(`drover up: ${dockerStatusLine(docker, cfg)}`);
   console.log(`drover up: web UI on http://${cfg.host}:${port}/ui/`);
-  const dns = await startDns(cfg.dns ?? { host: '127.0.0.1', port: 8053 }, master, logger, 'drover up');
   console.log(
     upBanner({ url: `${scheme}://${cfg.host}:${port}`, dataDir: cfg.dataDir })
       .split('\n')
