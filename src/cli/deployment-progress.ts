@@ -62,7 +62,9 @@ export async function runDeployment(
     } else say(line);
   };
   const status = () => `${what}${step ? ` · ${step}` : ''}${apps ? ` · ${apps}` : ''}`;
-  if (live) spinner = ora({ text: what, stream: process.stdout }).start();
+  // `live` already decided this is a terminal; ora would otherwise also stop animating when a CI
+  // variable is set, and the step and health updates kept in its text would never show.
+  if (live) spinner = ora({ text: what, stream: process.stdout, isEnabled: true }).start();
 
   const onNote = (n: WatchNote) => {
     switch (n.kind) {

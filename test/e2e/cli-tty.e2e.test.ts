@@ -65,7 +65,9 @@ function appFile(name: string, id: string): string {
     p,
     JSON.stringify({
       id,
-      cmd: 'node examples/http-echo.js',
+      // Healthy only after a few seconds, so the deployment's step stays on screen long enough
+      // to be captured however fast the machine is (it finished in 1 s on an idle one).
+      cmd: 'sleep 4; exec node examples/http-echo.js',
       instances: 2,
       cpus: 0.05,
       mem: 32,
