@@ -5,7 +5,12 @@
  */
 import { describeCgroupHost, detectCgroups } from '../agent/executors/cgroups/cgroup-host.js';
 import { TaskCgroups } from '../agent/executors/cgroups/task-cgroups.js';
+import { setCappedInterval } from '../platform/capped-timer.js';
+import { systemClock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+
+/** How often groups left behind by killed agents are looked for (task-cgroups.ts sweepStale). */
+const SWEEP_EVERY_MS = 5 * 60_000;
 
 export interface LimitFlags {
   enforce: boolean;
@@ -28,8 +33,15 @@ export async function openTaskLimits(
     };
   }
   const quota = flags.cpuQuota ? ', cpu quota' : '';
+  const cgroups = new TaskCgroups(found.host, { cpuQuota: flags.cpuQuota });
+  const sweep = async () => {
+    const removed = await cgroups.sweepStale(systemClock.now());
+    if (removed > 0) logger.info({ removed }, 'removed cgroups left by tasks of killed agents');
+  };
+  await sweep();
+  setCappedInterval(() => void sweep(), SWEEP_EVERY_MS).unref();
   return {
-    cgroups: new TaskCgroups(found.host, { cpuQuota: flags.cpuQuota }),
+    cgroups,
     statusLine: `process tasks limited to their mem and cpus by ${describeCgroupHost(found.host)}${quota}`,
   };
 }

@@ -118,6 +118,21 @@ describe(`process executor with cgroups`, () => {
     assert.equal(exit.memoryLimitMib, 32, 'the shell that survived its child went too');
   });
 
+  test('groups left empty by a killed agent are swept once old; a live task keeps its group', async () => {
+    const cgroups = new TaskCgroups(host);
+    const left = await cgroups.create('limited-left', { cpus: 0.1, mem: 8 });
+    const executor = createProcessExecutor({ cgroups });
+    const task = await executor.launch(shellTask('limited-live', 'sleep 1000'), await context());
+    started.push(task);
+    assert.equal(await cgroups.sweepStale(Date.now()), 0, 'nothing is old yet');
+    const removed = await cgroups.sweepStale(Date.now() + 61_000);
+    assert.equal(removed, host.version === 1 && host.cpu ? 2 : 1, 'the empty group, in every hierarchy');
+    for (const d of left.dirs) assert.equal(existsSync(d), false);
+    assert.ok(existsSync(memoryDir('limited-live')), 'the kernel kept the group that holds a process');
+    await task.kill(0);
+    await task.exited;
+  });
+
   test('a command that does not exist ends with status 127 (the gate shell exec) and leaves no group', async () => {
     const executor = createProcessExecutor({ cgroups: new TaskCgroups(host) });
     const ctx = await context();

@@ -3,7 +3,7 @@
  * everything it starts, and removed once it has ended. What the limits are is cgroup-settings.ts;
  * this file only does the cgroup filesystem's I/O.
  */
-import { access, mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setCappedTimeout } from '../../../platform/capped-timer.js';
 import type { CgroupHost } from './cgroup-host.js';
@@ -39,6 +39,37 @@ export class TaskCgroups {
       throw err;
     }
     return group;
+  }
+
+  /**
+   * Removes task groups left empty by agents that were killed (kill -9, a crash) before their
+   * tasks ended: every group made more than `minAgeMs` ago; the kernel refuses to remove one that
+   * still holds a process, so a live task's group stays. A group is empty only between its
+   * creation and the task joining it (milliseconds) and after the task has ended, so the age keeps
+   * a launch of another agent on this machine safe. `now` is the caller's clock. Returns how many
+   * went.
+   */
+  async sweepStale(now: number, minAgeMs = 60_000): Promise<number> {
+    const h = this.host;
+    const parents = h.version === 2 ? [h.dir] : [h.memory, ...(h.cpu ? [h.cpu] : [])];
+    let removed = 0;
+    for (const parent of parents) {
+      const entries = await readdir(parent, { withFileTypes: true }).catch(() => []);
+      for (const e of entries) {
+        if (!e.isDirectory()) continue;
+        const dir = join(parent, e.name);
+        const made = await stat(dir).catch(() => undefined);
+        if (!made || now - made.mtimeMs < minAgeMs) continue;
+        if (
+          await rmdir(dir).then(
+            () => true,
+            () => false,
+          )
+        )
+          removed++;
+      }
+    }
+    return removed;
   }
 
   /**
