@@ -101,6 +101,7 @@ const TaskSpecShape = Type.Object({
   command: Type.Object({ shell: Type.Boolean() }),
   env: Type.Record(Type.String(), Type.String()),
   secretEnv: opt(Type.Record(Type.String(), Type.String())),
+  secretFiles: opt(Type.Record(Type.String(), Type.String())),
   ports: Type.Array(Port),
   resources: Type.Object({ cpus: Amount, mem: Amount, disk: Amount }),
   killGracePeriodMs: Amount,

@@ -28,6 +28,11 @@ export interface LaunchContext {
   /** Append the task's stdout/stderr to these files (created if missing). */
   logs: LogFiles;
   /**
+   * The task's secret files the agent wrote into the sandbox (mode 0400, agent-secret files.ts),
+   * so an executor that runs the task as another user can hand them over.
+   */
+  secretFiles?: readonly string[];
+  /**
    * Report how a slow launch is going (an image pull: "Pulling image x: 2/5 layers"); the agent
    * sends it as the task's status message while it is TASK_STARTING. Call it sparingly: each
    * call is one status update.

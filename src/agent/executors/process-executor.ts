@@ -230,7 +230,7 @@ async function spawnTask(
   });
   try {
     if (runAs.kind === 'ignored') await err.write(runAs.note);
-    if (user) await handSandboxTo(user, ctx.sandbox, [out, err]);
+    if (user) await handSandboxTo(user, ctx.sandbox, [out, err], ctx.secretFiles);
   } catch (e) {
     await Promise.all([out.close(), err.close()]);
     throw e;
