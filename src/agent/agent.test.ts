@@ -325,6 +325,38 @@ describe('agent', () => {
     assert.deepEqual(master.states('slow.1'), ['TASK_STARTING', 'TASK_KILLING', 'TASK_KILLED']);
   });
 
+  test('a MESOS container with an image runs on the docker executor; without one, as a process', async () => {
+    const launched: string[] = [];
+    const recording = (kind: string): Executor => ({
+      kind,
+      launch: async (spec) => {
+        launched.push(`${kind}:${spec.taskId}`);
+        const exit = deferred<TaskExit>();
+        return {
+          exited: exit.promise,
+          kill: async () => exit.resolve({ exitCode: null, signal: 'SIGTERM' }),
+          detach: () => {},
+        };
+      },
+    });
+    const agent = newAgent({
+      executors: { process: recording('process'), docker: recording('docker') },
+    });
+    const master = await registered(agent);
+    const image = { image: 'busybox', privileged: false, parameters: [], forcePullImage: false };
+    master.send({
+      type: 'launch',
+      task: shellTask('ucr.1', 'true', { container: { type: 'MESOS', docker: image, volumes: [] } }),
+    });
+    master.send({
+      type: 'launch',
+      task: shellTask('plain.1', 'true', { container: { type: 'MESOS', volumes: [] } }),
+    });
+    await master.untilState('ucr.1', 'TASK_RUNNING');
+    await master.untilState('plain.1', 'TASK_RUNNING');
+    assert.deepEqual(launched.sort(), ['docker:ucr.1', 'process:plain.1']);
+  });
+
   test('a DOCKER task on an agent without docker fails with the reason', async () => {
     const agent = newAgent();
     const master = await registered(agent);
