@@ -2,19 +2,18 @@
  * `GET /v2/routes` (Drover extension): the routing table every agent's router has, each route
  * with the agents that cannot bind its service port (`bindFailures`, retried by the routers), and
  * `GET /v2/routes/{appId}`: one app's routes (404 for an unknown app). The haproxy mode
- * (`drover router --haproxy`) reads the first. 503 from a master without a router table.
+ * (`drover router --haproxy`) reads the first.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Route } from '../domain/agent-protocol.js';
 import { DroverError } from '../domain/errors.js';
 import type { RouteContext } from './marathon/route-context.js';
+import type { WildcardRoute } from './route-generics.js';
 
 export function registerRouteTableRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const routes = (): Array<Route & { bindFailures: unknown[] }> => {
-    const m = ctx.master;
-    if (!m.routingTable) throw new DroverError('UNAVAILABLE', 'This master has no routing table');
-    const failures = m.routeBindFailures?.() ?? [];
-    return m.routingTable().routes.map((r) => ({
+    const failures = ctx.master.routeBindFailures();
+    return ctx.master.routingTable().routes.map((r) => ({
       ...r,
       bindFailures: failures
         .filter((f) => f.servicePort === r.servicePort)
@@ -29,7 +28,7 @@ export function registerRouteTableRoutes(app: FastifyInstance, ctx: RouteContext
 
   app.get('/v2/routes', async () => ({ routes: routes() }));
 
-  app.get<{ Params: { '*': string } }>('/v2/routes/*', async (req) => {
+  app.get<WildcardRoute>('/v2/routes/*', async (req) => {
     const id = `/${req.params['*']
       .split('/')
       .filter((s) => s !== '')
