@@ -43,14 +43,25 @@ test('process tasks: an OOM is a "memory limit" failure with backoff; limits set
 }, async (t) => {
   const drover = await DroverProcess.startFor(t, { agents: 1 });
   const { api } = drover;
-  const line = drover
-    .output()
-    .split('\n')
-    .find((l) => l.includes('process tasks'));
-  t.diagnostic(line ?? 'no limits line');
-  assert.match(line ?? '', /process tasks limited to their mem and cpus by cgroup v[12]/);
-  const { agents } = await api.get<{ agents: Array<{ capabilities: { limits?: boolean } }> }>('/v2/agents');
-  assert.equal(agents[0]?.capabilities.limits, true, 'the agent reports its limits to the master');
+  // Printed right after the "API on" line the start waits for.
+  const line = await waitFor(
+    () =>
+      drover
+        .output()
+        .split('\n')
+        .find((l) => l.includes('process tasks')),
+    {
+      what: "drover's line about process task limits",
+    },
+  );
+  t.diagnostic(line);
+  assert.match(line, /process tasks limited to their mem and cpus by cgroup v[12]/);
+  const agent = await waitFor(
+    async () =>
+      (await api.get<{ agents: Array<{ capabilities: { limits?: boolean } }> }>('/v2/agents')).agents[0],
+    { what: 'the agent registered' },
+  );
+  assert.equal(agent.capabilities.limits, true, 'the agent reports its limits to the master');
 
   // The neighbour: small, steady, and under its limit (10 MB in a 48 MiB group).
   await api.json('POST', '/v2/apps', {
