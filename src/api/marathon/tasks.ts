@@ -7,7 +7,8 @@ import { TASK_STATES, type TaskRecord, type TaskState } from '../../domain/task.
 import { prefersTextPlain } from '../accept.js';
 import { JSON_TYPE, TEXT_TYPE, ViewCache } from '../cached-view.js';
 import { isPlainObject, requireBody } from '../json-body.js';
-import { allValues, type Query, queryOf } from '../query-params.js';
+import { allValues, type Query } from '../query-params.js';
+import type { QueryRoute } from '../route-generics.js';
 import { activeTasks, groupByApp } from '../views/task-counts.js';
 import { type TaskJson, taskView } from '../views/task-view.js';
 import { tasksText } from '../views/tasks-text.js';
@@ -16,9 +17,9 @@ import type { RouteContext } from './route-context.js';
 
 export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const listCache = new ViewCache();
-  app.get('/v2/tasks', async (req, reply) => {
+  app.get<QueryRoute>('/v2/tasks', async (req, reply) => {
     const text = prefersTextPlain(req.headers.accept);
-    const states = statusFilter(queryOf(req.query));
+    const states = statusFilter(req.query);
     reply.header('vary', 'Accept');
     return listCache.send(req, reply, {
       key: JSON.stringify(text ? ['text'] : ['json', ...[...states].sort()]),
@@ -28,8 +29,8 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
     });
   });
 
-  app.post('/v2/tasks/delete', async (req, reply) => {
-    const opts = killOptions(queryOf(req.query));
+  app.post<QueryRoute>('/v2/tasks/delete', async (req, reply) => {
+    const opts = killOptions(req.query);
     const ids = taskIds(req.body);
     // Ids of tasks that are gone already are skipped, as Marathon does: a kill script racing a
     // task's exit should not fail.
