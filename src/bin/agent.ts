@@ -66,11 +66,7 @@ export interface AgentConfig extends DockerFlags, Partial<RouterFlags> {
 }
 
 export async function runAgent(cfg: AgentConfig): Promise<number> {
-  const logger = createLogger({
-    level: cfg.logLevel,
-    ...(cfg.logFormat ? { format: cfg.logFormat } : {}),
-    ...(cfg.logColor !== undefined ? { colorize: cfg.logColor } : {}),
-  });
+  const logger = createLogger({ level: cfg.logLevel, format: cfg.logFormat, colorize: cfg.logColor });
   mkdirSync(cfg.workDir, { recursive: true });
   const resources = detectResources(cfg.workDir, cfg.resources);
   const knownId = readAgentId(cfg.workDir);
