@@ -19,6 +19,7 @@ import { buildApiServer } from '../api/server.js';
 import { DEFAULT_AGENT_TIMEOUT_MS } from '../control-plane/agents/agent-loss.js';
 import { attachAgentServer } from '../control-plane/agents/ws-agent-server.js';
 import { EventBus } from '../control-plane/events/event-bus.js';
+import { EventCallbacks, httpCallbackPost } from '../control-plane/events/event-callbacks.js';
 import { attachEventLog } from '../control-plane/events/event-log.js';
 import type { OwnerNotifyConfig } from '../control-plane/jobs/owner-notifications.js';
 import { LeaseElection, SoleLeader } from '../control-plane/leadership/election.js';
@@ -126,9 +127,19 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
   const metrics = new DroverMetrics({ master, clock: systemClock, registry });
   // On the bus every term shares, as the metrics: the log goes on across a failover.
   attachEventLog(events, logger);
+  // Marathon's HTTP callback subscribers: stored, delivered by whichever master leads.
+  const eventCallbacks = new EventCallbacks({
+    store,
+    events,
+    clock: systemClock,
+    logger,
+    post: httpCallbackPost(),
+    leads: () => node?.master !== undefined,
+  });
   const api = buildApiServer({
     master,
     jobs: leaderJobsApi(() => node),
+    eventSubscriptions: eventCallbacks,
     logger,
     metrics,
     auth: access.auth,
@@ -228,6 +239,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
   return 0;
 
   async function shutdown(): Promise<void> {
+    eventCallbacks.close();
     await dns?.close();
     stopReloads();
     // Agents keep their tasks running: they reconnect to this master or another one. Stopping the

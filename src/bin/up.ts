@@ -17,6 +17,7 @@ import { agentFetcher } from '../agent/fetcher/fetcher.js';
 import { type ApiAuth, hasApiCredentials } from '../api/auth.js';
 import { buildApiServer } from '../api/server.js';
 import { EventBus } from '../control-plane/events/event-bus.js';
+import { EventCallbacks, httpCallbackPost } from '../control-plane/events/event-callbacks.js';
 import { attachEventLog } from '../control-plane/events/event-log.js';
 import type { OwnerNotifyConfig } from '../control-plane/jobs/owner-notifications.js';
 import { SoleLeader } from '../control-plane/leadership/election.js';
@@ -183,9 +184,19 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   const routerMetrics = routerFlags.router === 'on' ? new RouterMetrics(registry) : undefined;
   const routers: Router[] = [];
 
+  // Marathon's HTTP callback subscribers: stored, delivered by whichever master leads.
+  const eventCallbacks = new EventCallbacks({
+    store,
+    events,
+    clock: systemClock,
+    logger,
+    post: httpCallbackPost(),
+    leads: () => node?.master !== undefined,
+  });
   const api = buildApiServer({
     master,
     jobs,
+    eventSubscriptions: eventCallbacks,
     logger,
     metrics,
     auth: access.auth,
@@ -290,6 +301,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   return 0;
 
   async function shutdown(): Promise<void> {
+    eventCallbacks.close();
     await dns?.close();
     stopReloads();
     await api.close();
