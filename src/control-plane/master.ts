@@ -38,6 +38,8 @@ import type {
 import { MasterState } from './master-state.js';
 import { suspendOutOfBounds } from './out-of-bounds.js';
 import { Serial } from './serial.js';
+import type { ViewRevision } from './state-revision.js';
+import { HealthCheckRegistry } from './tasks/health-check-registry.js';
 import { reconcilePass } from './tasks/reconcile-pass.js';
 import { applyStatusUpdate } from './tasks/task-lifecycle.js';
 
@@ -45,6 +47,8 @@ import { applyStatusUpdate } from './tasks/task-lifecycle.js';
 const MAX_ROUNDS_PER_PASS = 8;
 
 export class Master implements MasterApi {
+  /** Announces health checks added and removed (add_health_check_event, remove_health_check_event). */
+  private readonly healthChecks = new HealthCheckRegistry();
   // After every change: agents' routers get the new routing table within the same tick.
   private readonly serial = new Serial(() => this.pushRoutes());
   private readonly routes: RoutePush;
@@ -156,6 +160,7 @@ export class Master implements MasterApi {
         await reconcilePass(this.ctx);
         if (!(await advanceDeployments(this.ctx, this.deploymentsState))) break;
       }
+      if (this.running) await this.healthChecks.reconcile(this.ctx);
     });
   }
 
@@ -185,6 +190,11 @@ export class Master implements MasterApi {
   }
 
   // ---- reads ----
+
+  /** Moves whenever apps, tasks, last failures or running deployments change (api/cached-view.ts). */
+  viewRevision(): ViewRevision {
+    return { source: this.state, value: this.state.revision.value + this.deploymentsState.revision.value };
+  }
 
   /** The routing table the agents' routers have (Drover extension: GET /v2/routes). */
   routingTable(): RouteTable {
