@@ -28,12 +28,15 @@ export interface MasterApiServerOptions {
   node: () => MasterNode | undefined;
   logger: Logger;
   auth: ApiAuth;
-  /** Where the audit log goes, kept `auditRetentionDays` (default 90). */
-  audit: {
-    store: Pick<SecurityStoreOps, 'appendAudit' | 'listAudit' | 'pruneAudit'>;
-    retentionDays?: number | undefined;
-  };
-  secrets?: SecretVault | undefined;
+  /** Where the audit log goes. */
+  store: Pick<SecurityStoreOps, 'appendAudit' | 'listAudit' | 'pruneAudit'>;
+  secrets: SecretVault | undefined;
+}
+
+/** The flags of `drover up` / `drover master` the API side reads. */
+export interface MasterApiFlags {
+  /** How long audit entries are kept (default 90). */
+  auditRetentionDays?: number | undefined;
   tls?: { key: string; cert: string } | undefined;
 }
 
@@ -45,7 +48,7 @@ export interface MasterApiServer {
   registry: Registry;
 }
 
-export function masterApiServer(opts: MasterApiServerOptions): MasterApiServer {
+export function masterApiServer(opts: MasterApiServerOptions, flags: MasterApiFlags): MasterApiServer {
   const events = new EventBus(() => systemClock.now());
   const master = leaderMasterApi(opts.node, events);
   const jobs = leaderJobsApi(opts.node);
@@ -58,9 +61,9 @@ export function masterApiServer(opts: MasterApiServerOptions): MasterApiServer {
     logger: opts.logger,
     metrics,
     auth: opts.auth,
-    audit: auditDeps(opts.audit.store, opts.audit.retentionDays, opts.logger),
+    audit: auditDeps(opts.store, flags.auditRetentionDays, opts.logger),
     ...(opts.secrets ? { secrets: opts.secrets } : {}),
-    ...(opts.tls ? { https: opts.tls } : {}),
+    ...(flags.tls ? { https: flags.tls } : {}),
   });
   return { api, events, master, jobs, registry };
 }

@@ -150,14 +150,10 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   // Composed as `drover master` is (a MasterNode, here its sole leader) plus `drover agent`'s
   // executors, with the agents in this process on in-memory links instead of WebSockets.
   let node: MasterNode | undefined;
-  const { api, events, master, jobs, registry } = masterApiServer({
-    node: () => node,
-    logger,
-    auth: access.auth,
-    audit: { store, retentionDays: cfg.auditRetentionDays },
-    secrets: vault,
-    tls: cfg.tls,
-  });
+  const { api, events, master, jobs, registry } = masterApiServer(
+    { node: () => node, logger, auth: access.auth, store, secrets: vault },
+    cfg,
+  );
   const docker = await openDockerEngine(cfg, logger);
   const setup: ExecutorSetup = {
     engine: docker,
