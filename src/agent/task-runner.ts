@@ -29,6 +29,7 @@ import { TaskChecks } from './health/task-checks.js';
 import { startDrain } from './kill-drain.js';
 import { isSafeTaskId } from './sandbox.js';
 import { newEntry, type TaskChange, type TaskEntry, type TaskRunnerOptions } from './task-entry.js';
+import { fetchForTask } from './task-fetch.js';
 
 export type { AgentExecutors, TaskChange, TaskRunnerOptions } from './task-entry.js';
 
@@ -114,7 +115,12 @@ export class TaskRunner {
         return;
       }
       if (spec.fetch.length > 0) {
-        const fetched = await this.fetch(entry, sandbox);
+        const fetched = await fetchForTask(entry, sandbox, {
+          fetcher: this.opts.fetcher,
+          logger: this.opts.logger,
+          change: (state, extra) => this.change(entry, state, extra),
+          finish: (state, extra) => this.finish(entry, state, extra),
+        });
         if (!fetched) return;
       }
       // Before anything starts: an agent that dies during the launch finds this on restart and
@@ -291,35 +297,6 @@ export class TaskRunner {
     this.change(entry, 'TASK_KILLING', { reason: UNHEALTHY_KILL_REASON, message });
     // No drain: an unhealthy task is not worth routing to.
     if (entry.running) void this.terminate(entry);
-  }
-
-  /** Runs the fetcher; on failure the task ends TASK_FAILED with the reason and false is returned. */
-  private async fetch(entry: TaskEntry, sandbox: string): Promise<boolean> {
-    const { spec } = entry;
-    const log = this.opts.logger;
-    if (!this.opts.fetcher) {
-      log.warn({ taskId: spec.taskId }, 'no fetcher on this agent: fetch entries skipped');
-      return true;
-    }
-    if (entry.state === 'TASK_STARTING') this.change(entry, 'TASK_STARTING', { message: 'Fetching URIs' });
-    try {
-      const reports = await this.opts.fetcher.fetchAll(spec.fetch, sandbox);
-      log.info({ taskId: spec.taskId, fetched: reports }, 'fetched URIs');
-    } catch (err) {
-      const message = `Failed to fetch all URIs for container '${spec.taskId}': ${(err as Error).message}`;
-      log.warn({ taskId: spec.taskId, err }, 'fetch failed');
-      if (entry.kill) this.finish(entry, 'TASK_KILLED', { reason: REASON.killedDuringLaunch, message });
-      else this.finish(entry, 'TASK_FAILED', { reason: REASON.fetcherFailed, message });
-      return false;
-    }
-    if (entry.kill) {
-      this.finish(entry, 'TASK_KILLED', {
-        reason: REASON.killedDuringLaunch,
-        message: 'Killed before the task was started',
-      });
-      return false;
-    }
-    return true;
   }
 
   private drainThenTerminate(entry: TaskEntry): void {
