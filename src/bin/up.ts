@@ -42,6 +42,7 @@ import { masterApiServer } from './master-api-server.js';
 import { isLoopbackHost } from './master-exposure.js';
 import { createAgentRouter, type RouterFlags } from './router-setup.js';
 import { waitForSignal } from './signals.js';
+import { type LimitFlags, openTaskLimits } from './task-limits.js';
 import { upBanner } from './up-banner.js';
 
 export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
@@ -80,6 +81,8 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   secretKeyFile?: string;
   /** Sandbox GC and task log rotation (`--sandbox-ttl`, `--sandbox-max-mb`, `--task-log-max-mb`). */
   housekeeping?: AgentOptions['housekeeping'];
+  /** `--enforce-limits` (default on) and `--cpu-quota`: process tasks in cgroups. */
+  limits?: LimitFlags;
 }
 
 export interface LocalAgentSlot {
@@ -155,7 +158,9 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     cfg,
   );
   const docker = await openDockerEngine(cfg, logger);
+  const limits = await openTaskLimits(cfg.limits ?? { enforce: true, cpuQuota: false }, logger);
   const setup: ExecutorSetup = {
+    ...(limits.cgroups ? { cgroups: limits.cgroups } : {}),
     engine: docker,
     registryAuth: await readRegistryAuth(cfg.registryAuthFile),
     allowPrivileged: cfg.allowPrivileged ?? false,
@@ -252,6 +257,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     `drover up: API on ${scheme}://${cfg.host}:${port} with ${cfg.agents} agents; state in ${cfg.dataDir}`,
   );
   console.log(`drover up: ${dockerStatusLine(docker, cfg)}`);
+  console.log(`drover up: ${limits.statusLine}`);
   console.log(`drover up: web UI on http://${cfg.host}:${port}/ui/`);
   console.log(
     upBanner({ url: `${scheme}://${cfg.host}:${port}`, dataDir: cfg.dataDir })
