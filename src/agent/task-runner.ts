@@ -23,7 +23,8 @@ import type { RunningTaskReport, TaskSpec } from '../domain/agent-protocol.js';
 import { UNHEALTHY_KILL_REASON } from '../domain/agent-protocol.js';
 import { isTerminal, type TaskState } from '../domain/task.js';
 import type { TaskCheckpoint } from './checkpoint.js';
-import type { Executor, RunningTask, TaskExit } from './executors/executor.js';
+import { executorFor } from './executor-choice.js';
+import type { RunningTask, TaskExit } from './executors/executor.js';
 import { REASON, terminalStatus } from './exit-status.js';
 import { TaskChecks } from './health/task-checks.js';
 import { startDrain } from './kill-drain.js';
@@ -96,7 +97,7 @@ export class TaskRunner {
     this.tasks.set(taskId, entry);
     this.change(entry, 'TASK_STARTING');
 
-    const executor = this.executorFor(spec);
+    const executor = executorFor(this.opts.executors, spec);
     if (!executor) {
       this.finish(entry, 'TASK_FAILED', {
         reason: REASON.containerLaunchFailed,
@@ -315,14 +316,6 @@ export class TaskRunner {
     entry.drain?.();
     entry.drain = undefined;
     void this.terminate(entry);
-  }
-
-  private executorFor(spec: TaskSpec): Executor | undefined {
-    // MESOS containers without an image are plain commands, as in Marathon. With an image they run
-    // it through the Docker engine: there is no Mesos containerizer here, and the engine gives
-    // what the universal containerizer gave (image rootfs, sandbox at $MESOS_SANDBOX, limits).
-    if (spec.container?.type === 'DOCKER' || spec.container?.docker?.image) return this.opts.executors.docker;
-    return this.opts.executors.process;
   }
 
   private async terminate(entry: TaskEntry): Promise<void> {
