@@ -109,6 +109,10 @@ const DESCRIBE: { [T in EventType]: Describe<T> } = {
       servicePort: p.servicePort,
       agentId: p.agentId,
     }),
+  subscribe_event: (p) =>
+    line('info', 'event subscriber added', { callbackUrl: p.callbackUrl, clientIp: p.clientIp }),
+  unsubscribe_event: (p) =>
+    line('info', 'event subscriber removed', { callbackUrl: p.callbackUrl, clientIp: p.clientIp }),
   event_stream_attached: (p) => line('debug', 'event stream attached', { remoteAddress: p.remoteAddress }),
   event_stream_detached: (p) => line('debug', 'event stream detached', { remoteAddress: p.remoteAddress }),
 };

@@ -123,6 +123,10 @@ export interface DroverEvents {
   };
   router_bind_recovered_event: { agentId: string; host: string; appId: string; servicePort: number };
 
+  // Marathon's HTTP callback subscribers (/v2/eventSubscriptions; event-callbacks.ts).
+  subscribe_event: { clientIp: string; callbackUrl: string };
+  unsubscribe_event: { clientIp: string; callbackUrl: string };
+
   // The event stream's own clients.
   event_stream_attached: { remoteAddress: string };
   event_stream_detached: { remoteAddress: string };
@@ -151,6 +155,8 @@ export const EVENT_TYPES = [
   'app_terminated_event',
   'router_bind_failed_event',
   'router_bind_recovered_event',
+  'subscribe_event',
+  'unsubscribe_event',
   'event_stream_attached',
   'event_stream_detached',
 ] as const satisfies ReadonlyArray<keyof DroverEvents>;
