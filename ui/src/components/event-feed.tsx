@@ -25,7 +25,10 @@ export function EventFeed({ filter, limit = 100 }: { filter?: (e: LiveEvent) => 
               {e.timestamp?.slice(11, 19)}
             </time>
             <span>
-              <strong>{s.title}</strong> {s.appId ? <Link to={`/apps${s.appId}`}>{s.appId}</Link> : null}{' '}
+              <strong>{s.title}</strong> {s.appId ? <Link to={`/apps${s.appId}`}>{s.appId}</Link> : null}
+              {s.run ? (
+                <Link to={`/jobs/${encodeURIComponent(s.run.job)}/runs/${s.run.runId}`}>{s.run.job}</Link>
+              ) : null}{' '}
               <span className="muted">{s.detail}</span>
             </span>
           </li>

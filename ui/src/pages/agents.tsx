@@ -8,6 +8,7 @@ import { useLive } from '../data/live.js';
 import { problemOf } from '../data/problem.js';
 import type { Agent, ApiProblem } from '../data/types.js';
 import { useResource } from '../data/use-resource.js';
+import { plural } from '../model/plural.js';
 import { taskStatus } from '../model/status.js';
 
 export function AgentsPage() {
@@ -127,7 +128,7 @@ function AgentCard({ agent: a, onChanged }: { agent: Agent; onChanged: () => voi
           <p>
             {a.draining
               ? 'The agent takes new tasks again.'
-              : `No new tasks go to ${a.hostname}; its ${a.tasks.length} tasks are replaced on other agents under each app's upgrade strategy.`}
+              : `No new tasks go to ${a.hostname}; its ${plural(a.tasks.length, 'task')} are replaced on other agents under each app's upgrade strategy.`}
           </p>
         </Confirm>
       )}

@@ -5,6 +5,7 @@ import { ProblemView } from '../components/problem-view.js';
 import { VirtualList } from '../components/virtual-list.js';
 import { useResource } from '../data/use-resource.js';
 import { type AppRow, appRows, type SortKey } from '../model/app-rows.js';
+import { plural } from '../model/plural.js';
 
 const ROW = 44;
 const SORTS: Array<[SortKey, string]> = [
@@ -65,7 +66,9 @@ export function AppsPage() {
           onChange={(e) => set('label', e.target.value)}
         />
         <span className="muted" data-testid="app-count">
-          {appCount} of {apps.data?.length ?? 0} apps
+          {appCount === (apps.data?.length ?? 0)
+            ? plural(appCount, 'app')
+            : `${appCount} of ${plural(apps.data?.length ?? 0, 'app')}`}
         </span>
       </div>
       <ProblemView problem={apps.error} />
