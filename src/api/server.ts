@@ -30,6 +30,7 @@ import { drainRejectedBody } from './rejected-body.js';
 import { registerRouteTableRoutes } from './routes-view.js';
 import { installSecretRefCheck, registerSecretRoutes } from './secrets.js';
 import { defaultUiDir, registerWebUi } from './web-ui.js';
+import { registerWhoami } from './whoami.js';
 
 /**
  * 4 MiB. Marathon sets no limit of its own below Jetty's; ours bounds memory per request while
@@ -120,6 +121,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     eventStream: deps.eventStream,
   });
   registerInfoRoutes(app, ctx);
+  registerWhoami(app);
   registerAppRoutes(app, ctx);
   registerGroupRoutes(app, ctx);
   registerDeploymentRoutes(app, ctx);

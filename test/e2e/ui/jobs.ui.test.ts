@@ -82,7 +82,10 @@ test('jobs: create by form, run now, run in history and chart, diamond graph of 
   const runLine = page.locator('ul.feed li', { hasText: 'run finished' }).first();
   await runLine.waitFor();
   assert.match((await runLine.textContent()) ?? '', /nightly-report.*succeeded, exit 0/);
-  assert.match((await runLine.locator('a').getAttribute('href')) ?? '', /\/ui\/jobs\/nightly-report\/runs\/\d+$/);
+  assert.match(
+    (await runLine.locator('a').getAttribute('href')) ?? '',
+    /\/ui\/jobs\/nightly-report\/runs\/\d+$/,
+  );
 
   // --- a diamond: a -> b, a -> c, b -> d, c -> d ---
   const job = (name: string, extra: Record<string, unknown>) => ({

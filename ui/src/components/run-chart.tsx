@@ -63,7 +63,8 @@ export function RunChart({ runs }: { runs: JobRun[] }) {
     <div>
       <div ref={box} className="chart" data-points={timed.length} aria-label="Run time per run" role="img" />
       <p className="muted" data-testid="percentiles">
-        p50 {duration(p.p50)} · p95 {duration(p.p95)} · p99 {duration(p.p99)} over {plural(timed.length, 'run')}
+        p50 {duration(p.p50)} · p95 {duration(p.p95)} · p99 {duration(p.p99)} over{' '}
+        {plural(timed.length, 'run')}
       </p>
     </div>
   );

@@ -12,7 +12,13 @@ const STATE: Record<StreamState, ConnectionState> = {
 };
 
 export function clientApi(url: string, credentials: Credentials | undefined): UiApi {
-  const c = new DroverClient({ url, ...(credentials ? { credentials } : {}) });
+  // X-Requested-With: a 401 then comes without the Basic challenge, so the browser shows the UI's
+  // own sign-in form instead of its password dialog (api/auth.ts).
+  const c = new DroverClient({
+    url,
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    ...(credentials ? { credentials } : {}),
+  });
   return {
     apps: async () => (await c.apps.list()) as unknown as App[],
     app: async (id) =>
@@ -52,6 +58,8 @@ export function clientApi(url: string, credentials: Credentials | undefined): Ui
       return { runs: r.runs as unknown as JobRun[], nextDueAt: r.nextDueAt };
     },
     runLog: (name, dueAt, attempt, stream) => c.jobs.runLogs(name, dueAt, { attempt, stream }),
+    whoami: () => c.cluster.whoami(),
+    audit: (limit) => c.cluster.audit({ limit }),
     events(onEvent, onState) {
       const stream = c.events({
         onEvent: (e) => onEvent({ ...e.data, id: e.id ?? '' } as LiveEvent),

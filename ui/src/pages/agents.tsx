@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '../components/badge.js';
+import { Can } from '../components/can.js';
 import { Confirm } from '../components/confirm.js';
 import { ProblemView } from '../components/problem-view.js';
 import { RelTime } from '../components/rel-time.js';
@@ -69,9 +70,11 @@ function AgentCard({ agent: a, onChanged }: { agent: Agent; onChanged: () => voi
           {a.hostname}
         </h2>
         <Badge status={state} />
-        <button type="button" onClick={() => setAsk(true)}>
-          {a.draining ? 'Undrain' : 'Drain'}
-        </button>
+        <Can do="agents.drain">
+          <button type="button" onClick={() => setAsk(true)}>
+            {a.draining ? 'Undrain' : 'Drain'}
+          </button>
+        </Can>
       </div>
       <Meter label="CPUs" used={a.resources.used.cpus} total={a.resources.total.cpus} unit="" />
       <Meter label="Memory" used={a.resources.used.mem} total={a.resources.total.mem} unit=" MiB" />

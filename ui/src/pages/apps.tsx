@@ -1,5 +1,6 @@
 import { Link, useSearchParams } from 'react-router';
 import { Badge } from '../components/badge.js';
+import { Can } from '../components/can.js';
 import { InstanceBar } from '../components/instance-bar.js';
 import { ProblemView } from '../components/problem-view.js';
 import { VirtualList } from '../components/virtual-list.js';
@@ -43,12 +44,14 @@ export function AppsPage() {
     <>
       <div className="page-head">
         <h1>Apps</h1>
-        <Link className="button primary" to="/create/app?mode=form">
-          Create app
-        </Link>
-        <Link className="button" to="/create/app?mode=json">
-          Create from JSON
-        </Link>
+        <Can do="apps.write">
+          <Link className="button primary" to="/create/app?mode=form">
+            Create app
+          </Link>
+          <Link className="button" to="/create/app?mode=json">
+            Create from JSON
+          </Link>
+        </Can>
       </div>
       <div className="toolbar">
         <input

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { schedulePreview } from '../../../src/client/job-schedule.js';
 import { Badge } from '../components/badge.js';
+import { Can } from '../components/can.js';
 import { Confirm } from '../components/confirm.js';
 import { JobGraphSvg } from '../components/job-graph-svg.js';
 import { ProblemView } from '../components/problem-view.js';
@@ -99,20 +100,22 @@ export function JobDetailPage() {
         <h1 className="mono">{job.name}</h1>
         <Badge status={jobStatus(job.lastSuccess, job.lastError, job.disabled)} />
       </div>
-      <div className="toolbar">
-        <button type="button" className="primary" onClick={() => setAsk('run')}>
-          Run now
-        </button>
-        <Link className="button" to={`/jobs/${encodeURIComponent(job.name)}/edit`}>
-          Edit
-        </Link>
-        <button type="button" onClick={() => setAsk('toggle')}>
-          {job.disabled ? 'Enable' : 'Disable'}
-        </button>
-        <button type="button" className="danger" onClick={() => setAsk('delete')}>
-          Delete
-        </button>
-      </div>
+      <Can do="jobs.write">
+        <div className="toolbar">
+          <button type="button" className="primary" onClick={() => setAsk('run')}>
+            Run now
+          </button>
+          <Link className="button" to={`/jobs/${encodeURIComponent(job.name)}/edit`}>
+            Edit
+          </Link>
+          <button type="button" onClick={() => setAsk('toggle')}>
+            {job.disabled ? 'Enable' : 'Disable'}
+          </button>
+          <button type="button" className="danger" onClick={() => setAsk('delete')}>
+            Delete
+          </button>
+        </div>
+      </Can>
       <div className="panel">
         {preview ? (
           <>
