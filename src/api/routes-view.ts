@@ -2,7 +2,7 @@
  * `GET /v2/routes` (Drover extension): the routing table every agent's router has, each route
  * with the agents that cannot bind its service port (`bindFailures`, retried by the routers), and
  * `GET /v2/routes/{appId}`: one app's routes (404 for an unknown app). The haproxy mode
- * (`drover router --haproxy`) reads the first. 503 from a master without a router table.
+ * (`drover router --haproxy`) reads the first.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Route } from '../domain/agent-protocol.js';
@@ -11,10 +11,8 @@ import type { RouteContext } from './marathon/route-context.js';
 
 export function registerRouteTableRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const routes = (): Array<Route & { bindFailures: unknown[] }> => {
-    const m = ctx.master;
-    if (!m.routingTable) throw new DroverError('UNAVAILABLE', 'This master has no routing table');
-    const failures = m.routeBindFailures?.() ?? [];
-    return m.routingTable().routes.map((r) => ({
+    const failures = ctx.master.routeBindFailures();
+    return ctx.master.routingTable().routes.map((r) => ({
       ...r,
       bindFailures: failures
         .filter((f) => f.servicePort === r.servicePort)

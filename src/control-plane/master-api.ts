@@ -101,9 +101,9 @@ export interface MasterApi {
   undrainAgent(agentId: string): Promise<AgentInfo>;
 
   /** The routing table pushed to the agents' routers (Drover: `GET /v2/routes`). */
-  routingTable?(): RouteTable;
+  routingTable(): RouteTable;
   /** Service ports agents' routers cannot bind right now, with the agent; the routers retry. */
-  routeBindFailures?(): Array<RouteBindFailure & { agentId: string }>;
+  routeBindFailures(): Array<RouteBindFailure & { agentId: string }>;
 
   // ---- deployments and groups ----
 

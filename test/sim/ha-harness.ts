@@ -23,13 +23,13 @@ import type { TaskRecord } from '../../src/domain/task.js';
 import { seededRandom, sequentialIds } from '../../src/platform/ids.js';
 import { silentLogger } from '../../src/platform/logger.js';
 import { createMemoryLinkPair } from '../../src/platform/memory-link.js';
+import { FakeClock } from '../../src/platform/testing/fake-clock.js';
 import { leaseFence } from '../../src/store/fenced-store.js';
 import type { LeaderLease } from '../../src/store/lease-port.js';
 import { MemoryLeaderLease } from '../../src/store/memory-lease.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { Store, StoreOps } from '../../src/store/port.js';
 import { routeOps } from '../../src/store/postgres/op-kinds.js';
-import { FakeClock } from './fake-clock.js';
 
 export const LEASE_MS = 2_000;
 export const AGENT_TIMEOUT_MS = 3_000;

@@ -31,7 +31,8 @@ export function changedAppIds(req: FastifyRequest): string[] {
   try {
     if (path === '/v2/apps') {
       if (req.method === 'POST') return idsIn([req.body]);
-      if (req.method === 'PUT') return idsIn(Array.isArray(req.body) ? req.body : [req.body]);
+      if (req.method === 'PUT' || req.method === 'PATCH')
+        return idsIn(Array.isArray(req.body) ? req.body : [req.body]);
       return [];
     }
     if ((req.method === 'PUT' || req.method === 'PATCH') && path.startsWith('/v2/apps/')) {

@@ -7,13 +7,14 @@ import { queryOf } from '../query-params.js';
 import { parseAppPath } from './app-path.js';
 import { killAppTask, killAppTasks, listAppTasks } from './app-tasks.js';
 import { listApps, listVersions, showApp, showGroupApps, showVersion } from './apps-read.js';
-import { createApp, deleteApp, patchApp, putApp, putApps, restartApp } from './apps-write.js';
+import { createApp, deleteApp, patchApp, patchApps, putApp, putApps, restartApp } from './apps-write.js';
 import type { RouteContext } from './route-context.js';
 
 export function registerAppRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get('/v2/apps', async (req) => listApps(ctx, queryOf(req.query)));
   app.post('/v2/apps', async (req, reply) => createApp(ctx, req.body, queryOf(req.query), reply));
   app.put('/v2/apps', async (req, reply) => putApps(ctx, req.body, queryOf(req.query), reply));
+  app.patch('/v2/apps', async (req, reply) => patchApps(ctx, req.body, queryOf(req.query), reply));
   app.route({
     method: ['GET', 'PUT', 'PATCH', 'DELETE', 'POST'],
     url: '/v2/apps/*',

@@ -63,7 +63,7 @@ export async function requestKill(
   await ctx.deps.store.putTask(next);
   ctx.state.tasks.set(next.id, next);
   // Every router drops the task before its agent hears of the kill (links deliver in order).
-  ctx.routes?.refresh();
+  ctx.routes.refresh();
   ctx.hub.send(task.agentId, {
     type: 'kill',
     taskId: task.id,
