@@ -101,7 +101,7 @@ test('auth: login form, wrong password refused, viewer sees no write action, adm
   await page.getByRole('link', { name: 'Audit', exact: true }).waitFor();
   await ui.goto('/apps');
   await page.locator('[data-app-id="/guarded"]').waitFor();
-  assert.equal(await page.getByRole('link', { name: 'Create app' }).count(), 1);
+  await page.getByRole('link', { name: 'Create app' }).waitFor();
 
   // --- sign out, then in as dash (viewer): read, but no write action offered anywhere ---
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -111,14 +111,18 @@ test('auth: login form, wrong password refused, viewer sees no write action, adm
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('who').filter({ hasText: 'dash · viewer (read only)' }).waitFor();
   await ui.phoneCredentials({ kind: 'basic', user: 'dash', password: 'dash-pw' });
+  // Each page load asks the master who this is: absent buttons mean something only once it answered.
+  const asViewer = () => page.getByTestId('who').filter({ hasText: 'dash · viewer' }).waitFor();
 
   await ui.goto('/apps');
   await page.locator('[data-app-id="/guarded"]').waitFor();
+  await asViewer();
   assert.equal(await page.getByRole('link', { name: /Create/ }).count(), 0, 'no create for a viewer');
   await ui.shoot('viewer-apps', (p) => p.locator('[data-app-id="/guarded"]').waitFor());
 
   await ui.goto('/apps/guarded');
   await page.getByRole('table').locator('tbody tr').first().waitFor();
+  await asViewer();
   for (const name of ['Scale', 'Restart', 'Suspend', 'Destroy'])
     assert.equal(await page.getByRole('button', { name }).count(), 0, `no ${name} for a viewer`);
   assert.equal(await page.getByRole('link', { name: 'stdout' }).count(), 0, 'no logs without logs: true');
@@ -126,14 +130,17 @@ test('auth: login form, wrong password refused, viewer sees no write action, adm
 
   await ui.goto('/jobs/tidy');
   await page.getByRole('heading', { name: 'tidy' }).waitFor();
+  await asViewer();
   for (const name of ['Run now', 'Disable', 'Delete'])
     assert.equal(await page.getByRole('button', { name }).count(), 0, `no ${name} for a viewer`);
   await ui.goto('/jobs');
   await page.locator('tr[data-job="tidy"]').waitFor();
+  await asViewer();
   assert.equal(await page.getByRole('link', { name: 'Create job' }).count(), 0);
 
   await ui.goto('/agents');
   await page.locator('[data-agent-id]').first().waitFor();
+  await asViewer();
   assert.equal(await page.getByRole('button', { name: /drain/i }).count(), 0, 'no drain for a viewer');
   assert.equal(await page.getByRole('link', { name: 'Audit', exact: true }).count(), 0);
 

@@ -20,7 +20,7 @@ export function EventFeed({ filter, limit = 100 }: { filter?: (e: LiveEvent) => 
       {shown.map((e) => {
         const s = eventSummary(e);
         return (
-          <li key={e.id + e.eventType + e.timestamp}>
+          <li key={e.id + e.eventType + e.timestamp} data-event-id={e.id}>
             <time className="muted mono" dateTime={e.timestamp} title={e.timestamp}>
               {e.timestamp?.slice(11, 19)}
             </time>
