@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Route } from '../domain/agent-protocol.js';
 import { DroverError } from '../domain/errors.js';
 import type { RouteContext } from './marathon/route-context.js';
+import type { WildcardRoute } from './route-generics.js';
 
 export function registerRouteTableRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const routes = (): Array<Route & { bindFailures: unknown[] }> => {
@@ -27,7 +28,7 @@ export function registerRouteTableRoutes(app: FastifyInstance, ctx: RouteContext
 
   app.get('/v2/routes', async () => ({ routes: routes() }));
 
-  app.get<{ Params: { '*': string } }>('/v2/routes/*', async (req) => {
+  app.get<WildcardRoute>('/v2/routes/*', async (req) => {
     const id = `/${req.params['*']
       .split('/')
       .filter((s) => s !== '')

@@ -207,6 +207,14 @@ export class HaSim {
     for (const l of [...m.links]) l.close();
   }
 
+  /**
+   * A killed master comes back (a restarted process on the same address): its store and lease
+   * calls work again and agents may dial it; it campaigns like any standby.
+   */
+  revive(m: SimMaster): void {
+    m.down = false;
+  }
+
   /** Cut an agent's network: silent at once; the link drops when pings would notice. */
   cutAgent(a: SimAgent): void {
     a.cut = true;

@@ -6,7 +6,8 @@ import { type ErrorDetail, invalid } from '../../domain/errors.js';
 import { TASK_STATES, type TaskRecord, type TaskState } from '../../domain/task.js';
 import { prefersTextPlain } from '../accept.js';
 import { isPlainObject, requireBody } from '../json-body.js';
-import { allValues, type Query, queryOf } from '../query-params.js';
+import { allValues, type Query } from '../query-params.js';
+import type { QueryRoute } from '../route-generics.js';
 import { activeTasks, groupByApp } from '../views/task-counts.js';
 import { taskView } from '../views/task-view.js';
 import { tasksText } from '../views/tasks-text.js';
@@ -14,7 +15,7 @@ import { kill, killOptions, sendKilled } from './app-tasks.js';
 import type { RouteContext } from './route-context.js';
 
 export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.get('/v2/tasks', async (req, reply) => {
+  app.get<QueryRoute>('/v2/tasks', async (req, reply) => {
     // As Marathon: only tasks of apps that exist. A deleted app's tasks are being stopped by its
     // deployment and no longer belong to any app a client could look up.
     const tasks = activeTasks(ctx.master.listTasks()).filter((t) => ctx.master.getApp(t.appId) !== undefined);
@@ -22,13 +23,13 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
       const text = tasksText(ctx.master.listApps(), groupByApp(tasks));
       return reply.type('text/plain; charset=utf-8').send(text);
     }
-    const states = statusFilter(queryOf(req.query));
+    const states = statusFilter(req.query);
     const shown = states.size === 0 ? tasks : tasks.filter((t) => states.has(t.state));
     return { tasks: shown.map(taskView) };
   });
 
-  app.post('/v2/tasks/delete', async (req, reply) => {
-    const opts = killOptions(queryOf(req.query));
+  app.post<QueryRoute>('/v2/tasks/delete', async (req, reply) => {
+    const opts = killOptions(req.query);
     const ids = taskIds(req.body);
     // Ids of tasks that are gone already are skipped, as Marathon does: a kill script racing a
     // task's exit should not fail.
