@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { JobsApi } from '../../control-plane/jobs/jobs-api.js';
 import { DroverError } from '../../domain/errors.js';
+import { JSON_TYPE, ViewCache } from '../cached-view.js';
 import { nonNegativeIntParam, oneValue } from '../query-params.js';
 import type { NamedRoute, QueryRoute } from '../route-generics.js';
 import { csvGraph, dotGraph } from './graph.js';
@@ -26,7 +27,15 @@ const PERCENTILES: Record<string, keyof ReturnType<typeof histogramView>> = {
 export function registerJobReads(app: FastifyInstance, p: string, jobs: JobsApi): void {
   app.get(`${p}/leader`, async () => ({ leader: jobs.leader() }));
 
-  app.get(`${p}/jobs`, async () => jobs.listJobs().map(jobView));
+  const listCache = new ViewCache();
+  app.get(`${p}/jobs`, async (req, reply) =>
+    listCache.send(req, reply, {
+      key: 'jobs',
+      revision: jobs.viewRevision?.(),
+      build: () => jobs.listJobs().map(jobView),
+      type: JSON_TYPE,
+    }),
+  );
 
   // Chronos's JobSummary: `status` is the last outcome, `state` what runs now.
   app.get(`${p}/jobs/summary`, async () => ({

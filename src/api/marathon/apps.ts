@@ -3,15 +3,19 @@
  * per method, told apart by parseAppPath.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ViewCache } from '../cached-view.js';
 import type { QueryRoute, WildcardRoute } from '../route-generics.js';
 import { parseAppPath } from './app-path.js';
 import { killAppTask, killAppTasks, listAppTasks } from './app-tasks.js';
-import { listApps, listVersions, showApp, showGroupApps, showVersion } from './apps-read.js';
+import { listAppsView, listVersions, showApp, showGroupApps, showVersion } from './apps-read.js';
 import { createApp, deleteApp, patchApp, patchApps, putApp, putApps, restartApp } from './apps-write.js';
 import type { RouteContext } from './route-context.js';
 
 export function registerAppRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.get<QueryRoute>('/v2/apps', async (req) => listApps(ctx, req.query));
+  const listCache = new ViewCache();
+  app.get<QueryRoute>('/v2/apps', async (req, reply) =>
+    listCache.send(req, reply, listAppsView(ctx, req.query)),
+  );
   app.post<QueryRoute>('/v2/apps', async (req, reply) => createApp(ctx, req.body, req.query, reply));
   app.put<QueryRoute>('/v2/apps', async (req, reply) => putApps(ctx, req.body, req.query, reply));
   app.patch<QueryRoute>('/v2/apps', async (req, reply) => patchApps(ctx, req.body, req.query, reply));
