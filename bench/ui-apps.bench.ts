@@ -226,9 +226,10 @@ async function benchFeed(api: string, agents: SimAgent[], newPage: () => Promise
     const get = (n: string) => m.find((x) => x.name === n)?.value ?? 0;
     return { nodes: get('Nodes'), task: get('TaskDuration') };
   };
+  // "1,234 events since this page opened · ..."
   const pageSeen = async () =>
     Number(
-      ((await page.getByTestId('events-seen').textContent()) ?? '0').replace(/[^\d].*$/s, '').trim() || 0,
+      (((await page.getByTestId('events-seen').textContent()) ?? '').split(' ')[0] ?? '0').replace(/,/g, ''),
     );
   const pageNewest = () =>
     page.evaluate(() => Number(document.querySelector('ul.feed li')?.getAttribute('data-event-id') ?? 0));
