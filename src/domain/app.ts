@@ -176,3 +176,13 @@ export type AppSpec = Omit<AppDefinition, 'version' | 'versionInfo'>;
 export function appIdToTaskPrefix(appId: string): string {
   return appId.replace(/^\//, '').replaceAll('/', '_');
 }
+
+/**
+ * The app a task id names (`group_app.uuid` -> `/group/app`), for a task the master no longer
+ * knows. Lossy as in Marathon (PathId.fromSafePath): an `_` in an app id reads back as `/`.
+ */
+export function appIdOfTaskId(taskId: string): string {
+  const dot = taskId.lastIndexOf('.');
+  const prefix = dot > 0 ? taskId.slice(0, dot) : taskId;
+  return `/${prefix.replaceAll('_', '/')}`;
+}

@@ -57,6 +57,23 @@ const DESCRIBE: { [T in EventType]: Describe<T> } = {
       host: p.host,
       reason: p.reason,
     }),
+  // The old name of the kill just logged (unhealthy_instance_kill_event): not logged twice.
+  unhealthy_task_kill_event: (p) =>
+    line('debug', 'killing unhealthy task (old event name)', { taskId: p.taskId }),
+  add_health_check_event: (p) =>
+    line('debug', 'health check added', {
+      appId: p.appId,
+      version: p.version,
+      protocol: p.healthCheck.protocol,
+    }),
+  remove_health_check_event: (p) =>
+    line('debug', 'health check removed', { appId: p.appId, protocol: p.healthCheck.protocol }),
+  unknown_instance_terminated_event: (p) =>
+    line('debug', 'unknown task ended', {
+      appId: p.runSpecId,
+      instanceId: p.instanceId,
+      condition: p.condition,
+    }),
   failed_health_check_event: (p) =>
     line('warn', 'health check failed', {
       appId: p.appId,

@@ -103,6 +103,31 @@ export interface DroverEvents {
     host: string;
     slaveId: string | null;
   };
+  /**
+   * The same kill under its pre-1.4 name, sent right beside unhealthy_instance_kill_event for
+   * clients written against Marathon's event-bus docs (which still show this one).
+   */
+  unhealthy_task_kill_event: {
+    appId: string;
+    taskId: string;
+    version: string;
+    reason: string;
+    host: string;
+    slaveId: string | null;
+  };
+  /**
+   * An app version's health checks start being run (MarathonHealthCheckManager.add): its first
+   * version, a new version deployed, or every active one when a master takes the lead.
+   */
+  add_health_check_event: { appId: string; version: string; healthCheck: HealthCheck };
+  /** Health checks of an app version that is gone: no task runs it and it is not current, or the app was removed. */
+  remove_health_check_event: { appId: string; healthCheck: HealthCheck };
+  /**
+   * A terminal update for a task the master does not know (Marathon's TaskStatusUpdateProcessor):
+   * a task killed on an agent that re-registered with it, or an update re-sent after the task was
+   * forgotten. `condition` as in instance_changed_event.
+   */
+  unknown_instance_terminated_event: { instanceId: string; runSpecId: string; condition: string };
 
   // Deployments.
   deployment_info: { plan: DeploymentPlanJson; currentStep: DeploymentStepJson };
@@ -153,6 +178,10 @@ export const EVENT_TYPES = [
   'instance_health_changed_event',
   'failed_health_check_event',
   'unhealthy_instance_kill_event',
+  'unhealthy_task_kill_event',
+  'add_health_check_event',
+  'remove_health_check_event',
+  'unknown_instance_terminated_event',
   'deployment_info',
   'deployment_step_success',
   'deployment_step_failure',
