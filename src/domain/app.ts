@@ -80,10 +80,17 @@ export interface PortMapping {
   labels?: Record<string, string>;
 }
 
+/**
+ * A host volume (`hostPath`, `mode`), or a file secret (`secret`: a name in the app's `secrets`):
+ * the secret's value as a read-only file at `containerPath`, relative to the sandbox (Marathon's
+ * `$MESOS_SANDBOX/<containerPath>`) or, in a Docker container, also absolute.
+ */
 export interface Volume {
   containerPath: string;
   hostPath?: string;
-  mode: 'RO' | 'RW';
+  /** Host volumes only. */
+  mode?: 'RO' | 'RW';
+  secret?: string;
 }
 
 export interface DockerParameter {

@@ -6,6 +6,7 @@ import { DroverError } from '../../domain/errors.js';
 import { attribute, masterUrls, resources } from '../cluster-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { example } from '../example.js';
+import { addLimitOptions, limitFlags } from '../limit-flags.js';
 import { addLogFormatOption, logOutput } from '../log-format.js';
 import { intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
@@ -75,7 +76,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
     "drover agent list                                                # the cluster's agents",
     'drover agent drain agent-2',
   );
-  addSandboxOptions(addDockerOptions(agent)).action(async (opts) => {
+  addLimitOptions(addSandboxOptions(addDockerOptions(agent))).action(async (opts) => {
     const advertise: string = opts.advertise ?? firstExternalIPv4() ?? '127.0.0.1';
     let ca: string | undefined;
     if (opts.ca !== undefined) {
@@ -103,6 +104,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       ...(opts.switchUser !== undefined ? { switchUser: opts.switchUser } : {}),
       ...dockerFlags(opts),
       ...sandboxFlags(opts),
+      ...limitFlags(opts),
       ...routerFlags(opts),
     });
     setExit(code);
