@@ -5,12 +5,12 @@
  * log; the admin reads the audit log, filtered to the viewer's refused call.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BIN, NODE_FLAGS, repoRoot } from '../support/drover-bin.js';
+import { writeAuthFile } from '../support/auth-file.js';
+import { repoRoot } from '../support/drover-bin.js';
 import { DroverProcess, waitFor } from '../support/drover-process.js';
 import { http } from '../support/http-json.js';
 import { UiSession } from './browser-session.js';
@@ -19,26 +19,10 @@ const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 function authFile(dir: string): string {
-  const hash = (secret: string) => {
-    const r = spawnSync(process.execPath, [...NODE_FLAGS, BIN, 'hash-password'], {
-      cwd: repoRoot,
-      input: secret,
-      encoding: 'utf8',
-    });
-    assert.equal(r.status, 0, r.stderr);
-    return r.stdout.trim();
-  };
-  const file = join(dir, 'auth.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      users: [
-        { name: 'root', role: 'admin', password: hash('root-pw') },
-        { name: 'dash', role: 'viewer', password: hash('dash-pw') },
-      ],
-    }),
-  );
-  return file;
+  return writeAuthFile(dir, [
+    { name: 'root', role: 'admin', password: 'root-pw' },
+    { name: 'dash', role: 'viewer', password: 'dash-pw' },
+  ]);
 }
 
 test('auth: login form, wrong password refused, viewer sees no write action, admin reads the audit log', {
@@ -46,7 +30,12 @@ test('auth: login form, wrong password refused, viewer sees no write action, adm
 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'drover-ui-auth-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const drover = await DroverProcess.startFor(t, { agents: 1, args: ['--auth-file', authFile(dir)] });
+  const drover = await DroverProcess.startFor(t, {
+    agents: 1,
+    args: ['--auth-file', authFile(dir)],
+    // A shared 2-core machine can take a while to start it.
+    startTimeoutMs: 90_000,
+  });
   const root = { authorization: basic('root', 'root-pw') };
   const dash = { authorization: basic('dash', 'dash-pw') };
   const app = { id: '/guarded', cmd: 'sleep 1000', cpus: 0.05, mem: 16, instances: 1 };
