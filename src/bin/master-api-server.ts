@@ -4,13 +4,15 @@
  * term's Master leads now, one metrics registry (the job runtime registers its lateness histogram
  * on it too), the event log, and the API server. Built before the MasterNode, which needs the
  * port the API listens on; both the metrics and the log are on the bus before any agent connects,
- * so they see every event, and they go on across a failover.
+ * so they see every event, and they go on across a failover. Marathon's HTTP callback
+ * subscribers (`/v2/eventSubscriptions`) are on the same bus; whichever term leads delivers.
  */
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import type { ApiAuth } from '../api/auth.js';
 import { buildApiServer } from '../api/server.js';
 import { EventBus } from '../control-plane/events/event-bus.js';
+import { EventCallbacks, httpCallbackPost } from '../control-plane/events/event-callbacks.js';
 import { attachEventLog } from '../control-plane/events/event-log.js';
 import type { JobsApi } from '../control-plane/jobs/jobs-api.js';
 import { leaderJobsApi, leaderMasterApi } from '../control-plane/leadership/leader-apis.js';
@@ -20,6 +22,7 @@ import { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import type { SecretVault } from '../control-plane/secrets/secret-vault.js';
 import { systemClock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import type { EventSubscriptionStoreOps } from '../store/event-subscription-port.js';
 import type { SecurityStoreOps } from '../store/security-port.js';
 import { auditDeps } from './api-access.js';
 
@@ -33,6 +36,8 @@ export interface MasterApiServerOptions {
     store: Pick<SecurityStoreOps, 'appendAudit' | 'listAudit' | 'pruneAudit'>;
     retentionDays?: number | undefined;
   };
+  /** Where `/v2/eventSubscriptions` subscribers are kept (the process's store, unfenced: API writes run on the leader). */
+  eventSubscriptions: EventSubscriptionStoreOps;
   secrets?: SecretVault | undefined;
   tls?: { key: string; cert: string } | undefined;
 }
@@ -52,15 +57,28 @@ export function masterApiServer(opts: MasterApiServerOptions): MasterApiServer {
   const registry = new Registry();
   const metrics = new DroverMetrics({ master, clock: systemClock, registry });
   attachEventLog(events, opts.logger);
+  const eventCallbacks = new EventCallbacks({
+    store: opts.eventSubscriptions,
+    events,
+    clock: systemClock,
+    logger: opts.logger,
+    post: httpCallbackPost(),
+    leads: () => opts.node()?.master !== undefined,
+  });
   const api = buildApiServer({
     master,
     jobs,
+    eventSubscriptions: eventCallbacks,
     logger: opts.logger,
     metrics,
     auth: opts.auth,
     audit: auditDeps(opts.audit.store, opts.audit.retentionDays, opts.logger),
     ...(opts.secrets ? { secrets: opts.secrets } : {}),
     ...(opts.tls ? { https: opts.tls } : {}),
+  });
+  api.addHook('onClose', (_app, done) => {
+    eventCallbacks.close();
+    done();
   });
   return { api, events, master, jobs, registry };
 }

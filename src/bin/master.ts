@@ -115,6 +115,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
     logger,
     auth: access.auth,
     audit: { store, retentionDays: cfg.auditRetentionDays },
+    eventSubscriptions: store,
     secrets: vault,
     tls: cfg.tls,
   });

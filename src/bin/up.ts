@@ -158,6 +158,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     logger,
     auth: access.auth,
     audit: { store, retentionDays: cfg.auditRetentionDays },
+    eventSubscriptions: store,
     secrets: vault,
     tls: cfg.tls,
   });

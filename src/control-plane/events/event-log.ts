@@ -117,6 +117,10 @@ const DESCRIBE: { [T in EventType]: Describe<T> } = {
       servicePort: p.servicePort,
       agentId: p.agentId,
     }),
+  subscribe_event: (p) =>
+    line('info', 'event subscriber added', { callbackUrl: p.callbackUrl, clientIp: p.clientIp }),
+  unsubscribe_event: (p) =>
+    line('info', 'event subscriber removed', { callbackUrl: p.callbackUrl, clientIp: p.clientIp }),
   job_run_queued_event: (p) => line('debug', 'job run queued', runFields(p)),
   job_run_started_event: (p) => line('debug', 'job run started', { ...runFields(p), host: p.host }),
   job_run_retrying_event: (p) => line('info', 'job run retrying', { ...runFields(p), retryAt: p.retryAt }),

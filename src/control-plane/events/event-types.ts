@@ -152,6 +152,9 @@ export interface DroverEvents {
   };
   router_bind_recovered_event: { agentId: string; host: string; appId: string; servicePort: number };
 
+  // Marathon's HTTP callback subscribers (/v2/eventSubscriptions; event-callbacks.ts).
+  subscribe_event: { clientIp: string; callbackUrl: string };
+  unsubscribe_event: { clientIp: string; callbackUrl: string };
   // Job runs (control-plane/jobs/run-events.ts), one event per change of a run's status.
   /** A run was recorded (its schedule came due, a user ran the job, or its parents finished). */
   job_run_queued_event: JobRunEventJson;
@@ -192,6 +195,8 @@ export const EVENT_TYPES = [
   'app_terminated_event',
   'router_bind_failed_event',
   'router_bind_recovered_event',
+  'subscribe_event',
+  'unsubscribe_event',
   'job_run_queued_event',
   'job_run_started_event',
   'job_run_retrying_event',

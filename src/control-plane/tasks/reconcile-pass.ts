@@ -8,7 +8,7 @@ import type { AppDefinition } from '../../domain/app.js';
 import { appIdToTaskPrefix } from '../../domain/app.js';
 import { secretFileSources, secretSources } from '../../domain/app-secrets.js';
 import { hostWideningParameters } from '../../domain/docker-parameters.js';
-import { DEFAULT_KILL_GRACE_MS, killDrainMs, killGraceMs } from '../../domain/kill-timing.js';
+import { DEFAULT_KILL_GRACE_MS, jobKillTiming, killDrainMs, killGraceMs } from '../../domain/kill-timing.js';
 import { servicePortsOf } from '../../domain/service-ports.js';
 import type { TaskRecord } from '../../domain/task.js';
 import { buildTaskSpec } from '../../domain/task-spec.js';
@@ -130,11 +130,14 @@ function killTotalMs(k: { grace: number; drain: number }): number {
   return k.grace + k.drain;
 }
 
-function killTiming(ctx: MasterContext, app: AppDefinition | undefined): { grace: number; drain: number } {
-  return {
-    grace: killGraceMs(app, ctx.deps.defaultKillGraceMs ?? DEFAULT_KILL_GRACE_MS),
-    drain: killDrainMs(app, ctx.deps.killDrainMs ?? 0),
-  };
+function killTiming(
+  ctx: MasterContext,
+  app: AppDefinition | undefined,
+  task?: TaskRecord,
+): { grace: number; drain: number } {
+  const defaultGrace = ctx.deps.defaultKillGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  if (task?.jobRun) return jobKillTiming(defaultGrace);
+  return { grace: killGraceMs(app, defaultGrace), drain: killDrainMs(app, ctx.deps.killDrainMs ?? 0) };
 }
 
 /** Tasks of deleted apps are killed; kills that went unanswered are re-sent. */
@@ -152,7 +155,7 @@ async function killOrphans(
       if (t.killRequestedAt === undefined) {
         // Job run tasks have no app: the job runtime owns them (control-plane/jobs/).
         if (!app && !frozen && t.jobRun === undefined) await killAppTask(ctx, t, now);
-      } else if (now - t.killRequestedAt > killTotalMs(killTiming(ctx, app)) + KILL_RESEND_SLACK_MS) {
+      } else if (now - t.killRequestedAt > killTotalMs(killTiming(ctx, app, t)) + KILL_RESEND_SLACK_MS) {
         const resent = { ...t, killRequestedAt: now };
         ctx.state.tasks.set(t.id, resent);
         ctx.hub.send(t.agentId, { type: 'kill', taskId: t.id, gracePeriodMs: 0 });
