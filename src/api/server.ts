@@ -124,7 +124,8 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     metrics: deps.metrics,
     eventStream: deps.eventStream,
   });
-  registerInfoRoutes(app, ctx);
+  const subscriptions = deps.eventSubscriptions;
+  registerInfoRoutes(app, ctx, subscriptions ? () => subscriptions.list() : undefined);
   registerWhoami(app);
   registerAppRoutes(app, ctx);
   registerGroupRoutes(app, ctx);
