@@ -33,13 +33,18 @@ export class MasterState {
 
   static async load(store: Store): Promise<MasterState> {
     const s = new MasterState();
-    for (const app of await store.listApps()) {
-      s.apps.set(app.id, app);
-      const f = await store.getTaskFailure(app.id);
-      if (f) s.failures.set(app.id, f);
-    }
-    for (const t of await store.listTasks()) s.tasks.set(t.id, t);
-    for (const a of await store.listAgents()) s.agents.set(a.id, { ...a, connected: false });
+    // A fixed number of queries, whatever the size of the cluster (a new leader's failover time).
+    const [apps, failures, tasks, agents] = await Promise.all([
+      store.listApps(),
+      store.listTaskFailures(),
+      store.listTasks(),
+      store.listAgents(),
+    ]);
+    for (const app of apps) s.apps.set(app.id, app);
+    // Only apps that still exist: deleteApp removes the failure with the app.
+    for (const f of failures) if (s.apps.has(f.appId)) s.failures.set(f.appId, f);
+    for (const t of tasks) s.tasks.set(t.id, t);
+    for (const a of agents) s.agents.set(a.id, { ...a, connected: false });
     return s;
   }
 

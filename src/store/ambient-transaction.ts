@@ -6,12 +6,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DroverError } from '../domain/errors.js';
-import { forwardDeploymentOps } from './deployment-port.js';
-import { forwardEventSubscriptionOps } from './event-subscription-port.js';
-import { forwardJobOps } from './job-port.js';
-import { forwardLeaseOps } from './lease-port.js';
+import { forwardOps } from './op-kinds.js';
 import type { Store, StoreOps } from './port.js';
-import { forwardSecurityOps } from './security-port.js';
 
 export interface StoreBackend {
   /** Ops outside any transaction; each call is atomic on its own. */
@@ -53,28 +49,7 @@ export function assembleStore(backend: StoreBackend): Store {
   }
 
   return {
-    ...forwardJobOps(call),
-    ...forwardDeploymentOps(call),
-    ...forwardLeaseOps(call),
-    ...forwardSecurityOps(call),
-    ...forwardEventSubscriptionOps(call),
-    putApp: (app) => call((o) => o.putApp(app)),
-    getApp: (id) => call((o) => o.getApp(id)),
-    listApps: () => call((o) => o.listApps()),
-    deleteApp: (id) => call((o) => o.deleteApp(id)),
-    listAppVersions: (id) => call((o) => o.listAppVersions(id)),
-    getAppVersion: (id, version) => call((o) => o.getAppVersion(id, version)),
-    deleteAppVersion: (id, version) => call((o) => o.deleteAppVersion(id, version)),
-    putTask: (task) => call((o) => o.putTask(task)),
-    getTask: (id) => call((o) => o.getTask(id)),
-    listTasks: (filter) => call((o) => o.listTasks(filter)),
-    deleteTask: (id) => call((o) => o.deleteTask(id)),
-    putAgent: (agent) => call((o) => o.putAgent(agent)),
-    getAgent: (id) => call((o) => o.getAgent(id)),
-    listAgents: () => call((o) => o.listAgents()),
-    deleteAgent: (id) => call((o) => o.deleteAgent(id)),
-    putTaskFailure: (failure) => call((o) => o.putTaskFailure(failure)),
-    getTaskFailure: (appId) => call((o) => o.getTaskFailure(appId)),
+    ...forwardOps(call),
 
     transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
       const outer = openScope();

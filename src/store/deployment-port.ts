@@ -30,18 +30,3 @@ export const DEPLOYMENT_OP_KINDS: Readonly<Record<keyof DeploymentStoreOps, 'rea
   listRootGroupVersions: 'read',
   deleteRootGroupVersion: 'write',
 };
-
-/** Forwards every deployment op through `call` (ambient-transaction.ts routes it to the open transaction). */
-export function forwardDeploymentOps(
-  call: <T>(op: (ops: DeploymentStoreOps) => Promise<T>) => Promise<T>,
-): DeploymentStoreOps {
-  return {
-    putDeployment: (d) => call((o) => o.putDeployment(d)),
-    listDeployments: () => call((o) => o.listDeployments()),
-    deleteDeployment: (id) => call((o) => o.deleteDeployment(id)),
-    putRootGroupVersion: (r) => call((o) => o.putRootGroupVersion(r)),
-    getRootGroupVersion: (v) => call((o) => o.getRootGroupVersion(v)),
-    listRootGroupVersions: () => call((o) => o.listRootGroupVersions()),
-    deleteRootGroupVersion: (v) => call((o) => o.deleteRootGroupVersion(v)),
-  };
-}

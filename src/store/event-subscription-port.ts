@@ -30,17 +30,6 @@ export const EVENT_SUBSCRIPTION_OP_KINDS: Readonly<
   deleteEventSubscription: 'write',
 };
 
-/** Forwards every op through `call` (ambient-transaction.ts routes it to the open transaction). */
-export function forwardEventSubscriptionOps(
-  call: <T>(op: (ops: EventSubscriptionStoreOps) => Promise<T>) => Promise<T>,
-): EventSubscriptionStoreOps {
-  return {
-    putEventSubscription: (s) => call((o) => o.putEventSubscription(s)),
-    listEventSubscriptions: () => call((o) => o.listEventSubscriptions()),
-    deleteEventSubscription: (url) => call((o) => o.deleteEventSubscription(url)),
-  };
-}
-
 /** One order for every adapter. */
 export function subscriptionOrder(a: StoredEventSubscription, b: StoredEventSubscription): number {
   if (a.subscribedAt !== b.subscribedAt) return a.subscribedAt - b.subscribedAt;

@@ -11,7 +11,7 @@
  */
 import { DroverError } from '../domain/errors.js';
 import type { Store, StoreOps } from './port.js';
-import { routeOps } from './postgres/op-kinds.js';
+import { routeOps } from './op-kinds.js';
 
 /** Throws (normally NOT_LEADER) when writes must not happen; runs inside the write's transaction. */
 export type Fence = (tx: StoreOps) => Promise<void>;

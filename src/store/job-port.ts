@@ -72,23 +72,3 @@ export const JOB_OP_KINDS: Readonly<Record<keyof JobStoreOps, 'read' | 'write'>>
   listJobProgress: 'read',
   clearJobProgress: 'write',
 };
-
-/** Forwards every job op through `call` (ambient-transaction.ts routes it to the open transaction). */
-export function forwardJobOps(call: <T>(op: (ops: JobStoreOps) => Promise<T>) => Promise<T>): JobStoreOps {
-  return {
-    putJob: (job) => call((o) => o.putJob(job)),
-    putJobs: (jobs) => call((o) => o.putJobs(jobs)),
-    getJob: (name) => call((o) => o.getJob(name)),
-    listJobs: () => call((o) => o.listJobs()),
-    deleteJob: (name) => call((o) => o.deleteJob(name)),
-    insertJobRun: (run) => call((o) => o.insertJobRun(run)),
-    insertJobRuns: (runs) => call((o) => o.insertJobRuns(runs)),
-    putJobRun: (run) => call((o) => o.putJobRun(run)),
-    getJobRun: (job, dueAt) => call((o) => o.getJobRun(job, dueAt)),
-    listJobRuns: (job, query) => call((o) => o.listJobRuns(job, query)),
-    listActiveJobRuns: () => call((o) => o.listActiveJobRuns()),
-    addJobProgress: (p) => call((o) => o.addJobProgress(p)),
-    listJobProgress: () => call((o) => o.listJobProgress()),
-    clearJobProgress: (child) => call((o) => o.clearJobProgress(child)),
-  };
-}

@@ -33,12 +33,6 @@ export const LEASE_OP_KINDS: Readonly<Record<keyof LeaseStoreOps, 'read' | 'writ
   readLease: 'read',
 };
 
-export function forwardLeaseOps(
-  call: <T>(op: (ops: LeaseStoreOps) => Promise<T>) => Promise<T>,
-): LeaseStoreOps {
-  return { readLease: () => call((o) => o.readLease()) };
-}
-
 export interface AcquireRequest {
   holder: string;
   address: string;

@@ -148,6 +148,10 @@ function memoryOps(t: TableAccess, run: Run, lease: () => LeaseRecord | undefine
       });
     },
     getTaskFailure: (appId) => run(() => decodeOptional<TaskFailure>(t.read('failures').get(appId))),
+    listTaskFailures: () =>
+      run(() =>
+        byId([...t.read('failures')].map(([id, json]) => ({ id, value: decodeJson<TaskFailure>(json) }))),
+      ),
   };
 }
 

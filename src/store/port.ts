@@ -53,6 +53,8 @@ export interface StoreOps
 
   putTaskFailure(failure: TaskFailure): Promise<void>;
   getTaskFailure(appId: string): Promise<TaskFailure | undefined>;
+  /** Every app's last failure, ordered by app id (one query: a new leader loads them at once). */
+  listTaskFailures(): Promise<TaskFailure[]>;
 }
 
 export interface Store extends StoreOps {

@@ -74,23 +74,6 @@ export const SECURITY_OP_KINDS: Readonly<Record<keyof SecurityStoreOps, 'read' |
   getAgentCredential: 'read',
 };
 
-/** Forwards every security op through `call` (ambient-transaction.ts routes it to the open transaction). */
-export function forwardSecurityOps(
-  call: <T>(op: (ops: SecurityStoreOps) => Promise<T>) => Promise<T>,
-): SecurityStoreOps {
-  return {
-    appendAudit: (e) => call((o) => o.appendAudit(e)),
-    listAudit: (q) => call((o) => o.listAudit(q)),
-    pruneAudit: (before) => call((o) => o.pruneAudit(before)),
-    putSecret: (s) => call((o) => o.putSecret(s)),
-    getSecret: (name) => call((o) => o.getSecret(name)),
-    listSecrets: () => call((o) => o.listSecrets()),
-    deleteSecret: (name) => call((o) => o.deleteSecret(name)),
-    putAgentCredential: (id, hash) => call((o) => o.putAgentCredential(id, hash)),
-    getAgentCredential: (id) => call((o) => o.getAgentCredential(id)),
-  };
-}
-
 /** Newest first, then by id descending: one order for every adapter. */
 export function auditOrder(a: AuditEntry, b: AuditEntry): number {
   if (a.at !== b.at) return b.at - a.at;

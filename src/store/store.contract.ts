@@ -111,6 +111,12 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
           );
           assert.deepEqual(await store.getApp('/keep'), sampleApp('/keep', V1));
           assert.deepEqual(await store.getTaskFailure('/keep'), sampleFailure('/keep'));
+          assert.deepEqual(await store.listTaskFailures(), [sampleFailure('/keep')]);
+          await store.putTaskFailure(sampleFailure('/a'));
+          assert.deepEqual(
+            (await store.listTaskFailures()).map((f) => f.appId),
+            ['/a', '/keep'],
+          );
 
           // A re-created app starts with no history.
           await store.putApp(sampleApp('/web', V3));

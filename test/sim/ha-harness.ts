@@ -28,8 +28,8 @@ import { leaseFence } from '../../src/store/fenced-store.js';
 import type { LeaderLease } from '../../src/store/lease-port.js';
 import { MemoryLeaderLease } from '../../src/store/memory-lease.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
+import { routeOps } from '../../src/store/op-kinds.js';
 import type { Store, StoreOps } from '../../src/store/port.js';
-import { routeOps } from '../../src/store/postgres/op-kinds.js';
 
 export const LEASE_MS = 2_000;
 export const AGENT_TIMEOUT_MS = 3_000;

@@ -6,12 +6,13 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { assembleStore } from '../ambient-transaction.js';
+import { routeOps } from '../op-kinds.js';
 import type { Store, StoreOps } from '../port.js';
 import { migrateToLatest } from '../sql/migrate.js';
 import { storeMigrations } from '../sql/migrations/index.js';
+import { kyselyLog, type QueryLog } from '../sql/query-log.js';
 import type { StoreDatabase } from '../sql/schema.js';
 import { sqlStoreOps } from '../sql/store-ops.js';
-import { routeOps } from './op-kinds.js';
 import { takeWriteLock } from './write-lock.js';
 
 export interface PostgresStoreOptions {
@@ -21,6 +22,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** A pooled connection failed while idle (server restart, network). pg would crash the process. */
   onConnectionError?: (err: Error) => void;
+  /** Every statement with its duration (sql/query-log.ts); for profiling. */
+  queryLog?: QueryLog;
 }
 
 /** Whether `--store` names a PostgreSQL database rather than a SQLite file. */
@@ -42,7 +45,8 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
   // pg listens for errors only on idle clients: one that breaks while checked out (a transaction
   // cut off by a network partition, then reset when the network returns) would crash the process.
   pool.on('connect', (client) => client.on('error', (err) => opts.onConnectionError?.(err)));
-  const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const log = kyselyLog(opts.queryLog);
+  const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
   try {
     // Kysely's migrator locks its own table, so masters starting together migrate once.
     await migrateToLatest(db as Kysely<unknown>, storeMigrations);

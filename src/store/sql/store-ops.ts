@@ -145,6 +145,14 @@ export function sqlStoreOps(db: Db): StoreOps {
         .execute();
     },
 
+    listTaskFailures: async () =>
+      decodeById<TaskFailure>(
+        (await db.selectFrom('task_failures').select(['app_id', 'json']).execute()).map((r) => ({
+          id: r.app_id,
+          json: r.json,
+        })),
+      ),
+
     getTaskFailure: async (appId) =>
       decodeOptional<TaskFailure>(
         await db.selectFrom('task_failures').select('json').where('app_id', '=', appId).executeTakeFirst(),

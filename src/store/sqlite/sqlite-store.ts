@@ -9,6 +9,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Store } from '../port.js';
 import { migrateToLatest } from '../sql/migrate.js';
 import { storeMigrations } from '../sql/migrations/index.js';
+import { kyselyLog, type QueryLog } from '../sql/query-log.js';
 import type { StoreDatabase } from '../sql/schema.js';
 import { createSqlStore } from '../sql/sql-store.js';
 
@@ -17,6 +18,8 @@ export interface SqliteStoreOptions {
   path: string;
   /** How long a statement waits for another process's lock before failing. Default 5000. */
   busyTimeoutMs?: number;
+  /** Every statement with its duration (sql/query-log.ts); for profiling. */
+  queryLog?: QueryLog;
 }
 
 function isFile(path: string): boolean {
@@ -53,7 +56,11 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     throw e;
   }
 
-  const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const log = kyselyLog(opts.queryLog);
+  const db = new Kysely<StoreDatabase>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    ...(log ? { log } : {}),
+  });
   try {
     await migrateToLatest(db as Kysely<unknown>, storeMigrations);
   } catch (e) {

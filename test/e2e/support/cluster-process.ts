@@ -110,7 +110,9 @@ function spawnDrover(args: string[]): ChildProcess {
   // Secrets come from flags in tests, never from the environment the test runs in.
   const env = { ...process.env };
   for (const k of ['DROVER_AGENT_TOKEN', 'DROVER_API_TOKEN', 'DROVER_HTTP_CREDENTIALS']) delete env[k];
-  return spawn(process.execPath, droverArgv(args), {
+  // Profiling a bench's master: DROVER_CHILD_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+  const nodeArgs = (process.env['DROVER_CHILD_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+  return spawn(process.execPath, [...nodeArgs, ...droverArgv(args)], {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,14 +1,17 @@
 /**
- * Which store operations write. Writes made outside a transaction take the write lock
- * (write-lock.ts); reads do not. A Record over every StoreOps key, so adding an op to the port
- * fails to compile until it is classified here.
+ * The op table: every store operation, and whether it reads or writes. Everything that wraps a
+ * store op by op is generated from it instead of being written out per op: the forwarders of the
+ * ambient transaction (`forwardOps`, ambient-transaction.ts), the locked writes of PostgreSQL and
+ * the fenced writes of a leader (`routeOps`). It is a Record over every StoreOps key, so adding an
+ * op to the port fails to compile until it is listed here; then declaring it (port), listing it
+ * here and implementing it (sql/, memory) is all it takes.
  */
-import { DEPLOYMENT_OP_KINDS } from '../deployment-port.js';
-import { EVENT_SUBSCRIPTION_OP_KINDS } from '../event-subscription-port.js';
-import { JOB_OP_KINDS } from '../job-port.js';
-import { LEASE_OP_KINDS } from '../lease-port.js';
-import type { StoreOps } from '../port.js';
-import { SECURITY_OP_KINDS } from '../security-port.js';
+import { DEPLOYMENT_OP_KINDS } from './deployment-port.js';
+import { EVENT_SUBSCRIPTION_OP_KINDS } from './event-subscription-port.js';
+import { JOB_OP_KINDS } from './job-port.js';
+import { LEASE_OP_KINDS } from './lease-port.js';
+import type { StoreOps } from './port.js';
+import { SECURITY_OP_KINDS } from './security-port.js';
 
 export const OP_KINDS: Readonly<Record<keyof StoreOps, 'read' | 'write'>> = {
   ...JOB_OP_KINDS,
@@ -33,7 +36,19 @@ export const OP_KINDS: Readonly<Record<keyof StoreOps, 'read' | 'write'>> = {
   deleteAgent: 'write',
   putTaskFailure: 'write',
   getTaskFailure: 'read',
+  listTaskFailures: 'read',
 };
+
+type AnyOp = (...args: unknown[]) => Promise<unknown>;
+
+/** Every op, each running through `call` on the ops `call` chooses (the open transaction's or not). */
+export function forwardOps(call: <T>(op: (ops: StoreOps) => Promise<T>) => Promise<T>): StoreOps {
+  const forwarded: Record<string, AnyOp> = {};
+  for (const name of Object.keys(OP_KINDS) as Array<keyof StoreOps>) {
+    forwarded[name] = (...args) => call((ops) => (ops[name] as AnyOp)(...args));
+  }
+  return forwarded as unknown as StoreOps;
+}
 
 /** Ops where each write runs through `write` (a locked transaction) and each read through `read`. */
 export function routeOps(

@@ -1,0 +1,35 @@
+/**
+ * The store's query log: every statement the SQL stores run, with how long it took, for profiling
+ * (`DROVER_STORE_QUERY_LOG=<file>` on `drover master`; bench/README says how to read it). Off by
+ * default: kysely then skips the timing altogether.
+ */
+import { appendFileSync } from 'node:fs';
+import type { LogEvent } from 'kysely';
+
+export interface QueryLogEntry {
+  sql: string;
+  ms: number;
+  /** Set when the statement failed. */
+  error?: string;
+}
+
+export type QueryLog = (entry: QueryLogEntry) => void;
+
+/** kysely's `log` option for a QueryLog (undefined when there is none). */
+export function kyselyLog(log: QueryLog | undefined): ((event: LogEvent) => void) | undefined {
+  if (!log) return undefined;
+  return (event) =>
+    log({
+      sql: event.query.sql,
+      ms: event.queryDurationMillis,
+      ...(event.level === 'error' ? { error: String((event.error as Error)?.message ?? event.error) } : {}),
+    });
+}
+
+/**
+ * Appends one JSON line per statement to `path`. Synchronous on purpose: the log exists to see
+ * the order and cost of statements, and a buffered writer lost at a kill -9 would hide the end.
+ */
+export function fileQueryLog(path: string): QueryLog {
+  return (entry) => appendFileSync(path, `${JSON.stringify({ at: Date.now(), ...entry })}\n`);
+}
