@@ -10,8 +10,8 @@
  * and sees the new term. Reads are not fenced: a standby may read, it just must not act.
  */
 import { DroverError } from '../domain/errors.js';
-import type { Store, StoreOps } from './port.js';
 import { routeOps } from './op-kinds.js';
+import type { Store, StoreOps } from './port.js';
 
 /** Throws (normally NOT_LEADER) when writes must not happen; runs inside the write's transaction. */
 export type Fence = (tx: StoreOps) => Promise<void>;
