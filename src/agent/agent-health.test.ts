@@ -11,12 +11,12 @@ import type { HealthCheck } from '../domain/app.js';
 import { HEALTH_CHECK_DEFAULTS, READINESS_CHECK_DEFAULTS } from '../domain/app-defaults.js';
 import { sequentialIds } from '../platform/ids.js';
 import { silentLogger } from '../platform/logger.js';
+import { FakeClock } from '../platform/testing/fake-clock.js';
 import { Agent } from './agent.js';
 import { FakeExecutor } from './executors/fake-executor.js';
 import { FakeProber } from './health/fake-prober.js';
 import { killDrainCap } from './kill-drain.js';
 import { FakeMaster } from './testing/fake-master.js';
-import { ManualClock } from './testing/manual-clock.js';
 import { shellTask } from './testing/task-spec.js';
 import { tempDir } from './testing/temp-dir.js';
 import { waitFor } from './testing/wait-for.js';
@@ -47,7 +47,7 @@ const flush = async () => {
 };
 
 async function setup(opts: { maxKillDrainMs?: number } = {}) {
-  const clock = new ManualClock();
+  const clock = new FakeClock();
   const executor = new FakeExecutor(clock);
   const prober = new FakeProber();
   const agent = new Agent({
@@ -74,7 +74,7 @@ async function setup(opts: { maxKillDrainMs?: number } = {}) {
   /** Fake time in 1 s steps, letting probes settle in between. */
   const advance = async (ms: number) => {
     for (let t = 0; t < ms; t += 1000) {
-      clock.advance(Math.min(1000, ms - t));
+      clock.advanceSync(Math.min(1000, ms - t));
       await flush();
     }
   };

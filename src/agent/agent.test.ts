@@ -5,11 +5,11 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import type { AgentToMaster, TaskSpec } from '../domain/agent-protocol.js';
 import { sequentialIds } from '../platform/ids.js';
 import { silentLogger } from '../platform/logger.js';
+import { FakeClock } from '../platform/testing/fake-clock.js';
 import { Agent, type AgentExecutors } from './agent.js';
 import type { Executor, RunningTask, TaskExit } from './executors/executor.js';
 import { createProcessExecutor } from './executors/process-executor.js';
 import { FakeMaster } from './testing/fake-master.js';
-import { ManualClock } from './testing/manual-clock.js';
 import { isLive } from './testing/proc.js';
 import { shellTask } from './testing/task-spec.js';
 import { tempDir } from './testing/temp-dir.js';
@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 after(() => root.remove());
 
-function newAgent(opts: { executors?: AgentExecutors; clock?: ManualClock } = {}): Agent {
+function newAgent(opts: { executors?: AgentExecutors; clock?: FakeClock } = {}): Agent {
   const agent = new Agent({
     hostname: 'host-a',
     address: '127.0.0.1',
@@ -38,7 +38,7 @@ function newAgent(opts: { executors?: AgentExecutors; clock?: ManualClock } = {}
     attributes: { rack: 'r1' },
     workDir: join(root.path, `agent${++n}`),
     executors: opts.executors ?? { process: createProcessExecutor() },
-    clock: opts.clock ?? new ManualClock(),
+    clock: opts.clock ?? new FakeClock(),
     ids: sequentialIds(),
     logger: silentLogger(),
     heartbeatIntervalMs: 1_000,
@@ -65,7 +65,7 @@ async function readPid(path: string): Promise<number> {
 
 describe('agent', () => {
   test('registers with its resources and capabilities, then heartbeats on its clock', async () => {
-    const clock = new ManualClock();
+    const clock = new FakeClock();
     const agent = newAgent({ clock });
     const master = FakeMaster.connect(agent);
     const reg = await master.accept(agent, 'agent-7');
@@ -80,8 +80,8 @@ describe('agent', () => {
       runningTasks: [],
     });
     assert.equal(agent.id, 'agent-7');
-    clock.advance(1_000);
-    clock.advance(1_000);
+    clock.advanceSync(1_000);
+    clock.advanceSync(1_000);
     await master.until((m) => m.type === 'heartbeat', 'heartbeat');
     await waitFor(() => master.received.filter((m) => m.type === 'heartbeat').length === 2, 'two heartbeats');
     assert.deepEqual(master.received.at(-1), { type: 'heartbeat', agentId: 'agent-7' });
@@ -265,15 +265,15 @@ describe('agent', () => {
   });
 
   test('a refused agent closes the link and does not heartbeat', async () => {
-    const clock = new ManualClock();
+    const clock = new FakeClock();
     const agent = newAgent({ clock });
     const master = FakeMaster.connect(agent);
     await master.until((m) => m.type === 'register', 'register');
     master.send({ type: 'refused', reason: 'bad token' });
     await waitFor(() => master.closed, 'link closed');
-    clock.advance(10_000);
+    clock.advanceSync(10_000);
     assert.equal(agent.isRegistered, false);
-    assert.equal(clock.pending, 0, 'no heartbeat timer left');
+    assert.equal(clock.pendingTimers(), 0, 'no heartbeat timer left');
   });
 
   test('stop({killTasks: true}) kills every task with its grace period and waits for them', async () => {
@@ -323,6 +323,38 @@ describe('agent', () => {
     await master.untilState('slow.1', 'TASK_KILLED');
     assert.equal(killedWith, 2_000);
     assert.deepEqual(master.states('slow.1'), ['TASK_STARTING', 'TASK_KILLING', 'TASK_KILLED']);
+  });
+
+  test('a MESOS container with an image runs on the docker executor; without one, as a process', async () => {
+    const launched: string[] = [];
+    const recording = (kind: string): Executor => ({
+      kind,
+      launch: async (spec) => {
+        launched.push(`${kind}:${spec.taskId}`);
+        const exit = deferred<TaskExit>();
+        return {
+          exited: exit.promise,
+          kill: async () => exit.resolve({ exitCode: null, signal: 'SIGTERM' }),
+          detach: () => {},
+        };
+      },
+    });
+    const agent = newAgent({
+      executors: { process: recording('process'), docker: recording('docker') },
+    });
+    const master = await registered(agent);
+    const image = { image: 'busybox', privileged: false, parameters: [], forcePullImage: false };
+    master.send({
+      type: 'launch',
+      task: shellTask('ucr.1', 'true', { container: { type: 'MESOS', docker: image, volumes: [] } }),
+    });
+    master.send({
+      type: 'launch',
+      task: shellTask('plain.1', 'true', { container: { type: 'MESOS', volumes: [] } }),
+    });
+    await master.untilState('ucr.1', 'TASK_RUNNING');
+    await master.untilState('plain.1', 'TASK_RUNNING');
+    assert.deepEqual(launched.sort(), ['docker:ucr.1', 'process:plain.1']);
   });
 
   test('a DOCKER task on an agent without docker fails with the reason', async () => {

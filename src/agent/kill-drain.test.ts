@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { FakeClock } from '../platform/testing/fake-clock.js';
 import { drainMs, killDrainCap, NO_DRAIN_CAP, startDrain } from './kill-drain.js';
-import { ManualClock } from './testing/manual-clock.js';
 
 describe('kill drain', () => {
   test('without --kill-drain-ms the drain is what the master asks; with it, at most the flag', () => {
@@ -24,7 +24,7 @@ describe('kill drain', () => {
   });
 
   test('startDrain terminates at once without a drain, else when the drain ends; cancellable', () => {
-    const clock = new ManualClock();
+    const clock = new FakeClock();
     let ended = 0;
     assert.equal(
       startDrain(clock, 0, NO_DRAIN_CAP, () => ended++),
@@ -34,14 +34,14 @@ describe('kill drain', () => {
 
     const cancel = startDrain(clock, 1_000, NO_DRAIN_CAP, () => ended++);
     assert.ok(cancel);
-    clock.advance(999);
+    clock.advanceSync(999);
     assert.equal(ended, 1);
-    clock.advance(1);
+    clock.advanceSync(1);
     assert.equal(ended, 2);
 
     const cancel2 = startDrain(clock, 1_000, NO_DRAIN_CAP, () => ended++);
     cancel2?.();
-    clock.advance(5_000);
+    clock.advanceSync(5_000);
     assert.equal(ended, 2);
   });
 });

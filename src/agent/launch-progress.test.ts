@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { sequentialIds } from '../platform/ids.js';
 import { silentLogger } from '../platform/logger.js';
+import { FakeClock } from '../platform/testing/fake-clock.js';
 import { Agent } from './agent.js';
 import type { Executor, RunningTask, TaskExit } from './executors/executor.js';
 import { FakeMaster } from './testing/fake-master.js';
-import { ManualClock } from './testing/manual-clock.js';
 import { shellTask } from './testing/task-spec.js';
 import { tempDir } from './testing/temp-dir.js';
 
@@ -36,7 +36,7 @@ test('launch progress (an image pull) goes out as TASK_STARTING messages before 
     attributes: {},
     workDir: join(root.path, 'agent'),
     executors: { process: slow, docker: slow },
-    clock: new ManualClock(),
+    clock: new FakeClock(),
     ids: sequentialIds(),
     logger: silentLogger(),
     heartbeatIntervalMs: 1_000,

@@ -6,6 +6,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import type { AgentToMaster } from '../domain/agent-protocol.js';
 import { sequentialIds } from '../platform/ids.js';
 import { silentLogger } from '../platform/logger.js';
+import { FakeClock } from '../platform/testing/fake-clock.js';
 import { Agent, type AgentExecutors } from './agent.js';
 import { CHECKPOINT_FILE, TaskCheckpoints } from './checkpoint.js';
 import { FakeExecutor } from './executors/fake-executor.js';
@@ -15,7 +16,6 @@ import { UNKNOWN_EXIT_MESSAGE } from './exit-status.js';
 import { GONE_MESSAGE } from './recovery.js';
 import { Sandboxes } from './sandbox.js';
 import { FakeMaster } from './testing/fake-master.js';
-import { ManualClock } from './testing/manual-clock.js';
 import { startOrphan } from './testing/orphan.js';
 import { isLive } from './testing/proc.js';
 import { shellTask } from './testing/task-spec.js';
@@ -54,7 +54,7 @@ function newAgent(workDir: string, executors?: AgentExecutors): Agent {
     attributes: {},
     workDir,
     executors: executors ?? { process: createProcessExecutor({ reattachedPollMs: 20 }) },
-    clock: new ManualClock(),
+    clock: new FakeClock(),
     ids: sequentialIds(),
     logger: silentLogger(),
     heartbeatIntervalMs: 1_000,
@@ -246,7 +246,7 @@ describe('agent recovery', () => {
 
   test('tasks of an executor that cannot re-attach are not checkpointed', async () => {
     const workDir = newWorkDir();
-    const fake = new FakeExecutor(new ManualClock());
+    const fake = new FakeExecutor(new FakeClock());
     const agent = newAgent(workDir, { process: fake });
     const { master } = await registered(agent);
     master.send({ type: 'launch', task: shellTask('fake.1', 'true') });

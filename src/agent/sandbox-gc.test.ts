@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { silentLogger } from '../platform/logger.js';
+import { FakeClock } from '../platform/testing/fake-clock.js';
 import { DEFAULT_SANDBOX_TTL_MS, sandboxesToRemove } from './sandbox-gc.js';
 import { SandboxJanitor } from './sandbox-janitor.js';
 import { rotateLog } from './task-log-rotation.js';
-import { ManualClock } from './testing/manual-clock.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 1);
@@ -69,7 +69,7 @@ test('a janitor pass on a (fake) clock removes real sandboxes past the TTL, keep
   make('ended-old', 8 * DAY);
   make('ended-young', DAY);
   make('live-old', 9 * DAY);
-  const clock = new ManualClock(NOW);
+  const clock = new FakeClock(NOW);
   const janitor = new SandboxJanitor({
     root: sandboxes,
     ttlMs: 7 * DAY,

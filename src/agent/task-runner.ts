@@ -338,8 +338,10 @@ export class TaskRunner {
   }
 
   private executorFor(spec: TaskSpec): Executor | undefined {
-    // MESOS containers without an image are plain commands, as in Marathon.
-    if (spec.container?.type === 'DOCKER') return this.opts.executors.docker;
+    // MESOS containers without an image are plain commands, as in Marathon. With an image they run
+    // it through the Docker engine: there is no Mesos containerizer here, and the engine gives
+    // what the universal containerizer gave (image rootfs, sandbox at $MESOS_SANDBOX, limits).
+    if (spec.container?.type === 'DOCKER' || spec.container?.docker?.image) return this.opts.executors.docker;
     return this.opts.executors.process;
   }
 

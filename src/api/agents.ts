@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AgentInfo } from '../domain/agent.js';
 import { DroverError } from '../domain/errors.js';
 import type { RouteContext } from './marathon/route-context.js';
+import type { NamedRoute } from './route-generics.js';
 import { agentView } from './views/agent-view.js';
 
 export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -26,16 +27,16 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext): vo
     return { agents: agents.map((a) => agentView(a, tasks)) };
   });
 
-  app.get<{ Params: { id: string } }>('/v2/agents/:id', async (req) => ({
+  app.get<NamedRoute<'id'>>('/v2/agents/:id', async (req) => ({
     agent: agentView(find(req.params.id), ctx.master.listAllTasks()),
   }));
 
-  app.post<{ Params: { id: string } }>('/v2/agents/:id/drain', async (req) => {
+  app.post<NamedRoute<'id'>>('/v2/agents/:id/drain', async (req) => {
     find(req.params.id);
     return { agent: agentView(await ctx.master.drainAgent(req.params.id), ctx.master.listAllTasks()) };
   });
 
-  app.post<{ Params: { id: string } }>('/v2/agents/:id/undrain', async (req) => {
+  app.post<NamedRoute<'id'>>('/v2/agents/:id/undrain', async (req) => {
     find(req.params.id);
     return { agent: agentView(await ctx.master.undrainAgent(req.params.id), ctx.master.listAllTasks()) };
   });

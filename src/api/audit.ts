@@ -13,7 +13,8 @@ import type { Logger } from '../platform/logger.js';
 import type { AuditEntry, SecurityStoreOps } from '../store/security-port.js';
 import { principalOf } from './auth.js';
 import { isPlainObject } from './json-body.js';
-import { nonNegativeIntParam, oneValue, queryOf } from './query-params.js';
+import { nonNegativeIntParam, oneValue } from './query-params.js';
+import type { QueryRoute } from './route-generics.js';
 
 export interface AuditDeps {
   store: Pick<SecurityStoreOps, 'appendAudit' | 'listAudit' | 'pruneAudit'>;
@@ -60,8 +61,8 @@ export function registerAudit(app: FastifyInstance, deps: AuditDeps): void {
     }
   });
 
-  app.get('/v2/audit', async (req) => {
-    const q = queryOf(req.query);
+  app.get<QueryRoute>('/v2/audit', async (req) => {
+    const q = req.query;
     const limit = nonNegativeIntParam(q, 'limit', 10_000) ?? 100;
     const since = sinceParam(oneValue(q, 'since'));
     const entries = await deps.store.listAudit({ limit, ...(since !== undefined ? { since } : {}) });

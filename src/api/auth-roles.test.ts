@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hashPassword, hashToken } from '../platform/password-hash.js';
+import { FakeClock } from '../platform/testing/fake-clock.js';
 import { createMemoryStore } from '../store/memory-store.js';
 import { AuthFileCheck, parseAuthFile } from './auth-file.js';
 import { buildApiServer } from './server.js';
@@ -34,18 +35,18 @@ async function server() {
   const check = await authFile();
   const store = createMemoryStore();
   let n = 0;
-  let now = 1_000_000;
+  const clock = new FakeClock(1_000_000);
   const api = buildApiServer({
     master: new FakeMaster(),
     auth: { file: () => check },
     audit: {
       store,
-      clock: { now: () => now, setTimer: () => () => undefined } as never,
+      clock,
       newId: () => `e${++n}`,
       retentionMs: 1_000,
     },
   });
-  return { api, store, advance: (ms: number) => (now += ms) };
+  return { api, store, advance: (ms: number) => clock.jump(ms) };
 }
 
 test('an auth file names what is wrong in it, with paths', () => {

@@ -6,10 +6,6 @@ import { DroverError } from '../domain/errors.js';
 
 export type Query = Record<string, string | string[] | undefined>;
 
-export function queryOf(raw: unknown): Query {
-  return (raw ?? {}) as Query;
-}
-
 /** Every value of a repeatable parameter; a comma-free list as given. */
 export function allValues(q: Query, name: string): string[] {
   const v = q[name];

@@ -13,6 +13,7 @@ import type { SecretVault } from '../control-plane/secrets/secret-vault.js';
 import { secretSources } from '../domain/app-secrets.js';
 import { DroverError, type ErrorDetail, invalid } from '../domain/errors.js';
 import { isPlainObject, requireObjectBody } from './json-body.js';
+import type { WildcardRoute } from './route-generics.js';
 
 const APP_WRITES = /^\/v2\/(apps|groups)(\/|$)/;
 const MAX_DEPTH = 12;
@@ -29,8 +30,8 @@ export function registerSecretRoutes(
 
   app.get('/v2/secrets', async () => ({ secrets: await need().list() }));
 
-  app.put('/v2/secrets/*', async (req) => {
-    const name = (req.params as { '*': string })['*'];
+  app.put<WildcardRoute>('/v2/secrets/*', async (req) => {
+    const name = req.params['*'];
     const body = requireObjectBody(req.body);
     if (typeof body.value !== 'string') {
       throw invalid([{ path: '/value', errors: ['expected the secret as a string'] }]);
@@ -38,8 +39,8 @@ export function registerSecretRoutes(
     return need().put(name, body.value);
   });
 
-  app.delete('/v2/secrets/*', async (req, reply) => {
-    const name = (req.params as { '*': string })['*'];
+  app.delete<WildcardRoute>('/v2/secrets/*', async (req, reply) => {
+    const name = req.params['*'];
     const users = master
       .listApps()
       .filter((a) => Object.values(secretSources(a)).includes(name))

@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { WildcardRoute } from './route-generics.js';
 
 export const UI_PREFIX = '/ui/';
 
@@ -59,7 +60,7 @@ export function registerWebUi(app: FastifyInstance, uiDir: string | undefined): 
     return serve(uiDir, '', reply);
   });
   // find-my-way has already decoded the wildcard.
-  app.get('/ui/*', async (req, reply) => serve(uiDir, (req.params as { '*': string })['*'] ?? '', reply));
+  app.get<WildcardRoute>('/ui/*', async (req, reply) => serve(uiDir, req.params['*'] ?? '', reply));
 }
 
 async function serve(uiDir: string | undefined, rest: string, reply: FastifyReply): Promise<FastifyReply> {

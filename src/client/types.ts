@@ -160,6 +160,9 @@ export interface JobRunView {
   outcome: RunStatus;
   skipReason: string | null;
   skipDetail: string | null;
+  /** Fired later than the job's epsilon (still run once, Chronos 3). */
+  late: boolean;
+  lateDetail: string | null;
   createdAt: string;
   firingLatenessMs: number;
   startedAt: string | null;

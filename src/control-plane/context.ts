@@ -73,7 +73,7 @@ export interface MasterContext {
   /** Groups and running deployments; they decide each app's reconcile phase. */
   deployments: DeploymentsState;
   /** Agents' routing tables: refreshed before a kill is sent (route-push.ts). */
-  routes?: RoutePush;
+  routes: RoutePush;
 }
 
 export interface JobTaskRouter {

@@ -11,6 +11,7 @@ import type { DeploymentAction, DeploymentStep } from '../domain/deployment.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { AgentRejection } from '../scheduler/placement-types.js';
 import type { EventBus } from './events/event-bus.js';
+import type { ViewRevision } from './state-revision.js';
 
 export interface DeploymentRef {
   deploymentId: string;
@@ -49,6 +50,12 @@ export interface MasterApi {
    * (`/v2/events`), emits api_post_event into it, and metrics count from it.
    */
   readonly events: EventBus;
+  /**
+   * Moves on every change to what `/v2/apps` and `/v2/tasks` show (apps, tasks, last failures,
+   * running deployments): the API serves those from cached bytes while it stands still. Absent:
+   * nothing is cached.
+   */
+  viewRevision?(): ViewRevision;
   listApps(): AppDefinition[];
   getApp(id: string): AppDefinition | undefined;
   /** Marathon's tasks (`/v2/tasks`, app views): job-run tasks are left out. */
@@ -101,19 +108,19 @@ export interface MasterApi {
   undrainAgent(agentId: string): Promise<AgentInfo>;
 
   /** The routing table pushed to the agents' routers (Drover: `GET /v2/routes`). */
-  routingTable?(): RouteTable;
+  routingTable(): RouteTable;
   /** The routing table's version; it increases with every change. */
-  routeTableVersion?(): number;
+  routeTableVersion(): number;
   /**
    * Resolves when the table's version is past `after` or `waitMs` passed; with `router`, records
    * that this `drover router` has applied `after` (kills wait for it).
    */
-  routeTableAfter?(
+  routeTableAfter(
     after: number,
     opts: { waitMs: number; router?: string; signal?: AbortSignal },
   ): Promise<void>;
   /** Service ports agents' routers cannot bind right now, with the agent; the routers retry. */
-  routeBindFailures?(): Array<RouteBindFailure & { agentId: string }>;
+  routeBindFailures(): Array<RouteBindFailure & { agentId: string }>;
 
   // ---- deployments and groups ----
 

@@ -8,6 +8,7 @@ import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { LaunchDelay } from '../scheduler/backoff.js';
 import type { AgentRejection } from '../scheduler/placement-types.js';
 import type { Store } from '../store/port.js';
+import { RevisedMap, StateRevision } from './state-revision.js';
 import { EndedTasks } from './tasks/ended-tasks.js';
 
 export interface WaitingInfo {
@@ -18,10 +19,12 @@ export interface WaitingInfo {
 }
 
 export class MasterState {
-  readonly apps = new Map<string, AppDefinition>();
-  readonly tasks = new Map<string, TaskRecord>();
+  /** Counts writes to what the API's cached views show: apps, tasks, last failures. */
+  readonly revision = new StateRevision();
+  readonly apps = new RevisedMap<string, AppDefinition>(this.revision);
+  readonly tasks = new RevisedMap<string, TaskRecord>(this.revision);
   readonly agents = new Map<string, AgentInfo>();
-  readonly failures = new Map<string, TaskFailure>();
+  readonly failures = new RevisedMap<string, TaskFailure>(this.revision);
   /** Backoff is kept in memory, as Marathon does: a restart forgives crash loops. */
   readonly delays = new Map<string, LaunchDelay>();
   readonly waiting = new Map<string, WaitingInfo>();

@@ -38,6 +38,7 @@ import type {
 import { MasterState } from './master-state.js';
 import { suspendOutOfBounds } from './out-of-bounds.js';
 import { Serial } from './serial.js';
+import type { ViewRevision } from './state-revision.js';
 import { reconcilePass } from './tasks/reconcile-pass.js';
 import { applyStatusUpdate } from './tasks/task-lifecycle.js';
 
@@ -190,6 +191,11 @@ export class Master implements MasterApi {
   }
 
   // ---- reads ----
+
+  /** Moves whenever apps, tasks, last failures or running deployments change (api/cached-view.ts). */
+  viewRevision(): ViewRevision {
+    return { source: this.state, value: this.state.revision.value + this.deploymentsState.revision.value };
+  }
 
   /** The routing table the agents' routers have (Drover extension: GET /v2/routes). */
   routingTable(): RouteTable {

@@ -33,6 +33,8 @@ export const NETWORK_MESSAGES = {
   containerNetworkName:
     'a container network needs a name: Drover has no default network (docker network ls lists the names)',
   dockerContainerPath: 'must be an absolute path in a Docker container',
+  /** Marathon's validOldContainerAPI for MESOS containers with a docker image (accord's wording). */
+  mustBeEmpty: 'must be empty',
 } as const;
 
 export interface Networking {
@@ -153,7 +155,10 @@ function normalizeContainer(
     portMappings = normalizePortMappings(given ?? [{}], bridge, path, issues);
   }
 
-  if (c.docker?.parameters)
+  // A MESOS container runs its image the way Mesos's universal containerizer does: networking
+  // from `networks` and `container.portMappings`, no docker run flags (Marathon refuses them).
+  if (type === 'MESOS' && c.docker) checkMesosDocker(c.docker, issues);
+  else if (c.docker?.parameters)
     checkDockerParameters(c.docker.parameters, '/container/docker/parameters', issues);
   // An empty image is the schema's to report.
   const imageProblem = c.docker?.image ? imageRefProblem(c.docker.image) : undefined;
@@ -162,7 +167,8 @@ function normalizeContainer(
     ? compact({
         image: c.docker.image,
         network: c.docker.network,
-        privileged: c.docker.privileged ?? false,
+        // The universal containerizer has no privileged mode: Marathon drops the flag there.
+        privileged: type === 'DOCKER' ? (c.docker.privileged ?? false) : false,
         parameters: c.docker.parameters ?? [],
         forcePullImage: c.docker.forcePullImage ?? false,
       })
@@ -175,10 +181,18 @@ function normalizeContainer(
   });
 }
 
+function checkMesosDocker(docker: NonNullable<NonNullable<AppInput['container']>['docker']>, issues: Issues) {
+  if (docker.network !== undefined) issues.add('/container/docker/network', NETWORK_MESSAGES.mustBeEmpty);
+  if ((docker.parameters?.length ?? 0) > 0)
+    issues.add('/container/docker/parameters', NETWORK_MESSAGES.mustBeEmpty);
+  if ((docker.portMappings?.length ?? 0) > 0)
+    issues.add('/container/docker/portMappings', NETWORK_MESSAGES.mustBeEmpty);
+}
+
 /**
  * Only host volumes are supported. In a Docker container the engine refuses a relative mount
- * path; MESOS containers (process tasks) are not held to it, as Marathon allows a containerPath
- * relative to the sandbox there.
+ * path; MESOS containers are not held to it, as Marathon allows a containerPath relative to the
+ * sandbox there (with an image the agent mounts it under the sandbox's path in the container).
  */
 function normalizeVolumes(
   volumes: NonNullable<AppInput['container']>['volumes'] & {},

@@ -192,6 +192,46 @@ test('cmd and args: exactly one, unless a container image supplies the command',
   assert.deepEqual(problems({ id: '/a', container: { type: 'MESOS' } })['/'], msg);
 });
 
+test('a MESOS container with an image: no docker run flags, network or docker.portMappings; privileged dropped', () => {
+  const mesos = (docker: Record<string, unknown>) => ({
+    id: '/ucr',
+    cmd: 'sleep 1',
+    container: { type: 'MESOS', docker: { image: 'busybox', ...docker } },
+  });
+  const ok = parseAppDefinition(mesos({ privileged: true }));
+  assert.equal(ok.container?.type, 'MESOS');
+  assert.equal(ok.container?.docker?.image, 'busybox');
+  assert.equal(ok.container?.docker?.privileged, false, 'the universal containerizer has no privileged mode');
+  assert.deepEqual(problems(mesos({ parameters: [{ key: 'label', value: 'a=b' }] })), {
+    '/container/docker/parameters': ['must be empty'],
+  });
+  assert.deepEqual(problems(mesos({ network: 'HOST' })), { '/container/docker/network': ['must be empty'] });
+  assert.deepEqual(
+    problems({
+      ...mesos({ portMappings: [{ containerPort: 80 }] }),
+      networks: [{ mode: 'container/bridge' }],
+    })['/container/docker/portMappings'],
+    ['must be empty'],
+  );
+  // Networking the modern way works as for DOCKER.
+  const bridged = parseAppDefinition({
+    ...mesos({}),
+    networks: [{ mode: 'container/bridge' }],
+    container: {
+      type: 'MESOS',
+      docker: { image: 'busybox' },
+      portMappings: [{ containerPort: 80 }],
+      volumes: [{ containerPath: 'data', hostPath: 'data', mode: 'RW' }],
+    },
+  });
+  assert.equal(bridged.container?.portMappings?.[0]?.containerPort, 80);
+  assert.equal(
+    bridged.container?.volumes[0]?.containerPath,
+    'data',
+    'relative to the sandbox, as in Marathon',
+  );
+});
+
 test('ids: relative ids resolve against baseId; bad ids are reported at /id', () => {
   assert.equal(parseAppDefinition(app({ id: 'web' })).id, '/web');
   assert.equal(parseAppDefinition(app({ id: 'web/' }), { baseId: '/prod' }).id, '/prod/web');

@@ -23,7 +23,10 @@ export interface JobSpec {
   arguments: string[];
   schedule?: string;
   scheduleTimeZone?: string;
-  /** ISO 8601 duration: how late a missed occurrence may still run. */
+  /**
+   * ISO 8601 duration: the window in which a run still counts as on time. A later run still runs
+   * once (Chronos 3) and is marked late; see src/schedules/README.md "Late runs".
+   */
   epsilon: string;
   parents: string[];
   retries: number;
@@ -127,6 +130,11 @@ export interface JobRun {
   createdAt: number;
   skipReason?: RunSkipReason;
   skipDetail?: string;
+  /**
+   * A scheduled run that fired later than the job's `epsilon` (the master was down, a failover,
+   * a slow pass): it still ran once (Chronos 3); this says how late and what it stands for.
+   */
+  lateDetail?: string;
   attempts: RunAttempt[];
   /** When the next attempt may start (queued or retrying). */
   retryAt?: number;

@@ -1,5 +1,5 @@
 /**
- * Time is injected everywhere (DESIGN.md §5.2): the real clock here, a fake one in test/sim.
+ * Time is injected everywhere (DESIGN.md §5.2): the real clock here, the fake one in testing/fake-clock.ts.
  * Timers belong to the clock so a simulation can advance time without sleeping.
  */
 import { setCappedTimeout } from './capped-timer.js';

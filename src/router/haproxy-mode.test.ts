@@ -8,11 +8,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { FakeClock } from '../../test/sim/fake-clock.js';
 import type { RoutesClient } from '../client/routes.js';
 import type { RouteTableView } from '../client/types.js';
 import type { RouteTable } from '../domain/agent-protocol.js';
 import { silentLogger } from '../platform/logger.js';
+import { FakeClock } from '../platform/testing/fake-clock.js';
 import { followRoutes, HaproxyWriter } from './haproxy-mode.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'drover-haproxy-mode-'));

@@ -1,8 +1,11 @@
 /**
- * Property (DESIGN.md §5.7): for random schedules, clock movements (including steps backwards)
+ * Properties (DESIGN.md §5.7). Exactly once: for random schedules, clock movements (including steps backwards)
  * and restarts, no (job, due time) ever fires twice, and every occurrence that came due has a
  * record: fired or skipped with a reason. The shell is modelled as the runtime does it: the plan
  * and the new nextDueAt are committed together, and a restart reloads only committed state.
+ * Late runs (Chronos 3): however late a pass comes, each job fires at most once in it, the
+ * occurrence that fires is the latest one due by now (epsilon only marks it late), and the
+ * schedule resumes at its first occurrence after now.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -121,6 +124,56 @@ describe('due runs: exactly once, nothing lost (property)', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('late runs: one run however late, the latest due, then the next slot after now', () => {
+    fc.assert(
+      fc.property(
+        scheduleArb,
+        fc.constantFrom(undefined, 'America/New_York'),
+        fc.constantFrom(0, 1000, 60_000, 600_000),
+        fc.boolean(),
+        fc.array(fc.integer({ min: 0, max: 7_200_000 }), { minLength: 1, maxLength: 12 }),
+        (text, zone, epsilonMs, concurrent, gaps) => {
+          const schedule = compileSchedule(text, zone, T0);
+          let nextDueAt = firstAtOrAfter(schedule, T0)?.at;
+          let active = 0;
+          let now = T0;
+          for (const gap of gaps) {
+            now += gap; // the master was down, or the ticker behind, for `gap`
+            if (gap % 3 === 0) active = 0; // the previous run ended meanwhile
+            const plan = planDueRuns({
+              now,
+              jobs: [{ name: 'j', schedule, nextDueAt, concurrent, epsilonMs }],
+              hasRun: () => false,
+              activeRuns: () => active,
+              maxPerJob: 100_000,
+            });
+            assert.ok(plan.fire.length <= 1, 'a burst of catch-up runs');
+            if (nextDueAt !== undefined && nextDueAt <= now) {
+              let latest = nextDueAt;
+              for (let o = schedule.firstAfter(latest); o && o.at <= now; o = schedule.firstAfter(o.at))
+                latest = o.at;
+              if (concurrent || active === 0) {
+                assert.equal(plan.fire.length, 1, 'a due occurrence did not run because it was late');
+                const f = plan.fire[0]!;
+                assert.equal(f.dueAt, latest);
+                assert.equal(f.lateMs !== undefined, now - latest > epsilonMs);
+                active += 1;
+              } else {
+                assert.deepEqual(plan.fire, []);
+                assert.equal(plan.skip.find((x) => x.dueAt === latest)?.reason, 'overlap');
+              }
+              for (const x of plan.skip) if (x.dueAt !== latest) assert.match(x.detail, /superseded/);
+              const next = plan.advance[0]!.nextDueAt;
+              assert.ok(next === undefined || next > now, 'the schedule did not resume after now');
+              nextDueAt = next;
+            } else assert.deepEqual(plan, { fire: [], skip: [], advance: [], exhausted: [] });
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -28,19 +28,32 @@ describe('planDueRuns', () => {
     assert.deepEqual(plan, { fire: [], skip: [], advance: [], exhausted: [] });
   });
 
-  it('after downtime: the latest within epsilon runs, older ones are recorded as missed', () => {
+  it('after downtime: the latest runs (on time within epsilon), older ones are superseded', () => {
     const plan = planDueRuns(input([job()], T0 + 10 * MIN + 30_000));
-    assert.deepEqual(plan.fire, [{ job: 'j', dueAt: T0 + 10 * MIN }]);
+    assert.deepEqual(plan.fire, [{ job: 'j', dueAt: T0 + 10 * MIN, superseded: 10 }]);
     assert.equal(plan.skip.length, 10);
     assert.ok(plan.skip.every((s) => s.reason === 'missed'));
-    assert.match(plan.skip[0]!.detail, /missed by 630s \(epsilon 60s\)/);
+    assert.match(plan.skip[0]!.detail, /superseded by the occurrence of 2026-01-01T00:10:00.000Z/);
     assert.deepEqual(plan.advance, [{ job: 'j', nextDueAt: T0 + 11 * MIN }]);
   });
 
-  it('the latest beyond epsilon is missed too', () => {
+  it('a run later than epsilon still runs once (Chronos 3), marked late, and resumes after now', () => {
     const plan = planDueRuns(input([job({ epsilonMs: 10_000 })], T0 + 2 * MIN + 20_000));
-    assert.deepEqual(plan.fire, []);
-    assert.equal(plan.skip.length, 3);
+    assert.deepEqual(plan.fire, [{ job: 'j', dueAt: T0 + 2 * MIN, lateMs: 20_000, superseded: 2 }]);
+    assert.deepEqual(
+      plan.skip.map((s) => s.dueAt),
+      [T0, T0 + MIN],
+    );
+    assert.deepEqual(plan.advance, [{ job: 'j', nextDueAt: T0 + 3 * MIN }]);
+    // One late occurrence alone, days late: it runs, nothing is superseded.
+    const day = planDueRuns(input([job({ text: 'R/2026-01-01T00:00:00Z/P7D' })], T0 + 3 * 86_400_000));
+    assert.deepEqual(day.fire, [{ job: 'j', dueAt: T0, lateMs: 3 * 86_400_000 }]);
+    assert.deepEqual(day.skip, []);
+  });
+
+  it('a run exactly epsilon late counts as on time', () => {
+    const plan = planDueRuns(input([job({ epsilonMs: 10_000 })], T0 + 10_000));
+    assert.deepEqual(plan.fire, [{ job: 'j', dueAt: T0 }]);
   });
 
   it('records overlap when the previous run is still active and concurrent is false', () => {

@@ -6,8 +6,11 @@
  * Rules (README.md):
  * - Every occurrence is handled exactly once: it either fires or gets a skipped record. An
  *   occurrence that already has a run record (keyed by job and due time) is never fired again.
- * - After downtime only the latest occurrence still runs, and only if it is at most `epsilon` old;
- *   older ones are recorded as `missed`.
+ * - Late runs (Chronos 3): after downtime, a failover or a slow pass, the latest occurrence due by
+ *   `now` runs once, however late; the older ones are recorded as `missed`, superseded by it (no
+ *   catch-up burst), and the schedule resumes at its first occurrence after `now`. `epsilon` does
+ *   not decide whether it runs: it is the window in which a run still counts as on time, and a
+ *   fired occurrence older than that is marked late (`lateMs`).
  * - `concurrent: false`: an occurrence due while a run of the job is active is recorded as
  *   `overlap`.
  * - A schedule whose count is spent (`R5` after five) leaves the job to be disabled.
@@ -44,6 +47,10 @@ export interface DuePlanInput {
 export interface Fire {
   job: string;
   dueAt: number;
+  /** Set when the occurrence fires more than `epsilon` after its due time: how late it is. */
+  lateMs?: number;
+  /** Older occurrences this plan recorded as superseded by this run (the late period it stands for). */
+  superseded?: number;
 }
 
 export interface Skip {
@@ -76,19 +83,22 @@ export function planDueRuns(input: DuePlanInput): DuePlan {
     // When the cap cut the list short, even its last entry is older than the true latest.
     const latest = next !== undefined && next.at <= input.now ? undefined : due[due.length - 1];
     let active = input.activeRuns(job.name);
+    let superseded = 0;
+    const standsFor =
+      latest !== undefined
+        ? `the occurrence of ${new Date(latest).toISOString()}`
+        : `an occurrence after ${new Date(due[due.length - 1]!).toISOString()}`;
     for (const dueAt of due) {
       if (input.hasRun(job.name, dueAt)) continue;
-      const late = input.now - dueAt;
-      if (dueAt !== latest || late > job.epsilonMs) {
+      if (dueAt !== latest) {
+        // Superseded, not skipped for lateness: one run stands for the whole late period.
         plan.skip.push({
           job: job.name,
           dueAt,
           reason: 'missed',
-          detail:
-            late > job.epsilonMs
-              ? `missed by ${fmtS(late)} (epsilon ${fmtS(job.epsilonMs)})`
-              : 'superseded by a later occurrence due by now',
+          detail: `superseded by ${standsFor}: a late run runs once`,
         });
+        superseded += 1;
       } else if (!job.concurrent && active > 0) {
         plan.skip.push({
           job: job.name,
@@ -97,7 +107,13 @@ export function planDueRuns(input: DuePlanInput): DuePlan {
           detail: 'the previous run was still active (concurrent: false)',
         });
       } else {
-        plan.fire.push({ job: job.name, dueAt });
+        const late = input.now - dueAt;
+        plan.fire.push({
+          job: job.name,
+          dueAt,
+          ...(late > job.epsilonMs ? { lateMs: late } : {}),
+          ...(superseded > 0 ? { superseded } : {}),
+        });
         active += 1;
       }
     }
@@ -105,8 +121,4 @@ export function planDueRuns(input: DuePlanInput): DuePlan {
     if (next === undefined) plan.exhausted.push(job.name);
   }
   return plan;
-}
-
-function fmtS(ms: number): string {
-  return `${Math.round(ms / 100) / 10}s`;
 }

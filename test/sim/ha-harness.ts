@@ -23,13 +23,13 @@ import type { TaskRecord } from '../../src/domain/task.js';
 import { seededRandom, sequentialIds } from '../../src/platform/ids.js';
 import { silentLogger } from '../../src/platform/logger.js';
 import { createMemoryLinkPair } from '../../src/platform/memory-link.js';
+import { FakeClock } from '../../src/platform/testing/fake-clock.js';
 import { leaseFence } from '../../src/store/fenced-store.js';
 import type { LeaderLease } from '../../src/store/lease-port.js';
 import { MemoryLeaderLease } from '../../src/store/memory-lease.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { Store, StoreOps } from '../../src/store/port.js';
 import { routeOps } from '../../src/store/postgres/op-kinds.js';
-import { FakeClock } from './fake-clock.js';
 
 export const LEASE_MS = 2_000;
 export const AGENT_TIMEOUT_MS = 3_000;
@@ -205,6 +205,14 @@ export class HaSim {
   kill(m: SimMaster): void {
     m.down = true;
     for (const l of [...m.links]) l.close();
+  }
+
+  /**
+   * A killed master comes back (a restarted process on the same address): its store and lease
+   * calls work again and agents may dial it; it campaigns like any standby.
+   */
+  revive(m: SimMaster): void {
+    m.down = false;
   }
 
   /** Cut an agent's network: silent at once; the link drops when pings would notice. */

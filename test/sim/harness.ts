@@ -16,9 +16,9 @@ import type { TaskRecord } from '../../src/domain/task.js';
 import { seededRandom, sequentialIds } from '../../src/platform/ids.js';
 import { silentLogger } from '../../src/platform/logger.js';
 import { createMemoryLinkPair } from '../../src/platform/memory-link.js';
+import { FakeClock } from '../../src/platform/testing/fake-clock.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { Store } from '../../src/store/port.js';
-import { FakeClock } from './fake-clock.js';
 
 export interface SimAgentSpec {
   hostname: string;

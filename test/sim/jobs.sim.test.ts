@@ -183,7 +183,56 @@ describe('jobs in simulation', () => {
     );
     assert.equal(runs[10]!.dueAt, T0 + 10 * MIN);
     assert.equal(runs[10]!.status, 'running');
-    assert.match(runs[1]!.skipDetail!, /missed by/);
+    assert.match(runs[1]!.skipDetail!, /superseded by the occurrence of 2026-01-01T00:10:00.000Z/);
+    assert.equal(runs[10]!.lateDetail, undefined, '20 s late is within epsilon: on time');
+  });
+
+  it('Chronos 3 late run: down 10 minutes past epsilon, the job fires once for the period, then on the next slot', async () => {
+    sim = await JobSim.create({ start: T0 });
+    await sim.put('iso8601', {
+      name: 'late',
+      command: 'date',
+      schedule: 'R/2026-01-01T00:00:00Z/PT1M',
+      epsilon: 'PT30S',
+    });
+    await sim.until(() => sim.tasksOf('late').length === 1);
+    await finishAll('late');
+    // Stopped from 00:00 to 00:10:40: the 00:10 occurrence is 40 s late, past epsilon (30 s).
+    await sim.restart(10 * MIN + 40_000);
+    await sim.until(() => sim.tasksOf('late').length === 1, { stepMs: 10, maxMs: 1000 });
+    const launched = sim.tasksOf('late')[0]!;
+    assert.equal(launched.env['CHRONOS_JOB_RUN_TIME'], String(T0 + 10 * MIN));
+    await finishAll('late');
+    // Nothing more until the next slot (00:11): no catch-up burst.
+    await sim.until(() => sim.clock.now() >= T0 + 11 * MIN - 100, { stepMs: 100, maxMs: MIN });
+    assert.equal(sim.tasksOf('late').length, 0);
+    assert.equal((await sim.runs('late')).filter((r) => r.status !== 'skipped').length, 2);
+    await sim.until(() => sim.tasksOf('late').length === 1, { stepMs: 10, maxMs: 2000 });
+    await finishAll('late');
+
+    const runs = await sim.runs('late');
+    assertUniqueKeys(runs);
+    const ran = runs.filter((r) => r.status !== 'skipped');
+    assert.deepEqual(
+      ran.map((r) => [r.dueAt, r.status]),
+      [
+        [T0, 'succeeded'],
+        [T0 + 10 * MIN, 'succeeded'],
+        [T0 + 11 * MIN, 'succeeded'],
+      ],
+    );
+    // The missed period 00:01..00:10 fired exactly once, marked late; the others stand superseded.
+    assert.match(
+      ran[1]!.lateDetail!,
+      /ran 40s after its due time, past epsilon \(30s\); it stands for 9 earlier/,
+    );
+    assert.equal(ran[2]!.lateDetail, undefined);
+    const skipped = runs.filter((r) => r.status === 'skipped');
+    assert.deepEqual(
+      skipped.map((r) => r.dueAt),
+      Array.from({ length: 9 }, (_, i) => T0 + (i + 1) * MIN),
+    );
+    assert.ok(skipped.every((r) => r.skipReason === 'missed' && /superseded/.test(r.skipDetail ?? '')));
   });
 
   it('concurrent: false records an overlapping occurrence as skipped; concurrent: true runs both', async () => {

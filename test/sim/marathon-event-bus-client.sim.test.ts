@@ -166,12 +166,9 @@ describe('npm marathon-event-bus-client against Drover', () => {
     });
     assert.equal(created.status, 201);
     const first = created.headers.get('marathon-deployment-id');
-    await sim.until(
-      () => sim?.running('/web').length === 2 && (sim?.master.deployments?.() ?? []).length === 0,
-      {
-        what: 'first deployment done',
-      },
-    );
+    await sim.until(() => sim?.running('/web').length === 2 && sim?.master.deployments().length === 0, {
+      what: 'first deployment done',
+    });
     const upgraded = await fetch(`${base}/v2/apps/web`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
@@ -179,7 +176,7 @@ describe('npm marathon-event-bus-client against Drover', () => {
     });
     assert.equal(upgraded.status, 200);
     const second = ((await upgraded.json()) as { deploymentId: string }).deploymentId;
-    await sim.until(() => (sim?.master.deployments?.() ?? []).length === 0, { what: 'upgrade done' });
+    await sim.until(() => sim?.master.deployments().length === 0, { what: 'upgrade done' });
 
     const ofDeployment = (id: string | null) =>
       got

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { sequentialIds } from '../../platform/ids.js';
 import { silentLogger } from '../../platform/logger.js';
+import { FakeClock } from '../../platform/testing/fake-clock.js';
 import { Agent } from '../agent.js';
 import { FakeMaster } from '../testing/fake-master.js';
-import { ManualClock } from '../testing/manual-clock.js';
 import { isLive } from '../testing/proc.js';
 import { shellTask } from '../testing/task-spec.js';
 import { tempDir } from '../testing/temp-dir.js';
@@ -161,7 +161,7 @@ describe('agent: runAsUser through launch, failure and re-adoption', () => {
       attributes: {},
       workDir,
       executors: { process: createProcessExecutor({ agentName: 'host-a', reattachedPollMs: 20 }) },
-      clock: new ManualClock(),
+      clock: new FakeClock(),
       ids: sequentialIds(),
       logger: silentLogger(),
       heartbeatIntervalMs: 1_000,

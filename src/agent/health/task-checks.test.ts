@@ -8,8 +8,8 @@ import type { TaskSpec } from '../../domain/agent-protocol.js';
 import type { HealthCheck, ReadinessCheck } from '../../domain/app.js';
 import { HEALTH_CHECK_DEFAULTS, READINESS_CHECK_DEFAULTS } from '../../domain/app-defaults.js';
 import { silentLogger } from '../../platform/logger.js';
+import { FakeClock } from '../../platform/testing/fake-clock.js';
 import type { RunningTask } from '../executors/executor.js';
-import { ManualClock } from '../testing/manual-clock.js';
 import { shellTask } from '../testing/task-spec.js';
 import { FakeProber } from './fake-prober.js';
 import type { ProbeAnswer, ProbeContext, ProbeTarget } from './prober.js';
@@ -47,7 +47,7 @@ class TimeoutRecordingProber extends FakeProber {
 }
 
 function setup(spec: Partial<TaskSpec>) {
-  const clock = new ManualClock();
+  const clock = new FakeClock();
   const prober = new TimeoutRecordingProber();
   const reports: CheckReport[] = [];
   const kills: Array<{ cause: string; failures: number; at: number }> = [];
@@ -68,7 +68,7 @@ function setup(spec: Partial<TaskSpec>) {
   /** Moves fake time in 1 s steps, letting each probe's answer settle. */
   const advance = async (ms: number) => {
     for (let t = 0; t < ms; t += 1000) {
-      clock.advance(1000);
+      clock.advanceSync(1000);
       await flush();
     }
   };
@@ -91,7 +91,7 @@ describe('health checks of one task', () => {
     const s = setup({ healthChecks: [hc({ intervalSeconds: 0, timeoutSeconds: 0, delaySeconds: 0 })] });
     // Fine steps, so each answer settles well before a timer at the same instant could race it.
     for (let t = 0; t < 3_900; t += 100) {
-      s.clock.advance(100);
+      s.clock.advanceSync(100);
       await flush();
     }
     assert.equal(s.prober.probes.length, 4, 'probes at 0, 1, 2 and 3 s, not back to back');

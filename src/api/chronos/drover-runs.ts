@@ -6,7 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { JobsApi } from '../../control-plane/jobs/jobs-api.js';
 import { DroverError } from '../../domain/errors.js';
-import { nonNegativeIntParam, oneValue, queryOf } from '../query-params.js';
+import { nonNegativeIntParam, oneValue } from '../query-params.js';
+import type { NamedRoute } from '../route-generics.js';
 import { requireJob } from './job-lookup.js';
 import { runView } from './run-view.js';
 import { droverStatsView, STATS_HISTORY } from './stat-view.js';
@@ -15,9 +16,9 @@ const MAX_LIST = 10_000;
 const MAX_TAIL_LINES = 100_000;
 
 export function registerDroverRunRoutes(app: FastifyInstance, p: string, jobs: JobsApi): void {
-  app.get(`${p}/job/:name/runs`, async (req) => {
-    const { name } = req.params as { name: string };
-    const q = queryOf(req.query);
+  app.get<NamedRoute<'name'>>(`${p}/job/:name/runs`, async (req) => {
+    const { name } = req.params;
+    const q = req.query;
     const limit = nonNegativeIntParam(q, 'limit', MAX_LIST) ?? 100;
     const before = oneValue(q, 'before');
     const runs = await jobs.listRuns(name, {
@@ -32,23 +33,23 @@ export function registerDroverRunRoutes(app: FastifyInstance, p: string, jobs: J
   });
 
   // Drover's statistics: run time and queue delay histograms (ms) from stored history.
-  app.get(`${p}/job/:name/stats`, async (req) => {
-    const { name } = req.params as { name: string };
+  app.get<NamedRoute<'name'>>(`${p}/job/:name/stats`, async (req) => {
+    const { name } = req.params;
     requireJob(jobs, name);
     return droverStatsView(name, await jobs.listRuns(name, { limit: STATS_HISTORY }));
   });
 
-  app.get(`${p}/job/:name/runs/:dueAt`, async (req) => {
-    const { name, dueAt } = req.params as { name: string; dueAt: string };
+  app.get<NamedRoute<'name' | 'dueAt'>>(`${p}/job/:name/runs/:dueAt`, async (req) => {
+    const { name, dueAt } = req.params;
     requireJob(jobs, name);
     const run = await jobs.getRun(name, parseDueAt(dueAt));
     if (!run) throw new DroverError('NOT_FOUND', `Job '${name}' has no run due at ${dueAt}`);
     return runView(run);
   });
 
-  app.get(`${p}/job/:name/runs/:dueAt/logs`, async (req, reply) => {
-    const { name, dueAt } = req.params as { name: string; dueAt: string };
-    const q = queryOf(req.query);
+  app.get<NamedRoute<'name' | 'dueAt'>>(`${p}/job/:name/runs/:dueAt/logs`, async (req, reply) => {
+    const { name, dueAt } = req.params;
+    const q = req.query;
     const stream = oneValue(q, 'stream') ?? 'stdout';
     if (stream !== 'stdout' && stream !== 'stderr')
       throw new DroverError(

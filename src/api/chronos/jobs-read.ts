@@ -5,7 +5,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { JobsApi } from '../../control-plane/jobs/jobs-api.js';
 import { DroverError } from '../../domain/errors.js';
-import { nonNegativeIntParam, oneValue, queryOf } from '../query-params.js';
+import { JSON_TYPE, ViewCache } from '../cached-view.js';
+import { nonNegativeIntParam, oneValue } from '../query-params.js';
+import type { NamedRoute, QueryRoute } from '../route-generics.js';
 import { csvGraph, dotGraph } from './graph.js';
 import { jobState, requireJob } from './job-lookup.js';
 import { jobView, lastState } from './job-view.js';
@@ -25,7 +27,15 @@ const PERCENTILES: Record<string, keyof ReturnType<typeof histogramView>> = {
 export function registerJobReads(app: FastifyInstance, p: string, jobs: JobsApi): void {
   app.get(`${p}/leader`, async () => ({ leader: jobs.leader() }));
 
-  app.get(`${p}/jobs`, async () => jobs.listJobs().map(jobView));
+  const listCache = new ViewCache();
+  app.get(`${p}/jobs`, async (req, reply) =>
+    listCache.send(req, reply, {
+      key: 'jobs',
+      revision: jobs.viewRevision?.(),
+      build: () => jobs.listJobs().map(jobView),
+      type: JSON_TYPE,
+    }),
+  );
 
   // Chronos's JobSummary: `status` is the last outcome, `state` what runs now.
   app.get(`${p}/jobs/summary`, async () => ({
@@ -39,8 +49,8 @@ export function registerJobReads(app: FastifyInstance, p: string, jobs: JobsApi)
     })),
   }));
 
-  app.get(`${p}/jobs/search`, async (req) => {
-    const q = queryOf(req.query);
+  app.get<QueryRoute>(`${p}/jobs/search`, async (req) => {
+    const q = req.query;
     const name = oneValue(q, 'name')?.toLowerCase();
     const command = oneValue(q, 'command')?.toLowerCase();
     const any = oneValue(q, 'any')?.toLowerCase();
@@ -59,16 +69,16 @@ export function registerJobReads(app: FastifyInstance, p: string, jobs: JobsApi)
     return matches.slice(offset, offset + limit).map(jobView);
   });
 
-  app.get(`${p}/job/:name`, async (req) => jobView(requireJob(jobs, (req.params as { name: string }).name)));
+  app.get<NamedRoute<'name'>>(`${p}/job/:name`, async (req) => jobView(requireJob(jobs, req.params.name)));
 
-  app.get(`${p}/job/stat/:name`, async (req) => {
-    const { name } = req.params as { name: string };
+  app.get<NamedRoute<'name'>>(`${p}/job/stat/:name`, async (req) => {
+    const { name } = req.params;
     requireJob(jobs, name);
     return statView(await jobs.listRuns(name, { limit: STATS_HISTORY }));
   });
 
-  app.get(`${p}/stats/:percentile`, async (req) => {
-    const { percentile } = req.params as { percentile: string };
+  app.get<NamedRoute<'percentile'>>(`${p}/stats/:percentile`, async (req) => {
+    const { percentile } = req.params;
     const key = PERCENTILES[percentile];
     if (!key)
       throw new DroverError(

@@ -6,7 +6,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { JobsApi } from '../../control-plane/jobs/jobs-api.js';
 import { DroverError } from '../../domain/errors.js';
 import { type JobKind, parseJob } from '../../domain/job-validate.js';
-import { oneValue, queryOf } from '../query-params.js';
+import { oneValue } from '../query-params.js';
+import type { NamedRoute } from '../route-generics.js';
 
 const noContent = (reply: FastifyReply) => reply.code(204).send();
 
@@ -22,20 +23,20 @@ export function registerJobWrites(app: FastifyInstance, p: string, jobs: JobsApi
   app.put(`${p}/iso8601`, post('iso8601'));
   app.put(`${p}/dependency`, post('dependency'));
 
-  app.delete(`${p}/job/:name`, async (req, reply) => {
-    await jobs.deleteJob((req.params as { name: string }).name);
+  app.delete<NamedRoute<'name'>>(`${p}/job/:name`, async (req, reply) => {
+    await jobs.deleteJob(req.params.name);
     return noContent(reply);
   });
 
-  app.put(`${p}/job/:name`, async (req, reply) => {
-    const { name } = req.params as { name: string };
-    const args = oneValue(queryOf(req.query), 'arguments');
+  app.put<NamedRoute<'name'>>(`${p}/job/:name`, async (req, reply) => {
+    const { name } = req.params;
+    const args = oneValue(req.query, 'arguments');
     await jobs.startJob(name, args ? args.split(/\s+/).filter((a) => a !== '') : undefined);
     return noContent(reply);
   });
 
-  app.put(`${p}/job/success/:name`, async (req, reply) => {
-    const { name } = req.params as { name: string };
+  app.put<NamedRoute<'name'>>(`${p}/job/success/:name`, async (req, reply) => {
+    const { name } = req.params;
     const ok = await jobs.markSuccess(name);
     return reply.type('text/plain; charset=utf-8').send(`marked job ${name} as successful: ${ok}`);
   });

@@ -17,6 +17,8 @@ export function runView(run: JobRun): Record<string, unknown> {
     outcome: run.status,
     skipReason: run.skipReason ?? null,
     skipDetail: run.skipDetail ?? null,
+    late: run.lateDetail !== undefined,
+    lateDetail: run.lateDetail ?? null,
     createdAt: iso(run.createdAt),
     firingLatenessMs: run.createdAt - run.dueAt,
     startedAt: iso(first?.startedAt),

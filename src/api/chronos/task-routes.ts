@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { JobsApi } from '../../control-plane/jobs/jobs-api.js';
 import { DroverError } from '../../domain/errors.js';
+import type { NamedRoute } from '../route-generics.js';
 
 const MAX_ELEMENTS = Number.MAX_SAFE_INTEGER;
 
@@ -20,19 +21,19 @@ function bodyField(body: unknown, field: string, what: string): number {
 }
 
 export function registerTaskRoutes(app: FastifyInstance, p: string, jobs: JobsApi): void {
-  app.delete(`${p}/task/kill/:name`, async (req, reply) => {
-    await jobs.killJobTasks((req.params as { name: string }).name);
+  app.delete<NamedRoute<'name'>>(`${p}/task/kill/:name`, async (req, reply) => {
+    await jobs.killJobTasks(req.params.name);
     return reply.code(204).send();
   });
 
-  app.put(`${p}/task/:taskId`, async (req, reply) => {
-    const { taskId } = req.params as { taskId: string };
+  app.put<NamedRoute<'taskId'>>(`${p}/task/:taskId`, async (req, reply) => {
+    const { taskId } = req.params;
     await jobs.completeTask(taskId, bodyField(req.body, 'statusCode', 'an integer (0 = success)'));
     return reply.code(204).send();
   });
 
-  app.post(`${p}/job/:name/task/:taskId/progress`, async (req, reply) => {
-    const { name, taskId } = req.params as { name: string; taskId: string };
+  app.post<NamedRoute<'name' | 'taskId'>>(`${p}/job/:name/task/:taskId/progress`, async (req, reply) => {
+    const { name, taskId } = req.params;
     const n = bodyField(req.body, 'numAdditionalElementsProcessed', 'a non-negative integer');
     if (n < 0 || n > MAX_ELEMENTS)
       throw new DroverError('BAD_REQUEST', `numAdditionalElementsProcessed (${n}) is not positive`, [

@@ -10,6 +10,7 @@ import type { MasterApi } from '../../control-plane/master-api.js';
 import { isPlainObject } from '../json-body.js';
 import { parseAppPath } from '../marathon/app-path.js';
 import { parsePathAppId } from '../path-app-id.js';
+import type { WildcardRoute } from '../route-generics.js';
 
 export function registerApiPostEvents(app: FastifyInstance, master: MasterApi, events: EventBus): void {
   // onSend runs before the response leaves, so the event precedes the client's next request.
@@ -31,11 +32,14 @@ export function changedAppIds(req: FastifyRequest): string[] {
   try {
     if (path === '/v2/apps') {
       if (req.method === 'POST') return idsIn([req.body]);
-      if (req.method === 'PUT') return idsIn(Array.isArray(req.body) ? req.body : [req.body]);
+      if (req.method === 'PUT' || req.method === 'PATCH')
+        return idsIn(Array.isArray(req.body) ? req.body : [req.body]);
       return [];
     }
     if ((req.method === 'PUT' || req.method === 'PATCH') && path.startsWith('/v2/apps/')) {
-      const p = parseAppPath(req.method, (req.params as { '*'?: string })['*'] ?? '');
+      // A hook sees every route's request, so the params are not typed here: on /v2/apps/* they
+      // are the WildcardRoute's.
+      const p = parseAppPath(req.method, (req.params as Partial<WildcardRoute['Params']>)['*'] ?? '');
       return p.kind === 'app' ? [p.id] : [];
     }
   } catch {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { FakeClock } from '../../../test/sim/fake-clock.js';
 import { EventBus } from '../../control-plane/events/event-bus.js';
+import { FakeClock } from '../../platform/testing/fake-clock.js';
 import { SseClient } from '../test-support/sse-client.js';
 import { EventStreamHub, type EventStreamOptions } from './event-stream-hub.js';
 

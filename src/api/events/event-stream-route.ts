@@ -4,12 +4,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { DroverError } from '../../domain/errors.js';
-import { allValues, queryOf } from '../query-params.js';
+import { allValues } from '../query-params.js';
+import type { QueryRoute } from '../route-generics.js';
 import { acceptsEventStream } from './accepts-event-stream.js';
 import type { EventStreamHub } from './event-stream-hub.js';
 
 export function registerEventStreamRoute(app: FastifyInstance, hub: EventStreamHub): void {
-  app.route({
+  app.route<QueryRoute>({
     method: 'GET',
     url: '/v2/events',
     // A HEAD would otherwise run this handler and open a stream nobody reads.
@@ -27,7 +28,7 @@ export function registerEventStreamRoute(app: FastifyInstance, hub: EventStreamH
       hub.open({
         res: reply.raw,
         remoteAddress: req.ip,
-        eventTypes: allValues(queryOf(req.query), 'event_type'),
+        eventTypes: allValues(req.query, 'event_type'),
         lastEventId: Array.isArray(lastEventId) ? lastEventId[0] : lastEventId,
       });
     },

@@ -6,6 +6,7 @@
 import type { AppDefinition } from '../../domain/app.js';
 import { withSecretRefs } from '../../domain/app-secrets.js';
 import { DroverError } from '../../domain/errors.js';
+import { JSON_TYPE, type ViewRequest } from '../cached-view.js';
 import { allValues, oneValue, type Query } from '../query-params.js';
 import { appView } from '../views/app-view.js';
 import { activeTasks, groupByApp } from '../views/task-counts.js';
@@ -17,6 +18,27 @@ import type { RouteContext } from './route-context.js';
 export function listApps(ctx: RouteContext, q: Query): { apps: Array<Record<string, unknown>> } {
   const keep = appFilter(q);
   return { apps: views(ctx, ctx.master.listApps().filter(keep), listEmbed(allValues(q, 'embed'))) };
+}
+
+/**
+ * `GET /v2/apps` as a cached view: one entry per filter and resolved embed set (`apps.tasks` and
+ * `app.tasks` share one). `taskStats` shows task life times, which change with the clock, not
+ * with the state: that variant is built every time.
+ */
+export function listAppsView(ctx: RouteContext, q: Query): ViewRequest {
+  const embed = listEmbed(allValues(q, 'embed'));
+  const key = JSON.stringify([
+    [...embed].sort(),
+    oneValue(q, 'id'),
+    oneValue(q, 'cmd'),
+    oneValue(q, 'label'),
+  ]);
+  return {
+    key,
+    revision: embed.has('taskStats') ? undefined : ctx.master.viewRevision?.(),
+    build: () => listApps(ctx, q),
+    type: JSON_TYPE,
+  };
 }
 
 export function showApp(ctx: RouteContext, id: string, q: Query): { app: Record<string, unknown> } {

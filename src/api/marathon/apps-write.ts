@@ -127,7 +127,55 @@ export async function putApps(
   const b = requireBody(body);
   const items = Array.isArray(b) ? b : [b];
   if (items.length === 0) throw invalidAt('/', 'at least one app is required');
-  const targets = await bulkTargets(ctx, items, partial);
+  return deployBulk(ctx, await bulkTargets(ctx, items, partial), force, reply);
+}
+
+/**
+ * PATCH /v2/apps: Marathon's patchMultiple, a bulk partial update that never creates. The body is
+ * an array of partial definitions, each naming an existing app by `id`; every field given replaces
+ * the app's own (as PATCH /v2/apps/{id}), `{"id", "version"}` rolls that app back. All are
+ * validated first (422 with the index in the path); an unknown app is a 404, as Marathon's
+ * AppNotFoundException; the changes go out as one deployment, refused with 409 while another
+ * deployment changes one of the apps, unless `force=true`.
+ */
+export async function patchApps(
+  ctx: RouteContext,
+  body: unknown,
+  q: Query,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const force = boolParam(q, 'force', false);
+  const items = requireBody(body);
+  // Marathon parses the body as Seq[AppUpdate]: a lone object is the wrong JSON type.
+  if (!Array.isArray(items)) {
+    throw new DroverError('INVALID_JSON', 'Invalid JSON', [
+      { path: '/', errors: ['error.expected.jsarray'] },
+    ]);
+  }
+  if (items.length === 0) throw invalidAt('/', 'at least one app is required');
+  // Existence before validation: a patch of an app that is not there is a 404 whatever it says.
+  for (const item of items) {
+    const id = isPlainObject(item) && typeof item.id === 'string' ? validIdOrUndefined(item.id) : undefined;
+    if (id !== undefined && !ctx.master.getApp(id)) throw unknownApp(id);
+  }
+  return deployBulk(ctx, await bulkTargets(ctx, items, true), force, reply);
+}
+
+/** A bad id is reported by validation with the item's index; here it is just not looked up. */
+function validIdOrUndefined(raw: string): string | undefined {
+  try {
+    return parsePathAppId(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+async function deployBulk(
+  ctx: RouteContext,
+  targets: AppSpec[],
+  force: boolean,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   // One deployment for all of them, as Marathon does, so dependencies among them are ordered.
   const paths = new Map(targets.map((t, i) => [t.id, `/${i}`]));
   const result = await ctx.master.changeGroups((root) => ({ draft: withApps(root, targets), paths }), {

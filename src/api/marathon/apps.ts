@@ -3,27 +3,36 @@
  * per method, told apart by parseAppPath.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { queryOf } from '../query-params.js';
+import { ViewCache } from '../cached-view.js';
+import type { QueryRoute, WildcardRoute } from '../route-generics.js';
 import { parseAppPath } from './app-path.js';
 import { killAppTask, killAppTasks, listAppTasks } from './app-tasks.js';
-import { listApps, listVersions, showApp, showGroupApps, showVersion } from './apps-read.js';
-import { createApp, deleteApp, patchApp, putApp, putApps, restartApp } from './apps-write.js';
+import { listAppsView, listVersions, showApp, showGroupApps, showVersion } from './apps-read.js';
+import { createApp, deleteApp, patchApp, patchApps, putApp, putApps, restartApp } from './apps-write.js';
 import type { RouteContext } from './route-context.js';
 
 export function registerAppRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.get('/v2/apps', async (req) => listApps(ctx, queryOf(req.query)));
-  app.post('/v2/apps', async (req, reply) => createApp(ctx, req.body, queryOf(req.query), reply));
-  app.put('/v2/apps', async (req, reply) => putApps(ctx, req.body, queryOf(req.query), reply));
-  app.route({
+  const listCache = new ViewCache();
+  app.get<QueryRoute>('/v2/apps', async (req, reply) =>
+    listCache.send(req, reply, listAppsView(ctx, req.query)),
+  );
+  app.post<QueryRoute>('/v2/apps', async (req, reply) => createApp(ctx, req.body, req.query, reply));
+  app.put<QueryRoute>('/v2/apps', async (req, reply) => putApps(ctx, req.body, req.query, reply));
+  app.patch<QueryRoute>('/v2/apps', async (req, reply) => patchApps(ctx, req.body, req.query, reply));
+  app.route<WildcardRoute>({
     method: ['GET', 'PUT', 'PATCH', 'DELETE', 'POST'],
     url: '/v2/apps/*',
     handler: async (req, reply) => dispatch(ctx, req, reply),
   });
 }
 
-async function dispatch(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  const q = queryOf(req.query);
-  const path = parseAppPath(req.method, (req.params as { '*': string })['*']);
+async function dispatch(
+  ctx: RouteContext,
+  req: FastifyRequest<WildcardRoute>,
+  reply: FastifyReply,
+): Promise<unknown> {
+  const q = req.query;
+  const path = parseAppPath(req.method, req.params['*']);
   switch (path.kind) {
     case 'group':
       return showGroupApps(ctx, path.prefix, q);

@@ -4,7 +4,8 @@
  * stops it (202, no body), as Marathon does.
  */
 import type { FastifyInstance } from 'fastify';
-import { boolParam, queryOf } from '../query-params.js';
+import { boolParam } from '../query-params.js';
+import type { NamedRoute } from '../route-generics.js';
 import { sendDeployment } from '../views/deployment-result.js';
 import { deploymentView } from '../views/deployment-view.js';
 import type { RouteContext } from './route-context.js';
@@ -14,9 +15,9 @@ export function registerDeploymentRoutes(app: FastifyInstance, ctx: RouteContext
     return ctx.master.deployments().map(deploymentView);
   });
 
-  app.delete('/v2/deployments/:id', async (req, reply) => {
-    const force = boolParam(queryOf(req.query), 'force', false);
-    const { id } = req.params as { id: string };
+  app.delete<NamedRoute<'id'>>('/v2/deployments/:id', async (req, reply) => {
+    const force = boolParam(req.query, 'force', false);
+    const { id } = req.params;
     const ref = await ctx.master.cancelDeployment(id, force);
     if (force || !ref) return reply.code(202).send();
     return sendDeployment(reply, ref);

@@ -4,32 +4,32 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DroverError } from '../../domain/errors.js';
-import { queryOf } from '../query-params.js';
+import type { QueryRoute, WildcardRoute } from '../route-generics.js';
 import { parseGroupPath } from './group-path.js';
 import { listGroupVersions, showGroup, showGroupVersion } from './groups-read.js';
 import { deleteGroup, patchGroup, postGroup, putGroup, rollbackGroupTo } from './groups-write.js';
 import type { RouteContext } from './route-context.js';
 
 export function registerGroupRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.route({
+  app.route<QueryRoute>({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/v2/groups',
     handler: async (req, reply) => dispatch(ctx, req, reply, ''),
   });
-  app.route({
+  app.route<WildcardRoute>({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/v2/groups/*',
-    handler: async (req, reply) => dispatch(ctx, req, reply, (req.params as { '*': string })['*']),
+    handler: async (req, reply) => dispatch(ctx, req, reply, req.params['*']),
   });
 }
 
 async function dispatch(
   ctx: RouteContext,
-  req: FastifyRequest,
+  req: FastifyRequest<QueryRoute>,
   reply: FastifyReply,
   wildcard: string,
 ): Promise<unknown> {
-  const q = queryOf(req.query);
+  const q = req.query;
   const path = parseGroupPath(wildcard);
   if (path.kind === 'versions') {
     if (req.method !== 'GET') throw notAllowed(req.method, 'versions');

@@ -5,14 +5,15 @@
 import type { FastifyInstance } from 'fastify';
 import { DroverError } from '../../domain/errors.js';
 import { parsePathAppId } from '../path-app-id.js';
-import { allValues, queryOf } from '../query-params.js';
+import { allValues } from '../query-params.js';
+import type { QueryRoute, WildcardRoute } from '../route-generics.js';
 import { queueView } from '../views/queue-view.js';
 import { requireApp } from './app-lookup.js';
 import type { RouteContext } from './route-context.js';
 
 export function registerQueueRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.get('/v2/queue', async (req) => {
-    const embed = allValues(queryOf(req.query), 'embed');
+  app.get<QueryRoute>('/v2/queue', async (req) => {
+    const embed = allValues(req.query, 'embed');
     return queueView(ctx.master.queue(), {
       agents: ctx.master.agents(),
       withUnplacedReasons: embed.some((e) => e === 'unplacedReasons' || e === 'queue.unplacedReasons'),
@@ -20,8 +21,8 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: RouteContext): vo
     });
   });
 
-  app.delete('/v2/queue/*', async (req, reply) => {
-    const rest = (req.params as { '*': string })['*'].replace(/\/+$/, '');
+  app.delete<WildcardRoute>('/v2/queue/*', async (req, reply) => {
+    const rest = req.params['*'].replace(/\/+$/, '');
     if (!rest.endsWith('/delay'))
       throw new DroverError('NOT_FOUND', `No route for DELETE ${req.url.split('?')[0]}`);
     const id = parsePathAppId(rest.slice(0, -'/delay'.length));

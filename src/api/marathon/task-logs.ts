@@ -7,15 +7,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { LogStream } from '../../domain/agent-protocol.js';
 import { DroverError } from '../../domain/errors.js';
-import { nonNegativeIntParam, oneValue, queryOf } from '../query-params.js';
+import { nonNegativeIntParam, oneValue } from '../query-params.js';
+import type { NamedRoute } from '../route-generics.js';
 import type { RouteContext } from './route-context.js';
 
 /** A bound so one request cannot ask an agent for an unbounded read. */
 export const MAX_TAIL_LINES = 100_000;
 
 export function registerTaskLogRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.get('/v2/tasks/:taskId/logs', async (req, reply) => {
-    const q = queryOf(req.query);
+  app.get<NamedRoute<'taskId'>>('/v2/tasks/:taskId/logs', async (req, reply) => {
+    const q = req.query;
     const stream = oneValue(q, 'stream') ?? 'stdout';
     if (stream !== 'stdout' && stream !== 'stderr') {
       throw new DroverError(
@@ -24,7 +25,7 @@ export function registerTaskLogRoutes(app: FastifyInstance, ctx: RouteContext): 
       );
     }
     const tail = nonNegativeIntParam(q, 'tail', MAX_TAIL_LINES);
-    const { taskId } = req.params as { taskId: string };
+    const { taskId } = req.params;
     const text = await ctx.master.readTaskLog(taskId, stream satisfies LogStream, tail);
     return reply.type('text/plain; charset=utf-8').send(text);
   });

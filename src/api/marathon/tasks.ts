@@ -5,30 +5,32 @@ import type { FastifyInstance } from 'fastify';
 import { type ErrorDetail, invalid } from '../../domain/errors.js';
 import { TASK_STATES, type TaskRecord, type TaskState } from '../../domain/task.js';
 import { prefersTextPlain } from '../accept.js';
+import { JSON_TYPE, TEXT_TYPE, ViewCache } from '../cached-view.js';
 import { isPlainObject, requireBody } from '../json-body.js';
-import { allValues, type Query, queryOf } from '../query-params.js';
+import { allValues, type Query } from '../query-params.js';
+import type { QueryRoute } from '../route-generics.js';
 import { activeTasks, groupByApp } from '../views/task-counts.js';
-import { taskView } from '../views/task-view.js';
+import { type TaskJson, taskView } from '../views/task-view.js';
 import { tasksText } from '../views/tasks-text.js';
 import { kill, killOptions, sendKilled } from './app-tasks.js';
 import type { RouteContext } from './route-context.js';
 
 export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.get('/v2/tasks', async (req, reply) => {
-    // As Marathon: only tasks of apps that exist. A deleted app's tasks are being stopped by its
-    // deployment and no longer belong to any app a client could look up.
-    const tasks = activeTasks(ctx.master.listTasks()).filter((t) => ctx.master.getApp(t.appId) !== undefined);
-    if (prefersTextPlain(req.headers.accept)) {
-      const text = tasksText(ctx.master.listApps(), groupByApp(tasks));
-      return reply.type('text/plain; charset=utf-8').send(text);
-    }
-    const states = statusFilter(queryOf(req.query));
-    const shown = states.size === 0 ? tasks : tasks.filter((t) => states.has(t.state));
-    return { tasks: shown.map(taskView) };
+  const listCache = new ViewCache();
+  app.get<QueryRoute>('/v2/tasks', async (req, reply) => {
+    const text = prefersTextPlain(req.headers.accept);
+    const states = statusFilter(req.query);
+    reply.header('vary', 'Accept');
+    return listCache.send(req, reply, {
+      key: JSON.stringify(text ? ['text'] : ['json', ...[...states].sort()]),
+      revision: ctx.master.viewRevision?.(),
+      build: () => (text ? tasksPlain(ctx) : tasksJson(ctx, states)),
+      type: text ? TEXT_TYPE : JSON_TYPE,
+    });
   });
 
-  app.post('/v2/tasks/delete', async (req, reply) => {
-    const opts = killOptions(queryOf(req.query));
+  app.post<QueryRoute>('/v2/tasks/delete', async (req, reply) => {
+    const opts = killOptions(req.query);
     const ids = taskIds(req.body);
     // Ids of tasks that are gone already are skipped, as Marathon does: a kill script racing a
     // task's exit should not fail.
@@ -37,6 +39,25 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: RouteContext): voi
       .filter((t): t is TaskRecord => t !== undefined && activeTasks([t]).length === 1);
     return sendKilled(reply, await kill(ctx, victims, opts), 'tasks');
   });
+}
+
+/**
+ * As Marathon: only tasks of apps that exist. A deleted app's tasks are being stopped by its
+ * deployment and no longer belong to any app a client could look up.
+ */
+function tasksOfApps(ctx: RouteContext): TaskRecord[] {
+  return activeTasks(ctx.master.listTasks()).filter((t) => ctx.master.getApp(t.appId) !== undefined);
+}
+
+function tasksJson(ctx: RouteContext, states: Set<TaskState>): { tasks: TaskJson[] } {
+  const tasks = tasksOfApps(ctx);
+  const shown = states.size === 0 ? tasks : tasks.filter((t) => states.has(t.state));
+  return { tasks: shown.map(taskView) };
+}
+
+/** haproxy-marathon-bridge's format. */
+function tasksPlain(ctx: RouteContext): string {
+  return tasksText(ctx.master.listApps(), groupByApp(tasksOfApps(ctx)));
 }
 
 /**

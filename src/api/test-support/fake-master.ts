@@ -20,11 +20,12 @@ import type {
 } from '../../control-plane/master-api.js';
 import { type RootGroup, rootGroup } from '../../deploy/root-group.js';
 import type { AgentInfo } from '../../domain/agent.js';
-import type { LogStream } from '../../domain/agent-protocol.js';
+import type { LogStream, RouteBindFailure, RouteTable } from '../../domain/agent-protocol.js';
 import type { AppDefinition, AppSpec } from '../../domain/app.js';
 import { DroverError } from '../../domain/errors.js';
 import type { TaskFailure, TaskRecord } from '../../domain/task.js';
 import { droverVersion } from '../../platform/version.js';
+import { routingTable } from '../../routing/routing-table.js';
 
 export const FAKE_NOW = Date.parse('2026-01-02T03:04:05.000Z');
 /** The root version of the fake's group tree. */
@@ -45,6 +46,8 @@ export class FakeMaster implements MasterApi {
   readonly calls: FakeCall[] = [];
   queueEntries: QueueEntry[] = [];
   agentList: AgentInfo[] = [];
+  /** What agents' routers report they cannot bind, as a test sets it. */
+  bindFailures: Array<RouteBindFailure & { agentId: string }> = [];
   private seq = 0;
 
   /** Seeds an app as if created earlier (no call recorded). */
@@ -174,6 +177,19 @@ export class FakeMaster implements MasterApi {
     if (!app) throw new DroverError('APP_NOT_FOUND', `App '${appId}' does not exist`);
     return this.save(app);
   }
+
+  /** The table the real master pushes: computed from the apps and tasks as they are now. */
+  routingTable(): RouteTable {
+    return routingTable(this.apps.values(), this.tasks.values());
+  }
+  routeBindFailures(): Array<RouteBindFailure & { agentId: string }> {
+    return this.bindFailures;
+  }
+  /** The fake's table never changes by itself: a long poll answers at once. */
+  routeTableVersion(): number {
+    return 1;
+  }
+  async routeTableAfter(): Promise<void> {}
 
   async drainAgent(id: string): Promise<AgentInfo> {
     return this.setDraining(id, true);

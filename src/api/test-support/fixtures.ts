@@ -5,6 +5,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { AppDefinition } from '../../domain/app.js';
 import type { TaskRecord } from '../../domain/task.js';
+import { FakeClock } from '../../platform/testing/fake-clock.js';
 import { buildApiServer } from '../server.js';
 import { FAKE_NOW, FakeMaster } from './fake-master.js';
 
@@ -70,7 +71,7 @@ export function testApi(opts: { bodyLimit?: number } = {}): TestApi {
   const master = new FakeMaster();
   const server = buildApiServer({
     master,
-    clock: { now: () => FAKE_NOW, setTimer: () => () => undefined },
+    clock: new FakeClock(FAKE_NOW),
     ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
   });
   return { server, master };

@@ -161,7 +161,7 @@ export const registerJob: RegisterCommand = (program) => {
                 ms(run.queueDelayMs),
                 ms(run.runTimeMs),
                 run.exitCode === null ? '-' : String(run.exitCode),
-                run.message ?? run.skipDetail ?? '',
+                run.message ?? run.skipDetail ?? run.lateDetail ?? '',
               ]),
             ),
           );

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FakeClock } from '../../../test/sim/fake-clock.js';
 import type { MasterToAgent } from '../../domain/agent-protocol.js';
 import type { AppDefinition } from '../../domain/app.js';
 import type { TaskRecord } from '../../domain/task.js';
 import { silentLogger } from '../../platform/logger.js';
+import { FakeClock } from '../../platform/testing/fake-clock.js';
 import type { MasterContext } from '../context.js';
 import { EventBus } from '../events/event-bus.js';
 import { MasterState } from '../master-state.js';

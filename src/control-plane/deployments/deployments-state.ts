@@ -11,6 +11,7 @@ import { type RootGroup, rootGroup } from '../../deploy/root-group.js';
 import type { AppDefinition } from '../../domain/app.js';
 import type { DeploymentAction, DeploymentRecord, GroupRecord } from '../../domain/deployment.js';
 import type { Store } from '../../store/port.js';
+import { RevisedMap, StateRevision } from '../state-revision.js';
 
 /**
  * How the reconciler treats an app:
@@ -26,8 +27,10 @@ const EPOCH = new Date(0).toISOString();
 export class DeploymentsState {
   groups = new Map<string, GroupRecord>();
   rootVersion = EPOCH;
+  /** Counts writes to the running deployments (app views show their ids). */
+  readonly revision = new StateRevision();
   /** Running deployments by id. */
-  readonly active = new Map<string, DeploymentRecord>();
+  readonly active = new RevisedMap<string, DeploymentRecord>(this.revision);
 
   static async load(store: Store, apps: Iterable<AppDefinition>): Promise<DeploymentsState> {
     const s = new DeploymentsState();

@@ -8,6 +8,9 @@
  * with 1,000 jobs due at once, a statement per record cost ~0.1 ms each, most of the pass
  * (BENCHMARKS.md, jobs firing).
  *
+ * Late runs follow Chronos 3 (schedules/README.md): the planner fires the latest occurrence due
+ * however late, and a record later than the job's epsilon carries a `lateDetail`.
+ *
  * Firing lateness is measured when the record is durable: each record's createdAt is the clock
  * just before the batch insert, and the lateness histogram is observed with the clock read after
  * the commit (not the pass's start, which would leave out planning, the inserts and the commit).
@@ -26,6 +29,7 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
     (s) => !s.job.disabled && s.job.schedule !== undefined && s.nextDueAt !== undefined && s.nextDueAt <= now,
   );
   if (due.length === 0) return;
+  const epsilonMs = new Map(due.map((s) => [s.job.name, durationMs(s.job.epsilon) ?? DEFAULT_EPSILON_MS]));
   const plan = planDueRuns({
     now,
     jobs: due.map((s) => ({
@@ -33,7 +37,7 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
       schedule: jc.jobs.scheduleOf(s)!,
       nextDueAt: s.nextDueAt,
       concurrent: s.job.concurrent,
-      epsilonMs: durationMs(s.job.epsilon) ?? DEFAULT_EPSILON_MS,
+      epsilonMs: epsilonMs.get(s.job.name)!,
     })),
     hasRun: (job, at) => jc.jobs.active.get(job)?.has(at) ?? false,
     activeRuns: (job) => jc.jobs.active.get(job)?.size ?? 0,
@@ -53,6 +57,9 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
           trigger: 'schedule',
           status: 'queued',
           createdAt: at,
+          ...(f.lateMs !== undefined
+            ? { lateDetail: lateDetail(f.lateMs, epsilonMs.get(f.job)!, f.superseded) }
+            : {}),
           attempts: [],
         }),
       ),
@@ -93,6 +100,12 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
   // Lateness as the record became durable: the clock after the commit, minus the due time.
   const committedAt = clock.now();
   for (const run of fired) jc.lateness?.observe((committedAt - run.dueAt) / 1000);
+  const late = plan.fire.filter((f) => f.lateMs !== undefined);
+  if (late.length > 0)
+    jc.master.deps.logger.info(
+      { late: late.map((f) => ({ job: f.job, dueAt: new Date(f.dueAt).toISOString(), lateMs: f.lateMs })) },
+      'late job runs fired once (Chronos 3 semantics)',
+    );
   const skipped = plan.skip.length;
   if (skipped > 0)
     jc.master.deps.logger.info({ skipped, fired: plan.fire.length }, 'job occurrences skipped');
@@ -115,4 +128,12 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
       if (job) jc.owners.send(skippedNotice(job, runs));
     }
   }
+}
+
+/** Chronos 3 runs a late occurrence once; the record says how late, against the job's epsilon. */
+function lateDetail(lateMs: number, epsilonMs: number, superseded: number | undefined): string {
+  const standsFor = superseded
+    ? `; it stands for ${superseded} earlier occurrence${superseded > 1 ? 's' : ''}`
+    : '';
+  return `ran ${Math.round(lateMs / 1000)}s after its due time, past epsilon (${Math.round(epsilonMs / 1000)}s)${standsFor}`;
 }

@@ -15,6 +15,7 @@ import type { TaskRecord, TaskState } from '../../domain/task.js';
 import type { CancelTimer } from '../../platform/clock.js';
 import type { MasterContext } from '../context.js';
 import type { Serial } from '../serial.js';
+import type { ViewRevision } from '../state-revision.js';
 import { addTaskProgress, completeAsyncRun } from './async-runs.js';
 import { fireDueRuns } from './fire-due.js';
 import type { JobsContext } from './job-context.js';
@@ -153,6 +154,10 @@ export class JobRuntime implements JobsApi {
   }
 
   // ---- JobsApi: reads ----
+
+  viewRevision(): ViewRevision {
+    return { source: this.jc.jobs, value: this.jc.jobs.revision.value };
+  }
 
   listJobs(): JobDefinition[] {
     return [...this.jc.jobs.byName.values()].map((s) => s.job).sort((a, b) => (a.name < b.name ? -1 : 1));

@@ -17,7 +17,8 @@ import { killRunTask } from './launch-runs.js';
 /**
  * Where a (re)scheduled job starts: the latest occurrence at most `epsilon` old still runs (a
  * start a moment ago, an empty start), otherwise the first one after now. Occurrences from
- * before the job existed are not "missed": the job did not exist then.
+ * before the job existed are not late runs (those run once however late, due-runs.ts): the job
+ * did not exist then, and re-posting an unchanged job must not start a run.
  */
 export function initialDue(job: JobDefinition, anchorAt: number, now: number): number | undefined {
   if (job.schedule === undefined) return undefined;

@@ -4,6 +4,7 @@
  */
 import type { LogStream } from '../../domain/agent-protocol.js';
 import type { JobDefinition, JobRun, JobSpec } from '../../domain/job.js';
+import type { ViewRevision } from '../state-revision.js';
 
 export interface JobState {
   /** Runs not yet final: queued, running or retrying. */
@@ -13,6 +14,8 @@ export interface JobState {
 }
 
 export interface JobsApi {
+  /** Moves on every change to the job definitions (`GET /scheduler/jobs` is cached until then). */
+  viewRevision?(): ViewRevision;
   listJobs(): JobDefinition[];
   getJob(name: string): JobDefinition | undefined;
   jobState(name: string): JobState;

@@ -5,10 +5,13 @@
 import type { JobRun, StoredJob } from '../../domain/job.js';
 import { compileSchedule, type Schedule } from '../../schedules/schedule.js';
 import type { Store } from '../../store/port.js';
+import { RevisedMap, StateRevision } from '../state-revision.js';
 
 export class JobsState {
+  /** Counts writes to the job definitions (the cached `/scheduler/jobs` view). */
+  readonly revision = new StateRevision();
   /** Every job, by name. */
-  readonly byName = new Map<string, StoredJob>();
+  readonly byName = new RevisedMap<string, StoredJob>(this.revision);
   /** job -> dueAt -> run, for runs not yet final. */
   readonly active = new Map<string, Map<number, JobRun>>();
   /** child -> parents that succeeded since the child last started. */

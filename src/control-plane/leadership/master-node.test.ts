@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FakeClock } from '../../../test/sim/fake-clock.js';
 import { systemIds, systemRandom } from '../../platform/ids.js';
 import { silentLogger } from '../../platform/logger.js';
+import { FakeClock } from '../../platform/testing/fake-clock.js';
 import { createMemoryStore } from '../../store/memory-store.js';
 import type { Store } from '../../store/port.js';
 import { SoleLeader } from './election.js';

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { storedApp, taskOf } from '../../api/test-support/fixtures.js';
 import type { AppDefinition } from '../../domain/app.js';
 import type { TaskRecord } from '../../domain/task.js';
+import { FakeClock } from '../../platform/testing/fake-clock.js';
 import { EventBus } from '../events/event-bus.js';
 import type { DeploymentPlanJson } from '../events/event-types.js';
 import { DroverMetrics, type MetricsMaster } from './drover-metrics.js';
@@ -10,10 +11,10 @@ import { DroverMetrics, type MetricsMaster } from './drover-metrics.js';
 const T0 = Date.parse('2026-01-02T03:00:00.000Z');
 
 function setup() {
-  let now = T0;
+  const clock = new FakeClock(T0);
   const apps: AppDefinition[] = [];
   const tasks: TaskRecord[] = [];
-  const events = new EventBus(() => now);
+  const events = new EventBus(() => clock.now());
   const master: MetricsMaster = {
     events,
     listApps: () => apps,
@@ -27,9 +28,8 @@ function setup() {
       http: { host: 'h', port: 1 },
     }),
   };
-  const clock = { now: () => now, setTimer: () => () => undefined };
   const metrics = new DroverMetrics({ master, clock });
-  return { master, metrics, apps, tasks, events, advance: (ms: number) => (now += ms) };
+  return { master, metrics, apps, tasks, events, advance: (ms: number) => clock.jump(ms) };
 }
 
 const plan = (id: string): DeploymentPlanJson => ({ id, original: {}, target: {}, steps: [], version: 'v' });
@@ -178,7 +178,7 @@ describe('DroverMetrics', () => {
       deployments: () => running,
       rootGroup: () => ({ version: 'v', groups, apps: new Map() }),
     } as unknown as MetricsMaster;
-    const metrics = new DroverMetrics({ master, clock: { now: () => T0, setTimer: () => () => undefined } });
+    const metrics = new DroverMetrics({ master, clock: new FakeClock(T0) });
     m.events.emit('deployment_info', { plan: plan('other'), currentStep: step });
     assert.deepEqual((await metrics.dropwizard()).gauges['marathon.deployments.active.gauge'], { value: 3 });
     assert.deepEqual((await metrics.dropwizard()).counters['marathon.deployments.counter'], { count: 1 });

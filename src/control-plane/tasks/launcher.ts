@@ -64,7 +64,7 @@ export async function requestKill(
   ctx.state.tasks.set(next.id, next);
   // Every router drops the task before its agent hears of the kill: the routers that acknowledge
   // tables are waited for (boundedly); the serial queue is not held meanwhile.
-  const version = ctx.routes?.refresh();
+  const version = ctx.routes.refresh();
   const send = () =>
     ctx.hub.send(task.agentId, {
       type: 'kill',
@@ -72,7 +72,7 @@ export async function requestKill(
       gracePeriodMs: timing.grace,
       ...(timing.drain !== undefined ? { drainMs: timing.drain } : {}),
     });
-  const routed = version !== undefined ? ctx.routes?.afterApplied(version) : undefined;
+  const routed = ctx.routes.afterApplied(version);
   if (routed) void routed.then(send);
   else send();
 }

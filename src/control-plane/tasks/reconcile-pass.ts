@@ -196,7 +196,8 @@ function placementRequest(key: string, app: AppDefinition): PlacementRequest {
     ports,
     requirePorts: app.requirePorts || (mappings?.some((m) => (m.hostPort ?? 0) > 0) ?? false),
     constraints: app.constraints,
-    needsDocker: app.container?.type === 'DOCKER',
+    // A MESOS container with an image runs through the engine too (task-runner.ts).
+    needsDocker: app.container?.type === 'DOCKER' || app.container?.docker?.image !== undefined,
     // As `privileged`: parameters that widen what the container reaches on the host.
     needsPrivileged:
       app.container?.type === 'DOCKER' &&

@@ -11,6 +11,7 @@ import { systemClock } from '../../platform/clock.js';
 import { seededRandom, systemIds } from '../../platform/ids.js';
 import { createMemoryStore } from '../../store/memory-store.js';
 import type { AgentHub } from '../agents/agent-hub.js';
+import { RoutePush } from '../agents/route-push.js';
 import type { MasterContext } from '../context.js';
 import { DeploymentsState } from '../deployments/deployments-state.js';
 import { EventBus } from '../events/event-bus.js';
@@ -42,7 +43,10 @@ function setup() {
       sent.push({ agentId, msg });
       return true;
     },
+    // Routing table pushes go to every agent; these tests look only at what one agent is sent.
+    broadcast() {},
   } as unknown as AgentHub;
+  const events = new EventBus(() => Date.now());
   const ctx: MasterContext = {
     deps: {
       store: createMemoryStore(),
@@ -54,8 +58,9 @@ function setup() {
     },
     state,
     hub,
-    events: new EventBus(() => Date.now()),
+    events,
     trigger: () => {},
+    routes: new RoutePush(hub, state, events, { clock: systemClock, logger: log.logger }),
     deployments: new DeploymentsState(),
     // No task here is a job run's: reaching the job runtime would be a routing bug.
     jobTasks: {

@@ -167,6 +167,34 @@ test('privileged only where the agent allows it; sandbox-relative volumes cannot
   assert.throws(() => containerCreateBody(input(climbing)), /leaves the sandbox/);
 });
 
+test('a MESOS container with an image: relative container paths live under the sandbox mount', () => {
+  const spec: TaskSpec = {
+    ...shellTask('ucr.1', 'sleep 1'),
+    networks: [{ mode: 'host' }],
+    container: {
+      type: 'MESOS',
+      docker: docker(),
+      volumes: [
+        { containerPath: 'data', hostPath: 'data', mode: 'RW' },
+        { containerPath: '/etc/x', hostPath: 'x', mode: 'RO' },
+      ],
+    },
+  };
+  const body = containerCreateBody(input(spec)) as Body;
+  assert.deepEqual(body.HostConfig.Binds, [
+    `/agent/sandboxes/t1:${SANDBOX_IN_CONTAINER}:rw`,
+    `/agent/sandboxes/t1/data:${SANDBOX_IN_CONTAINER}/data:rw`,
+    '/agent/sandboxes/t1/x:/etc/x:ro',
+  ]);
+  assert.ok(body.Env.includes(`MESOS_SANDBOX=${SANDBOX_IN_CONTAINER}`));
+  assert.deepEqual(body.Entrypoint, ['/bin/sh', '-c']);
+  const climbing: TaskSpec = {
+    ...spec,
+    container: { ...spec.container!, volumes: [{ containerPath: '../up', hostPath: 'd', mode: 'RW' }] },
+  };
+  assert.throws(() => containerCreateBody(input(climbing)), /containerPath \.\.\/up leaves the sandbox/);
+});
+
 test('a disallowed parameter that slipped past validation is refused on the agent too', () => {
   const bad = {
     ...bridgeSpec(),

@@ -12,6 +12,8 @@
  * - cpus/mem become hard limits (NanoCpus, Memory). Privileged only where the agent allows it.
  * - The sandbox is mounted at /mnt/mesos/sandbox and MESOS_SANDBOX points there, as in Mesos: the
  *   agent's path for it means nothing inside the container.
+ * - A MESOS container with `docker.image` comes here too (the universal containerizer's job, done
+ *   by the engine): the same, with no `docker.parameters` or privileged (refused by validation).
  * - Labels name the task, app, agent and owning agent instance, so a restarted agent finds its
  *   containers and tells them from other agents' on a shared engine.
  */
@@ -163,7 +165,7 @@ export function containerCreateBody(input: ContainerConfigInput): Record<string,
     if (v.hostPath === undefined) throw new Error(`Volume ${v.containerPath} has no hostPath`);
     const source = hostPathOf(v.hostPath, sandbox);
     checkHostPath(source, policy);
-    bind(source, v.containerPath, v.mode === 'RO');
+    bind(source, containerPathOf(v.containerPath), v.mode === 'RO');
   }
   // `docker.parameters` volumes: host paths under the same policy; named volumes as they are.
   for (const v of params.volumes) {
@@ -222,6 +224,19 @@ export function containerCreateBody(input: ContainerConfigInput): Record<string,
     HostConfig: hostConfig,
     ...networkingConfig(params, network.kind === 'named' ? network.name : undefined),
   };
+}
+
+/**
+ * A relative container path (allowed in MESOS containers) is relative to the sandbox, as under
+ * the universal containerizer; it may not climb out of it either.
+ */
+function containerPathOf(containerPath: string): string {
+  if (isAbsolute(containerPath)) return containerPath;
+  const resolved = normalize(join(SANDBOX_IN_CONTAINER, containerPath));
+  if (!resolved.startsWith(`${SANDBOX_IN_CONTAINER}/`)) {
+    throw new Error(`Volume containerPath ${containerPath} leaves the sandbox`);
+  }
+  return resolved;
 }
 
 /** A relative host path lives in the sandbox (as Mesos resolves it) and may not climb out of it. */
