@@ -32,14 +32,10 @@ test('drover agent --metrics-port: router metrics per service port in Prometheus
   const address = `127.0.0.${100 + Math.floor(Math.random() * 100)}`;
   const servicePort = await freeServicePort(address);
   const firstPort = 40_000 + Math.floor(Math.random() * 200) * 100;
-  const m = await ClusterProcess.master([
-    '--store',
-    join(dataDir, 'state.db'),
-    '--port',
-    '0',
-    '--agent-token',
-    TOKEN,
-  ]);
+  const m = await ClusterProcess.master(
+    ['--store', join(dataDir, 'state.db'), '--port', '0', '--agent-token', TOKEN],
+    120_000,
+  );
   procs.push(m.proc);
   const agent = await ClusterProcess.agent([
     '--master',

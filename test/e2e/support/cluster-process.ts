@@ -45,9 +45,9 @@ export class ClusterProcess {
   }
 
   /** Starts `drover master`; resolves with its API URL once it listens. */
-  static async master(args: string[]): Promise<{ proc: ClusterProcess; url: string }> {
+  static async master(args: string[], timeoutMs = 30_000): Promise<{ proc: ClusterProcess; url: string }> {
     const proc = new ClusterProcess(spawnDrover(['master', '--log-level', 'info', ...args]), undefined);
-    const m = await proc.waitForOutput(MASTER_READY, 'the master to listen');
+    const m = await proc.waitForOutput(MASTER_READY, 'the master to listen', timeoutMs);
     return { proc, url: m[1]! };
   }
 

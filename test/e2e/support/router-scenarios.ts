@@ -22,8 +22,15 @@ const healthCheck = {
 };
 
 /** examples/http-echo.js answering MESSAGE on service port `port`. */
-export function echoApp(id: string, port: number, instances: number, message = 'v1') {
+export function echoApp(
+  id: string,
+  port: number,
+  instances: number,
+  message = 'v1',
+  labels: Record<string, string> = {},
+) {
   return {
+    labels,
     id,
     cmd: 'node examples/http-echo.js',
     instances,
@@ -52,8 +59,9 @@ export async function deployEcho(
   port: number,
   instances: number,
   host = '127.0.0.1',
+  labels: Record<string, string> = {},
 ): Promise<void> {
-  await drover.api.json('POST', '/v2/apps', echoApp(id, port, instances), [201]);
+  await drover.api.json('POST', '/v2/apps', echoApp(id, port, instances, 'v1', labels), [201]);
   await waitFor(
     async () =>
       (await routed(drover, id)).length === instances &&
@@ -73,10 +81,11 @@ export async function upgradeUnderLoad(
   port: number,
   instances: number,
   host = '127.0.0.1',
+  labels: Record<string, string> = {},
 ): Promise<string> {
   const load = RouterLoad.start(host, port, { concurrency: 4 });
   try {
-    await drover.api.json('PUT', `/v2/apps${id}`, echoApp(id, port, instances, 'v2'));
+    await drover.api.json('PUT', `/v2/apps${id}`, echoApp(id, port, instances, 'v2', labels));
     await waitFor(
       async () => {
         const { tasks } = await drover.api.get<{ tasks: unknown[] }>(`/v2/apps${id}/tasks`);
