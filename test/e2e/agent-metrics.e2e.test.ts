@@ -51,7 +51,7 @@ test('drover agent --metrics-port: router metrics per service port in Prometheus
   ]);
   procs.push(agent);
   const metricsUrl = (
-    await agent.waitForOutput(/metrics on (http:\/\/\S+\/metrics)/, 'the metrics line')
+    await agent.waitForOutput(/metrics on (http:\/\/\S+\/metrics)/, 'the metrics line', 120_000)
   )[1]!;
   const api = new ApiClient(m.url);
   await api.json(
