@@ -80,12 +80,12 @@ export async function upgradeUnderLoad(
   id: string,
   port: number,
   instances: number,
-  host = '127.0.0.1',
-  labels: Record<string, string> = {},
+  opts: { host?: string; labels?: Record<string, string>; minRequests?: number } = {},
 ): Promise<string> {
+  const host = opts.host ?? '127.0.0.1';
   const load = RouterLoad.start(host, port, { concurrency: 4 });
   try {
-    await drover.api.json('PUT', `/v2/apps${id}`, echoApp(id, port, instances, 'v2', labels));
+    await drover.api.json('PUT', `/v2/apps${id}`, echoApp(id, port, instances, 'v2', opts.labels));
     await waitFor(
       async () => {
         const { tasks } = await drover.api.get<{ tasks: unknown[] }>(`/v2/apps${id}/tasks`);
@@ -104,7 +104,7 @@ export async function upgradeUnderLoad(
   const summary = load.summary();
   const messages = new Set(load.requests.map((r) => r.message));
   assert.ok(messages.has('v1') && messages.has('v2'), `load saw both versions: ${summary}`);
-  assert.ok(load.requests.length > 100, summary);
+  assert.ok(load.requests.length > (opts.minRequests ?? 100), summary);
   assert.deepEqual(load.failed(), [], summary);
   return summary;
 }
