@@ -4,9 +4,11 @@
  * Runs alternate Drover, Swarm, Drover, Swarm, ...; results are medians of per-pair ratios.
  *
  *   (1) start:   POST /v2/apps with N instances vs `docker service create --replicas N`, to every
- *                instance answering on its own host port. Target ratio <= 0.5. Drover runs it twice
- *                per pair: BRIDGE with a port mapping (what Swarm's published port does) and HOST
- *                networking with httpd on $PORT0 (Marathon's default), both against the same Swarm run.
+ *                instance answering on its own host port. Target ratio <= 0.5. Run twice per round:
+ *                BRIDGE, Drover with a port mapping vs Swarm with a published port; and HOST
+ *                networking, Drover with httpd on $PORT0 (Marathon's default) vs Swarm on
+ *                `--network host` with httpd on a port of its own per replica (`PORT=29{{.Task.Slot}}`:
+ *                291..299, 2910..29NN; Swarm's templates have no arithmetic).
  *   (2) rolling: M instances v1 -> v2, PUT with the new image vs `docker service update --image`,
  *                same parallelism (P new at once, start-first) and the same grace, to every
  *                instance answering v2 and no v1 container left. Target ratio <= 1.0.
@@ -48,6 +50,8 @@ const run = promisify(execFile);
 const START_TARGET = 0.5;
 const ROLLING_TARGET = 1.0;
 const TIMEOUT_MS = 240_000;
+/** Swarm host-network replicas listen on this prefix followed by their slot number. */
+const HOST_PORT_PREFIX = '29';
 
 interface Endpoint {
   key: string;
@@ -147,6 +151,43 @@ export class Swarm {
       ...extra,
       image,
     ]);
+  }
+
+  /** On the host's network stack, as Drover's HOST apps: each replica's httpd on its own port. */
+  async createHostNetwork(name: string, image: string, replicas: number, graceS: number): Promise<void> {
+    await run('docker', [
+      'service',
+      'create',
+      '--detach',
+      '--quiet',
+      '--name',
+      name,
+      '--replicas',
+      String(replicas),
+      '--network',
+      'host',
+      '--env',
+      `PORT=${HOST_PORT_PREFIX}{{.Task.Slot}}`,
+      '--stop-grace-period',
+      `${graceS}s`,
+      '--restart-delay',
+      '0s',
+      image,
+      'sh',
+      '-c',
+      'exec httpd -f -p $PORT -h /www',
+    ]);
+  }
+
+  /** Running replicas of a host-network service: the port follows from the task's slot. */
+  async hostNetworkContainers(name: string): Promise<Endpoint[]> {
+    const all = await this.engine.listContainers([`com.docker.swarm.service.name=${name}`]);
+    return all.flatMap((c) => {
+      const slot = c.Labels['com.docker.swarm.task.name']?.split('.')[1];
+      return c.State === 'running' && slot
+        ? [{ key: c.Id, host: '127.0.0.1', port: Number(`${HOST_PORT_PREFIX}${slot}`) }]
+        : [];
+    });
   }
 
   async update(name: string, image: string): Promise<void> {
@@ -282,7 +323,12 @@ export async function benchDocker(
   await buildTestImages();
   const swarm = new Swarm(engine);
   const drover = await DroverProcess.start({ logLevel: 'warn', args: ['--kill-drain-ms', '0'] });
-  const start = { drover: [] as number[], swarm: [] as number[], droverHost: [] as number[] };
+  const start = {
+    drover: [] as number[],
+    swarm: [] as number[],
+    droverHost: [] as number[],
+    swarmHost: [] as number[],
+  };
   const rolling = { drover: [] as number[], swarm: [] as number[] };
   const kill = { drover: [] as number[], swarm: [] as number[] };
   try {
@@ -302,13 +348,31 @@ export async function benchDocker(
       await waitAnswering(() => swarm.containers(svc), n, 'v1');
       start.swarm.push(performance.now() - t0);
       await swarm.remove(svc);
-      // C: Drover with host networking (Marathon's default), paired with the same Swarm run.
+      // C and D: host networking on both sides (Marathon's default; Swarm's --network host),
+      // the first of the two alternating per round.
       const hostId = `/bench/docker-start-host-${r}`;
-      t0 = performance.now();
-      await drover.api.json('POST', '/v2/apps', hostNetworkApp(hostId, HTTP_IMAGE('v1'), n, graceS), [201]);
-      await waitAnswering(() => droverEndpoints(drover, hostId), n, 'v1');
-      start.droverHost.push(performance.now() - t0);
-      await removeDroverApp(drover, engine, hostId);
+      const hostSvc = `bench-start-host-${r}`;
+      const droverHost = async () => {
+        const t = performance.now();
+        await drover.api.json('POST', '/v2/apps', hostNetworkApp(hostId, HTTP_IMAGE('v1'), n, graceS), [201]);
+        await waitAnswering(() => droverEndpoints(drover, hostId), n, 'v1');
+        start.droverHost.push(performance.now() - t);
+        await removeDroverApp(drover, engine, hostId);
+      };
+      const swarmHost = async () => {
+        const t = performance.now();
+        await swarm.createHostNetwork(hostSvc, HTTP_IMAGE('v1'), n, graceS);
+        await waitAnswering(() => swarm.hostNetworkContainers(hostSvc), n, 'v1');
+        start.swarmHost.push(performance.now() - t);
+        await swarm.remove(hostSvc);
+      };
+      if (r % 2 === 0) {
+        await droverHost();
+        await swarmHost();
+      } else {
+        await swarmHost();
+        await droverHost();
+      }
     }
 
     for (let r = 0; parts.has('rolling') && r < runs; r++) {
@@ -390,7 +454,11 @@ export async function benchDocker(
     await removeContainersUnder(engine, drover.dataDir).catch(() => undefined);
     for (const svc of [
       'bench-kill',
-      ...Array.from({ length: runs }, (_, r) => [`bench-start-${r}`, `bench-rolling-${r}`]).flat(),
+      ...Array.from({ length: runs }, (_, r) => [
+        `bench-start-${r}`,
+        `bench-start-host-${r}`,
+        `bench-rolling-${r}`,
+      ]).flat(),
     ]) {
       await run('docker', ['service', 'rm', svc]).catch(() => undefined);
     }
@@ -398,7 +466,7 @@ export async function benchDocker(
     await engine.close();
   }
   const s = compare(start.drover, start.swarm);
-  const sh = compare(start.droverHost, start.swarm);
+  const sh = compare(start.droverHost, start.swarmHost);
   const u = compare(rolling.drover, rolling.swarm);
   const k = compare(kill.drover, kill.swarm);
   const { stdout: engineVersion } = await run('docker', ['version', '--format', '{{.Server.Version}}']);

@@ -8,11 +8,13 @@
  *   is restarted (as a standby) between rounds.
  * - agent loss to its tasks answering on other agents: pull the network cable of an agent that
  *   runs a task of an app (2 instances, hostname UNIQUE, unreachableStrategy inactiveAfterSeconds
- *   0), then probe until the app has 2 tasks on other agents that answer HTTP. Once with the
- *   master's defaults (agent timeout 10 s), once tuned (--agent-timeout 2000). Targets <= 15 s and
- *   <= 5 s. The cable goes back in, and the stale copy is killed, before the next round. The
- *   agents have registered with the leader by then, so the plain agent timeout applies to them
- *   (the re-registration grace is only for agents a new leader has not heard from).
+ *   0, i.e. replaced as soon as the agent is found lost), then probe until the app has 2 tasks on
+ *   other agents that answer HTTP. Once with the master's defaults (agent timeout 10 s), once tuned
+ *   (--agent-timeout 2000). Targets <= 15 s and <= 5 s. The cable goes back in, and the stale copy
+ *   is killed, before the next round. The agents have registered with the leader by then, so the
+ *   plain agent timeout applies to them (the re-registration grace is only for agents a new leader
+ *   has not heard from). Reported besides: the same with the app's default unreachableStrategy,
+ *   and with the agent cut right after a leader kill -9 (the new leader's re-registration grace).
  *
  *   npm run build && node --import tsx bench/ha.bench.ts     # one JSON line; needs root, iproute2, PostgreSQL
  *   BENCH_HA_KILLS=5, BENCH_HA_LOSSES=3 (defaults)
@@ -77,15 +79,25 @@ async function tasksOf(c: HaCluster, appId: string): Promise<TaskJson[]> {
   return (await c.get<{ tasks: TaskJson[] }>(`/v2/apps${appId}/tasks`)).tasks;
 }
 
-async function lossRounds(c: HaCluster, rounds: number): Promise<number[]> {
-  const appId = '/bench/loss';
+/** `inactiveAfterSeconds: 0`: replaced as soon as the agent is found lost. */
+const REPLACE_AT_ONCE = { inactiveAfterSeconds: 0, expungeAfterSeconds: 3600 };
+
+interface LossOptions {
+  /** The app's unreachableStrategy; undefined: the app defaults. */
+  unreachable?: typeof REPLACE_AT_ONCE;
+  /** Kill -9 the leader first and cut the agent as soon as the new leader takes a write. */
+  afterFailover?: boolean;
+}
+
+async function lossRounds(c: HaCluster, rounds: number, opts: LossOptions = {}): Promise<number[]> {
+  const appId = `/bench/loss-${opts.unreachable ? 'at-once' : 'defaults'}${opts.afterFailover ? '-failover' : ''}`;
   await c.write('PUT', `/v2/apps${appId}`, {
     cmd: `node ${repoRoot}/examples/http-echo.js`,
     instances: 2,
     cpus: 0.1,
     mem: 32,
     constraints: [['hostname', 'UNIQUE']],
-    unreachableStrategy: { inactiveAfterSeconds: 0, expungeAfterSeconds: 3600 },
+    ...(opts.unreachable ? { unreachableStrategy: opts.unreachable } : {}),
   });
   const ms: number[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -100,6 +112,24 @@ async function lossRounds(c: HaCluster, rounds: number): Promise<number[]> {
     );
     const victim = placed[0]!;
     const agent = c.agentNames.find((a) => c.address(a) === victim.host)!;
+    let killed: string | undefined;
+    if (opts.afterFailover) {
+      // The new leader has not heard from the agent yet: its re-registration grace applies.
+      killed = await c.waitForLeader();
+      await c.kill9(killed);
+      await waitFor(
+        async () =>
+          c
+            .api('PUT', '/v2/apps/bench/ha-write', {
+              cmd: 'sleep 1000',
+              instances: 0,
+              labels: { loss: String(i) },
+            })
+            .then(() => true)
+            .catch(() => false),
+        { what: 'a write accepted by the new leader', timeoutMs: 60_000, intervalMs: 20 },
+      );
+    }
     const t0 = performance.now();
     c.cut(agent);
     await waitFor(
@@ -115,6 +145,12 @@ async function lossRounds(c: HaCluster, rounds: number): Promise<number[]> {
     );
     ms.push(performance.now() - t0);
     c.heal(agent);
+    if (killed !== undefined) {
+      c.startMaster(killed);
+      await waitFor(async () => (await c.direct(killed, 'GET', '/v2/leader')).status === 200, {
+        what: `${killed} back as a standby`,
+      });
+    }
     // The stale copy goes once the agent is back; only then is the next round's start clean.
     await waitFor(async () => (await tasksOf(c, appId)).length === 2, {
       what: 'the stale copy gone',
@@ -142,14 +178,21 @@ export async function benchHa(opts: { kills?: number; losses?: number } = {}) {
   const before = machine();
   let failoverMs: number[] = [];
   let lossDefaultMs: number[] = [];
+  let lossAppDefaultsMs: number[] = [];
+  let lossAfterFailoverMs: number[] = [];
   const defaults = await HaCluster.start();
   try {
     // Agent loss is measured before the failovers, and a little after the start (as the first
     // runs of this bench did); every agent has registered with this leader, so the plain agent
     // timeout applies (control-plane/agents/agent-loss.ts).
     await delay(2 * DEFAULT_AGENT_TIMEOUT_MS);
-    lossDefaultMs = await lossRounds(defaults, losses);
+    lossDefaultMs = await lossRounds(defaults, losses, { unreachable: REPLACE_AT_ONCE });
+    lossAppDefaultsMs = await lossRounds(defaults, losses);
     failoverMs = await failoverRounds(defaults, kills);
+    lossAfterFailoverMs = await lossRounds(defaults, losses, {
+      unreachable: REPLACE_AT_ONCE,
+      afterFailover: true,
+    });
   } catch (err) {
     defaults.explain(err);
   } finally {
@@ -159,7 +202,7 @@ export async function benchHa(opts: { kills?: number; losses?: number } = {}) {
   const tuned = await HaCluster.start({ agentTimeoutMs: TUNED_AGENT_TIMEOUT_MS });
   try {
     await delay(2 * TUNED_AGENT_TIMEOUT_MS);
-    lossTunedMs = await lossRounds(tuned, losses);
+    lossTunedMs = await lossRounds(tuned, losses, { unreachable: REPLACE_AT_ONCE });
   } catch (err) {
     tuned.explain(err);
   } finally {
@@ -170,6 +213,10 @@ export async function benchHa(opts: { kills?: number; losses?: number } = {}) {
     settings: { masters: 3, agents: 3, leaseMs: 2_000, tunedAgentTimeoutMs: TUNED_AGENT_TIMEOUT_MS },
     failover: summary(failoverMs, FAILOVER_TARGET_MS),
     agentLossDefaults: summary(lossDefaultMs, LOSS_DEFAULT_TARGET_MS),
+    // Reported: the app's own unreachableStrategy (no inactiveAfterSeconds: 0).
+    agentLossAppDefaults: summary(lossAppDefaultsMs, Number.NaN),
+    // Reported: the agent lost right after a leader failover (the re-registration grace path).
+    agentLossAfterFailover: summary(lossAfterFailoverMs, Number.NaN),
     agentLossTuned: summary(lossTunedMs, LOSS_TUNED_TARGET_MS),
   };
 }

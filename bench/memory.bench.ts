@@ -87,6 +87,9 @@ export async function benchMemory(opts: { runs?: number } = {}) {
     runs,
     droverIdleRunsMb: cycles.map((c) => r(c.idleMb)),
     droverPerTaskRunsMb: cycles.map((c) => r(c.perTaskMb)),
+    droverWithTasksRunsMb: cycles.map((c) => r(c.loadedMb)),
+    // Every run's, not only the median: memory not given back after a delete shows as a trend.
+    droverAfterDeleteRunsMb: cycles.map((c) => r(c.afterDeleteMb)),
     droverIdleMb: r(d.idleMb),
     droverWithTasksMb: r(d.loadedMb),
     droverAfterDeleteMb: r(d.afterDeleteMb),

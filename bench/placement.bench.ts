@@ -93,21 +93,37 @@ function timed(run: () => PlacementPlan): { plan: PlacementPlan; ms: number } {
   return { plan, ms: performance.now() - start };
 }
 
+type ViolationKind = 'capacity' | 'ports' | 'unique' | 'groupBy' | 'like' | 'unlike' | 'maxPer' | 'docker';
+
 /**
- * Invariants of the one-call plan, checked outside the timing so a fast but wrong placement cannot
- * pass: capacity, ports (in range, never shared) and hostname UNIQUE.
+ * Invariants of a placement (the one-call plan, or every batch's together), checked outside the
+ * timing so a fast but wrong placement cannot pass: capacity, ports (in range, never shared), and
+ * every constraint of the workload (hostname UNIQUE, GROUP_BY rack spread evenly, LIKE, UNLIKE,
+ * MAX_PER) and the Docker capability, computed here from the raw placements, not by the
+ * scheduler's own constraint code.
  */
 function violations(
   agents: AgentCapacity[],
   requests: Map<string, PlacementRequest>,
-  plan: PlacementPlan,
-): number {
-  let bad = 0;
+  placements: PlacementPlan['placements'],
+): { total: number; byKind: Record<ViolationKind, number> } {
+  const byKind: Record<ViolationKind, number> = {
+    capacity: 0,
+    ports: 0,
+    unique: 0,
+    groupBy: 0,
+    like: 0,
+    unlike: 0,
+    maxPer: 0,
+    docker: 0,
+  };
   const byId = new Map(
     agents.map((a) => [a.id, { agent: a, cpus: 0, mem: 0, disk: 0, ports: new Set<number>() }]),
   );
   const uniqueHosts = new Set<string>();
-  for (const p of plan.placements) {
+  /** app -> attribute value -> tasks there, for GROUP_BY and MAX_PER. */
+  const perValue = new Map<string, Map<string, number>>();
+  for (const p of placements) {
     const r = requests.get(p.key)!;
     const t = byId.get(p.agentId)!;
     t.cpus += r.cpus;
@@ -115,20 +131,45 @@ function violations(
     t.disk += r.disk;
     for (const port of p.ports) {
       const [[lo, hi]] = t.agent.resources.ports as [[number, number]];
-      if (t.ports.has(port) || port < lo || port > hi) bad++;
+      if (t.ports.has(port) || port < lo || port > hi) byKind.ports++;
       t.ports.add(port);
     }
-    if (r.constraints.some(([f, op]) => f === 'hostname' && op === 'UNIQUE')) {
-      const key = `${r.appId} ${p.hostname}`;
-      if (uniqueHosts.has(key)) bad++;
-      uniqueHosts.add(key);
+    if (r.needsDocker && !t.agent.capabilities?.docker) byKind.docker++;
+    for (const [field, op, value] of r.constraints) {
+      const actual = field === 'hostname' ? t.agent.hostname : (t.agent.attributes[field] ?? '');
+      if (op === 'UNIQUE') {
+        const key = `${r.appId} ${actual}`;
+        if (uniqueHosts.has(key)) byKind.unique++;
+        uniqueHosts.add(key);
+      } else if (op === 'LIKE' && !new RegExp(`^(?:${value})$`).test(actual)) byKind.like++;
+      else if (op === 'UNLIKE' && new RegExp(`^(?:${value})$`).test(actual)) byKind.unlike++;
+      else if (op === 'GROUP_BY' || op === 'MAX_PER') {
+        const key = `${r.appId}\u0000${op}\u0000${field}`;
+        const counts = perValue.get(key) ?? new Map<string, number>();
+        counts.set(actual, (counts.get(actual) ?? 0) + 1);
+        perValue.set(key, counts);
+      }
     }
   }
   for (const t of byId.values()) {
     const { cpus, mem, disk } = t.agent.resources;
-    if (t.cpus > cpus + 1e-6 || t.mem > mem + 1e-6 || t.disk > disk + 1e-6) bad++;
+    if (t.cpus > cpus + 1e-6 || t.mem > mem + 1e-6 || t.disk > disk + 1e-6) byKind.capacity++;
   }
-  return bad;
+  const constraintsOf = new Map([...requests.values()].map((r) => [r.appId, r.constraints]));
+  for (const [key, counts] of perValue) {
+    const [appId, op, field] = key.split('\u0000') as [string, string, string];
+    const value = constraintsOf.get(appId)?.find(([f, o]) => f === field && o === op)?.[2];
+    if (op === 'MAX_PER') {
+      for (const n of counts.values()) if (n > Number(value)) byKind.maxPer++;
+    } else {
+      // Spread evenly over every value the agents have (a value with no task counts as 0).
+      const values = new Set(agents.map((a) => a.attributes[field] ?? ''));
+      const all = [...values].map((v) => counts.get(v) ?? 0);
+      if (Math.max(...all) - Math.min(...all) > 1) byKind.groupBy++;
+    }
+  }
+  const total = Object.values(byKind).reduce((x, y) => x + y, 0);
+  return { total, byKind };
 }
 
 /** Agents as the control plane would rebuild them after applying earlier plans. */
@@ -157,6 +198,9 @@ export async function benchPlacement(): Promise<{
   unplaced: number;
   oneCallMs: number;
   violations: number;
+  violationsByKind: Record<ViolationKind, number>;
+  batchedViolations: number;
+  batchedViolationsByKind: Record<ViolationKind, number>;
   batchedPlaced: number;
   batchedUnplaced: number;
   batchedMs: number;
@@ -172,7 +216,7 @@ export async function benchPlacement(): Promise<{
   const one = timed(() =>
     placeTasks({ agents: oneAgents, placed: [], requests: oneRequests, random: () => rngOne.next() }),
   );
-  const invalid = violations(oneAgents, new Map(oneRequests.map((r) => [r.key, r])), one.plan);
+  const invalid = violations(oneAgents, new Map(oneRequests.map((r) => [r.key, r])), one.plan.placements);
 
   // The same workload in batches; each call sees the tasks placed before it.
   const rng = seededRandom(SEED);
@@ -185,6 +229,7 @@ export async function benchPlacement(): Promise<{
   let slowestBatchMs = 0;
   let batchedPlaced = 0;
   let batchedUnplaced = 0;
+  const allBatches: PlacementPlan['placements'] = [];
   for (let i = 0; i < requests.length; i += BATCH) {
     const batch = requests.slice(i, i + BATCH);
     const { plan, ms } = timed(() => placeTasks({ agents, placed, requests: batch, random }));
@@ -193,9 +238,12 @@ export async function benchPlacement(): Promise<{
     batchedPlaced += plan.placements.length;
     batchedUnplaced += plan.unplaced.length;
     withPlacements(agents, byKey, plan);
+    allBatches.push(...plan.placements);
     for (const p of plan.placements) placed.push({ appId: byKey.get(p.key)!.appId, agentId: p.agentId });
   }
 
+  // The check sums the placements against each agent's total resources (not its `used`).
+  const batchedInvalid = violations(agents, byKey, allBatches);
   const round = (n: number) => Math.round(n * 10) / 10;
   return {
     placementsPerSec: Math.round(one.plan.placements.length / (one.ms / 1000)),
@@ -205,7 +253,10 @@ export async function benchPlacement(): Promise<{
     placed: one.plan.placements.length,
     unplaced: one.plan.unplaced.length,
     oneCallMs: round(one.ms),
-    violations: invalid,
+    violations: invalid.total,
+    violationsByKind: invalid.byKind,
+    batchedViolations: batchedInvalid.total,
+    batchedViolationsByKind: batchedInvalid.byKind,
     batchedPlaced,
     batchedUnplaced,
     batchedMs: round(batchedMs),

@@ -58,11 +58,24 @@ export class Pm2Peer {
     this.started = true;
   }
 
-  /** Writes one ecosystem JSON with every app and starts it; resolves when PM2 has forked them. */
-  async startApps(apps: Pm2App[]): Promise<void> {
+  /**
+   * Writes one ecosystem JSON with every app and starts it; resolves when PM2 has forked them.
+   * `concurrentActions`: what PM2_CONCURRENT_ACTIONS sets (default 2 apps started at a time).
+   * PM2 reads it from its constants module when it starts apps, and that module reads the
+   * environment only once, when loaded: so it is set there, for this start only.
+   */
+  async startApps(apps: Pm2App[], opts: { concurrentActions?: number } = {}): Promise<void> {
     const file = join(this.home, `ecosystem-${Date.now()}.json`);
     writeFileSync(file, JSON.stringify({ apps }, null, 2));
-    await call((cb) => this.api.start(file, cb));
+    const require = createRequire(import.meta.url);
+    const constants = require('pm2/constants.js') as { CONCURRENT_ACTIONS: number };
+    const before = constants.CONCURRENT_ACTIONS;
+    if (opts.concurrentActions !== undefined) constants.CONCURRENT_ACTIONS = opts.concurrentActions;
+    try {
+      await call((cb) => this.api.start(file, cb));
+    } finally {
+      constants.CONCURRENT_ACTIONS = before;
+    }
   }
 
   async deleteAll(): Promise<void> {

@@ -76,7 +76,7 @@ describe('agent', () => {
       address: '127.0.0.1',
       resources: { cpus: 2, mem: 1024, disk: 1000, ports: [[31000, 31099]] },
       attributes: { rack: 'r1' },
-      capabilities: { docker: false, privileged: false },
+      capabilities: { docker: false, privileged: false, limits: false },
       runningTasks: [],
     });
     assert.equal(agent.id, 'agent-7');

@@ -223,6 +223,7 @@ export class Agent {
       capabilities: {
         docker: this.opts.executors.docker !== undefined,
         privileged: this.opts.executors.docker?.allowsPrivileged === true,
+        limits: this.opts.executors.process.enforcesLimits === true,
       },
       runningTasks,
     });

@@ -46,3 +46,18 @@ describe('exit status', () => {
     assert.equal(terminalStatus({ exitCode: null, signal: null }, true).state, 'TASK_KILLED');
   });
 });
+
+describe('memory limit', () => {
+  test('an OOM kill is TASK_FAILED with the memory-limit reason and the limit in the message', () => {
+    const status = terminalStatus({ exitCode: null, signal: 'SIGKILL', memoryLimitMib: 48 }, false);
+    assert.equal(status.state, 'TASK_FAILED');
+    assert.equal(status.reason, 'REASON_CONTAINER_LIMITATION_MEMORY');
+    assert.match(status.message, /^Memory limit exceeded: .*memory limit of 48 MiB.*signal Killed/);
+  });
+
+  test('a kill the master asked for stays TASK_KILLED even when the group also hit its limit', () => {
+    const status = terminalStatus({ exitCode: null, signal: 'SIGKILL', memoryLimitMib: 48 }, true);
+    assert.equal(status.state, 'TASK_KILLED');
+    assert.equal(status.reason, undefined);
+  });
+});

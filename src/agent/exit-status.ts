@@ -20,12 +20,15 @@ export const REASON = {
   fetcherFailed: 'REASON_CONTAINER_LAUNCH_FAILED',
   /** The agent has no record of the task (kill or reconcile for a task it never ran or forgot). */
   taskUnknown: 'REASON_TASK_UNKNOWN',
+  /** Killed by the kernel for going over its memory limit (Mesos' cgroups memory isolator). */
+  memoryLimit: 'REASON_CONTAINER_LIMITATION_MEMORY',
 } as const;
 
 export interface TerminalStatus {
   state: TaskState;
   message: string;
   exitCode?: number;
+  reason?: string;
 }
 
 /** strsignal(3) texts for the signals tasks actually die of; others fall back to the name. */
@@ -68,8 +71,16 @@ export function describeExit(exit: TaskExit): string {
  * SIGTERM and exit 0 or 1); otherwise status 0 is TASK_FINISHED and anything else TASK_FAILED.
  */
 export function terminalStatus(exit: TaskExit, killRequested: boolean): TerminalStatus {
-  const message = describeExit(exit);
   const exitCode = exit.exitCode ?? undefined;
+  if (exit.memoryLimitMib !== undefined && !killRequested) {
+    // Mesos words it `Memory limit exceeded: ...`; people grep lastTaskFailure for "memory limit".
+    const message =
+      `Memory limit exceeded: the task went over its memory limit of ${exit.memoryLimitMib} MiB ` +
+      `and the kernel's OOM killer ended it (${describeExit(exit)})`;
+    const failed: TerminalStatus = { state: 'TASK_FAILED', message, reason: REASON.memoryLimit };
+    return exitCode === undefined ? failed : { ...failed, exitCode };
+  }
+  const message = describeExit(exit);
   const state: TaskState = killRequested
     ? 'TASK_KILLED'
     : exit.exitCode === 0

@@ -43,7 +43,7 @@ test('launch progress (an image pull) goes out as TASK_STARTING messages before 
   });
   const master = FakeMaster.connect(agent, { autoAck: true });
   const reg = await master.accept(agent, 'a1');
-  assert.deepEqual(reg.capabilities, { docker: true, privileged: false });
+  assert.deepEqual(reg.capabilities, { docker: true, privileged: false, limits: false });
   const spec = {
     ...shellTask('d.1', 'x'),
     container: {

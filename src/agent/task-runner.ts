@@ -28,6 +28,7 @@ import { REASON, terminalStatus } from './exit-status.js';
 import { TaskChecks } from './health/task-checks.js';
 import { startDrain } from './kill-drain.js';
 import { isSafeTaskId } from './sandbox.js';
+import { removeSecretFiles, secretVolumePaths, writeSecretFiles } from './secret-files.js';
 import { newEntry, type TaskChange, type TaskEntry, type TaskRunnerOptions } from './task-entry.js';
 
 export type { AgentExecutors, TaskChange, TaskRunnerOptions } from './task-entry.js';
@@ -122,11 +123,13 @@ export class TaskRunner {
       // re-attach (the fake one), so not written for it.
       if (executor.reattach) {
         // Secret values stay in memory only: a re-adopted task is already running with them.
-        const { secretEnv: _secret, ...kept } = spec;
+        const { secretEnv: _secret, secretFiles: _files, ...kept } = spec;
         await this.checkpoint(entry, { format: 1, taskId, appId, executor: executor.kind, spec: kept });
       }
+      const secretFiles = spec.secretFiles ? await writeSecretFiles(sandbox, spec.secretFiles) : [];
       running = await executor.launch(spec, {
         sandbox,
+        ...(secretFiles.length > 0 ? { secretFiles } : {}),
         // MESOS_SANDBOX last: only the agent knows it, and a task must not be able to move it.
         env: { ...spec.env, ...spec.secretEnv, MESOS_SANDBOX: sandbox },
         logs: this.opts.sandboxes.logsOf(taskId),
@@ -394,6 +397,10 @@ export class TaskRunner {
     this.change(entry, state, extra);
     // Drop the process handle now: a finished task's record may wait a long time for its ack.
     entry.running = undefined;
+    const secrets = secretVolumePaths(entry.spec);
+    if (secrets.length > 0 && isSafeTaskId(entry.spec.taskId)) {
+      void removeSecretFiles(this.opts.sandboxes.pathOf(entry.spec.taskId), secrets);
+    }
     void this.checkpointEnd(entry, state, extra.message).finally(entry.markDone);
   }
 

@@ -7,8 +7,8 @@
 import WebSocket from 'ws';
 import type { AgentLink, AgentToMaster, MasterToAgent } from '../domain/agent-protocol.js';
 import { checkMasterToAgent, decodeFrame } from '../domain/agent-protocol-schema.js';
-import { setCappedInterval } from '../platform/capped-timer.js';
 import type { Logger } from '../platform/logger.js';
+import { keepAlive } from '../platform/ws-keepalive.js';
 
 export interface DialOptions {
   /** `ws://` or `wss://` URL of the master's agent endpoint. */
@@ -92,28 +92,13 @@ function wrap(ws: WebSocket, opts: DialOptions): AgentLink {
     for (const h of messageHandlers) h(msg);
   });
 
-  let alive = true;
-  ws.on('pong', () => {
-    alive = true;
-  });
-  const interval = opts.pingIntervalMs ?? 5_000;
-  const pinger =
-    interval > 0
-      ? setCappedInterval(() => {
-          if (!alive) {
-            log.warn('master did not answer a ping: dropping the link');
-            ws.terminate();
-            return;
-          }
-          alive = false;
-          ws.ping();
-        }, interval)
-      : undefined;
-  pinger?.unref();
+  const stopPings = keepAlive(ws, opts.pingIntervalMs ?? 5_000, () =>
+    log.warn('master did not answer a ping: dropping the link'),
+  );
 
   ws.on('error', (err) => log.warn({ err: err.message }, 'link error'));
   ws.on('close', () => {
-    if (pinger) clearInterval(pinger);
+    stopPings();
     for (const h of closeHandlers) h();
   });
 

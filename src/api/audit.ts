@@ -13,6 +13,7 @@ import type { Logger } from '../platform/logger.js';
 import type { AuditEntry, SecurityStoreOps } from '../store/security-port.js';
 import { principalOf } from './auth.js';
 import { isPlainObject } from './json-body.js';
+import { forwardedToLeader, VIA_HEADER } from './leader-proxy.js';
 import { nonNegativeIntParam, oneValue } from './query-params.js';
 import type { QueryRoute } from './route-generics.js';
 
@@ -36,6 +37,8 @@ export function registerAudit(app: FastifyInstance, deps: AuditDeps): void {
     if (READS.has(req.method)) return;
     const path = req.url.split('?')[0] ?? req.url;
     if (path === '/ping') return;
+    // A standby passed it on: the leader records it, once.
+    if (forwardedToLeader(req)) return;
     const who = principalOf(req);
     const now = deps.clock.now();
     const target = targetOf(req, path);
@@ -47,7 +50,7 @@ export function registerAudit(app: FastifyInstance, deps: AuditDeps): void {
       method: req.method,
       path,
       ...(target !== undefined ? { target } : {}),
-      remote: req.ip,
+      remote: remoteOf(req),
       status: reply.statusCode,
     };
     try {
@@ -70,6 +73,19 @@ export function registerAudit(app: FastifyInstance, deps: AuditDeps): void {
       entries: entries.map(({ id: _id, at, ...rest }) => ({ at: new Date(at).toISOString(), ...rest })),
     };
   });
+}
+
+/**
+ * The address the call came from. Through a standby, the socket's address is the standby's, and
+ * the client's is only what the standby says (X-Forwarded-For, which anyone can also send): both
+ * are kept, the one seen first, so a forged header never hides where a call really came from.
+ */
+function remoteOf(req: FastifyRequest): string {
+  const via = req.headers[VIA_HEADER];
+  const claimed = req.headers['x-forwarded-for'];
+  if (via === undefined || claimed === undefined) return req.ip;
+  const forwardedFor = (Array.isArray(claimed) ? claimed.join(', ') : claimed).slice(0, 200);
+  return `${req.ip} (via ${Array.isArray(via) ? via.join(', ') : via}, for ${forwardedFor})`.slice(0, 400);
 }
 
 /** ISO 8601 time or epoch milliseconds. */

@@ -36,6 +36,17 @@ export interface LeaderProxyOptions {
   logger?: Logger;
 }
 
+/**
+ * Requests this standby passed on to the leader. The leader records them in the audit log (once,
+ * with the client's address as the standby saw it in X-Forwarded-For); the standby records only
+ * what it answered itself (a refused credential, no leader known).
+ */
+const FORWARDED = new WeakSet<FastifyRequest>();
+
+export function forwardedToLeader(req: FastifyRequest): boolean {
+  return FORWARDED.has(req);
+}
+
 export const LEADER_HEADER = 'x-marathon-leader';
 export const VIA_HEADER = 'x-marathon-via';
 
@@ -70,6 +81,7 @@ export function installLeaderGate(
     if (via.some((v) => v.endsWith(` ${self}`))) {
       return reply.code(502).send({ message: `Proxy loop: the request already passed ${self}` });
     }
+    FORWARDED.add(req);
     forward(req, reply, leader, [...via, `1.1 ${self}`], opts);
     return reply;
   });
@@ -89,7 +101,12 @@ function forward(
 ): void {
   reply.hijack();
   const target = new URL(req.raw.url ?? '/', leader);
-  const headers: IncomingHttpHeaders = { ...req.headers, [VIA_HEADER]: via.join(', ') };
+  const forwardedFor = [...headerList(req.headers['x-forwarded-for']), req.ip].join(', ');
+  const headers: IncomingHttpHeaders = {
+    ...req.headers,
+    [VIA_HEADER]: via.join(', '),
+    'x-forwarded-for': forwardedFor,
+  };
   for (const h of HOP_BY_HOP) delete headers[h];
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const upstream = send(target, {

@@ -10,7 +10,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { MasterApi } from '../control-plane/master-api.js';
 import type { SecretVault } from '../control-plane/secrets/secret-vault.js';
-import { secretSources } from '../domain/app-secrets.js';
+import { secretsUsed } from '../domain/app-secrets.js';
 import { DroverError, type ErrorDetail, invalid } from '../domain/errors.js';
 import { isPlainObject, requireObjectBody } from './json-body.js';
 import type { WildcardRoute } from './route-generics.js';
@@ -43,7 +43,7 @@ export function registerSecretRoutes(
     const name = req.params['*'];
     const users = master
       .listApps()
-      .filter((a) => Object.values(secretSources(a)).includes(name))
+      .filter((a) => secretsUsed(a).includes(name))
       .map((a) => a.id);
     if (users.length > 0) {
       throw new DroverError('CONFLICT', `secret ${name} is used by ${users.join(', ')}`);

@@ -3,6 +3,7 @@
  * started: the composition root calls `listen`, tests call `inject`.
  */
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { EventCallbacks } from '../control-plane/events/event-callbacks.js';
 import type { JobsApi } from '../control-plane/jobs/jobs-api.js';
 import type { MasterApi } from '../control-plane/master-api.js';
 import type { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
@@ -16,6 +17,7 @@ import { registerChronosRoutes } from './chronos/chronos-routes.js';
 import { refuseEncodedSlashes } from './encoded-slash.js';
 import { mapError, routeNotFound } from './error-mapping.js';
 import type { EventStreamOptions } from './events/event-stream-hub.js';
+import { registerEventSubscriptionRoutes } from './events/event-subscriptions-route.js';
 import { installJsonParser } from './json-body.js';
 import { registerAppRoutes } from './marathon/apps.js';
 import { registerDeploymentRoutes } from './marathon/deployments.js';
@@ -62,6 +64,8 @@ export interface ApiServerDeps {
   audit?: AuditDeps;
   /** The secret store behind `/v2/secrets` (absent: no `--secret-key-file`, secrets are off). */
   secrets?: SecretVault;
+  /** Marathon's HTTP callback subscribers behind `/v2/eventSubscriptions` (absent: those routes answer 400). */
+  eventSubscriptions?: EventCallbacks;
   /** PEM key and certificate: serve HTTPS (and so wss:// for agents on the same server). */
   https?: { key: string; cert: string };
   /** Time to receive a whole request / its headers (defaults above; tests make them short). */
@@ -128,6 +132,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   registerQueueRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
   registerSecretRoutes(app, deps.secrets, deps.master);
+  registerEventSubscriptionRoutes(app, deps.eventSubscriptions);
   registerRouteTableRoutes(app, ctx);
   if (deps.jobs) registerChronosRoutes(app, { jobs: deps.jobs });
   registerWebUi(app, deps.uiDir === undefined ? defaultUiDir() : (deps.uiDir ?? undefined));

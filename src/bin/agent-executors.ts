@@ -3,6 +3,7 @@
  * agents: the process executor always, the docker executor when an engine answered `_ping`.
  */
 import type { AgentExecutors } from '../agent/agent.js';
+import type { TaskCgroups } from '../agent/executors/cgroups/task-cgroups.js';
 import { createDockerExecutor, type DockerExecutor } from '../agent/executors/docker/docker-executor.js';
 import type { DockerEngine } from '../agent/executors/docker/engine-client.js';
 import type { RegistryAuthConfig } from '../agent/executors/docker/registry-auth.js';
@@ -20,6 +21,8 @@ export interface ExecutorSetup {
   logger: Logger;
   /** Agents on one engine share its start slots (`drover up`); one agent gets its own. */
   startSlots?: StartSlots;
+  /** Process tasks' cgroups (task-limits.ts); undefined: no limits. */
+  cgroups?: TaskCgroups;
 }
 
 /** One agent: its name and address, its work dir (the docker executor's owner label). */
@@ -40,6 +43,8 @@ export function agentExecutors(
   const executors: AgentExecutors = {
     process: createProcessExecutor({
       agentName: agent.name,
+      logger: setup.logger,
+      ...(setup.cgroups ? { cgroups: setup.cgroups } : {}),
       ...(agent.cwd !== undefined ? { cwd: agent.cwd } : {}),
       ...(agent.switchUser !== undefined ? { switchUser: agent.switchUser } : {}),
     }),

@@ -31,6 +31,7 @@ import {
 } from './docker-setup.js';
 import { createAgentRouter, type RouterFlags } from './router-setup.js';
 import { waitForSignal } from './signals.js';
+import { type LimitFlags, openTaskLimits } from './task-limits.js';
 
 export interface AgentConfig extends DockerFlags, Partial<RouterFlags> {
   /** Sandbox GC and task log rotation (`--sandbox-ttl`, `--sandbox-max-mb`, `--task-log-max-mb`). */
@@ -66,20 +67,20 @@ export interface AgentConfig extends DockerFlags, Partial<RouterFlags> {
   switchUser?: boolean;
   /** `--metrics-port`: where GET /metrics answers (agent-metrics.ts); absent or off: nowhere. */
   metricsListen?: { host: string; port: number } | 'off';
+  /** `--enforce-limits` (default on) and `--cpu-quota`: process tasks in cgroups. */
+  limits?: LimitFlags;
 }
 
 export async function runAgent(cfg: AgentConfig): Promise<number> {
-  const logger = createLogger({
-    level: cfg.logLevel,
-    ...(cfg.logFormat ? { format: cfg.logFormat } : {}),
-    ...(cfg.logColor !== undefined ? { colorize: cfg.logColor } : {}),
-  });
+  const logger = createLogger({ level: cfg.logLevel, format: cfg.logFormat, colorize: cfg.logColor });
   mkdirSync(cfg.workDir, { recursive: true });
   const resources = detectResources(cfg.workDir, cfg.resources);
   const knownId = readAgentId(cfg.workDir);
   const docker = await openDockerEngine(cfg, logger);
+  const limits = await openTaskLimits(cfg.limits ?? { enforce: true, cpuQuota: false }, logger);
   const { executors, docker: dockerExecutor } = agentExecutors(
     {
+      ...(limits.cgroups ? { cgroups: limits.cgroups } : {}),
       engine: docker,
       // Read only when an engine answered: without Docker the file is not needed.
       registryAuth: docker ? await readRegistryAuth(cfg.registryAuthFile) : {},
@@ -142,6 +143,7 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
       `disk=${resources.disk} ports=${resources.ports.map(([lo, hi]) => `${lo}-${hi}`).join(',')}; ` +
       `masters ${cfg.masters.join(', ')}; work dir ${cfg.workDir}; ${dockerStatusLine(docker, cfg)}`,
   );
+  console.log(`drover agent: ${limits.statusLine}`);
 
   const metricsServer =
     cfg.metricsListen !== undefined && cfg.metricsListen !== 'off'

@@ -12,19 +12,13 @@
 
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Registry } from 'prom-client';
 import type { ApiAuth } from '../api/auth.js';
 import { installLeaderGate } from '../api/leader-proxy.js';
-import { buildApiServer } from '../api/server.js';
 import { DEFAULT_AGENT_TIMEOUT_MS } from '../control-plane/agents/agent-loss.js';
 import { attachAgentServer } from '../control-plane/agents/ws-agent-server.js';
-import { EventBus } from '../control-plane/events/event-bus.js';
-import { attachEventLog } from '../control-plane/events/event-log.js';
 import type { OwnerNotifyConfig } from '../control-plane/jobs/owner-notifications.js';
 import { LeaseElection, SoleLeader } from '../control-plane/leadership/election.js';
-import { leaderJobsApi, leaderMasterApi } from '../control-plane/leadership/leader-apis.js';
 import { MasterNode } from '../control-plane/leadership/master-node.js';
-import { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import { AGENT_PATH } from '../domain/agent-endpoint.js';
 import { DroverError } from '../domain/errors.js';
 import { DEFAULT_KILL_DRAIN_MS } from '../domain/kill-timing.js';
@@ -37,10 +31,11 @@ import type { Store } from '../store/port.js';
 import { createPostgresLease } from '../store/postgres/postgres-lease.js';
 import { createPostgresStore, isPostgresUrl } from '../store/postgres/postgres-store.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
-import { auditDeps, openApiAccess, openSecretVault } from './api-access.js';
+import { openApiAccess, openSecretVault } from './api-access.js';
 import { startDns } from './dns-setup.js';
 import { leaderCa } from './leader-ca.js';
 import { listenApi } from './listen.js';
+import { masterApiServer } from './master-api-server.js';
 import { waitForSignal } from './signals.js';
 
 export interface MasterConfig {
@@ -95,11 +90,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
     console.error(`drover master: ${access.problem}`);
     return 2;
   }
-  const logger = createLogger({
-    level: cfg.logLevel,
-    ...(cfg.logFormat ? { format: cfg.logFormat } : {}),
-    ...(cfg.logColor !== undefined ? { colorize: cfg.logColor } : {}),
-  });
+  const logger = createLogger({ level: cfg.logLevel, format: cfg.logFormat, colorize: cfg.logColor });
   const stopReloads = access.watchReloads(logger);
   if (cfg.agentToken === undefined)
     logger.warn('no --agent-token: any agent that can reach this master may join');
@@ -121,22 +112,14 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
   // The API is built before the node: the node needs the port the API listens on (--port 0).
   let node: MasterNode | undefined;
   let lease: LeaderLease | undefined;
-  const events = new EventBus(() => systemClock.now());
-  const master = leaderMasterApi(() => node, events);
-  // One registry for the node's metrics and every term's job runtime (its lateness histogram).
-  const registry = new Registry();
-  const metrics = new DroverMetrics({ master, clock: systemClock, registry });
-  // On the bus every term shares, as the metrics: the log goes on across a failover.
-  attachEventLog(events, logger);
-  const api = buildApiServer({
-    master,
-    jobs: leaderJobsApi(() => node),
+  const { api, events, master, registry } = masterApiServer({
+    node: () => node,
     logger,
-    metrics,
     auth: access.auth,
-    audit: auditDeps(store, cfg.auditRetentionDays, logger),
-    ...(vault ? { secrets: vault } : {}),
-    ...(cfg.tls ? { https: cfg.tls } : {}),
+    audit: { store, retentionDays: cfg.auditRetentionDays },
+    eventSubscriptions: store,
+    secrets: vault,
+    tls: cfg.tls,
   });
   let selfUrl = '';
   installLeaderGate(

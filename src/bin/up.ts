@@ -10,19 +10,13 @@
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Registry } from 'prom-client';
 import { Agent, type AgentOptions } from '../agent/agent.js';
 import { StartSlots } from '../agent/executors/docker/start-slots.js';
 import { agentFetcher } from '../agent/fetcher/fetcher.js';
 import { type ApiAuth, hasApiCredentials } from '../api/auth.js';
-import { buildApiServer } from '../api/server.js';
-import { EventBus } from '../control-plane/events/event-bus.js';
-import { attachEventLog } from '../control-plane/events/event-log.js';
 import type { OwnerNotifyConfig } from '../control-plane/jobs/owner-notifications.js';
 import { SoleLeader } from '../control-plane/leadership/election.js';
-import { leaderJobsApi, leaderMasterApi } from '../control-plane/leadership/leader-apis.js';
 import { MasterNode } from '../control-plane/leadership/master-node.js';
-import { DroverMetrics } from '../control-plane/metrics/drover-metrics.js';
 import type { Resources } from '../domain/agent.js';
 import { DEFAULT_KILL_DRAIN_MS } from '../domain/kill-timing.js';
 import { systemClock } from '../platform/clock.js';
@@ -33,7 +27,7 @@ import { RouterMetrics } from '../router/router-metrics.js';
 import type { Router } from '../router/tcp-router.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { agentExecutors, type ExecutorSetup } from './agent-executors.js';
-import { auditDeps, openApiAccess, openSecretVault } from './api-access.js';
+import { openApiAccess, openSecretVault } from './api-access.js';
 import { deployDemo } from './demo.js';
 import { startDns } from './dns-setup.js';
 import {
@@ -44,9 +38,11 @@ import {
   sweepAfterRecovery,
 } from './docker-setup.js';
 import { listenApi } from './listen.js';
+import { masterApiServer } from './master-api-server.js';
 import { isLoopbackHost } from './master-exposure.js';
 import { createAgentRouter, type RouterFlags } from './router-setup.js';
 import { waitForSignal } from './signals.js';
+import { type LimitFlags, openTaskLimits } from './task-limits.js';
 import { upBanner } from './up-banner.js';
 
 export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
@@ -87,6 +83,8 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
   secretKeyFile?: string;
   /** Sandbox GC and task log rotation (`--sandbox-ttl`, `--sandbox-max-mb`, `--task-log-max-mb`). */
   housekeeping?: AgentOptions['housekeeping'];
+  /** `--enforce-limits` (default on) and `--cpu-quota`: process tasks in cgroups. */
+  limits?: LimitFlags;
 }
 
 export interface LocalAgentSlot {
@@ -139,11 +137,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     console.error(`drover up: ${access.problem}`);
     return 2;
   }
-  const logger = createLogger({
-    level: cfg.logLevel,
-    ...(cfg.logFormat ? { format: cfg.logFormat } : {}),
-    ...(cfg.logColor !== undefined ? { colorize: cfg.logColor } : {}),
-  });
+  const logger = createLogger({ level: cfg.logLevel, format: cfg.logFormat, colorize: cfg.logColor });
   if (cfg.insecure && !isLoopbackHost(cfg.host) && !hasApiCredentials(access.auth)) {
     console.error(
       `drover up: warning: --insecure: the API on ${cfg.host} runs open; anyone who can reach it can run commands as this user`,
@@ -161,16 +155,19 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   // Composed as `drover master` is (a MasterNode, here its sole leader) plus `drover agent`'s
   // executors, with the agents in this process on in-memory links instead of WebSockets.
   let node: MasterNode | undefined;
-  const events = new EventBus(() => systemClock.now());
-  const master = leaderMasterApi(() => node, events);
-  const jobs = leaderJobsApi(() => node);
-  // One registry for the master's metrics and the job runtime's lateness histogram. Both the
-  // metrics and the log are on the bus before agents connect, so they see every event.
-  const registry = new Registry();
-  const metrics = new DroverMetrics({ master, clock: systemClock, registry });
-  attachEventLog(events, logger);
+  const { api, events, master, jobs, registry } = masterApiServer({
+    node: () => node,
+    logger,
+    auth: access.auth,
+    audit: { store, retentionDays: cfg.auditRetentionDays },
+    eventSubscriptions: store,
+    secrets: vault,
+    tls: cfg.tls,
+  });
   const docker = await openDockerEngine(cfg, logger);
+  const limits = await openTaskLimits(cfg.limits ?? { enforce: true, cpuQuota: false }, logger);
   const setup: ExecutorSetup = {
+    ...(limits.cgroups ? { cgroups: limits.cgroups } : {}),
     engine: docker,
     registryAuth: await readRegistryAuth(cfg.registryAuthFile),
     allowPrivileged: cfg.allowPrivileged ?? false,
@@ -185,16 +182,6 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   const routerMetrics = routerFlags.router === 'on' ? new RouterMetrics(registry) : undefined;
   const routers: Router[] = [];
 
-  const api = buildApiServer({
-    master,
-    jobs,
-    logger,
-    metrics,
-    auth: access.auth,
-    audit: auditDeps(store, cfg.auditRetentionDays, logger),
-    ...(vault ? { secrets: vault } : {}),
-    ...(cfg.tls ? { https: cfg.tls } : {}),
-  });
   const scheme = cfg.tls ? 'https' : 'http';
   const listened = await listenApi(api, { host: cfg.host, port: cfg.port }, logger);
   if ('error' in listened) {
@@ -278,6 +265,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     `drover up: API on ${scheme}://${cfg.host}:${port} with ${cfg.agents} agents; state in ${cfg.dataDir}`,
   );
   console.log(`drover up: ${dockerStatusLine(docker, cfg)}`);
+  console.log(`drover up: ${limits.statusLine}`);
   console.log(`drover up: web UI on http://${cfg.host}:${port}/ui/`);
   console.log(
     upBanner({ url: `${scheme}://${cfg.host}:${port}`, dataDir: cfg.dataDir })

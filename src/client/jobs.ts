@@ -36,8 +36,8 @@ export class JobsClient {
     return this.t.json<Job>('GET', `${P}/job/${job(name)}`);
   }
 
-  /** Create or replace (Chronos has one call for both). */
-  async put(def: JobInput): Promise<void> {
+  /** Create or replace (Chronos has one call for both); a job as GET showed it is accepted too. */
+  async put(def: JobInput | Job): Promise<void> {
     const kind = Array.isArray(def.parents) && def.parents.length > 0 ? 'dependency' : 'iso8601';
     await this.t.send('POST', `${P}/${kind}`, { body: def });
   }

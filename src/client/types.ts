@@ -82,8 +82,30 @@ export interface QueueItem {
   delay: { timeLeftSeconds: number; overdue: boolean };
   since: string;
   app: App;
-  processedOffersSummary: Record<string, unknown>;
-  lastUnusedOffers: Array<{ reason?: string[]; [k: string]: unknown }>;
+  processedOffersSummary: OffersSummary;
+  lastUnusedOffers: UnusedOffer[];
+}
+
+/** Marathon's `processedOffersSummary`: Drover counts each agent tried as one offer. */
+export interface OffersSummary {
+  processedOffersCount: number;
+  unusedOffersCount: number;
+  lastUnusedOfferAt?: string;
+  rejectSummaryLastOffers: Array<{ reason: string; declined: number; processed: number }>;
+  rejectSummaryLaunchAttempt: Array<{ reason: string; declined: number; processed: number }>;
+}
+
+/** One agent that could not take the app's task, as a Marathon `lastUnusedOffers` entry. */
+export interface UnusedOffer {
+  offer: {
+    id: string;
+    agentId: string;
+    hostname: string;
+    resources: unknown[];
+    attributes: Array<{ name: string; text: string }>;
+  };
+  timestamp: string;
+  reason: string[];
 }
 
 export interface Agent {

@@ -39,6 +39,7 @@ import { MasterState } from './master-state.js';
 import { suspendOutOfBounds } from './out-of-bounds.js';
 import { Serial } from './serial.js';
 import type { ViewRevision } from './state-revision.js';
+import { HealthCheckRegistry } from './tasks/health-check-registry.js';
 import { reconcilePass } from './tasks/reconcile-pass.js';
 import { applyStatusUpdate } from './tasks/task-lifecycle.js';
 
@@ -46,6 +47,8 @@ import { applyStatusUpdate } from './tasks/task-lifecycle.js';
 const MAX_ROUNDS_PER_PASS = 8;
 
 export class Master implements MasterApi {
+  /** Announces health checks added and removed (add_health_check_event, remove_health_check_event). */
+  private readonly healthChecks = new HealthCheckRegistry();
   // After every change: agents' routers get the new routing table within the same tick.
   private readonly serial = new Serial(() => this.pushRoutes());
   private readonly routes: RoutePush;
@@ -162,6 +165,7 @@ export class Master implements MasterApi {
         await reconcilePass(this.ctx);
         if (!(await advanceDeployments(this.ctx, this.deploymentsState))) break;
       }
+      if (this.running) await this.healthChecks.reconcile(this.ctx);
     });
   }
 

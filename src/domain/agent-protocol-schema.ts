@@ -55,7 +55,11 @@ const Register = Type.Object({
   address: Type.String({ minLength: 1, maxLength: 255 }),
   resources: Resources,
   attributes: Type.Record(Type.String({ maxLength: 256 }), Type.String({ maxLength: 1024 })),
-  capabilities: Type.Object({ docker: Type.Boolean(), privileged: opt(Type.Boolean()) }),
+  capabilities: Type.Object({
+    docker: Type.Boolean(),
+    privileged: opt(Type.Boolean()),
+    limits: opt(Type.Boolean()),
+  }),
   runningTasks: Type.Array(Type.Object({ taskId: Id, appId: Type.String(), state: State })),
 });
 
@@ -97,6 +101,7 @@ const TaskSpecShape = Type.Object({
   command: Type.Object({ shell: Type.Boolean() }),
   env: Type.Record(Type.String(), Type.String()),
   secretEnv: opt(Type.Record(Type.String(), Type.String())),
+  secretFiles: opt(Type.Record(Type.String(), Type.String())),
   ports: Type.Array(Port),
   resources: Type.Object({ cpus: Amount, mem: Amount, disk: Amount }),
   killGracePeriodMs: Amount,

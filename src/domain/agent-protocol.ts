@@ -33,6 +33,11 @@ export interface TaskSpec {
    * the master never stores them with the task.
    */
   secretEnv?: Record<string, string>;
+  /**
+   * Secret files, by `containerPath` (the app's secret volumes): value as the env's. The agent
+   * writes them into the sandbox (mode 0400) before the task starts and removes them when it ends.
+   */
+  secretFiles?: Record<string, string>;
   /** Host ports allocated on this agent, in portDefinitions order. */
   ports: number[];
   resources: { cpus: number; mem: number; disk: number };

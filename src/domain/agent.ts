@@ -13,6 +13,11 @@ export interface AgentCapabilities {
    * agents older than the field: they are taken not to.
    */
   privileged?: boolean;
+  /**
+   * Process tasks run in cgroups holding them to their `mem` and `cpus` (`--enforce-limits` on a
+   * machine whose cgroups are writable). False or absent: `mem` and `cpus` only place tasks.
+   */
+  limits?: boolean;
 }
 
 export interface AgentInfo {

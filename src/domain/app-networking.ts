@@ -6,7 +6,7 @@
  * stored definition validates again unchanged.
  */
 import { compact } from './absent-fields.js';
-import type { Container, NetworkSpec, PortMapping } from './app.js';
+import type { Container, NetworkSpec, PortMapping, Volume } from './app.js';
 import { jsonEqual } from './app-equality.js';
 import { normalizePortMappings, PORT_MESSAGES } from './app-ports.js';
 import type { AppInput } from './app-schema.js';
@@ -33,6 +33,11 @@ export const NETWORK_MESSAGES = {
   containerNetworkName:
     'a container network needs a name: Drover has no default network (docker network ls lists the names)',
   dockerContainerPath: 'must be an absolute path in a Docker container',
+  volumeMode: 'not defined: RO or RW',
+  secretVolumeRef: (ref: string) => `references secret '${ref}', which is not declared in secrets`,
+  secretVolumeMixed: 'a secret volume has no hostPath, mode, persistent or external',
+  secretVolumePath:
+    'a secret file lives in the sandbox: give a relative path without ".." (absolute paths only in Docker containers)',
   /** Marathon's validOldContainerAPI for MESOS containers with a docker image (accord's wording). */
   mustBeEmpty: 'must be empty',
 } as const;
@@ -177,7 +182,7 @@ function normalizeContainer(
     type,
     docker,
     portMappings,
-    volumes: normalizeVolumes(c.volumes ?? [], type === 'DOCKER', issues),
+    volumes: normalizeVolumes(c.volumes ?? [], type === 'DOCKER', Object.keys(input.secrets ?? {}), issues),
   });
 }
 
@@ -197,24 +202,44 @@ function checkMesosDocker(docker: NonNullable<NonNullable<AppInput['container']>
 function normalizeVolumes(
   volumes: NonNullable<AppInput['container']>['volumes'] & {},
   docker: boolean,
+  declaredSecrets: readonly string[],
   issues: Issues,
-) {
+): Volume[] {
   return volumes.flatMap((v, i) => {
     const path = at('/container/volumes', i);
-    const kind = v.persistent
-      ? 'persistent'
-      : v.external
-        ? 'external'
-        : v.secret !== undefined
-          ? 'secret'
-          : undefined;
+    if (v.secret !== undefined) return secretVolume(v, v.secret, docker, declaredSecrets, path, issues);
+    const kind = v.persistent ? 'persistent' : v.external ? 'external' : undefined;
     if (kind) {
       issues.add(path, NETWORK_MESSAGES.unsupportedVolume(kind));
       return [];
     }
     if (v.hostPath === undefined) issues.add(`${path}/hostPath`, NETWORK_MESSAGES.hostPathMissing);
+    if (v.mode === undefined) issues.add(`${path}/mode`, NETWORK_MESSAGES.volumeMode);
     if (docker && !v.containerPath.startsWith('/'))
       issues.add(`${path}/containerPath`, NETWORK_MESSAGES.dockerContainerPath);
     return [compact({ containerPath: v.containerPath, hostPath: v.hostPath, mode: v.mode })];
   });
+}
+
+/**
+ * Marathon's file-based secret: the value as a file in the task's sandbox. A Docker container
+ * may also take it at an absolute path (bound read-only from the sandbox); a process task has no
+ * file system of its own, so its secret files stay inside the sandbox.
+ */
+function secretVolume(
+  v: { containerPath: string; hostPath?: string; mode?: string; persistent?: unknown; external?: unknown },
+  ref: string,
+  docker: boolean,
+  declaredSecrets: readonly string[],
+  path: string,
+  issues: Issues,
+): Volume[] {
+  if (!declaredSecrets.includes(ref)) issues.add(`${path}/secret`, NETWORK_MESSAGES.secretVolumeRef(ref));
+  if (v.hostPath !== undefined || v.mode !== undefined || v.persistent || v.external)
+    issues.add(path, NETWORK_MESSAGES.secretVolumeMixed);
+  const segments = v.containerPath.split('/');
+  const absolute = v.containerPath.startsWith('/');
+  if ((absolute && !docker) || segments.includes('..') || v.containerPath.endsWith('/'))
+    issues.add(`${path}/containerPath`, NETWORK_MESSAGES.secretVolumePath);
+  return [{ containerPath: v.containerPath, secret: ref }];
 }

@@ -55,7 +55,8 @@ const VolumeInput = Type.Object(
   {
     containerPath: nonEmpty(),
     hostPath: opt(nonEmpty()),
-    mode: Type.Enum(['RO', 'RW']),
+    // Required for host volumes (normalizeVolumes says so); a secret volume has none, as in Marathon.
+    mode: opt(Type.Enum(['RO', 'RW'])),
     persistent: opt(LooseObject),
     external: opt(LooseObject),
     secret: opt(Type.String()),

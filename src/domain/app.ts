@@ -80,10 +80,17 @@ export interface PortMapping {
   labels?: Record<string, string>;
 }
 
+/**
+ * A host volume (`hostPath`, `mode`), or a file secret (`secret`: a name in the app's `secrets`):
+ * the secret's value as a read-only file at `containerPath`, relative to the sandbox (Marathon's
+ * `$MESOS_SANDBOX/<containerPath>`) or, in a Docker container, also absolute.
+ */
 export interface Volume {
   containerPath: string;
   hostPath?: string;
-  mode: 'RO' | 'RW';
+  /** Host volumes only. */
+  mode?: 'RO' | 'RW';
+  secret?: string;
 }
 
 export interface DockerParameter {
@@ -175,4 +182,14 @@ export type AppSpec = Omit<AppDefinition, 'version' | 'versionInfo'>;
 /** Marathon's task id prefix for an app id: `/a/b` -> `a_b`. */
 export function appIdToTaskPrefix(appId: string): string {
   return appId.replace(/^\//, '').replaceAll('/', '_');
+}
+
+/**
+ * The app a task id names (`group_app.uuid` -> `/group/app`), for a task the master no longer
+ * knows. Lossy as in Marathon (PathId.fromSafePath): an `_` in an app id reads back as `/`.
+ */
+export function appIdOfTaskId(taskId: string): string {
+  const dot = taskId.lastIndexOf('.');
+  const prefix = dot > 0 ? taskId.slice(0, dot) : taskId;
+  return `/${prefix.replaceAll('_', '/')}`;
 }

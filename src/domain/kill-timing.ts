@@ -44,6 +44,15 @@ export function killGraceMs(
   return app?.taskKillGracePeriodSeconds !== undefined ? app.taskKillGracePeriodSeconds * 1000 : defaultMs;
 }
 
+/**
+ * A job run's task: Chronos has no kill grace of its own, so it gets what an app without
+ * `taskKillGracePeriodSeconds` gets (the master's default, Mesos' 3 s unless configured), and no
+ * drain, since nothing routes to a job.
+ */
+export function jobKillTiming(defaultGraceMs: number): { grace: number; drain: number } {
+  return { grace: killGraceMs(undefined, defaultGraceMs), drain: 0 };
+}
+
 export function killDrainMs(app: Pick<AppDefinition, 'labels'> | undefined, defaultMs: number): number {
   const given = parseDrain(app?.labels[KILL_DRAIN_LABEL]);
   return given ?? defaultMs;

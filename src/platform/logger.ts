@@ -10,9 +10,9 @@ export interface LoggerOptions {
   level?: string;
   /** Write to this file descriptor (default stderr, so stdout stays for command output). */
   fd?: number;
-  format?: LogFormat;
+  format?: LogFormat | undefined;
   /** Colours in the pretty format (default: on; the CLI turns them off for NO_COLOR). */
-  colorize?: boolean;
+  colorize?: boolean | undefined;
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {

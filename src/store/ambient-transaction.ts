@@ -7,6 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DroverError } from '../domain/errors.js';
 import { forwardDeploymentOps } from './deployment-port.js';
+import { forwardEventSubscriptionOps } from './event-subscription-port.js';
 import { forwardJobOps } from './job-port.js';
 import { forwardLeaseOps } from './lease-port.js';
 import type { Store, StoreOps } from './port.js';
@@ -56,6 +57,7 @@ export function assembleStore(backend: StoreBackend): Store {
     ...forwardDeploymentOps(call),
     ...forwardLeaseOps(call),
     ...forwardSecurityOps(call),
+    ...forwardEventSubscriptionOps(call),
     putApp: (app) => call((o) => o.putApp(app)),
     getApp: (id) => call((o) => o.getApp(id)),
     listApps: () => call((o) => o.listApps()),

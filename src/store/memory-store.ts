@@ -15,6 +15,11 @@ import {
   emptyDeploymentTables,
   memoryDeploymentOps,
 } from './memory-deployment-tables.js';
+import {
+  type EventSubscriptionTables,
+  emptyEventSubscriptionTables,
+  memoryEventSubscriptionOps,
+} from './memory-event-subscription-tables.js';
 import { emptyJobTables, type JobTables, memoryJobOps } from './memory-job-tables.js';
 import { emptySecurityTables, memorySecurityOps, type SecurityTables } from './memory-security-tables.js';
 import type { Store, StoreOps } from './port.js';
@@ -28,7 +33,7 @@ interface TaskRow {
 }
 
 /** Values are immutable (strings, rows, version maps are replaced, never edited in place). */
-interface Tables extends JobTables, DeploymentTables, SecurityTables {
+interface Tables extends JobTables, DeploymentTables, SecurityTables, EventSubscriptionTables {
   apps: Map<string, string>;
   /** app id -> version -> json */
   versions: Map<string, ReadonlyMap<string, string>>;
@@ -56,6 +61,7 @@ function emptyTables(): Tables {
     ...emptyJobTables(),
     ...emptyDeploymentTables(),
     ...emptySecurityTables(),
+    ...emptyEventSubscriptionTables(),
   };
 }
 
@@ -65,6 +71,7 @@ function memoryOps(t: TableAccess, run: Run, lease: () => LeaseRecord | undefine
     ...memoryJobOps(t, run),
     ...memoryDeploymentOps(t, run),
     ...memorySecurityOps(t, run),
+    ...memoryEventSubscriptionOps(t, run),
     readLease: () => run(() => lease()),
     putApp: (app: AppDefinition) => {
       const json = encodeJson(app);

@@ -7,6 +7,7 @@ import type { AgentInfo } from '../domain/agent.js';
 import type { AppDefinition } from '../domain/app.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { DeploymentStoreOps } from './deployment-port.js';
+import type { EventSubscriptionStoreOps } from './event-subscription-port.js';
 import type { JobStoreOps } from './job-port.js';
 import type { LeaseStoreOps } from './lease-port.js';
 import type { SecurityStoreOps } from './security-port.js';
@@ -19,9 +20,15 @@ export interface TaskFilter {
 /**
  * Job ops (jobs, run records, dependency progress) are declared in job-port.ts; deployment ops
  * (running deployments, root group versions) in deployment-port.ts; the leader lease's fencing read
- * in lease-port.ts; audit log, secrets and agent credentials in security-port.ts.
+ * in lease-port.ts; audit log, secrets and agent credentials in security-port.ts; Marathon event
+ * callback subscribers in event-subscription-port.ts.
  */
-export interface StoreOps extends JobStoreOps, DeploymentStoreOps, LeaseStoreOps, SecurityStoreOps {
+export interface StoreOps
+  extends JobStoreOps,
+    DeploymentStoreOps,
+    LeaseStoreOps,
+    SecurityStoreOps,
+    EventSubscriptionStoreOps {
   /** Upsert the current definition and keep it as a version (idempotent per id+version). */
   putApp(app: AppDefinition): Promise<void>;
   getApp(id: string): Promise<AppDefinition | undefined>;

@@ -15,6 +15,7 @@ import {
   V3,
 } from './contract-support.js';
 import { deploymentStoreContract } from './deployment-store.contract.js';
+import { eventSubscriptionStoreContract } from './event-subscription-store.contract.js';
 import { jobBatchContract } from './job-batch.contract.js';
 import { jobStoreContract } from './job-store.contract.js';
 import type { Store } from './port.js';
@@ -31,6 +32,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
     jobBatchContract(make);
     deploymentStoreContract(make);
     securityStoreContract(make);
+    eventSubscriptionStoreContract(make);
     describe('apps', () => {
       it(
         'puts, gets and lists apps ordered by id',

@@ -14,6 +14,7 @@ import { after, describe, it } from 'node:test';
 import { droverArgv, repoRoot } from './support/drover-bin.js';
 import { DroverProcess, http, waitFor } from './support/drover-process.js';
 import { EventStream } from './support/event-stream.js';
+import { UiSession } from './ui/browser-session.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'drover-security-e2e-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -187,8 +188,19 @@ describe('drover up exposure, roles and audit', { timeout: 180_000 }, () => {
     assert.ok(!(await d.api.raw('GET', `/v2/apps/uses-secret/versions/${v}`)).text.includes(value));
     assert.ok(!(await d.api.raw('GET', '/v2/secrets')).text.includes(value), 'not in the secret list');
     assert.ok(!(await d.api.raw('GET', '/v2/tasks')).text.includes(value));
+    // The UI is built before the tests (npm test builds), so its page is always there.
     const ui = await d.api.raw('GET', '/ui/');
-    if (ui.status === 200) assert.ok(!ui.text.includes(value), 'not in the UI page');
+    assert.equal(ui.status, 200, 'the UI is served');
+    assert.ok(!ui.text.includes(value), 'not in the UI page');
+    // And as a browser renders it: the app's configuration and tasks pages show the reference only.
+    const browser = await UiSession.open(t, d.url, 'secret');
+    await browser.goto('/apps/uses-secret?tab=config');
+    await browser.page.getByText('DB_PASSWORD').first().waitFor({ timeout: 30_000 });
+    const configHtml = await browser.page.content();
+    assert.ok(configHtml.includes('DB_PASSWORD'), 'the variable is shown');
+    assert.ok(!configHtml.includes(value), 'not in the rendered configuration page');
+    await browser.goto('/apps/uses-secret');
+    assert.ok(!(await browser.page.content()).includes(value), 'not in the rendered app page');
 
     await waitFor(() => events.ofType('status_update_event').length > 0, { what: 'status events' });
     assert.ok(events.events.length > 0);

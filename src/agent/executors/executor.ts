@@ -28,6 +28,11 @@ export interface LaunchContext {
   /** Append the task's stdout/stderr to these files (created if missing). */
   logs: LogFiles;
   /**
+   * The task's secret files the agent wrote into the sandbox (mode 0400, agent-secret files.ts),
+   * so an executor that runs the task as another user can hand them over.
+   */
+  secretFiles?: readonly string[];
+  /**
    * Report how a slow launch is going (an image pull: "Pulling image x: 2/5 layers"); the agent
    * sends it as the task's status message while it is TASK_STARTING. Call it sparingly: each
    * call is one status update.
@@ -44,6 +49,12 @@ export interface TaskExit {
   exitCode: number | null;
   /** Signal name, e.g. 'SIGKILL'. */
   signal: string | null;
+  /**
+   * Set when the kernel's OOM killer ended the task for going over its memory limit (a process
+   * task's cgroup, a container's memory): the limit in MiB. The task then fails for that reason,
+   * whatever its exit looked like.
+   */
+  memoryLimitMib?: number;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -95,6 +106,8 @@ export interface Executor {
   readonly kind: string;
   /** Docker executors: whether tasks may run `privileged` containers (reported to the master). */
   readonly allowsPrivileged?: boolean;
+  /** Whether tasks are held to their `mem` and `cpus` (the process executor with cgroups). */
+  readonly enforcesLimits?: boolean;
   /**
    * Start the task. Resolves once it is running (the OS process exists); rejects with an Error
    * whose message is fit for a TASK_FAILED update when it could not be started.

@@ -17,13 +17,23 @@
  * - Re-attach: the handle is (boot id, pid, start time from /proc), so a recycled pid is never
  *   taken for the task. A re-attached task is not our child: its end is seen by polling /proc and
  *   its exit status is unknown; signals go to its group as for any task.
+ * - Limits (with `cgroups`): the task gets its own cgroup with `mem` and `cpus` as limits before
+ *   it runs anything. The child is spawned as a small gate shell that waits on its stdin; the
+ *   agent moves the gate's pid into the group and only then lets it exec the command, so the task
+ *   and every process it starts are born inside the group (a pid written after spawn would race
+ *   the task's first forks). An OOM kill in the group kills the whole task, as Mesos' memory
+ *   isolator destroys the container, and ends it as a memory-limit failure. The group is removed
+ *   once the task has ended, after killing whatever it left behind (also processes that left its
+ *   process group).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
 import type { TaskSpec } from '../../domain/agent-protocol.js';
 import { setCappedTimeout } from '../../platform/capped-timer.js';
 import type { Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
 import { APPEND, openSandboxFile } from '../safe-open.js';
+import type { TaskCgroup, TaskCgroups } from './cgroups/task-cgroups.js';
 import type {
   Executor,
   LaunchContext,
@@ -78,6 +88,12 @@ export interface ProcessExecutorOptions {
   agentName?: string;
   /** Where users are looked up (tests). Default: /etc/passwd, read at each launch. */
   passwd?: RunAsDeps['passwd'];
+  /** Put each task in its own cgroup with its `mem`/`cpus` as limits. Default: no limits. */
+  cgroups?: TaskCgroups;
+  /** How often a limited task's group is checked for an OOM kill. Default 1000 ms. */
+  oomPollMs?: number;
+  /** For what goes wrong outside any one launch (a cgroup that cannot be removed). */
+  logger?: Logger;
 }
 
 /** What the process executor checkpoints: enough to recognise the process, never just a pid. */
@@ -101,6 +117,9 @@ interface Deps {
   /** Read once, lazily; undefined without /proc (then tasks cannot be re-attached). */
   bootId: () => string | undefined;
   runAs: RunAsDeps;
+  cgroups: TaskCgroups | undefined;
+  oomPollMs: number;
+  logger: Logger | undefined;
 }
 
 const refTimers: Clock = {
@@ -127,9 +146,13 @@ export function createProcessExecutor(opts: ProcessExecutorOptions = {}): Execut
       agentName: opts.agentName ?? hostname(),
       passwd: opts.passwd ?? (() => readPasswd()),
     },
+    cgroups: opts.cgroups,
+    oomPollMs: opts.oomPollMs ?? 1_000,
+    logger: opts.logger,
   };
   return {
     kind: 'process',
+    enforcesLimits: deps.cgroups !== undefined,
     launch: (spec, ctx) => launchProcess(spec, ctx, deps),
     reattach: (ctx) => reattachProcess(ctx, deps),
   };
@@ -163,8 +186,39 @@ function commandLine(command: TaskSpec['command'], shell: string): [string, stri
   return [file, args];
 }
 
+/**
+ * The command behind a gate: a shell that reads one line from its stdin and execs the command only
+ * if it is `go` (the agent has put it in its cgroup); on anything else, end of input included (the
+ * agent died or failed to place it), it exits 125 without running anything.
+ */
+const GATE_SCRIPT = 'IFS= read -r go && [ "$go" = go ] || exit 125; exec "$@" </dev/null';
+
+function gated([file, args]: [string, string[]], shell: string): [string, string[]] {
+  return [shell, ['-c', GATE_SCRIPT, 'drover-cgroup-gate', file, ...args]];
+}
+
 async function launchProcess(spec: TaskSpec, ctx: LaunchContext, deps: Deps): Promise<RunningTask> {
-  const [file, args] = commandLine(spec.command, deps.shell);
+  const command = commandLine(spec.command, deps.shell);
+  const cgroup = deps.cgroups
+    ? await deps.cgroups.create(spec.taskId, spec.resources).catch((e: unknown) => {
+        throw new Error(`cannot make the task's cgroup: ${(e as Error).message}`);
+      })
+    : undefined;
+  try {
+    return await spawnTask(spec, ctx, deps, cgroup ? gated(command, deps.shell) : command, cgroup);
+  } catch (e) {
+    await cgroup?.remove();
+    throw e;
+  }
+}
+
+async function spawnTask(
+  spec: TaskSpec,
+  ctx: LaunchContext,
+  deps: Deps,
+  [file, args]: [string, string[]],
+  cgroup: TaskCgroup | undefined,
+): Promise<RunningTask> {
   const runAs = resolveRunAs(spec.user, deps.runAs);
   const user = runAs.kind === 'switch' ? runAs.user : undefined;
   const hostEnv = user ? { ...deps.hostEnv, ...userEnv(user) } : deps.hostEnv;
@@ -176,7 +230,7 @@ async function launchProcess(spec: TaskSpec, ctx: LaunchContext, deps: Deps): Pr
   });
   try {
     if (runAs.kind === 'ignored') await err.write(runAs.note);
-    if (user) await handSandboxTo(user, ctx.sandbox, [out, err]);
+    if (user) await handSandboxTo(user, ctx.sandbox, [out, err], ctx.secretFiles);
   } catch (e) {
     await Promise.all([out.close(), err.close()]);
     throw e;
@@ -192,7 +246,8 @@ async function launchProcess(spec: TaskSpec, ctx: LaunchContext, deps: Deps): Pr
       cwd: deps.cwd ?? ctx.sandbox,
       env,
       detached: true,
-      stdio: ['ignore', out.fd, err.fd],
+      // A gated task reads its go-ahead on stdin; it gets /dev/null once it runs.
+      stdio: [cgroup ? 'pipe' : 'ignore', out.fd, err.fd],
       ...(user ? { uid: user.uid, gid: user.gid } : {}),
     });
     // Same tick as spawn: even a child that died at once cannot have been reaped yet, so this pid
@@ -217,8 +272,24 @@ async function launchProcess(spec: TaskSpec, ctx: LaunchContext, deps: Deps): Pr
   // Later 'error' events only come from child.kill()/send(), which we never call; without a
   // listener an unexpected one would crash the agent.
   child.on('error', () => {});
+  if (cgroup) await openGate(child, cgroup, leaderExit);
   const leader: Leader = { exit: leaderExit, release: () => child.unref(), hurry: () => {} };
-  return new ProcessTask(child.pid!, handle, leader, deps);
+  return new ProcessTask(child.pid!, handle, leader, deps, cgroup);
+}
+
+/** Puts the gate shell in the task's group, then lets it exec the command. */
+async function openGate(child: ChildProcess, cgroup: TaskCgroup, exit: Promise<TaskExit>): Promise<void> {
+  const stdin = child.stdin!;
+  // EPIPE when the gate died before reading: its exit tells the rest.
+  stdin.on('error', () => {});
+  try {
+    await cgroup.join(child.pid!);
+  } catch (e) {
+    stdin.destroy();
+    await exit;
+    throw new Error(`cannot put the task in its cgroup: ${(e as Error).message}`);
+  }
+  stdin.end('go\n');
 }
 
 /**
@@ -254,13 +325,16 @@ function parseHandle(h: TaskHandle | undefined): ProcessHandle | undefined {
 
 async function reattachProcess(ctx: ReattachContext, deps: Deps): Promise<RunningTask | undefined> {
   const handle = parseHandle(ctx.handle);
+  // Made by the agent that launched it, if that one had limits on; otherwise there is none.
+  const cgroup = deps.cgroups?.open(ctx.spec.taskId, ctx.spec.resources.mem);
   if (handle && handle.bootId === deps.bootId() && isSameLiveProcess(handle.pid, handle.startTime)) {
-    return new ProcessTask(handle.pid, handle, watchReattached(handle, deps), deps);
+    return new ProcessTask(handle.pid, handle, watchReattached(handle, deps), deps, cgroup);
   }
   // Gone, or never checkpointed: whatever still runs with this task's sandbox in its environment
   // (children of a dead main process, or a process whose launch the agent did not live to record)
   // would run unsupervised and unknown to the master.
   await killStrays(ctx.sandbox);
+  await cgroup?.remove();
   return undefined;
 }
 
@@ -331,21 +405,51 @@ class ProcessTask implements RunningTask {
   private killing: Promise<void> | undefined;
   private detached = false;
   private ended = false;
+  private stopOomWatch: (() => void) | undefined;
 
   constructor(
     readonly pid: number,
     readonly handle: ProcessHandle | undefined,
     private readonly leader: Leader,
     private readonly deps: Deps,
+    private readonly cgroup?: TaskCgroup,
   ) {
-    this.exited = leader.exit.then((exit) => {
+    if (cgroup) this.watchOom(cgroup);
+    this.exited = leader.exit.then(async (exit) => {
+      this.stopOomWatch?.();
       // A task that ended on its own takes its leftovers with it, as destroying a Mesos container
       // does; otherwise orphans would hold ports the scheduler hands to the replacement. During a
       // kill the grace period decides instead.
       if (!this.killing && !this.detached) signalGroup(pid, 'SIGKILL');
       this.ended = true;
-      return exit;
+      if (!cgroup || this.detached) return exit;
+      const oomKilled = (await cgroup.oomKills()) > 0;
+      if (!(await cgroup.remove())) {
+        deps.logger?.warn(
+          { pid, cgroup: cgroup.dirs },
+          'a task has ended but its cgroup could not be removed',
+        );
+      }
+      return oomKilled ? { ...exit, memoryLimitMib: cgroup.memoryLimitMib } : exit;
     });
+  }
+
+  /**
+   * The OOM killer picks one process of the group; the task it belonged to is over (Mesos'
+   * memory isolator destroys the whole container), so the rest of the group goes too.
+   */
+  private watchOom(cgroup: TaskCgroup): void {
+    const { timers, oomPollMs } = this.deps;
+    const check = async () => {
+      this.stopOomWatch = undefined;
+      if (this.ended || this.detached) return;
+      if ((await cgroup.oomKills()) > 0) {
+        await cgroup.killAll();
+        return;
+      }
+      if (!this.ended && !this.detached) this.stopOomWatch = timers.setTimer(oomPollMs, () => void check());
+    };
+    this.stopOomWatch = timers.setTimer(oomPollMs, () => void check());
   }
 
   kill(gracePeriodMs: number): Promise<void> {
@@ -355,6 +459,7 @@ class ProcessTask implements RunningTask {
 
   detach(): void {
     this.detached = true;
+    this.stopOomWatch?.();
     this.leader.release();
   }
 
@@ -363,7 +468,11 @@ class ProcessTask implements RunningTask {
     this.leader.hurry();
     if (signalGroup(this.pid, 'SIGTERM')) {
       const emptied = await this.groupGoneWithin(gracePeriodMs);
-      if (!emptied) signalGroup(this.pid, 'SIGKILL');
+      if (!emptied) {
+        signalGroup(this.pid, 'SIGKILL');
+        // Also what left the process group (setsid) but not the cgroup.
+        await this.cgroup?.killAll();
+      }
     }
     await this.exited;
   }

@@ -12,6 +12,7 @@
 
 import type { FileHandle } from 'node:fs/promises';
 import { chown } from 'node:fs/promises';
+import { openSandboxFile, READ } from '../safe-open.js';
 import { lookupUser, type PasswdEntry } from './passwd.js';
 
 export interface RunAsDeps {
@@ -61,9 +62,19 @@ export async function handSandboxTo(
   user: PasswdEntry,
   sandbox: string,
   logs: readonly FileHandle[],
+  secretFiles: readonly string[] = [],
 ): Promise<void> {
   await chown(sandbox, user.uid, user.gid);
   for (const fh of logs) await fh.chown(user.uid, user.gid);
+  // Mode 0400: only their owner reads them, so the owner must be the task's user.
+  for (const file of secretFiles) {
+    const fh = await openSandboxFile(file, READ);
+    try {
+      await fh.chown(user.uid, user.gid);
+    } finally {
+      await fh.close();
+    }
+  }
 }
 
 /** HOME, USER and LOGNAME of the user the task runs as, under the task's own env. */

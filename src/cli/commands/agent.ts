@@ -7,6 +7,7 @@ import { attribute, masterUrls, resources } from '../cluster-flags.js';
 import { dnsListenFlag } from '../dns-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { example } from '../example.js';
+import { addLimitOptions, limitFlags } from '../limit-flags.js';
 import { addLogFormatOption, logOutput } from '../log-format.js';
 import { intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
@@ -82,7 +83,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
     "drover agent list                                                # the cluster's agents",
     'drover agent drain agent-2',
   );
-  addSandboxOptions(addDockerOptions(agent)).action(async (opts) => {
+  addLimitOptions(addSandboxOptions(addDockerOptions(agent))).action(async (opts) => {
     const advertise: string = opts.advertise ?? firstExternalIPv4() ?? '127.0.0.1';
     let ca: string | undefined;
     if (opts.ca !== undefined) {
@@ -110,6 +111,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       ...(opts.switchUser !== undefined ? { switchUser: opts.switchUser } : {}),
       ...dockerFlags(opts),
       ...sandboxFlags(opts),
+      ...limitFlags(opts),
       ...routerFlags(opts),
       metricsListen: opts.metricsPort,
     });

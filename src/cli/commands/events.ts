@@ -68,7 +68,17 @@ export function eventLine(ctx: CommandContext, e: ServerEvent): string {
       what = `${s('runSpecId')} ${s('instanceId')} ${paintState(ctx.term, d.healthy === null ? 'unknown' : d.healthy ? 'healthy' : 'unhealthy')}`;
       break;
     case 'unhealthy_instance_kill_event':
+    case 'unhealthy_task_kill_event':
       what = `${s('appId')} ${s('taskId')} killed: ${s('reason')}`;
+      break;
+    case 'add_health_check_event':
+    case 'remove_health_check_event': {
+      const hc = d.healthCheck as { protocol?: string } | undefined;
+      what = `${s('appId')} ${s('version')} ${hc?.protocol ?? ''}`.replace(/ +/g, ' ');
+      break;
+    }
+    case 'unknown_instance_terminated_event':
+      what = `${s('runSpecId')} ${s('instanceId')} ${s('condition')}`;
       break;
     case 'failed_health_check_event':
       what = `${s('appId')} ${s('instanceId')}`;

@@ -8,6 +8,7 @@ import { addApiAccessOptions, apiAccessFlags } from '../api-access-flags.js';
 import { addDnsOption } from '../dns-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { example } from '../example.js';
+import { addLimitOptions, limitFlags } from '../limit-flags.js';
 import { addLogFormatOption, logOutput } from '../log-format.js';
 import { addNotifyOptions, notifyFlags } from '../notify-flags.js';
 import { httpUrlFlag, intFlag } from '../parse-flags.js';
@@ -60,7 +61,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
     'drover up                       # API and UI on http://127.0.0.1:8080',
     'drover up --demo --port 9090 --data-dir /tmp/drover',
   );
-  addApiAccessOptions(addSandboxOptions(addDockerOptions(up))).action(async (opts) => {
+  addApiAccessOptions(addLimitOptions(addSandboxOptions(addDockerOptions(up)))).action(async (opts) => {
     const code = await (await import('../../bin/up.js')).runUp({
       port: opts.port,
       host: opts.host,
@@ -76,6 +77,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       ...dockerFlags(opts),
       ...notifyFlags(opts),
       ...sandboxFlags(opts),
+      ...limitFlags(opts),
       ...routerFlags(opts),
       ...apiAccessFlags(opts),
       dns: opts.dnsPort,

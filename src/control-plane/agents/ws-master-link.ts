@@ -8,8 +8,9 @@
 import type WebSocket from 'ws';
 import type { AgentToMaster, MasterLink, MasterToAgent } from '../../domain/agent-protocol.js';
 import { checkAgentToMaster, decodeFrame } from '../../domain/agent-protocol-schema.js';
-import { setCappedInterval, setCappedTimeout } from '../../platform/capped-timer.js';
+import { setCappedTimeout } from '../../platform/capped-timer.js';
 import type { Logger } from '../../platform/logger.js';
+import { keepAlive } from '../../platform/ws-keepalive.js';
 import { AgentSession } from './agent-session-rules.js';
 
 export const POLICY_VIOLATION = 1008;
@@ -55,28 +56,14 @@ export function wsMasterLink(ws: WebSocket, opts: WsMasterLinkOptions): MasterLi
   );
   registerDeadline.unref();
 
-  let alive = true;
-  ws.on('pong', () => {
-    alive = true;
-  });
-  const pinger =
-    opts.pingIntervalMs > 0
-      ? setCappedInterval(() => {
-          if (!alive) {
-            log.warn('agent connection did not answer a ping: dropping it');
-            ws.terminate();
-            return;
-          }
-          alive = false;
-          ws.ping();
-        }, opts.pingIntervalMs)
-      : undefined;
-  pinger?.unref();
+  const stopPings = keepAlive(ws, opts.pingIntervalMs, () =>
+    log.warn('agent connection did not answer a ping: dropping it'),
+  );
 
   ws.on('error', (err) => log.warn({ err: err.message }, 'agent connection error'));
   ws.on('close', () => {
     clearTimeout(registerDeadline);
-    if (pinger) clearInterval(pinger);
+    stopPings();
     for (const h of closeHandlers) h();
   });
 

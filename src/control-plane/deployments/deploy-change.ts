@@ -45,15 +45,42 @@ export const APP_LOCKED_MESSAGE =
   "App is locked by one or more deployments. Override with the option '?force=true'. " +
   "View details at '/v2/deployments/<DEPLOYMENT_ID>'.";
 
+/**
+ * Marathon's GroupManager.updateRoot: a change that fails once its request was accepted for
+ * planning (the draft refuses, dependencies are invalid, an app is locked, the store fails) is
+ * announced as group_change_failed with the version it would have had and the reason; a dry run
+ * changes nothing and announces nothing.
+ */
 export async function deployChange(
   ctx: MasterContext,
   ds: DeploymentsState,
   req: ChangeRequest,
 ): Promise<ChangeResult> {
+  const current = ds.root(ctx.state.apps);
+  const version = nextVersion(ctx.deps.clock.now(), current.version);
+  try {
+    return await applyChange(ctx, ds, req, current, version);
+  } catch (err) {
+    if (!req.dryRun) {
+      ctx.events.emit('group_change_failed', {
+        groupId: req.groupId ?? '/',
+        version,
+        reason: err instanceof Error ? err.message : String(err),
+      });
+    }
+    throw err;
+  }
+}
+
+async function applyChange(
+  ctx: MasterContext,
+  ds: DeploymentsState,
+  req: ChangeRequest,
+  current: RootGroup,
+  version: string,
+): Promise<ChangeResult> {
   const { deps, state } = ctx;
-  const current = ds.root(state.apps);
   const { draft, paths } = req.draft(current);
-  const version = nextVersion(deps.clock.now(), current.version);
   const pathOf = (id: string) => paths?.get(id);
   const target = stampTarget(current, draft, version, { pathOf });
   const issues = dependencyIssues(target, pathOf);

@@ -49,6 +49,23 @@ const DESCRIBE: { [T in EventType]: Describe<T> } = {
       host: p.host,
       reason: p.reason,
     }),
+  // The old name of the kill just logged (unhealthy_instance_kill_event): not logged twice.
+  unhealthy_task_kill_event: (p) =>
+    line('debug', 'killing unhealthy task (old event name)', { taskId: p.taskId }),
+  add_health_check_event: (p) =>
+    line('debug', 'health check added', {
+      appId: p.appId,
+      version: p.version,
+      protocol: p.healthCheck.protocol,
+    }),
+  remove_health_check_event: (p) =>
+    line('debug', 'health check removed', { appId: p.appId, protocol: p.healthCheck.protocol }),
+  unknown_instance_terminated_event: (p) =>
+    line('debug', 'unknown task ended', {
+      appId: p.runSpecId,
+      instanceId: p.instanceId,
+      condition: p.condition,
+    }),
   failed_health_check_event: (p) =>
     line('warn', 'health check failed', {
       appId: p.appId,
@@ -92,6 +109,10 @@ const DESCRIBE: { [T in EventType]: Describe<T> } = {
       servicePort: p.servicePort,
       agentId: p.agentId,
     }),
+  subscribe_event: (p) =>
+    line('info', 'event subscriber added', { callbackUrl: p.callbackUrl, clientIp: p.clientIp }),
+  unsubscribe_event: (p) =>
+    line('info', 'event subscriber removed', { callbackUrl: p.callbackUrl, clientIp: p.clientIp }),
   event_stream_attached: (p) => line('debug', 'event stream attached', { remoteAddress: p.remoteAddress }),
   event_stream_detached: (p) => line('debug', 'event stream detached', { remoteAddress: p.remoteAddress }),
 };

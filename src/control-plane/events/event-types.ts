@@ -74,6 +74,31 @@ export interface DroverEvents {
     host: string;
     slaveId: string | null;
   };
+  /**
+   * The same kill under its pre-1.4 name, sent right beside unhealthy_instance_kill_event for
+   * clients written against Marathon's event-bus docs (which still show this one).
+   */
+  unhealthy_task_kill_event: {
+    appId: string;
+    taskId: string;
+    version: string;
+    reason: string;
+    host: string;
+    slaveId: string | null;
+  };
+  /**
+   * An app version's health checks start being run (MarathonHealthCheckManager.add): its first
+   * version, a new version deployed, or every active one when a master takes the lead.
+   */
+  add_health_check_event: { appId: string; version: string; healthCheck: HealthCheck };
+  /** Health checks of an app version that is gone: no task runs it and it is not current, or the app was removed. */
+  remove_health_check_event: { appId: string; healthCheck: HealthCheck };
+  /**
+   * A terminal update for a task the master does not know (Marathon's TaskStatusUpdateProcessor):
+   * a task killed on an agent that re-registered with it, or an update re-sent after the task was
+   * forgotten. `condition` as in instance_changed_event.
+   */
+  unknown_instance_terminated_event: { instanceId: string; runSpecId: string; condition: string };
 
   // Deployments.
   deployment_info: { plan: DeploymentPlanJson; currentStep: DeploymentStepJson };
@@ -98,6 +123,10 @@ export interface DroverEvents {
   };
   router_bind_recovered_event: { agentId: string; host: string; appId: string; servicePort: number };
 
+  // Marathon's HTTP callback subscribers (/v2/eventSubscriptions; event-callbacks.ts).
+  subscribe_event: { clientIp: string; callbackUrl: string };
+  unsubscribe_event: { clientIp: string; callbackUrl: string };
+
   // The event stream's own clients.
   event_stream_attached: { remoteAddress: string };
   event_stream_detached: { remoteAddress: string };
@@ -112,6 +141,10 @@ export const EVENT_TYPES = [
   'instance_health_changed_event',
   'failed_health_check_event',
   'unhealthy_instance_kill_event',
+  'unhealthy_task_kill_event',
+  'add_health_check_event',
+  'remove_health_check_event',
+  'unknown_instance_terminated_event',
   'deployment_info',
   'deployment_step_success',
   'deployment_step_failure',
@@ -122,6 +155,8 @@ export const EVENT_TYPES = [
   'app_terminated_event',
   'router_bind_failed_event',
   'router_bind_recovered_event',
+  'subscribe_event',
+  'unsubscribe_event',
   'event_stream_attached',
   'event_stream_detached',
 ] as const satisfies ReadonlyArray<keyof DroverEvents>;

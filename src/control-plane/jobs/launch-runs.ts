@@ -5,6 +5,7 @@
  * that do not fit stay queued and are tried on the next pass.
  */
 import type { JobRun } from '../../domain/job.js';
+import { DEFAULT_KILL_GRACE_MS, jobKillTiming } from '../../domain/kill-timing.js';
 import type { TaskRecord } from '../../domain/task.js';
 import { placeAndLaunch, requestKill } from '../tasks/launcher.js';
 import { commit } from './commit-effects.js';
@@ -25,7 +26,7 @@ export async function launchReadyRuns(jc: JobsContext, now: number): Promise<voi
     byKey.set(key, run);
     return runPlacementRequest(key, jc.jobs.byName.get(run.job)!.job);
   });
-  const grace = ctx.deps.defaultKillGraceMs ?? 3000;
+  const { grace } = runKillTiming(jc);
   await placeAndLaunch(ctx, requests, {
     launchOf: (p, agent) => {
       const run = byKey.get(p.key)!;
@@ -71,7 +72,11 @@ export async function launchReadyRuns(jc: JobsContext, now: number): Promise<voi
   });
 }
 
-/** Kills a run's task with the default kill grace (launcher.ts). */
+/** Kills a run's task with the job kill timing (launcher.ts). */
 export function killRunTask(jc: JobsContext, task: TaskRecord, now: number): Promise<void> {
-  return requestKill(jc.master, task, now, { grace: jc.master.deps.defaultKillGraceMs ?? 3000 });
+  return requestKill(jc.master, task, now, runKillTiming(jc));
+}
+
+function runKillTiming(jc: JobsContext): { grace: number; drain: number } {
+  return jobKillTiming(jc.master.deps.defaultKillGraceMs ?? DEFAULT_KILL_GRACE_MS);
 }

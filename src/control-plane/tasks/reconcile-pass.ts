@@ -6,11 +6,12 @@
  */
 import type { AppDefinition } from '../../domain/app.js';
 import { appIdToTaskPrefix } from '../../domain/app.js';
-import { secretSources } from '../../domain/app-secrets.js';
+import { secretFileSources, secretSources } from '../../domain/app-secrets.js';
 import { hostWideningParameters } from '../../domain/docker-parameters.js';
 import {
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_ROUTE_ACK_TIMEOUT_MS,
+  jobKillTiming,
   killDrainMs,
   killGraceMs,
 } from '../../domain/kill-timing.js';
@@ -89,7 +90,7 @@ export async function reconcilePass(ctx: MasterContext): Promise<void> {
           updatedAt: now,
           resources: { cpus: app.cpus, mem: app.mem, disk: app.disk },
         };
-        const secretEnv = secretValues.get(app.id) ?? {};
+        const { env: secretEnv, files: secretFiles } = secretValues.get(app.id) ?? { env: {}, files: {} };
         const spec = {
           ...buildTaskSpec({
             app,
@@ -100,6 +101,7 @@ export async function reconcilePass(ctx: MasterContext): Promise<void> {
           }),
           // Read for this launch only: in the launch message, never stored with the task.
           ...(Object.keys(secretEnv).length > 0 ? { secretEnv } : {}),
+          ...(Object.keys(secretFiles).length > 0 ? { secretFiles } : {}),
         };
         return { task, spec };
       },
@@ -134,11 +136,14 @@ function killTotalMs(k: { grace: number; drain: number }): number {
   return k.grace + k.drain;
 }
 
-function killTiming(ctx: MasterContext, app: AppDefinition | undefined): { grace: number; drain: number } {
-  return {
-    grace: killGraceMs(app, ctx.deps.defaultKillGraceMs ?? DEFAULT_KILL_GRACE_MS),
-    drain: killDrainMs(app, ctx.deps.killDrainMs ?? 0),
-  };
+function killTiming(
+  ctx: MasterContext,
+  app: AppDefinition | undefined,
+  task?: TaskRecord,
+): { grace: number; drain: number } {
+  const defaultGrace = ctx.deps.defaultKillGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  if (task?.jobRun) return jobKillTiming(defaultGrace);
+  return { grace: killGraceMs(app, defaultGrace), drain: killDrainMs(app, ctx.deps.killDrainMs ?? 0) };
 }
 
 /** Tasks of deleted apps are killed; kills that went unanswered are re-sent. */
@@ -158,7 +163,7 @@ async function killOrphans(
       if (t.killRequestedAt === undefined) {
         // Job run tasks have no app: the job runtime owns them (control-plane/jobs/).
         if (!app && !frozen && t.jobRun === undefined) await killAppTask(ctx, t, now);
-      } else if (now - t.killRequestedAt > killTotalMs(killTiming(ctx, app)) + resendAfter) {
+      } else if (now - t.killRequestedAt > killTotalMs(killTiming(ctx, app, t)) + resendAfter) {
         const resent = { ...t, killRequestedAt: now };
         ctx.state.tasks.set(t.id, resent);
         ctx.hub.send(t.agentId, { type: 'kill', taskId: t.id, gracePeriodMs: 0 });
@@ -206,21 +211,26 @@ function placementRequest(key: string, app: AppDefinition): PlacementRequest {
   };
 }
 
-/** App id -> its secret variables' values (empty for apps without secrets); absent: cannot launch now. */
+/**
+ * App id -> the values of its secret variables and files (empty for apps without secrets);
+ * absent: cannot launch now.
+ */
 async function secretsOf(
   ctx: MasterContext,
   apps: AppDefinition[],
-): Promise<Map<string, Record<string, string>>> {
-  const out = new Map<string, Record<string, string>>();
+): Promise<Map<string, { env: Record<string, string>; files: Record<string, string> }>> {
+  const out = new Map<string, { env: Record<string, string>; files: Record<string, string> }>();
   for (const app of apps) {
     const sources = secretSources(app);
-    if (Object.keys(sources).length === 0) {
-      out.set(app.id, {});
+    const fileSources = secretFileSources(app);
+    if (Object.keys(sources).length === 0 && Object.keys(fileSources).length === 0) {
+      out.set(app.id, { env: {}, files: {} });
       continue;
     }
     try {
-      if (!ctx.deps.secrets) throw new Error('secrets are off (no --secret-key-file)');
-      out.set(app.id, await ctx.deps.secrets.valuesFor(sources));
+      const vault = ctx.deps.secrets;
+      if (!vault) throw new Error('secrets are off (no --secret-key-file)');
+      out.set(app.id, { env: await vault.valuesFor(sources), files: await vault.valuesFor(fileSources) });
     } catch (err) {
       ctx.deps.logger.error(
         { appId: app.id, reason: (err as Error).message },

@@ -7,7 +7,8 @@
  *   statusUpdate {healthCheckResults, healthy}  ─► failed_health_check_event (each new failure)
  *                                               ─► health_status_changed_event (a check's alive flips)
  *                                               ─► instance_health_changed_event (the task's verdict flips)
- *   statusUpdate TASK_KILLING, UNHEALTHY_KILL_REASON ─► unhealthy_instance_kill_event, launch backoff,
+ *   statusUpdate TASK_KILLING, UNHEALTHY_KILL_REASON ─► unhealthy_instance_kill_event (and its old name
+ *                                                       unhealthy_task_kill_event), launch backoff,
  *                                                       kill recorded (a replacement may start)
  *
  * Marathon's docs: "each time a task fails, is lost, or is killed due to failing too many health
@@ -52,15 +53,16 @@ export function isUnhealthyKill(task: TaskRecord, msg: UpdateMsg): boolean {
 /** Announces the unhealthy kill and makes the app's next launch wait, as a crash would. */
 export function recordUnhealthyKill(ctx: MasterContext, task: TaskRecord, now: number): void {
   const failing = task.healthCheckResults?.find((r) => !r.alive && r.lastFailureCause !== null);
-  ctx.events.emit('unhealthy_instance_kill_event', {
+  const kill = {
     appId: task.appId,
     taskId: task.id,
-    instanceId: task.id,
     version: task.version,
     reason: failing?.lastFailureCause ?? 'unknown',
     host: task.host,
     slaveId: task.agentId,
-  });
+  };
+  ctx.events.emit('unhealthy_instance_kill_event', { ...kill, instanceId: task.id });
+  ctx.events.emit('unhealthy_task_kill_event', kill);
   const app = ctx.state.apps.get(task.appId);
   if (app) {
     const delay = delayAfterFailure(ctx.state.delays.get(app.id), app, now);

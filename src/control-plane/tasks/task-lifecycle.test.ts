@@ -68,7 +68,7 @@ function setup() {
       taskGone: async () => assert.fail('routed to the job runtime'),
     },
   };
-  return { ctx, log, sent, state };
+  return { ctx, log, sent, state, events };
 }
 
 const update = (taskId: string, state: TaskState): Extract<AgentToMaster, { type: 'statusUpdate' }> => ({
@@ -107,4 +107,23 @@ test('an update for an unknown task is killed without a warning (debug only); a 
     ['gone.t9', 'gone.t8'],
   );
   assert.equal(debug[0]!.agentId, 'agent-a');
+});
+
+test('a terminal update for an unknown task is announced as unknown_instance_terminated_event', async () => {
+  const { ctx, events } = setup();
+  const seen: Array<{ eventType: string; payload: unknown }> = [];
+  events.subscribe((e) => seen.push(e));
+  await applyStatusUpdate(ctx, 'agent-a', update('gone.t9', 'TASK_RUNNING'));
+  await applyStatusUpdate(ctx, 'agent-a', update('gone.t8', 'TASK_KILLED'));
+  // An agent that never knew the task reports no app: the id names it, as in Marathon.
+  await applyStatusUpdate(ctx, 'agent-a', { ...update('prod_api.t7', 'TASK_LOST'), appId: '' });
+  // Known task, other agent: not unknown, no such event.
+  await applyStatusUpdate(ctx, 'agent-a', update('web.t1', 'TASK_FAILED'));
+  assert.deepEqual(
+    seen.filter((e) => e.eventType === 'unknown_instance_terminated_event').map((e) => e.payload),
+    [
+      { instanceId: 'gone.t8', runSpecId: '/web', condition: 'Killed' },
+      { instanceId: 'prod_api.t7', runSpecId: '/prod/api', condition: 'Gone' },
+    ],
+  );
 });

@@ -4,6 +4,7 @@
  * not ask for counts against the app's launch backoff.
  */
 import type { AgentToMaster } from '../../domain/agent-protocol.js';
+import { appIdOfTaskId } from '../../domain/app.js';
 import { instanceCondition } from '../../domain/instance-condition.js';
 import type { TaskRecord, TaskState } from '../../domain/task.js';
 import { isTerminal } from '../../domain/task.js';
@@ -28,8 +29,16 @@ export async function applyStatusUpdate(ctx: MasterContext, agentId: string, msg
         'status update for a task that belongs to another agent; killing it there',
       );
     } else {
-      // Normal after a restart or failover: a re-sent update for a task already forgotten.
+      // Normal after a restart or failover: a re-sent update for a task already forgotten; or a
+      // task an agent re-registered with that the master killed. Marathon announces the end.
       deps.logger.debug(fields, 'status update for an unknown task');
+      if (isTerminal(msg.state)) {
+        ctx.events.emit('unknown_instance_terminated_event', {
+          instanceId: msg.taskId,
+          runSpecId: msg.appId || appIdOfTaskId(msg.taskId),
+          condition: instanceCondition(msg.state),
+        });
+      }
     }
     // A live task the master does not place on this agent must not run.
     if (!isTerminal(msg.state)) ctx.hub.send(agentId, { type: 'kill', taskId: msg.taskId, gracePeriodMs: 0 });

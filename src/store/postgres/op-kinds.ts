@@ -4,6 +4,7 @@
  * fails to compile until it is classified here.
  */
 import { DEPLOYMENT_OP_KINDS } from '../deployment-port.js';
+import { EVENT_SUBSCRIPTION_OP_KINDS } from '../event-subscription-port.js';
 import { JOB_OP_KINDS } from '../job-port.js';
 import { LEASE_OP_KINDS } from '../lease-port.js';
 import type { StoreOps } from '../port.js';
@@ -14,6 +15,7 @@ export const OP_KINDS: Readonly<Record<keyof StoreOps, 'read' | 'write'>> = {
   ...DEPLOYMENT_OP_KINDS,
   ...LEASE_OP_KINDS,
   ...SECURITY_OP_KINDS,
+  ...EVENT_SUBSCRIPTION_OP_KINDS,
   putApp: 'write',
   getApp: 'read',
   listApps: 'read',

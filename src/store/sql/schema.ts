@@ -95,6 +95,12 @@ export interface AgentCredentialsTable {
   hash: string;
 }
 
+/** Marathon `/v2/eventSubscriptions` callback subscribers. */
+export interface EventSubscriptionsTable {
+  callback_url: string;
+  json: string;
+}
+
 export interface StoreDatabase {
   apps: AppsTable;
   app_versions: AppVersionsTable;
@@ -110,4 +116,5 @@ export interface StoreDatabase {
   audit_log: AuditLogTable;
   secrets: SecretsTable;
   agent_credentials: AgentCredentialsTable;
+  event_subscriptions: EventSubscriptionsTable;
 }

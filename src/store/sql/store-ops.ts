@@ -11,6 +11,7 @@ import { decodeJson, encodeJson } from '../json-value.js';
 import type { StoreOps } from '../port.js';
 import { byId, newestFirst } from '../version-order.js';
 import { sqlDeploymentOps } from './deployment-store-ops.js';
+import { sqlEventSubscriptionOps } from './event-subscription-store-ops.js';
 import { sqlJobOps } from './job-store-ops.js';
 import { sqlLeaseOps } from './lease-store-ops.js';
 import type { StoreDatabase } from './schema.js';
@@ -38,6 +39,7 @@ export function sqlStoreOps(db: Db): StoreOps {
     ...sqlDeploymentOps(db),
     ...sqlLeaseOps(db),
     ...sqlSecurityOps(db),
+    ...sqlEventSubscriptionOps(db),
     putApp: (app: AppDefinition) => {
       const json = encodeJson(app);
       return atomically(db, async (db) => {

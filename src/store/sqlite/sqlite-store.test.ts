@@ -81,6 +81,7 @@ describe('sqlite store', () => {
         '0003-deployments',
         '0004-leader-lease',
         '0005-security',
+        '0006-event-subscriptions',
       ]);
     } finally {
       raw.close();

@@ -1,7 +1,7 @@
 // UiApi over src/client/ (the one typed client the CLI uses too): every request the pages make
 // goes through here, and nothing here speaks HTTP itself.
 import { type Credentials, DroverClient, type StreamState } from '../../../src/client/index.js';
-import type { Agent, App, Deployment, Job, JobRun, LiveEvent, QueueItem } from './types.js';
+import type { LiveEvent } from './types.js';
 import type { ConnectionState, UiApi } from './ui-api.js';
 
 const STATE: Record<StreamState, ConnectionState> = {
@@ -14,43 +14,37 @@ const STATE: Record<StreamState, ConnectionState> = {
 export function clientApi(url: string, credentials: Credentials | undefined): UiApi {
   const c = new DroverClient({ url, ...(credentials ? { credentials } : {}) });
   return {
-    apps: async () => (await c.apps.list()) as unknown as App[],
-    app: async (id) =>
-      (await c.apps.show(id, {
-        embed: ['tasks', 'counts', 'deployments', 'lastTaskFailure'],
-      })) as unknown as App,
+    apps: () => c.apps.list(),
+    app: (id) => c.apps.show(id, { embed: ['tasks', 'counts', 'deployments', 'lastTaskFailure'] }),
     createApp: (d) => c.apps.create(d as { id: string }),
     updateApp: (id, d) => c.apps.update({ ...(d as Record<string, unknown>), id }, { partial: true }),
     scaleApp: (id, n) => c.apps.scale(id, n),
     restartApp: (id) => c.apps.restart(id),
     destroyApp: (id) => c.apps.remove(id),
     appVersions: (id) => c.apps.versions(id),
-    appVersion: async (id, v) => (await c.apps.version(id, v)) as unknown as App,
+    appVersion: (id, v) => c.apps.version(id, v),
     rollbackApp: (id, v) => c.apps.rollback(id, v),
     taskLog: (taskId, stream, tail) => c.tasks.logs(taskId, { stream, tail }),
     killTask: (appId, taskId) => c.apps.killTask(appId, taskId),
-    queue: async () => (await c.queue.list()) as unknown as QueueItem[],
+    queue: () => c.queue.list(),
     resetDelay: (id) => c.queue.resetDelay(id),
-    deployments: async () => (await c.deployments.list()) as unknown as Deployment[],
+    deployments: () => c.deployments.list(),
     cancelDeployment: async (id, force) => {
       if (force) await c.deployments.stop(id);
       else await c.deployments.rollback(id);
     },
-    agents: async () => (await c.agents.list()) as unknown as Agent[],
+    agents: () => c.agents.list(),
     drainAgent: async (id) => {
       await c.agents.drain(id);
     },
     undrainAgent: async (id) => {
       await c.agents.undrain(id);
     },
-    jobs: async () => (await c.jobs.list()) as unknown as Job[],
-    saveJob: (job) => c.jobs.put(job as Parameters<typeof c.jobs.put>[0]),
+    jobs: () => c.jobs.list(),
+    saveJob: (job) => c.jobs.put(job),
     runJob: (name) => c.jobs.start(name),
     deleteJob: (name) => c.jobs.remove(name),
-    jobRuns: async (name, limit) => {
-      const r = await c.jobs.runs(name, { limit });
-      return { runs: r.runs as unknown as JobRun[], nextDueAt: r.nextDueAt };
-    },
+    jobRuns: (name, limit) => c.jobs.runs(name, { limit }),
     runLog: (name, dueAt, attempt, stream) => c.jobs.runLogs(name, dueAt, { attempt, stream }),
     events(onEvent, onState) {
       const stream = c.events({

@@ -1,6 +1,6 @@
 // Everything the pages ask of a master, as one interface. client-adapter.ts implements it over
 // src/client/, the one typed HTTP client the CLI uses too; pages never fetch on their own.
-import type { Agent, App, Deployment, Job, JobRun, LiveEvent, QueueItem } from './types.js';
+import type { Agent, App, Deployment, Job, JobInput, JobRun, LiveEvent, QueueItem } from './types.js';
 
 export type LogStream = 'stdout' | 'stderr';
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'closed' | 'unauthorized';
@@ -30,7 +30,7 @@ export interface UiApi {
   drainAgent(id: string): Promise<void>;
   undrainAgent(id: string): Promise<void>;
   jobs(): Promise<Job[]>;
-  saveJob(job: Job): Promise<void>;
+  saveJob(job: JobInput | Job): Promise<void>;
   runJob(name: string): Promise<void>;
   deleteJob(name: string): Promise<void>;
   jobRuns(name: string, limit: number): Promise<{ runs: JobRun[]; nextDueAt: string | null }>;

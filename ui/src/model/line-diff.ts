@@ -52,7 +52,7 @@ const READ_ONLY = new Set([
   'taskStats',
 ]);
 
-export function definitionLines(def: Record<string, unknown>): string[] {
+export function definitionLines(def: object): string[] {
   const rest = Object.fromEntries(Object.entries(def).filter(([k]) => !READ_ONLY.has(k)));
   return JSON.stringify(sortKeys(rest), null, 2).split('\n');
 }

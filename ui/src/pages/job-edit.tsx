@@ -4,7 +4,7 @@ import { schedulePreview } from '../../../src/client/job-schedule.js';
 import { FieldErrors, ProblemView } from '../components/problem-view.js';
 import { useLive } from '../data/live.js';
 import { problemOf } from '../data/problem.js';
-import type { ApiProblem, Job } from '../data/types.js';
+import type { ApiProblem, Job, JobInput } from '../data/types.js';
 import { useResource } from '../data/use-resource.js';
 
 interface JobFormValues {
@@ -88,7 +88,7 @@ function JobForm({ job }: { job: Job | undefined }) {
         onSubmit={async (e) => {
           e.preventDefault();
           const num = (t: string) => (t.trim() !== '' && Number.isFinite(Number(t)) ? Number(t) : t);
-          const def: Job = {
+          const def: JobInput = {
             ...(job ?? {}),
             name: v.name.trim(),
             command: v.command,

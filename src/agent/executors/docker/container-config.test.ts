@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TaskSpec } from '../../../domain/agent-protocol.js';
 import type { Container } from '../../../domain/app.js';
+import { secretFilePath } from '../../secret-files.js';
 import { shellTask } from '../../testing/task-spec.js';
 import {
   type ContainerConfigInput,
@@ -273,4 +274,17 @@ test('a hostPath outside the sandbox and --allowed-host-paths, or the Docker soc
     ok.HostConfig.Binds.includes('/agent/sandboxes/t1/data:/x:rw'),
     JSON.stringify(ok.HostConfig.Binds),
   );
+});
+
+test('secret volumes: an absolute one is bound read-only from the sandbox, a relative one is in the sandbox mount', () => {
+  const spec = bridgeSpec();
+  const volumes = [
+    { containerPath: '/run/secrets/pw', secret: 'pw' },
+    { containerPath: 'conf/pw', secret: 'pw' },
+  ];
+  const body = containerCreateBody(input({ ...spec, container: { ...spec.container!, volumes } })) as Body;
+  assert.deepEqual(body.HostConfig.Binds, [
+    `/agent/sandboxes/t1:${SANDBOX_IN_CONTAINER}:rw`,
+    `${secretFilePath('/agent/sandboxes/t1', '/run/secrets/pw')}:/run/secrets/pw:ro`,
+  ]);
 });

@@ -23,6 +23,7 @@ import { isAbsolute, join, normalize } from 'node:path';
 import type { TaskSpec } from '../../../domain/agent-protocol.js';
 import type { NetworkSpec, PortMapping } from '../../../domain/app.js';
 import { dockerRunOptions } from '../../../domain/docker-parameters.js';
+import { secretFilePath } from '../../secret-files.js';
 import { checkHostPath } from './host-path-policy.js';
 import {
   checkHostWidening,
@@ -162,6 +163,12 @@ export function containerCreateBody(input: ContainerConfigInput): Record<string,
     allowPrivileged: input.allowPrivileged,
   };
   for (const v of spec.container?.volumes ?? []) {
+    if (v.secret !== undefined) {
+      // A relative one is in the sandbox, mounted already; an absolute one is bound from it.
+      if (v.containerPath.startsWith('/'))
+        bind(secretFilePath(sandbox, v.containerPath), v.containerPath, true);
+      continue;
+    }
     if (v.hostPath === undefined) throw new Error(`Volume ${v.containerPath} has no hostPath`);
     const source = hostPathOf(v.hostPath, sandbox);
     checkHostPath(source, policy);

@@ -5,6 +5,7 @@ import * as jobs from './0002-jobs.js';
 import * as deployments from './0003-deployments.js';
 import * as leaderLease from './0004-leader-lease.js';
 import * as security from './0005-security.js';
+import * as eventSubscriptions from './0006-event-subscriptions.js';
 
 export const storeMigrations: MigrationSet = {
   '0001-initial': initial,
@@ -12,4 +13,5 @@ export const storeMigrations: MigrationSet = {
   '0003-deployments': deployments,
   '0004-leader-lease': leaderLease,
   '0005-security': security,
+  '0006-event-subscriptions': eventSubscriptions,
 };
