@@ -17,21 +17,17 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { dialMaster } from '../src/agent/ws-link.js';
 import { agentEndpointUrl } from '../src/domain/agent-endpoint.js';
-import type { AgentLink, MasterToAgent } from '../src/domain/agent-protocol.js';
-import { PROTOCOL_VERSION } from '../src/domain/agent-protocol.js';
-import { silentLogger } from '../src/platform/logger.js';
 import { tempDatabases } from '../src/store/postgres/temp-database.js';
 import { ClusterProcess } from '../test/e2e/support/cluster-process.js';
 import { http } from '../test/e2e/support/http-json.js';
+import { type SimAgent, simAgents, simCounters, until } from './support/sim-agent.js';
 
 const AGENTS = Number(process.env['BENCH_AGENTS'] ?? 1_000);
 const APPS = Number(process.env['BENCH_APPS'] ?? 10);
 const INSTANCES = Number(process.env['BENCH_INSTANCES'] ?? 1_000);
 const STORE = process.env['BENCH_STORE'] ?? 'sqlite';
 const TOKEN = `bench-${randomUUID()}`;
-const CONNECT_CONCURRENCY = 50;
 
 export interface ProtocolPlacementResult {
   agents: number;
@@ -45,98 +41,6 @@ export interface ProtocolPlacementResult {
   unplaced: number;
   loadavgBefore: number[];
   loadavgAfter: number[];
-}
-
-interface Counters {
-  launches: number;
-  runningAcked: number;
-  firstLaunchAt: number;
-  lastLaunchAt: number;
-  allRunningAt: number;
-}
-
-/** One simulated agent: registers, heartbeats, answers launches with STARTING + RUNNING. */
-async function simAgent(url: string, i: number, c: Counters, total: number): Promise<AgentLink> {
-  const link = await dialMaster({ url, token: TOKEN, logger: silentLogger(), pingIntervalMs: 0 });
-  let agentId = '';
-  const runningUpdates = new Set<string>();
-  let heartbeat: NodeJS.Timeout | undefined;
-  const registered = new Promise<void>((resolve, reject) => {
-    link.onMessage((msg: MasterToAgent) => {
-      switch (msg.type) {
-        case 'registered':
-          agentId = msg.agentId;
-          heartbeat = setInterval(() => link.send({ type: 'heartbeat', agentId }), 5_000);
-          heartbeat.unref();
-          resolve();
-          return;
-        case 'refused':
-          reject(new Error(msg.reason));
-          return;
-        case 'launch': {
-          const now = performance.now();
-          c.launches += 1;
-          if (c.firstLaunchAt === 0) c.firstLaunchAt = now;
-          c.lastLaunchAt = now;
-          const { taskId, appId } = msg.task;
-          for (const state of ['TASK_STARTING', 'TASK_RUNNING'] as const) {
-            const updateId = randomUUID();
-            if (state === 'TASK_RUNNING') runningUpdates.add(updateId);
-            link.send({
-              type: 'statusUpdate',
-              updateId,
-              agentId,
-              taskId,
-              appId,
-              state,
-              timestamp: Date.now(),
-            });
-          }
-          return;
-        }
-        case 'ack':
-          if (runningUpdates.delete(msg.updateId)) {
-            c.runningAcked += 1;
-            if (c.runningAcked === total) c.allRunningAt = performance.now();
-          }
-          return;
-        case 'kill':
-          link.send({
-            type: 'statusUpdate',
-            updateId: randomUUID(),
-            agentId,
-            taskId: msg.taskId,
-            appId: '',
-            state: 'TASK_KILLED',
-            timestamp: Date.now(),
-          });
-          return;
-        default:
-          return;
-      }
-    });
-  });
-  link.onClose(() => clearInterval(heartbeat));
-  link.send({
-    type: 'register',
-    protocolVersion: PROTOCOL_VERSION,
-    hostname: `sim-${i}.bench`,
-    address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-    resources: { cpus: 16, mem: 65_536, disk: 100_000, ports: [[31_000, 32_000]] },
-    attributes: { rack: `rack-${i % 20}` },
-    capabilities: { docker: false },
-    runningTasks: [],
-  });
-  await registered;
-  return link;
-}
-
-async function until(cond: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult> {
@@ -154,19 +58,14 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
     '--log-level',
     'warn',
   ]);
-  const links: AgentLink[] = [];
+  let agents: SimAgent[] = [];
   try {
     const wsUrl = agentEndpointUrl(api)!;
     const total = APPS * INSTANCES;
-    const c: Counters = { launches: 0, runningAcked: 0, firstLaunchAt: 0, lastLaunchAt: 0, allRunningAt: 0 };
+    const c = simCounters();
 
     const t0 = performance.now();
-    for (let i = 0; i < AGENTS; i += CONNECT_CONCURRENCY) {
-      const batch = Array.from({ length: Math.min(CONNECT_CONCURRENCY, AGENTS - i) }, (_, k) =>
-        simAgent(wsUrl, i + k, c, total),
-      );
-      links.push(...(await Promise.all(batch)));
-    }
+    agents = await simAgents(AGENTS, { url: wsUrl, token: TOKEN, counters: c, expectedRunning: total });
     const connectAllMs = performance.now() - t0;
 
     const start = performance.now();
@@ -211,7 +110,7 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
       loadavgAfter: loadavg().map((l) => Math.round(l * 100) / 100),
     };
   } finally {
-    for (const l of links) l.close();
+    for (const a of agents) a.link.close();
     await master.cleanup();
     await dbs?.dropAll();
     rmSync(dir, { recursive: true, force: true });

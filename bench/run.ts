@@ -10,6 +10,7 @@
  *   node --import tsx bench/run.ts ha         # leader failover, agent loss on namespace hosts (issue 6)
  *   node --import tsx bench/run.ts jobs       # 1,000 jobs due in one second (10 runs), 10,000 in one minute (issue 16)
  *   node --import tsx bench/run.ts read       # cached GET /v2/apps, /v2/tasks, /scheduler/jobs vs plain Fastify (issue 16)
+ *   node --import tsx bench/run.ts ui         # web UI: apps page with 1,000 apps, event feed at 200/s (issue 10)
  *
  * Tuning: BENCH_RUNS (b, default 5 pairs), BENCH_INSTANCES (b, 100), BENCH_KILLS (c, 10 pairs).
  */
@@ -26,6 +27,7 @@ import { benchReadViews } from './read-views.bench.js';
 import { benchRestartAfterKill } from './restart-after-kill.bench.js';
 import { benchStart100 } from './start-100.bench.js';
 import { machine } from './support/machine.js';
+import { benchUiApps, UI_RENDER_TARGET_MS } from './ui-apps.bench.js';
 
 /** The bench's whole result, one JSON line, as it prints when run alone. */
 function full(bench: string, result: object): void {
@@ -194,6 +196,33 @@ const benches: Record<string, { name: string; run: () => Promise<Line[]> }> = {
           result: `${r.placementsPerSec} placements/s; all RUNNING in ${r.allRunningMs} ms (${r.unplaced} unplaced)`,
           target: '(reported)',
           met: r.unplaced === 0 ? 'reported' : false,
+        },
+      ];
+    },
+  },
+  ui: {
+    name: 'ui-apps',
+    run: async () => {
+      const r = await benchUiApps();
+      full('ui-apps', r);
+      const f = r.feed;
+      return [
+        {
+          bench: 'web UI apps page',
+          measure: `${r.apps} apps, ${r.tasks} tasks, headless chromium, navigation to rows`,
+          result: `median ${r.coldRenderMedianMs} ms (${r.coldRenderMs.join(', ')}); route change ${r.routeRenderMedianMs} ms; ${r.rowsInDom} rows in the DOM`,
+          target: `< ${UI_RENDER_TARGET_MS} ms`,
+          met: r.coldRenderMedianMs < UI_RENDER_TARGET_MS,
+        },
+        {
+          bench: 'web UI event feed',
+          measure: `${f.sentPerSec} events/s for ${f.seconds} s on the overview`,
+          result: `behind by p50 ${f.lagP50} / max ${f.lagMax} events; counted ${f.pageCounted} of ${f.masterSent}; heap ${f.heapStartMb} -> ${f.heapEndMb} MB; main thread ${Math.round(f.mainThreadBusy * 100)}% busy`,
+          target: `keeps up with ${f.targetPerSec}/s, heap bounded`,
+          met:
+            f.sentPerSec >= f.targetPerSec * 0.9 &&
+            f.lagMax <= f.targetPerSec &&
+            f.pageCounted >= f.masterSent * 0.99,
         },
       ];
     },

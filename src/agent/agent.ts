@@ -1,98 +1,30 @@
-/**
- * The agent: one per worker machine. It speaks the agent protocol over whatever Link it is given
- * (in-memory inside `drover up`, WebSocket between machines), runs tasks through its TaskRunner
- * and makes every task state change an acknowledged status update.
- *
- * Links come and go: whoever owns the agent dials and calls `connect` again after a drop. Tasks
- * keep running meanwhile; their updates wait in UnackedUpdates and are re-sent on registration.
- *
- * An agent that starts on a work dir an earlier agent used first re-adopts that agent's tasks
- * (recovery.ts). `connect` does this itself before the first `register`, so a composition root
- * cannot forget it and the master never sees a register that leaves out running tasks; `recover`
- * can be awaited by whoever wants to know the outcome first.
- */
-
-import type { Resources } from '../domain/agent.js';
 import type {
   AgentLink,
   LogRequest,
   MasterToAgent,
   RouteBindFailure,
-  RouteTable,
   RunningTaskReport,
 } from '../domain/agent-protocol.js';
 import { PROTOCOL_VERSION } from '../domain/agent-protocol.js';
 import { isTerminal } from '../domain/task.js';
-import type { CancelTimer, Clock } from '../platform/clock.js';
-import type { Ids } from '../platform/ids.js';
+import type { CancelTimer } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { readAgentSecret, writeAgentSecret } from './agent-id-file.js';
+import type { AgentOptions, StopOptions } from './agent-options.js';
 import { TaskCheckpoints } from './checkpoint.js';
-import type { Fetcher } from './fetcher/fetcher.js';
 import { createNetworkProber } from './health/network-prober.js';
-import type { Prober } from './health/prober.js';
 import { NO_DRAIN_CAP } from './kill-drain.js';
 import { type RecoveryReport, recoverTasks } from './recovery.js';
 import { Sandboxes } from './sandbox.js';
 import { DEFAULT_SANDBOX_TTL_MS } from './sandbox-gc.js';
 import { SandboxJanitor } from './sandbox-janitor.js';
 import { DEFAULT_TASK_LOG_MAX_BYTES } from './task-log-rotation.js';
-import { type AgentExecutors, type TaskChange, TaskRunner } from './task-runner.js';
+import { type TaskChange, TaskRunner } from './task-runner.js';
 import { type PendingUpdate, UnackedUpdates } from './unacked-updates.js';
 
+export type { AgentOptions, RouteSink, StopOptions } from './agent-options.js';
 export type { RecoveryReport } from './recovery.js';
 export type { AgentExecutors } from './task-runner.js';
-
-export interface AgentOptions {
-  hostname: string;
-  /** Address task ports are reachable on (becomes each task's `host`). */
-  address: string;
-  resources: Resources;
-  attributes: Record<string, string>;
-  /** Sandboxes live in `<workDir>/sandboxes/<taskId>/`. */
-  workDir: string;
-  executors: AgentExecutors;
-  clock: Clock;
-  ids: Ids;
-  logger: Logger;
-  heartbeatIntervalMs: number;
-  /** An id from an earlier registration, so the master recognises a restarted agent. */
-  agentId?: string;
-  /** Cap on bytes read per log request. Default 1 MiB. */
-  maxLogBytes?: number;
-  /**
-   * Sandbox hygiene (sandbox-janitor.ts): sandboxes of ended tasks go after `sandboxTtlMs` (7 days
-   * by default), or oldest first while all sandboxes pass `sandboxMaxTotalBytes` (0: no
-   * threshold); each task's stdout and stderr keep their tail at `taskLogMaxBytes` (0: unbounded).
-   * The composition roots always set it; absent (unit tests, simulations on a fake clock): off.
-   */
-  housekeeping?: { sandboxTtlMs?: number; sandboxMaxTotalBytes?: number; taskLogMaxBytes?: number };
-  /** How health and readiness probes reach tasks. Default: over the network (and a shell). */
-  prober?: Prober;
-  /**
-   * A task the master kills stays TASK_KILLING, still running, for the drain the master asks,
-   * at most this, before SIGTERM, so routers can stop sending it requests first (kill-drain.ts).
-   * Default NO_DRAIN_CAP; `drover agent --kill-drain-ms N` sets it.
-   */
-  maxKillDrainMs?: number;
-  /** Puts tasks' `fetch` entries into their sandboxes (fetcher/fetcher.ts); absent: skipped. */
-  fetcher?: Fetcher;
-  /**
-   * The agent's embedded router (router/tcp-router.ts): it gets every routing table the master
-   * pushes. Absent (`--router off`): tables are ignored.
-   */
-  router?: RouteSink;
-}
-
-/** Where the master's routing tables go. */
-export interface RouteSink {
-  apply(table: RouteTable): void;
-}
-
-export interface StopOptions {
-  /** true: kill every task with its grace period and wait. false: leave tasks running. */
-  killTasks: boolean;
-}
 
 export class Agent {
   private agentId: string | undefined;

@@ -23,13 +23,15 @@ import type { RunningTaskReport, TaskSpec } from '../domain/agent-protocol.js';
 import { UNHEALTHY_KILL_REASON } from '../domain/agent-protocol.js';
 import { isTerminal, type TaskState } from '../domain/task.js';
 import type { TaskCheckpoint } from './checkpoint.js';
-import type { Executor, RunningTask, TaskExit } from './executors/executor.js';
+import { executorFor } from './executor-choice.js';
+import type { RunningTask, TaskExit } from './executors/executor.js';
 import { REASON, terminalStatus } from './exit-status.js';
 import { TaskChecks } from './health/task-checks.js';
 import { startDrain } from './kill-drain.js';
 import { isSafeTaskId } from './sandbox.js';
 import { removeSecretFiles, secretVolumePaths, writeSecretFiles } from './secret-files.js';
 import { newEntry, type TaskChange, type TaskEntry, type TaskRunnerOptions } from './task-entry.js';
+import { fetchForTask } from './task-fetch.js';
 
 export type { AgentExecutors, TaskChange, TaskRunnerOptions } from './task-entry.js';
 
@@ -95,7 +97,7 @@ export class TaskRunner {
     this.tasks.set(taskId, entry);
     this.change(entry, 'TASK_STARTING');
 
-    const executor = this.executorFor(spec);
+    const executor = executorFor(this.opts.executors, spec);
     if (!executor) {
       this.finish(entry, 'TASK_FAILED', {
         reason: REASON.containerLaunchFailed,
@@ -115,7 +117,12 @@ export class TaskRunner {
         return;
       }
       if (spec.fetch.length > 0) {
-        const fetched = await this.fetch(entry, sandbox);
+        const fetched = await fetchForTask(entry, sandbox, {
+          fetcher: this.opts.fetcher,
+          logger: this.opts.logger,
+          change: (state, extra) => this.change(entry, state, extra),
+          finish: (state, extra) => this.finish(entry, state, extra),
+        });
         if (!fetched) return;
       }
       // Before anything starts: an agent that dies during the launch finds this on restart and
@@ -296,35 +303,6 @@ export class TaskRunner {
     if (entry.running) void this.terminate(entry);
   }
 
-  /** Runs the fetcher; on failure the task ends TASK_FAILED with the reason and false is returned. */
-  private async fetch(entry: TaskEntry, sandbox: string): Promise<boolean> {
-    const { spec } = entry;
-    const log = this.opts.logger;
-    if (!this.opts.fetcher) {
-      log.warn({ taskId: spec.taskId }, 'no fetcher on this agent: fetch entries skipped');
-      return true;
-    }
-    if (entry.state === 'TASK_STARTING') this.change(entry, 'TASK_STARTING', { message: 'Fetching URIs' });
-    try {
-      const reports = await this.opts.fetcher.fetchAll(spec.fetch, sandbox);
-      log.info({ taskId: spec.taskId, fetched: reports }, 'fetched URIs');
-    } catch (err) {
-      const message = `Failed to fetch all URIs for container '${spec.taskId}': ${(err as Error).message}`;
-      log.warn({ taskId: spec.taskId, err }, 'fetch failed');
-      if (entry.kill) this.finish(entry, 'TASK_KILLED', { reason: REASON.killedDuringLaunch, message });
-      else this.finish(entry, 'TASK_FAILED', { reason: REASON.fetcherFailed, message });
-      return false;
-    }
-    if (entry.kill) {
-      this.finish(entry, 'TASK_KILLED', {
-        reason: REASON.killedDuringLaunch,
-        message: 'Killed before the task was started',
-      });
-      return false;
-    }
-    return true;
-  }
-
   private drainThenTerminate(entry: TaskEntry): void {
     // A kill asking for no grace (forced) is not drained either.
     const asked = entry.kill?.gracePeriodMs === 0 ? 0 : (entry.kill?.drainMs ?? 0);
@@ -338,14 +316,6 @@ export class TaskRunner {
     entry.drain?.();
     entry.drain = undefined;
     void this.terminate(entry);
-  }
-
-  private executorFor(spec: TaskSpec): Executor | undefined {
-    // MESOS containers without an image are plain commands, as in Marathon. With an image they run
-    // it through the Docker engine: there is no Mesos containerizer here, and the engine gives
-    // what the universal containerizer gave (image rootfs, sandbox at $MESOS_SANDBOX, limits).
-    if (spec.container?.type === 'DOCKER' || spec.container?.docker?.image) return this.opts.executors.docker;
-    return this.opts.executors.process;
   }
 
   private async terminate(entry: TaskEntry): Promise<void> {

@@ -46,6 +46,22 @@ test('missing or wrong credentials get 401 with a Basic challenge, and the route
   assert.deepEqual(master.calls, []);
 });
 
+test('a script that says so (X-Requested-With, the web UI) gets its 401 without the Basic challenge', async () => {
+  const api = server();
+  const res = await api.inject({
+    url: '/v2/apps',
+    headers: { 'x-requested-with': 'XMLHttpRequest', authorization: basic('ops', 'wrong') },
+  });
+  assert.equal(res.statusCode, 401);
+  assert.equal(res.headers['www-authenticate'], undefined);
+  assert.deepEqual(JSON.parse(res.body), { message: 'Invalid username or password.' });
+  const ok = await api.inject({
+    url: '/v2/apps',
+    headers: { 'x-requested-with': 'XMLHttpRequest', authorization: basic('ops', 'pa:ss') },
+  });
+  assert.equal(ok.statusCode, 200);
+});
+
 test('without auth configured every route is open (loopback development)', async () => {
   const api = buildApiServer({ master: new FakeMaster() });
   assert.equal((await api.inject({ url: '/v2/apps' })).statusCode, 200);

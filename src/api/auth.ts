@@ -4,7 +4,8 @@
  * users and tokens of `--auth-file`, each with its role (roles.ts). `/ping` stays open for load
  * balancers. A missing or wrong credential is a 401 with a Basic challenge (so a browser asks for
  * the password); a call the role may not make is a 403 naming the role. Refusals are logged
- * without the presented secret. The agent endpoint is not an API route: agents authenticate on
+ * without the presented secret; a request with `X-Requested-With: XMLHttpRequest` (the web UI)
+ * gets its 401 without the challenge, so the browser leaves the sign-in to the page. The agent endpoint is not an API route: agents authenticate on
  * the upgrade (control-plane/agents/ws-agent-server.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -49,7 +50,10 @@ export function installApiAuth(app: FastifyInstance, auth: ApiAuth): void {
         { method: req.method, url: req.url, remote: req.ip, scheme: schemeOf(req) },
         'API request refused: bad or missing credentials',
       );
-      reply.header('WWW-Authenticate', 'Basic realm="Drover", charset="UTF-8"');
+      // A script (the web UI says so with X-Requested-With, as jQuery did) shows its own sign-in
+      // form: the challenge would make the browser open its password dialog over it.
+      if (req.headers['x-requested-with'] !== 'XMLHttpRequest')
+        reply.header('WWW-Authenticate', 'Basic realm="Drover", charset="UTF-8"');
       throw new DroverError('UNAUTHORIZED', 'Invalid username or password.');
     }
     principals.set(req, who);

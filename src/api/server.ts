@@ -32,6 +32,7 @@ import { drainRejectedBody } from './rejected-body.js';
 import { registerRouteTableRoutes } from './routes-view.js';
 import { installSecretRefCheck, registerSecretRoutes } from './secrets.js';
 import { defaultUiDir, registerWebUi } from './web-ui.js';
+import { registerWhoami } from './whoami.js';
 
 /**
  * 4 MiB. Marathon sets no limit of its own below Jetty's; ours bounds memory per request while
@@ -123,7 +124,9 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     metrics: deps.metrics,
     eventStream: deps.eventStream,
   });
-  registerInfoRoutes(app, ctx);
+  const subscriptions = deps.eventSubscriptions;
+  registerInfoRoutes(app, ctx, subscriptions ? () => subscriptions.list() : undefined);
+  registerWhoami(app);
   registerAppRoutes(app, ctx);
   registerGroupRoutes(app, ctx);
   registerDeploymentRoutes(app, ctx);

@@ -3,7 +3,18 @@
  * Drover's agents: small enough to share a file, each a class of its own.
  */
 import { idPath, type Transport } from './transport.js';
-import type { Agent, Deployment, DeploymentRef, Group, Info, LogStream, QueueItem, Task } from './types.js';
+import type {
+  Agent,
+  AuditEntry,
+  Deployment,
+  DeploymentRef,
+  Group,
+  Info,
+  LogStream,
+  QueueItem,
+  Task,
+  Whoami,
+} from './types.js';
 
 export class GroupsClient {
   constructor(private readonly t: Transport) {}
@@ -135,5 +146,16 @@ export class InfoClient {
 
   ping(): Promise<string> {
     return this.t.text('GET', '/ping');
+  }
+
+  /** Who the client's credential is, and its role. */
+  whoami(): Promise<Whoami> {
+    return this.t.json<Whoami>('GET', '/v2/whoami');
+  }
+
+  /** The audit log, newest first (admins only); `since` an ISO time or epoch ms. */
+  async audit(opts: { limit?: number; since?: string } = {}): Promise<AuditEntry[]> {
+    const query = { ...(opts.limit !== undefined ? { limit: opts.limit } : {}), since: opts.since };
+    return (await this.t.json<{ entries: AuditEntry[] }>('GET', '/v2/audit', { query })).entries;
   }
 }

@@ -12,6 +12,8 @@ export interface TransportOptions {
   /** The master's base URL, e.g. `http://127.0.0.1:8080` (a path prefix is kept). */
   url: string;
   credentials?: Credentials;
+  /** Sent with every request (the web UI names itself with `X-Requested-With`). */
+  headers?: Record<string, string>;
   /** Default: the global fetch. Node passes undici's fetch bound to a TLS agent (node/). */
   fetch?: FetchLike;
 }
@@ -32,11 +34,13 @@ export interface RequestOptions {
 export class Transport {
   readonly baseUrl: string;
   private readonly credentials: Credentials | undefined;
+  private readonly extraHeaders: Record<string, string>;
   private readonly fetchImpl: FetchLike;
 
   constructor(opts: TransportOptions) {
     this.baseUrl = opts.url.replace(/\/+$/, '');
     this.credentials = opts.credentials;
+    this.extraHeaders = opts.headers ?? {};
     this.fetchImpl = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
@@ -47,6 +51,7 @@ export class Transport {
 
   headers(extra: Record<string, string> = {}): Record<string, string> {
     return {
+      ...this.extraHeaders,
       ...(this.credentials ? { Authorization: authorizationHeader(this.credentials) } : {}),
       ...extra,
     };

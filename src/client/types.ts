@@ -132,6 +132,28 @@ export interface Info {
   [k: string]: unknown;
 }
 
+/** `GET /v2/whoami`: the caller's credential and what its role may do. */
+export interface Whoami {
+  name: string;
+  role: 'admin' | 'deployer' | 'viewer';
+  /** Whether task and job-run logs are readable. */
+  logs: boolean;
+}
+
+/** One entry of `GET /v2/audit`: a call that could change something, refused ones included. */
+export interface AuditEntry {
+  /** ISO time. */
+  at: string;
+  who: string;
+  role: string;
+  method: string;
+  path: string;
+  /** The app, group, job, deployment or secret the call names, when it names one. */
+  target?: string;
+  remote: string;
+  status: number;
+}
+
 /**
  * A job as Chronos's GET shows it: the spec plus its counters. A scheduled job has no
  * `parents` key, a dependent one no `schedule`.

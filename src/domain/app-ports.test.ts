@@ -239,7 +239,7 @@ test('portMappings and docker.portMappings are not both allowed; names unique; r
   ]);
 });
 
-test('volumes: host volumes stored; persistent, external and secret volumes refused', () => {
+test('volumes: host volumes stored; persistent and external volumes refused (secret ones: below)', () => {
   const vol = (v: Record<string, unknown>) => docker({}, { volumes: [v] });
   assert.deepEqual(problems(vol({ containerPath: '/d', mode: 'RW' })), {
     '/container/volumes(0)/hostPath': ['not defined'],
@@ -327,4 +327,63 @@ test('docker network NONE: no networks, no ports', () => {
   assert.deepEqual(a.networks, []);
   assert.deepEqual(a.portDefinitions, []);
   assert.equal(a.container?.portMappings, undefined);
+});
+
+const secrets = { pw: { source: 'db-password' } };
+const processApp = (volumes: unknown[]) => ({
+  id: '/web',
+  cmd: 'sleep 100',
+  secrets,
+  container: { type: 'MESOS', volumes },
+});
+const dockerApp = (volumes: unknown[]) => ({
+  id: '/web',
+  secrets,
+  container: { type: 'DOCKER', docker: { image: 'nginx' }, volumes },
+});
+
+test("file secrets: Marathon's shape is stored as a reference, for process tasks and Docker", () => {
+  const p = parseAppDefinition(processApp([{ containerPath: 'path/to/db/password', secret: 'pw' }]));
+  assert.deepEqual(p.container?.volumes, [{ containerPath: 'path/to/db/password', secret: 'pw' }]);
+  assert.equal(p.container?.type, 'MESOS');
+  const d = parseAppDefinition(
+    dockerApp([
+      { containerPath: '/run/secrets/pw', secret: 'pw' },
+      { containerPath: 'in-sandbox/pw', secret: 'pw' },
+    ]),
+  );
+  assert.deepEqual(d.container?.volumes, [
+    { containerPath: '/run/secrets/pw', secret: 'pw' },
+    { containerPath: 'in-sandbox/pw', secret: 'pw' },
+  ]);
+});
+
+test('file secrets: an undeclared reference, a path out of the sandbox, or host fields are 422s', () => {
+  assert.deepEqual(problems(processApp([{ containerPath: 'pw', secret: 'nope' }])), {
+    '/container/volumes(0)/secret': [NETWORK_MESSAGES.secretVolumeRef('nope')],
+  });
+  for (const containerPath of ['/etc/pw', '../pw', 'a/../../pw', 'dir/']) {
+    assert.deepEqual(
+      problems(processApp([{ containerPath, secret: 'pw' }])),
+      {
+        '/container/volumes(0)/containerPath': [NETWORK_MESSAGES.secretVolumePath],
+      },
+      containerPath,
+    );
+  }
+  assert.deepEqual(problems(dockerApp([{ containerPath: '/a/../../etc/pw', secret: 'pw' }])), {
+    '/container/volumes(0)/containerPath': [NETWORK_MESSAGES.secretVolumePath],
+  });
+  assert.deepEqual(
+    problems(processApp([{ containerPath: 'pw', secret: 'pw', hostPath: '/etc', mode: 'RO' }])),
+    {
+      '/container/volumes(0)': [NETWORK_MESSAGES.secretVolumeMixed],
+    },
+  );
+});
+
+test('host volumes still need a mode', () => {
+  assert.deepEqual(problems(dockerApp([{ containerPath: '/d', hostPath: '/h' }])), {
+    '/container/volumes(0)/mode': [NETWORK_MESSAGES.volumeMode],
+  });
 });

@@ -163,6 +163,20 @@ export function isActiveRun(run: Pick<JobRun, 'status'>): boolean {
   return ACTIVE.has(run.status);
 }
 
+/** Due time to the first attempt's TASK_RUNNING: how long the run waited (null until it started). */
+export function runQueueDelayMs(run: Pick<JobRun, 'dueAt' | 'attempts'>): number | null {
+  const first = run.attempts[0];
+  return first?.startedAt !== undefined ? Math.max(0, first.startedAt - run.dueAt) : null;
+}
+
+/** The last attempt's start to its end: how long the run ran (null until it ended). */
+export function runTimeMs(run: Pick<JobRun, 'attempts'>): number | null {
+  const last = run.attempts.at(-1);
+  return last?.startedAt !== undefined && last.endedAt !== undefined
+    ? Math.max(0, last.endedAt - last.startedAt)
+    : null;
+}
+
 /** The task id prefix for a job's runs; agents and the API see `/chronos/<job>` as the appId. */
 export function jobTaskAppId(job: string): string {
   return `/chronos/${job}`;

@@ -90,6 +90,10 @@ test('/v2/eventSubscriptions: python3-marathon subscribes, events arrive as SSE 
     [200],
   );
   assert.deepEqual(await py(drover.url, 'print(json.dumps(c.list_event_subscriptions()))'), [rx.url, dead]);
+  const info = await drover.api.get<{ event_subscriber: { type: string; http_endpoints: string[] } }>(
+    '/v2/info',
+  );
+  assert.deepEqual(info.event_subscriber, { type: 'http_callback', http_endpoints: [rx.url, dead] });
   const bad = await drover.api.raw('POST', '/v2/eventSubscriptions?callbackUrl=ftp%3A%2F%2Fx');
   assert.equal(bad.status, 400);
   assert.match(bad.text, /callbackUrl/);

@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { writeAuthFile as writeAuthFileIn } from './support/auth-file.js';
 import { droverArgv, repoRoot } from './support/drover-bin.js';
 import { DroverProcess, http, waitFor } from './support/drover-process.js';
 import { EventStream } from './support/event-stream.js';
@@ -33,23 +34,14 @@ function drover(args: string[], input?: string) {
 
 /** The auth file, with hashes made by `drover hash-password` as an operator would. */
 function writeAuthFile(): string {
-  const hash = (secret: string, token = false) => {
-    const r = drover(['hash-password', ...(token ? ['--token'] : [])], secret);
-    assert.equal(r.status, 0, r.stderr);
-    return r.stdout.trim();
-  };
-  const file = join(dir, 'auth.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      users: [
-        { name: 'alice', role: 'deployer', password: hash('alice-pw') },
-        { name: 'dash', role: 'viewer', password: hash('dash-pw') },
-      ],
-      tokens: [{ name: 'auditor', role: 'admin', hash: hash('admin-token', true) }],
-    }),
+  return writeAuthFileIn(
+    dir,
+    [
+      { name: 'alice', role: 'deployer', password: 'alice-pw' },
+      { name: 'dash', role: 'viewer', password: 'dash-pw' },
+    ],
+    [{ name: 'auditor', role: 'admin', token: 'admin-token' }],
   );
-  return file;
 }
 
 /** drover printed its bind address; requests go to loopback whatever it bound. */

@@ -1,10 +1,12 @@
 // The shell: navigation, the connection state, the login gate, and one route per object.
 import { NavLink, Route, Routes } from 'react-router';
+import { Can } from './components/can.js';
 import { useLive } from './data/live.js';
 import { AgentsPage } from './pages/agents.js';
 import { AppCreatePage } from './pages/app-create.js';
 import { AppRoute } from './pages/app-route.js';
 import { AppsPage } from './pages/apps.js';
+import { AuditPage } from './pages/audit.js';
 import { DeploymentsPage } from './pages/deployments.js';
 import { JobDetailPage } from './pages/job-detail.js';
 import { JobEditPage } from './pages/job-edit.js';
@@ -22,7 +24,7 @@ const CONNECTION_WORDS = {
 } as const;
 
 export function App() {
-  const { connection, unauthorized, signedIn, signOut } = useLive();
+  const { connection, unauthorized, signedIn, signOut, who } = useLive();
   const c = CONNECTION_WORDS[connection];
   return (
     <div className="shell">
@@ -41,11 +43,20 @@ export function App() {
           <NavLink to="/deployments">Deployments</NavLink>
           <NavLink to="/jobs">Jobs</NavLink>
           <NavLink to="/agents">Agents</NavLink>
+          <Can do="audit.read">
+            <NavLink to="/audit">Audit</NavLink>
+          </Can>
         </nav>
         <span className={`badge tone-${c.tone} connection`} data-connection={connection} title="Event stream">
           <span className="dot" aria-hidden="true" />
           {c.word}
         </span>
+        {who && who.name !== 'anonymous' && (
+          <span className="muted who" data-testid="who" title="Signed in as">
+            {who.name} · {who.role}
+            {who.role === 'viewer' ? ' (read only)' : ''}
+          </span>
+        )}
         {signedIn && (
           <button type="button" className="link-button" onClick={signOut}>
             Sign out
@@ -68,6 +79,7 @@ export function App() {
             <Route path="/jobs/:name" element={<JobDetailPage />} />
             <Route path="/jobs/:name/runs/:due" element={<JobDetailPage />} />
             <Route path="/agents" element={<AgentsPage />} />
+            <Route path="/audit" element={<AuditPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
         )}

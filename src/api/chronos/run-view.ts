@@ -2,7 +2,7 @@
  * Drover's run history (GET /v1/scheduler/job/{name}/runs): one entry per occurrence or trigger,
  * with queue delay (due to first start) and run time (last attempt's start to end) kept apart.
  */
-import type { JobRun } from '../../domain/job.js';
+import { type JobRun, runQueueDelayMs, runTimeMs } from '../../domain/job.js';
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
@@ -23,11 +23,8 @@ export function runView(run: JobRun): Record<string, unknown> {
     firingLatenessMs: run.createdAt - run.dueAt,
     startedAt: iso(first?.startedAt),
     endedAt: iso(run.endedAt),
-    queueDelayMs: first?.startedAt !== undefined ? Math.max(0, first.startedAt - run.dueAt) : null,
-    runTimeMs:
-      last?.startedAt !== undefined && last.endedAt !== undefined
-        ? Math.max(0, last.endedAt - last.startedAt)
-        : null,
+    queueDelayMs: runQueueDelayMs(run),
+    runTimeMs: runTimeMs(run),
     exitCode: run.exitCode ?? last?.exitCode ?? null,
     attempt: run.attempts.length,
     retryAt: iso(run.retryAt),

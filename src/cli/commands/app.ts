@@ -1,15 +1,15 @@
-import { isApiError } from '../../client/api-error.js';
-import { followTaskLog } from '../../client/log-follow.js';
-import type { App, LogStream } from '../../client/types.js';
+import type { App } from '../../client/types.js';
 import { DroverError } from '../../domain/errors.js';
 import { type ApplyFlags, applyApps } from '../app-apply.js';
+import { showApp } from '../app-details.js';
+import { appLogs } from '../app-logs.js';
 import { addClientOptions, type CommandContext, withContext } from '../client-options.js';
 import { readDefinitions } from '../definitions.js';
 import { addWaitOptions, runDeployment, type WaitFlags } from '../deployment-progress.js';
 import { example } from '../example.js';
 import { paintState } from '../output/state-colors.js';
-import { renderFields, renderTable } from '../output/table.js';
-import { absoluteTime, relativeTime } from '../output/time.js';
+import { renderTable } from '../output/table.js';
+import { relativeTime } from '../output/time.js';
 import { intFlag } from '../parse-flags.js';
 import type { RegisterCommand } from '../register-command.js';
 import { appStatus, instancesCell, whatRuns } from '../render/app-status.js';
@@ -200,7 +200,7 @@ export const registerApp: RegisterCommand = (program) => {
     .action(
       withContext(
         async (ctx, target: string, opts: { stderr?: boolean; tail?: number; follow?: boolean }) => {
-          await logs(ctx, target, opts);
+          await appLogs(ctx, target, opts);
         },
       ),
     );
@@ -318,114 +318,4 @@ async function previousVersion(ctx: CommandContext, id: string): Promise<string>
   const prev = versions[1];
   if (!prev) throw new DroverError('VERSION_NOT_FOUND', `${id} has no previous version`);
   return prev;
-}
-
-function showApp(ctx: CommandContext, a: App): void {
-  const { term } = ctx;
-  const fields: Array<[string, string]> = [
-    ['id', a.id],
-    ['status', paintState(term, appStatus(a, undefined))],
-    ['instances', instancesCell(a)],
-    ['resources', `cpus ${a.cpus}, mem ${a.mem} MB, disk ${a.disk} MB`],
-    ['runs', whatRuns(a)],
-    ['version', absoluteTime(a.version)],
-    ['config changed', absoluteTime(a.versionInfo?.lastConfigChangeAt)],
-  ];
-  if ((a.deployments ?? []).length > 0)
-    fields.push(['deployments', a.deployments!.map((d) => d.id).join(', ')]);
-  if (a.constraints.length > 0)
-    fields.push([
-      'constraints',
-      a.constraints.map((c) => c.filter((x) => x !== undefined).join(':')).join(', '),
-    ]);
-  if (a.healthChecks.length > 0)
-    fields.push([
-      'health checks',
-      a.healthChecks.map((h) => `${h.protocol}${h.path ? ` ${h.path}` : ''}`).join(', '),
-    ]);
-  if (a.lastTaskFailure) {
-    const f = a.lastTaskFailure;
-    fields.push([
-      'last failure',
-      `${term.c.red(f.state)} ${f.message} (${f.taskId} at ${absoluteTime(f.timestamp)})`,
-    ]);
-  }
-  term.out(renderFields(term, fields));
-  const tasks = a.tasks ?? [];
-  if (tasks.length > 0) {
-    term.out('');
-    term.out(
-      renderTable(
-        term,
-        ['TASK', 'STATE', 'HOST', 'PORTS', 'STARTED'],
-        tasks.map((t) => [
-          t.id,
-          paintState(term, t.state),
-          t.host,
-          t.ports.join(','),
-          absoluteTime(t.startedAt ?? t.stagedAt),
-        ]),
-      ),
-    );
-  }
-}
-
-async function logs(
-  ctx: CommandContext,
-  target: string,
-  opts: { stderr?: boolean; tail?: number; follow?: boolean },
-): Promise<void> {
-  const stream: LogStream = opts.stderr ? 'stderr' : 'stdout';
-  let taskIds: string[];
-  try {
-    const a = await ctx.client.apps.show(abs(target), { embed: ['tasks', 'lastTaskFailure'] });
-    taskIds = (a.tasks ?? []).map((t) => t.id);
-    if (taskIds.length === 0 && a.lastTaskFailure) taskIds = [a.lastTaskFailure.taskId];
-    if (taskIds.length === 0)
-      throw new DroverError('TASK_NOT_FOUND', `${a.id} has no tasks (and no failed one to show)`);
-  } catch (err) {
-    if (!isApiError(err) || err.status !== 404) throw err;
-    taskIds = [target];
-  }
-  const prefix = (id: string) => (taskIds.length > 1 ? ctx.term.c.dim(`[${id}] `) : '');
-  const emit = (id: string, lines: string[]) => {
-    for (const l of lines) {
-      if (ctx.json) ctx.term.out(JSON.stringify({ taskId: id, stream, line: l }));
-      else ctx.term.out(`${prefix(id)}${l}`);
-    }
-  };
-  if (!opts.follow) {
-    for (const id of taskIds) {
-      const text = await ctx.client.tasks.logs(id, {
-        stream,
-        ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
-      });
-      if (ctx.json || taskIds.length > 1)
-        emit(
-          id,
-          text.split('\n').filter((l, i, all) => !(l === '' && i === all.length - 1)),
-        );
-      else process.stdout.write(text);
-    }
-    return;
-  }
-  const ac = new AbortController();
-  const stop = () => ac.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    await Promise.all(
-      taskIds.map((id) =>
-        followTaskLog(ctx.client.tasks, id, {
-          stream,
-          ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
-          signal: ac.signal,
-          onLines: (lines) => emit(id, lines),
-        }),
-      ),
-    );
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
 }

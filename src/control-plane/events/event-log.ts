@@ -3,11 +3,12 @@
  * and metrics). One short line per event with the ids an operator greps for (appId, deploymentId,
  * taskId, instanceId). Levels: what changes the cluster's apps (deployments, group changes, app
  * removals) at info; health trouble (a failed check, a kill for it) at warn; the per-task chatter
- * (status updates, instance and health changes, API posts, stream clients) at debug.
+ * (status updates, instance and health changes, API posts, stream clients) at debug. Job runs:
+ * retries and final failures at info, the rest at debug.
  */
 import type { Logger } from '../../platform/logger.js';
 import type { BusEvent, DroverEvents, EventBus, EventType } from './event-bus.js';
-import type { DeploymentStepJson } from './event-types.js';
+import type { DeploymentStepJson, JobRunEventJson } from './event-types.js';
 
 export type EventLogLevel = 'debug' | 'info' | 'warn';
 
@@ -27,6 +28,13 @@ const line = (level: EventLogLevel, msg: string, fields: Record<string, unknown>
 
 /** The apps a step acts on, as `Action /app` (short enough for one line). */
 const actions = (step: DeploymentStepJson): string[] => step.actions.map((a) => `${a.action} ${a.app}`);
+
+/** A job run's ids, as an operator greps for them. */
+const runFields = (p: JobRunEventJson): Record<string, unknown> => ({
+  job: p.jobName,
+  runId: p.runId,
+  attempt: p.attempt,
+});
 
 /** Complete by construction: a type added to DroverEvents fails to compile until described here. */
 const DESCRIBE: { [T in EventType]: Describe<T> } = {
@@ -113,6 +121,11 @@ const DESCRIBE: { [T in EventType]: Describe<T> } = {
     line('info', 'event subscriber added', { callbackUrl: p.callbackUrl, clientIp: p.clientIp }),
   unsubscribe_event: (p) =>
     line('info', 'event subscriber removed', { callbackUrl: p.callbackUrl, clientIp: p.clientIp }),
+  job_run_queued_event: (p) => line('debug', 'job run queued', runFields(p)),
+  job_run_started_event: (p) => line('debug', 'job run started', { ...runFields(p), host: p.host }),
+  job_run_retrying_event: (p) => line('info', 'job run retrying', { ...runFields(p), retryAt: p.retryAt }),
+  job_run_finished_event: (p) => line('debug', 'job run finished', { ...runFields(p), outcome: p.outcome }),
+  job_run_failed_event: (p) => line('info', 'job run failed', { ...runFields(p), exitCode: p.exitCode }),
   event_stream_attached: (p) => line('debug', 'event stream attached', { remoteAddress: p.remoteAddress }),
   event_stream_detached: (p) => line('debug', 'event stream detached', { remoteAddress: p.remoteAddress }),
 };

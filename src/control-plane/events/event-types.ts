@@ -28,6 +28,35 @@ export interface DeploymentPlanJson {
   version: string;
 }
 
+/**
+ * A job run as its events carry it (Drover's; Marathon and Chronos had no job events). `runId` is
+ * the run's key within its job, its due time in epoch ms, as in
+ * `/v1/scheduler/job/{jobName}/runs/{runId}`. Times are ISO, null until they happened.
+ */
+export interface JobRunEventJson {
+  jobName: string;
+  runId: string;
+  dueAt: string;
+  /** schedule, manual or dependency. */
+  trigger: string;
+  /** The run's status after the change: queued, running, retrying, succeeded, failed, killed, skipped. */
+  outcome: string;
+  /** Attempts launched so far. */
+  attempt: number;
+  taskId: string | null;
+  host: string | null;
+  createdAt: string;
+  launchedAt: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  queueDelayMs: number | null;
+  runTimeMs: number | null;
+  exitCode: number | null;
+  retryAt: string | null;
+  skipReason: string | null;
+  message: string | null;
+}
+
 export interface DroverEvents {
   /** An app was created or updated through the API (not emitted for deletes, as in Marathon). */
   api_post_event: { clientIp: string; uri: string; appDefinition: AppDefinition };
@@ -126,6 +155,17 @@ export interface DroverEvents {
   // Marathon's HTTP callback subscribers (/v2/eventSubscriptions; event-callbacks.ts).
   subscribe_event: { clientIp: string; callbackUrl: string };
   unsubscribe_event: { clientIp: string; callbackUrl: string };
+  // Job runs (control-plane/jobs/run-events.ts), one event per change of a run's status.
+  /** A run was recorded (its schedule came due, a user ran the job, or its parents finished). */
+  job_run_queued_event: JobRunEventJson;
+  /** An attempt of the run was launched on an agent (the run is now `running`). */
+  job_run_started_event: JobRunEventJson;
+  /** An attempt ended without success and another one will follow at `retryAt`. */
+  job_run_retrying_event: JobRunEventJson;
+  /** The run ended as succeeded, killed or skipped (`outcome` says which). */
+  job_run_finished_event: JobRunEventJson;
+  /** The run failed for good: its last attempt failed and no retry is left. */
+  job_run_failed_event: JobRunEventJson;
 
   // The event stream's own clients.
   event_stream_attached: { remoteAddress: string };
@@ -157,6 +197,11 @@ export const EVENT_TYPES = [
   'router_bind_recovered_event',
   'subscribe_event',
   'unsubscribe_event',
+  'job_run_queued_event',
+  'job_run_started_event',
+  'job_run_retrying_event',
+  'job_run_finished_event',
+  'job_run_failed_event',
   'event_stream_attached',
   'event_stream_detached',
 ] as const satisfies ReadonlyArray<keyof DroverEvents>;

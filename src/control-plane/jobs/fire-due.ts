@@ -80,8 +80,10 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
     const ok = runs.length > 0 ? await tx.insertJobRuns(runs) : [];
     // A refused insert: the occurrence was handled before, so it is passed over.
     const inserted = runs.slice(0, plan.fire.length).filter((_, i) => ok[i]);
-    skippedRuns.push(...runs.slice(plan.fire.length).filter((_, i) => ok[plan.fire.length + i]));
-    for (const run of inserted) fx.afterCommit(() => jc.jobs.setActive(run));
+    const skippedNow = runs.slice(plan.fire.length).filter((_, i) => ok[plan.fire.length + i]);
+    skippedRuns.push(...skippedNow);
+    // Skipped records are final: setActive keeps none of them, but tells them (job run events).
+    for (const run of [...inserted, ...skippedNow]) fx.afterCommit(() => jc.jobs.setActive(run));
     const advanced = plan.advance.map((a) => {
       const current = jc.jobs.byName.get(a.job)!;
       const { nextDueAt: _old, ...rest } = current;

@@ -25,6 +25,7 @@ import type { JobsState } from './jobs-state.js';
 import { launchReadyRuns } from './launch-runs.js';
 import { killOverdueRuns, nextOverdueAt } from './overdue-runs.js';
 import { type OwnerNotifyConfig, ownerNotifier } from './owner-notifications.js';
+import { jobRunEvent } from './run-events.js';
 import { applyRunTaskUpdate, endAttempt } from './run-updates.js';
 import { httpWebhooks, type WebhookNotifier } from './webhooks.js';
 
@@ -81,6 +82,10 @@ export class JobRuntime implements JobsApi {
       lateness: this.lateness,
       ...(opts.notify ? { owners: ownerNotifier(opts.notify, ctx.deps.logger) } : {}),
       wake: () => this.wakeAt(ctx.deps.clock.now()),
+    };
+    jobs.onRunChange = (prev, next) => {
+      const e = jobRunEvent(prev, next);
+      if (e) ctx.events.emit(e.type, e.payload);
     };
   }
 

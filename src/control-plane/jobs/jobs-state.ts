@@ -50,9 +50,16 @@ export class JobsState {
     }
   }
 
+  /**
+   * Told every committed change of a run, with the run as it was (undefined for a new record).
+   * The runtime turns these into job run events (run-events.ts); runs loaded at start are not told.
+   */
+  onRunChange: ((prev: JobRun | undefined, next: JobRun) => void) | undefined;
+
   /** Records a run's latest version: kept while active, dropped once final. */
   setActive(run: JobRun): void {
     const runs = this.active.get(run.job) ?? new Map<number, JobRun>();
+    const prev = runs.get(run.dueAt);
     if (run.status === 'queued' || run.status === 'running' || run.status === 'retrying') {
       runs.set(run.dueAt, run);
       this.active.set(run.job, runs);
@@ -60,6 +67,7 @@ export class JobsState {
       runs.delete(run.dueAt);
       if (runs.size === 0) this.active.delete(run.job);
     }
+    this.onRunChange?.(prev, run);
   }
 
   activeRuns(job: string): JobRun[] {

@@ -76,6 +76,16 @@ export class UiSession {
     this.expectedStatuses.add(status);
   }
 
+  /**
+   * Signs the phone pages in as the desktop page is: the UI keeps credentials in the tab's session
+   * storage, which a new page does not share. `credentials` is the UI's stored form.
+   */
+  async phoneCredentials(credentials: unknown): Promise<void> {
+    await this.phone.addInitScript((c) => {
+      sessionStorage.setItem('drover.credentials', c);
+    }, JSON.stringify(credentials));
+  }
+
   url(path: string): string {
     return `${this.baseUrl}/ui${path}`;
   }

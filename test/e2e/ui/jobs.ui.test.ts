@@ -1,7 +1,8 @@
 /**
  * Jobs in the web UI against a real `drover up`: create a job by the form, run it now, see the
- * run in its history (with its log) and its point on the run-time chart; a diamond of 4 jobs is
- * drawn with 4 nodes and 4 edges.
+ * run in its history (with its log) and its point on the run-time chart; a run started through the
+ * API appears live (job run events), in the history and in the overview's feed; a diamond of 4
+ * jobs is drawn with 4 nodes and 4 edges.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -56,6 +57,34 @@ test('jobs: create by form, run now, run in history and chart, diamond graph of 
   await page.getByTestId('attempt-log-1').filter({ hasText: 'report-written' }).waitFor();
   await ui.shoot('job-run', (p) =>
     p.getByTestId('attempt-log-1').filter({ hasText: 'report-written' }).waitFor(),
+  );
+
+  // A run started elsewhere (the API) shows up live: job run events on /v2/events, no reload. No
+  // run is active and the stream is live, so the page's fallback re-read is off until it appears.
+  await ui.goto('/jobs/nightly-report');
+  const rows = page.locator('table[aria-label="Run history"] tbody tr');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 1);
+  await page.evaluate(() => {
+    (window as unknown as { notReloaded: boolean }).notReloaded = true;
+  });
+  await drover.api.json('PUT', '/scheduler/job/nightly-report', undefined, [204]);
+  await page.locator('table[aria-label="Run history"] tbody tr:nth-child(2)').waitFor({ timeout: 30_000 });
+  await rows.first().locator('.badge', { hasText: 'succeeded' }).waitFor({ timeout: 60_000 });
+  assert.equal(await rows.count(), 2);
+  assert.equal(
+    await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded),
+    true,
+    'the page was not reloaded',
+  );
+  // The overview's feed names the run and links to it.
+  await page.getByRole('link', { name: 'Overview', exact: true }).click();
+  const runLine = page.locator('ul.feed li', { hasText: 'run finished' }).first();
+  await runLine.waitFor();
+  assert.match((await runLine.textContent()) ?? '', /nightly-report.*succeeded, exit 0/);
+  assert.match(
+    (await runLine.locator('a').getAttribute('href')) ?? '',
+    /\/ui\/jobs\/nightly-report\/runs\/\d+$/,
   );
 
   // --- a diamond: a -> b, a -> c, b -> d, c -> d ---

@@ -20,12 +20,15 @@ export function EventFeed({ filter, limit = 100 }: { filter?: (e: LiveEvent) => 
       {shown.map((e) => {
         const s = eventSummary(e);
         return (
-          <li key={e.id + e.eventType + e.timestamp}>
+          <li key={e.id + e.eventType + e.timestamp} data-event-id={e.id}>
             <time className="muted mono" dateTime={e.timestamp} title={e.timestamp}>
               {e.timestamp?.slice(11, 19)}
             </time>
             <span>
-              <strong>{s.title}</strong> {s.appId ? <Link to={`/apps${s.appId}`}>{s.appId}</Link> : null}{' '}
+              <strong>{s.title}</strong> {s.appId ? <Link to={`/apps${s.appId}`}>{s.appId}</Link> : null}
+              {s.run ? (
+                <Link to={`/jobs/${encodeURIComponent(s.run.job)}/runs/${s.run.runId}`}>{s.run.job}</Link>
+              ) : null}{' '}
               <span className="muted">{s.detail}</span>
             </span>
           </li>

@@ -2,6 +2,7 @@ import dagre from '@dagrejs/dagre';
 import { Link } from 'react-router';
 import type { Job } from '../data/types.js';
 import type { JobGraph } from '../model/job-graph.js';
+import { plural } from '../model/plural.js';
 import { jobStatus } from '../model/status.js';
 
 const W = 150;
@@ -24,7 +25,7 @@ export function JobGraphSvg({ graph, current }: { graph: JobGraph; current?: str
         width={width}
         height={height}
         role="img"
-        aria-label={`Dependency graph: ${graph.nodes.length} jobs, ${graph.edges.length} dependencies`}
+        aria-label={`Dependency graph: ${plural(graph.nodes.length, 'job')}, ${plural(graph.edges.length, 'dependency', 'dependencies')}`}
         data-nodes={graph.nodes.length}
         data-edges={graph.edges.length}
       >

@@ -2,7 +2,9 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { JobRun } from '../data/types.js';
+import { timeRange, valueRange, valueUnit } from '../model/chart-range.js';
 import { runTimePercentiles } from '../model/percentiles.js';
+import { plural } from '../model/plural.js';
 import { duration } from '../model/time-words.js';
 
 /** Run time per run (by due time) with the 50th, 95th and 99th percentiles as lines. */
@@ -20,8 +22,9 @@ export function RunChart({ runs }: { runs: JobRun[] }) {
     const el = box.current;
     if (!el || timed.length === 0) return;
     const xs = timed.map((r) => r.dueAtMs / 1000);
-    const ys = timed.map((r) => r.runTimeMs! / 1000);
-    const flat = (v: number | undefined) => xs.map(() => (v === undefined ? null : v / 1000));
+    const unit = valueUnit(timed.map((r) => r.runTimeMs!));
+    const ys = timed.map((r) => r.runTimeMs! * unit.perMs);
+    const flat = (v: number | undefined) => xs.map(() => (v === undefined ? null : v * unit.perMs));
     const css = getComputedStyle(document.documentElement);
     const color = (name: string) => css.getPropertyValue(name).trim() || '#888';
     const width = Math.max(280, el.clientWidth);
@@ -29,10 +32,13 @@ export function RunChart({ runs }: { runs: JobRun[] }) {
       {
         width,
         height: 220,
-        scales: { x: { time: true } },
+        scales: {
+          x: { time: true, range: () => timeRange(xs) ?? [0, 1] },
+          y: { range: () => valueRange(ys) },
+        },
         axes: [
           { stroke: color('--muted'), grid: { stroke: color('--line') } },
-          { stroke: color('--muted'), grid: { stroke: color('--line') }, label: 'run time (s)' },
+          { stroke: color('--muted'), grid: { stroke: color('--line') }, label: `run time (${unit.label})` },
         ],
         series: [
           {},
@@ -57,8 +63,8 @@ export function RunChart({ runs }: { runs: JobRun[] }) {
     <div>
       <div ref={box} className="chart" data-points={timed.length} aria-label="Run time per run" role="img" />
       <p className="muted" data-testid="percentiles">
-        p50 {duration(p.p50)} · p95 {duration(p.p95)} · p99 {duration(p.p99)} over {timed.length} run
-        {timed.length === 1 ? '' : 's'}
+        p50 {duration(p.p50)} · p95 {duration(p.p95)} · p99 {duration(p.p99)} over{' '}
+        {plural(timed.length, 'run')}
       </p>
     </div>
   );

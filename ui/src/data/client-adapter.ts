@@ -12,7 +12,13 @@ const STATE: Record<StreamState, ConnectionState> = {
 };
 
 export function clientApi(url: string, credentials: Credentials | undefined): UiApi {
-  const c = new DroverClient({ url, ...(credentials ? { credentials } : {}) });
+  // X-Requested-With: a 401 then comes without the Basic challenge, so the browser shows the UI's
+  // own sign-in form instead of its password dialog (api/auth.ts).
+  const c = new DroverClient({
+    url,
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    ...(credentials ? { credentials } : {}),
+  });
   return {
     apps: () => c.apps.list(),
     app: (id) => c.apps.show(id, { embed: ['tasks', 'counts', 'deployments', 'lastTaskFailure'] }),
@@ -46,6 +52,8 @@ export function clientApi(url: string, credentials: Credentials | undefined): Ui
     deleteJob: (name) => c.jobs.remove(name),
     jobRuns: (name, limit) => c.jobs.runs(name, { limit }),
     runLog: (name, dueAt, attempt, stream) => c.jobs.runLogs(name, dueAt, { attempt, stream }),
+    whoami: () => c.cluster.whoami(),
+    audit: (limit) => c.cluster.audit({ limit }),
     events(onEvent, onState) {
       const stream = c.events({
         onEvent: (e) => onEvent({ ...e.data, id: e.id ?? '' } as LiveEvent),

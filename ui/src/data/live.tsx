@@ -10,8 +10,9 @@ import {
   useRef,
   useState,
 } from 'react';
-import type { Credentials } from '../../../src/client/index.js';
+import type { Credentials, Whoami } from '../../../src/client/index.js';
 import { makeApi } from './make-api.js';
+import { problemOf } from './problem.js';
 import { ALL_TOPICS, type Topic, topicsOf } from './topics.js';
 import type { LiveEvent } from './types.js';
 import type { ConnectionState, UiApi } from './ui-api.js';
@@ -29,6 +30,10 @@ interface Live {
   generation: Record<Topic, number>;
   unauthorized: boolean;
   markUnauthorized(): void;
+  /** Who the master says this tab is (undefined until it answered, or from a master without /v2/whoami). */
+  who: Whoami | undefined;
+  /** Checks the credentials with the master first: undefined when signed in, else why not. */
+  trySignIn(c: Credentials): Promise<string | undefined>;
   signIn(c: Credentials): void;
   signOut(): void;
   signedIn: boolean;
@@ -59,6 +64,19 @@ export function LiveProvider({ children, api: given }: { children: ReactNode; ap
   const [feed, setFeed] = useState<LiveEvent[]>([]);
   const [eventsSeen, setEventsSeen] = useState(0);
   const [generation, setGeneration] = useState<Record<Topic, number>>(() => zeroes());
+  const [who, setWho] = useState<Whoami | undefined>(undefined);
+
+  useEffect(() => {
+    let live = true;
+    setWho(undefined);
+    api.whoami().then(
+      (w) => live && setWho(w),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
 
   // Events arrive up to hundreds a second: gather them and render at most every 150 ms.
   const pending = useRef<LiveEvent[]>([]);
@@ -116,6 +134,21 @@ export function LiveProvider({ children, api: given }: { children: ReactNode; ap
     setGeneration((g) => bump(g, ALL_TOPICS));
     setEpoch((n) => n + 1);
   }, []);
+  const trySignIn = useCallback(
+    async (c: Credentials): Promise<string | undefined> => {
+      try {
+        await (given ?? makeApi(c)).whoami();
+      } catch (err) {
+        const p = problemOf(err);
+        return p.status === 401
+          ? 'The master refused these credentials (401): check the user and password, or the token.'
+          : p.message;
+      }
+      signIn(c);
+      return undefined;
+    },
+    [given, signIn],
+  );
   const signOut = useCallback(() => {
     creds.current = undefined;
     sessionStorage.removeItem(CREDENTIALS_KEY);
@@ -133,6 +166,8 @@ export function LiveProvider({ children, api: given }: { children: ReactNode; ap
       generation,
       unauthorized,
       markUnauthorized,
+      who,
+      trySignIn,
       signIn,
       signOut,
       signedIn,
@@ -145,6 +180,8 @@ export function LiveProvider({ children, api: given }: { children: ReactNode; ap
       generation,
       unauthorized,
       markUnauthorized,
+      who,
+      trySignIn,
       signIn,
       signOut,
       signedIn,

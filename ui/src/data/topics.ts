@@ -4,7 +4,8 @@ export type Topic = 'apps' | 'deployments' | 'queue' | 'agents' | 'jobs';
 
 export const ALL_TOPICS: readonly Topic[] = ['apps', 'deployments', 'queue', 'agents', 'jobs'];
 
-const TASKS: Topic[] = ['apps', 'queue', 'agents', 'jobs'];
+// Job tasks send no status updates (their runs have job_run_* events), so tasks leave jobs alone.
+const TASKS: Topic[] = ['apps', 'queue', 'agents'];
 const DEPLOYS: Topic[] = ['deployments', 'apps', 'queue'];
 
 export function topicsOf(eventType: string): readonly Topic[] {
@@ -22,6 +23,14 @@ export function topicsOf(eventType: string): readonly Topic[] {
     case 'deployment_success':
     case 'deployment_failed':
       return DEPLOYS;
+    case 'job_run_queued_event':
+    case 'job_run_retrying_event':
+      return ['jobs'];
+    // A run's task takes or frees an agent's resources.
+    case 'job_run_started_event':
+    case 'job_run_finished_event':
+    case 'job_run_failed_event':
+      return ['jobs', 'agents'];
     case 'api_post_event':
     case 'app_terminated_event':
     case 'group_change_success':

@@ -1,5 +1,6 @@
 // Everything the pages ask of a master, as one interface. client-adapter.ts implements it over
 // src/client/, the one typed HTTP client the CLI uses too; pages never fetch on their own.
+import type { AuditEntry, Whoami } from '../../../src/client/index.js';
 import type { Agent, App, Deployment, Job, JobInput, JobRun, LiveEvent, QueueItem } from './types.js';
 
 export type LogStream = 'stdout' | 'stderr';
@@ -35,6 +36,10 @@ export interface UiApi {
   deleteJob(name: string): Promise<void>;
   jobRuns(name: string, limit: number): Promise<{ runs: JobRun[]; nextDueAt: string | null }>;
   runLog(name: string, dueAtMs: number, attempt: number, stream: LogStream): Promise<string>;
+  /** The caller's credential name and role (what the pages offer follows it). */
+  whoami(): Promise<Whoami>;
+  /** The audit log, newest first (admins). */
+  audit(limit: number): Promise<AuditEntry[]>;
   /** The live event stream; resumes from the last id it saw after a drop. */
   events(onEvent: (e: LiveEvent) => void, onState: (s: ConnectionState) => void): EventSubscription;
 }

@@ -4,13 +4,37 @@ import type { LiveEvent } from '../data/types.js';
 export interface EventLine {
   title: string;
   appId?: string;
+  /** A job run the event is about: the job's name and the run's id (its due time in ms). */
+  run?: { job: string; runId: string };
   detail: string;
 }
+
+const RUN_TITLES: Record<string, string> = {
+  job_run_queued_event: 'run queued',
+  job_run_started_event: 'run started',
+  job_run_retrying_event: 'run retrying',
+  job_run_finished_event: 'run finished',
+  job_run_failed_event: 'run failed',
+};
 
 export function eventSummary(e: LiveEvent): EventLine {
   const str = (k: string) => (typeof e[k] === 'string' ? (e[k] as string) : undefined);
   const appId = str('appId') ?? str('runSpecId');
   const base = appId ? { appId } : {};
+  const job = str('jobName');
+  const runId = str('runId');
+  if (RUN_TITLES[e.eventType] && job && runId) {
+    const exit = typeof e.exitCode === 'number' ? `exit ${e.exitCode}` : '';
+    const detail =
+      e.eventType === 'job_run_started_event'
+        ? `attempt ${String(e.attempt ?? 1)} on ${str('host') ?? '?'}`
+        : e.eventType === 'job_run_retrying_event'
+          ? `attempt ${String(e.attempt ?? 1)} failed ${exit}`.trim()
+          : e.eventType === 'job_run_finished_event' || e.eventType === 'job_run_failed_event'
+            ? [str('outcome'), exit, str('skipReason')].filter(Boolean).join(', ')
+            : `${str('trigger') ?? ''} run`;
+    return { title: RUN_TITLES[e.eventType]!, run: { job, runId }, detail };
+  }
   switch (e.eventType) {
     case 'status_update_event':
       return {

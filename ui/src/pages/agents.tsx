@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '../components/badge.js';
+import { Can } from '../components/can.js';
 import { Confirm } from '../components/confirm.js';
 import { ProblemView } from '../components/problem-view.js';
 import { RelTime } from '../components/rel-time.js';
@@ -8,6 +9,7 @@ import { useLive } from '../data/live.js';
 import { problemOf } from '../data/problem.js';
 import type { Agent, ApiProblem } from '../data/types.js';
 import { useResource } from '../data/use-resource.js';
+import { plural } from '../model/plural.js';
 import { taskStatus } from '../model/status.js';
 
 export function AgentsPage() {
@@ -68,9 +70,11 @@ function AgentCard({ agent: a, onChanged }: { agent: Agent; onChanged: () => voi
           {a.hostname}
         </h2>
         <Badge status={state} />
-        <button type="button" onClick={() => setAsk(true)}>
-          {a.draining ? 'Undrain' : 'Drain'}
-        </button>
+        <Can do="agents.drain">
+          <button type="button" onClick={() => setAsk(true)}>
+            {a.draining ? 'Undrain' : 'Drain'}
+          </button>
+        </Can>
       </div>
       <Meter label="CPUs" used={a.resources.used.cpus} total={a.resources.total.cpus} unit="" />
       <Meter label="Memory" used={a.resources.used.mem} total={a.resources.total.mem} unit=" MiB" />
@@ -127,7 +131,7 @@ function AgentCard({ agent: a, onChanged }: { agent: Agent; onChanged: () => voi
           <p>
             {a.draining
               ? 'The agent takes new tasks again.'
-              : `No new tasks go to ${a.hostname}; its ${a.tasks.length} tasks are replaced on other agents under each app's upgrade strategy.`}
+              : `No new tasks go to ${a.hostname}; its ${plural(a.tasks.length, 'task')} are replaced on other agents under each app's upgrade strategy.`}
           </p>
         </Confirm>
       )}

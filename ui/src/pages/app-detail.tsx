@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { AppForm } from '../components/app-form.js';
 import { Badge } from '../components/badge.js';
+import { Can } from '../components/can.js';
 import { Confirm } from '../components/confirm.js';
 import { EventFeed } from '../components/event-feed.js';
 import { InstanceBar } from '../components/instance-bar.js';
@@ -83,38 +84,44 @@ export function AppDetailPage({ appId }: { appId: string }) {
         <Badge status={appStatus(a, queued)} />
         <InstanceBar app={a} />
       </div>
-      <div className="toolbar">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            const n = Number(scaleTo);
-            if (scaleTo.trim() !== '' && Number.isInteger(n) && n >= 0) setAction({ kind: 'scale', to: n });
-            else
-              setProblem({ status: 0, message: 'Instances must be a whole number, 0 or more', details: [] });
-          }}
-          style={{ display: 'flex', gap: 6 }}
-        >
-          <input
-            aria-label="Instances"
-            name="scale"
-            inputMode="numeric"
-            size={5}
-            placeholder={String(a.instances)}
-            value={scaleTo}
-            onChange={(e) => setScaleTo(e.target.value)}
-          />
-          <button type="submit">Scale</button>
-        </form>
-        <button type="button" onClick={() => setAction({ kind: 'restart' })}>
-          Restart
-        </button>
-        <button type="button" onClick={() => setAction({ kind: 'suspend' })} disabled={a.instances === 0}>
-          Suspend
-        </button>
-        <button type="button" className="danger" onClick={() => setAction({ kind: 'destroy' })}>
-          Destroy
-        </button>
-      </div>
+      <Can do="apps.write">
+        <div className="toolbar">
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              const n = Number(scaleTo);
+              if (scaleTo.trim() !== '' && Number.isInteger(n) && n >= 0) setAction({ kind: 'scale', to: n });
+              else
+                setProblem({
+                  status: 0,
+                  message: 'Instances must be a whole number, 0 or more',
+                  details: [],
+                });
+            }}
+            style={{ display: 'flex', gap: 6 }}
+          >
+            <input
+              aria-label="Instances"
+              name="scale"
+              inputMode="numeric"
+              size={5}
+              placeholder={String(a.instances)}
+              value={scaleTo}
+              onChange={(e) => setScaleTo(e.target.value)}
+            />
+            <button type="submit">Scale</button>
+          </form>
+          <button type="button" onClick={() => setAction({ kind: 'restart' })}>
+            Restart
+          </button>
+          <button type="button" onClick={() => setAction({ kind: 'suspend' })} disabled={a.instances === 0}>
+            Suspend
+          </button>
+          <button type="button" className="danger" onClick={() => setAction({ kind: 'destroy' })}>
+            Destroy
+          </button>
+        </div>
+      </Can>
       {note && (
         <p className="notice" role="status">
           {note}
@@ -210,9 +217,11 @@ function AppConfig({ app, onSaved }: { app: App; onSaved: () => void }) {
           }}
         />
       ) : (
-        <button type="button" onClick={() => setEditing(true)}>
-          Edit
-        </button>
+        <Can do="apps.write">
+          <button type="button" onClick={() => setEditing(true)}>
+            Edit
+          </button>
+        </Can>
       )}
       <h2>Definition (version {app.version})</h2>
       <pre className="log">{pretty}</pre>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Can } from '../components/can.js';
 import { ProblemView } from '../components/problem-view.js';
 import { useLive } from '../data/live.js';
 import { problemOf } from '../data/problem.js';
@@ -19,19 +20,21 @@ export function AppQueue({ app, item }: { app: App; item: QueueItem | undefined 
       {delayed ? (
         <p>
           Launch delayed for another <strong>{item.delay.timeLeftSeconds} s</strong> (backoff after failures).{' '}
-          <button
-            type="button"
-            onClick={async () => {
-              try {
-                await api.resetDelay(app.id);
-                setNote('Delay reset: the next launch goes ahead now.');
-              } catch (err) {
-                setProblem(problemOf(err));
-              }
-            }}
-          >
-            Reset delay
-          </button>
+          <Can do="apps.write">
+            <button
+              type="button"
+              onClick={async () => {
+                try {
+                  await api.resetDelay(app.id);
+                  setNote('Delay reset: the next launch goes ahead now.');
+                } catch (err) {
+                  setProblem(problemOf(err));
+                }
+              }}
+            >
+              Reset delay
+            </button>
+          </Can>
         </p>
       ) : (
         <p className="muted">No launch delay.</p>

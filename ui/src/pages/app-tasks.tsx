@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { Badge } from '../components/badge.js';
+import { Can } from '../components/can.js';
 import { MonoId } from '../components/mono-id.js';
 import { RelTime } from '../components/rel-time.js';
 import type { App, Task } from '../data/types.js';
@@ -100,7 +101,9 @@ function TaskRow({ app, task, hasChecks }: { app: App; task: Task; hasChecks: bo
         <RelTime iso={task.startedAt ?? task.stagedAt} />
       </td>
       <td data-label="Logs">
-        <Link to={logUrl}>stdout</Link> · <Link to={`${logUrl}?stream=stderr`}>stderr</Link>
+        <Can do="logs.read" otherwise={<span className="muted">not readable by this role</span>}>
+          <Link to={logUrl}>stdout</Link> · <Link to={`${logUrl}?stream=stderr`}>stderr</Link>
+        </Can>
       </td>
     </tr>
   );

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { Can } from '../components/can.js';
 import { Confirm } from '../components/confirm.js';
 import { ProblemView } from '../components/problem-view.js';
 import { RelTime } from '../components/rel-time.js';
@@ -72,14 +73,16 @@ export function AppVersions({ app }: { app: App }) {
                   ? 'Same as the current version'
                   : `${changed} changed line${changed === 1 ? '' : 's'}`}
               </h2>
-              <button
-                type="button"
-                className="primary"
-                disabled={picked === app.version}
-                onClick={() => setConfirm(true)}
-              >
-                Roll back to this version
-              </button>
+              <Can do="apps.write">
+                <button
+                  type="button"
+                  className="primary"
+                  disabled={picked === app.version}
+                  onClick={() => setConfirm(true)}
+                >
+                  Roll back to this version
+                </button>
+              </Can>
             </div>
             <div className="diff" role="table" aria-label={`Version ${picked} against the current version`}>
               <div className="head" role="columnheader">

@@ -1,10 +1,12 @@
 import { Link, useSearchParams } from 'react-router';
 import { Badge } from '../components/badge.js';
+import { Can } from '../components/can.js';
 import { InstanceBar } from '../components/instance-bar.js';
 import { ProblemView } from '../components/problem-view.js';
 import { VirtualList } from '../components/virtual-list.js';
 import { useResource } from '../data/use-resource.js';
 import { type AppRow, appRows, type SortKey } from '../model/app-rows.js';
+import { plural } from '../model/plural.js';
 
 const ROW = 44;
 const SORTS: Array<[SortKey, string]> = [
@@ -42,12 +44,14 @@ export function AppsPage() {
     <>
       <div className="page-head">
         <h1>Apps</h1>
-        <Link className="button primary" to="/create/app?mode=form">
-          Create app
-        </Link>
-        <Link className="button" to="/create/app?mode=json">
-          Create from JSON
-        </Link>
+        <Can do="apps.write">
+          <Link className="button primary" to="/create/app?mode=form">
+            Create app
+          </Link>
+          <Link className="button" to="/create/app?mode=json">
+            Create from JSON
+          </Link>
+        </Can>
       </div>
       <div className="toolbar">
         <input
@@ -65,7 +69,9 @@ export function AppsPage() {
           onChange={(e) => set('label', e.target.value)}
         />
         <span className="muted" data-testid="app-count">
-          {appCount} of {apps.data?.length ?? 0} apps
+          {appCount === (apps.data?.length ?? 0)
+            ? plural(appCount, 'app')
+            : `${appCount} of ${plural(apps.data?.length ?? 0, 'app')}`}
         </span>
       </div>
       <ProblemView problem={apps.error} />

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '../components/badge.js';
+import { Can } from '../components/can.js';
 import { Confirm } from '../components/confirm.js';
 import { MonoId } from '../components/mono-id.js';
 import { ProblemView } from '../components/problem-view.js';
@@ -44,12 +45,14 @@ export function DeploymentCard({ deployment: d }: { deployment: Deployment }) {
           <MonoId value={d.id} max={20} />
         </h2>
         <Badge status={{ word: `step ${d.currentStep} of ${d.totalSteps}`, tone: 'busy' }} />
-        <button type="button" onClick={() => setAsk('rollback')}>
-          Roll back
-        </button>
-        <button type="button" className="danger" onClick={() => setAsk('stop')}>
-          Force stop
-        </button>
+        <Can do="deployments.write">
+          <button type="button" onClick={() => setAsk('rollback')}>
+            Roll back
+          </button>
+          <button type="button" className="danger" onClick={() => setAsk('stop')}>
+            Force stop
+          </button>
+        </Can>
       </div>
       <div
         className="bar"

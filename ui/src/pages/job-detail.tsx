@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { schedulePreview } from '../../../src/client/job-schedule.js';
 import { Badge } from '../components/badge.js';
+import { Can } from '../components/can.js';
 import { Confirm } from '../components/confirm.js';
 import { JobGraphSvg } from '../components/job-graph-svg.js';
 import { ProblemView } from '../components/problem-view.js';
@@ -28,11 +29,13 @@ type Tab = (typeof TABS)[number][0];
 type Ask = 'run' | 'delete' | 'toggle';
 
 const ACTIVE_RUN = new Set(['queued', 'running', 'retrying']);
-const RUN_REFRESH_MS = 2000;
+// Runs change through job_run_* events; this slow re-read only catches what has no event (an
+// attempt's TASK_RUNNING stamp) and covers a stream that is down.
+const FALLBACK_REFRESH_MS = 15_000;
 
 export function JobDetailPage() {
   const { name = '', due } = useParams();
-  const { api } = useLive();
+  const { api, connection } = useLive();
   const navigate = useNavigate();
   const tab = useTab<Tab>(
     TABS.map((t) => t[0]),
@@ -43,25 +46,18 @@ export function JobDetailPage() {
   const [ask, setAsk] = useState<Ask | undefined>(undefined);
   const [problem, setProblem] = useState<ApiProblem | undefined>(undefined);
   const [note, setNote] = useState('');
-  // Set by Run now until the run shows up (it is recorded a moment after the request returns).
-  const [started, setStarted] = useState(false);
-  useEffect(() => {
-    if (started && (runs.data?.runs.length ?? 0) > 0) setStarted(false);
-  }, [started, runs.data]);
   const job = jobs.data?.find((j) => j.name === name);
   const active = (runs.data?.runs ?? []).some((r) => ACTIVE_RUN.has(r.outcome));
   const { reload: reloadRuns } = runs;
   const { reload: reloadJobs } = jobs;
-  // Job runs send nothing on /v2/events (Marathon's stream has no job events): while a run is
-  // under way its record is re-read, and the job's counters with it, until it ends.
   useEffect(() => {
-    if (!active && !started) return;
+    if (!active && connection === 'live') return;
     const timer = setInterval(() => {
       reloadRuns();
       reloadJobs();
-    }, RUN_REFRESH_MS);
+    }, FALLBACK_REFRESH_MS);
     return () => clearInterval(timer);
-  }, [active, started, reloadRuns, reloadJobs]);
+  }, [active, connection, reloadRuns, reloadJobs]);
   if (jobs.data && !job)
     return (
       <>
@@ -82,7 +78,6 @@ export function JobDetailPage() {
     try {
       if (what === 'run') {
         await api.runJob(job.name);
-        setStarted(true);
         setNote(`${job.name} started: the run appears below as soon as it is recorded.`);
       } else if (what === 'delete') {
         await api.deleteJob(job.name);
@@ -105,20 +100,22 @@ export function JobDetailPage() {
         <h1 className="mono">{job.name}</h1>
         <Badge status={jobStatus(job.lastSuccess, job.lastError, job.disabled)} />
       </div>
-      <div className="toolbar">
-        <button type="button" className="primary" onClick={() => setAsk('run')}>
-          Run now
-        </button>
-        <Link className="button" to={`/jobs/${encodeURIComponent(job.name)}/edit`}>
-          Edit
-        </Link>
-        <button type="button" onClick={() => setAsk('toggle')}>
-          {job.disabled ? 'Enable' : 'Disable'}
-        </button>
-        <button type="button" className="danger" onClick={() => setAsk('delete')}>
-          Delete
-        </button>
-      </div>
+      <Can do="jobs.write">
+        <div className="toolbar">
+          <button type="button" className="primary" onClick={() => setAsk('run')}>
+            Run now
+          </button>
+          <Link className="button" to={`/jobs/${encodeURIComponent(job.name)}/edit`}>
+            Edit
+          </Link>
+          <button type="button" onClick={() => setAsk('toggle')}>
+            {job.disabled ? 'Enable' : 'Disable'}
+          </button>
+          <button type="button" className="danger" onClick={() => setAsk('delete')}>
+            Delete
+          </button>
+        </div>
+      </Can>
       <div className="panel">
         {preview ? (
           <>
@@ -140,12 +137,13 @@ export function JobDetailPage() {
         ) : (
           <p style={{ margin: 0 }}>
             Runs after{' '}
-            {(job.parents ?? []).map((p) => (
-              <Link key={p} to={`/jobs/${encodeURIComponent(p)}`} style={{ marginRight: 6 }}>
-                {p}
-              </Link>
-            ))}
-            succeed.
+            {(job.parents ?? []).map((p, i, all) => (
+              <span key={p}>
+                {i === 0 ? '' : i === all.length - 1 ? ' and ' : ', '}
+                <Link to={`/jobs/${encodeURIComponent(p)}`}>{p}</Link>
+              </span>
+            ))}{' '}
+            {(job.parents ?? []).length === 1 ? 'succeeds' : 'succeed'}.
           </p>
         )}
       </div>

@@ -1,6 +1,7 @@
 import { Link, useSearchParams } from 'react-router';
 import { schedulePreview } from '../../../src/client/job-schedule.js';
 import { Badge } from '../components/badge.js';
+import { Can } from '../components/can.js';
 import { JobGraphSvg } from '../components/job-graph-svg.js';
 import { ProblemView } from '../components/problem-view.js';
 import { RelTime } from '../components/rel-time.js';
@@ -27,9 +28,11 @@ export function JobsPage() {
     <>
       <div className="page-head">
         <h1>Jobs</h1>
-        <Link className="button primary" to="/create/job">
-          Create job
-        </Link>
+        <Can do="jobs.write">
+          <Link className="button primary" to="/create/job">
+            Create job
+          </Link>
+        </Can>
       </div>
       <TabNav tabs={TABS} current={tab} label="Jobs view" />
       <ProblemView problem={jobs.error} />

@@ -3,19 +3,25 @@ import { useLive } from '../data/live.js';
 
 /** Shown when the master answers 401: a user and password (`--http-credentials`) or an API token (`--api-token`), kept for this tab only. */
 export function LoginPage() {
-  const { signIn } = useLive();
+  const { trySignIn } = useLive();
   const [kind, setKind] = useState<'basic' | 'token'>('basic');
   const [user, setUser] = useState('');
   const [secret, setSecret] = useState('');
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
   return (
     <form
       className="panel"
       style={{ maxWidth: 420, margin: '32px auto' }}
-      onSubmit={(e) => {
+      onSubmit={async (e) => {
         e.preventDefault();
-        signIn(
+        setBusy(true);
+        // The fields stay as typed when the master refuses them.
+        const why = await trySignIn(
           kind === 'token' ? { kind: 'bearer', token: secret } : { kind: 'basic', user, password: secret },
         );
+        setBusy(false);
+        setError(why);
       }}
     >
       <h1>Sign in to this master</h1>
@@ -46,7 +52,12 @@ export function LoginPage() {
           onChange={(e) => setSecret(e.target.value)}
         />
       </label>
-      <button type="submit" className="primary">
+      {error && (
+        <p className="problem" role="alert" data-testid="login-error">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={busy}>
         Sign in
       </button>
     </form>

@@ -5,6 +5,7 @@ import { ProblemView } from '../components/problem-view.js';
 import { useLive } from '../data/live.js';
 import { useResource } from '../data/use-resource.js';
 import { clusterSummary } from '../model/cluster-summary.js';
+import { plural } from '../model/plural.js';
 
 export function OverviewPage() {
   const { connection, eventsSeen } = useLive();
@@ -73,7 +74,7 @@ export function OverviewPage() {
         <div className="page-head">
           <h2 style={{ margin: 0, flex: 1 }}>Live events</h2>
           <span className="muted" data-testid="events-seen">
-            {eventsSeen} events since this page opened · stream {connection}
+            {plural(eventsSeen, 'event')} since this page opened · stream {connection}
           </span>
         </div>
         <EventFeed />

@@ -1,0 +1,37 @@
+/**
+ * Issue 16's scale simulation: 10,000 simulated agents and 100,000 tasks with constraints against
+ * a real `drover master` on PostgreSQL (test/sim/scale-run.ts says what is simulated and how).
+ * Targets: all RUNNING within 60 s, master RSS <= 1 GB, GET /v2/apps p99 < 200 ms meanwhile,
+ * 0 constraint violations.
+ *
+ *   npm run build && node --import tsx bench/scale-sim.bench.ts
+ *   BENCH_AGENTS (10000), BENCH_APPS (100), BENCH_INSTANCES (1000), BENCH_STORE (postgres), BENCH_TIMEOUT_S (600)
+ */
+import { runScale } from '../test/sim/scale-run.js';
+import { machine } from './support/machine.js';
+import { isMain, runAlone } from './support/main.js';
+
+export async function benchScaleSim() {
+  const before = machine();
+  const r = await runScale({
+    agents: Number(process.env.BENCH_AGENTS ?? 10_000),
+    apps: Number(process.env.BENCH_APPS ?? 100),
+    instances: Number(process.env.BENCH_INSTANCES ?? 1_000),
+    store: process.env.BENCH_STORE === 'sqlite' ? 'sqlite' : 'postgres',
+    timeoutMs: Number(process.env.BENCH_TIMEOUT_S ?? 600) * 1000,
+  });
+  return {
+    ...r,
+    targets: { allRunningMs: 60_000, masterRssMb: 1024, appsGetP99Ms: 200 },
+    met:
+      r.allRunningMs <= 60_000 &&
+      r.masterRssMaxMb <= 1024 &&
+      r.appsGet.p99Ms < 200 &&
+      r.constraintViolations === 0 &&
+      r.unplaced === 0,
+    machine: before,
+    loadavgAfter: machine().loadavg,
+  };
+}
+
+if (isMain(import.meta.url)) await runAlone('scale-sim', benchScaleSim);

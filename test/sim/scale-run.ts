@@ -1,0 +1,364 @@
+/**
+ * The scale simulation (issue 16), shared by bench/scale-sim.bench.ts (10,000 agents, 100,000
+ * tasks) and test/sim/scale.sim.test.ts (a small variant for CI): a real `drover master` process
+ * on a real store (a throwaway PostgreSQL database, or SQLite), and lightweight simulated agents,
+ * many in this process, each over its own authenticated WebSocket with the agent's own dialler.
+ * An agent registers with racks and zones, heartbeats, and answers every launch with
+ * TASK_STARTING then TASK_RUNNING (no process is started). Apps are posted with constraints
+ * (hostname UNIQUE, GROUP_BY rack, LIKE, UNLIKE + MAX_PER, none); the run measures, from the first
+ * POST, the time until every task is TASK_RUNNING (its RUNNING update acknowledged), the master's
+ * RSS (sampled every 250 ms) and the latency of `GET /v2/apps` polled meanwhile.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { dialMaster } from '../../src/agent/ws-link.js';
+import { agentEndpointUrl } from '../../src/domain/agent-endpoint.js';
+import type { AgentLink, AgentToMaster, MasterToAgent } from '../../src/domain/agent-protocol.js';
+import { PROTOCOL_VERSION } from '../../src/domain/agent-protocol.js';
+import { silentLogger } from '../../src/platform/logger.js';
+import { tempDatabases } from '../../src/store/postgres/temp-database.js';
+import { ClusterProcess } from '../e2e/support/cluster-process.js';
+import { http } from '../e2e/support/http-json.js';
+
+export interface ScaleOptions {
+  agents: number;
+  apps: number;
+  instances: number;
+  store: 'postgres' | 'sqlite';
+  /** Give up after this long from the first POST. */
+  timeoutMs: number;
+  connectConcurrency?: number;
+}
+
+export interface ScaleResult {
+  agents: number;
+  tasks: number;
+  store: string;
+  connectAllMs: number;
+  allRunningMs: number;
+  launches: number;
+  running: number;
+  /** Tasks the master listed as TASK_RUNNING at the end (GET /v2/tasks). */
+  runningInMaster: number;
+  unplaced: number;
+  masterRssMaxMb: number;
+  appsGet: { requests: number; p50Ms: number; p99Ms: number; maxMs: number; errors: number };
+  /** Every task's agent honours its app's constraints (checked from /v2/tasks and the agents). */
+  constraintViolations: number;
+  /** POSTs answered 503 because the master was between leadership terms. */
+  leaderChanges: number;
+}
+
+const RACKS = 20;
+const ZONES = 3;
+
+interface Counters {
+  launches: number;
+  runningAcked: number;
+}
+
+function agentAttributes(i: number): { hostname: string; rack: string; zone: string } {
+  return { hostname: `sim-${i}.scale`, rack: `rack-${i % RACKS}`, zone: `zone-${i % ZONES}` };
+}
+
+function constraintsFor(app: number): string[][] {
+  switch (app % 5) {
+    case 0:
+      return [['hostname', 'UNIQUE']];
+    case 1:
+      return [['rack', 'GROUP_BY', String(RACKS)]];
+    case 2:
+      return [['rack', 'LIKE', 'rack-1[0-9]']];
+    case 3:
+      return [
+        ['zone', 'UNLIKE', 'zone-2'],
+        ['hostname', 'MAX_PER', '2'],
+      ];
+    default:
+      return [];
+  }
+}
+
+type StatusUpdate = Extract<AgentToMaster, { type: 'statusUpdate' }>;
+
+/**
+ * One simulated agent. Like a real one it keeps its status updates until the master acks them
+ * and re-sends them after a reconnect, and when its link drops (a new leadership term closes
+ * every link) it dials again and re-registers with its id, secret and running tasks.
+ */
+async function simAgent(
+  url: string,
+  token: string,
+  i: number,
+  c: Counters,
+  live: { on: boolean },
+): Promise<{ close(): void }> {
+  const a = agentAttributes(i);
+  let agentId: string | undefined;
+  let agentSecret: string | undefined;
+  const tasks = new Map<string, string>();
+  const pending = new Map<string, StatusUpdate>();
+  const runningUpdates = new Set<string>();
+  let current: AgentLink | undefined;
+
+  const connect = async (): Promise<void> => {
+    const link = await dialMaster({ url, token, logger: silentLogger(), pingIntervalMs: 0 });
+    current = link;
+    let heartbeat: NodeJS.Timeout | undefined;
+    const send = (u: StatusUpdate) => {
+      pending.set(u.updateId, u);
+      link.send(u);
+    };
+    const registered = new Promise<void>((resolve, reject) => {
+      link.onMessage((msg: MasterToAgent) => {
+        switch (msg.type) {
+          case 'registered':
+            agentId = msg.agentId;
+            agentSecret = msg.agentSecret ?? agentSecret;
+            heartbeat = setInterval(() => link.send({ type: 'heartbeat', agentId: agentId! }), 5_000);
+            heartbeat.unref();
+            for (const u of pending.values()) link.send({ ...u, agentId: agentId! });
+            resolve();
+            return;
+          case 'refused':
+            reject(new Error(msg.reason));
+            return;
+          case 'launch': {
+            c.launches += 1;
+            const { taskId, appId } = msg.task;
+            tasks.set(taskId, appId);
+            for (const state of ['TASK_STARTING', 'TASK_RUNNING'] as const) {
+              const updateId = randomUUID();
+              if (state === 'TASK_RUNNING') runningUpdates.add(updateId);
+              send({
+                type: 'statusUpdate',
+                updateId,
+                agentId: agentId!,
+                taskId,
+                appId,
+                state,
+                timestamp: Date.now(),
+              });
+            }
+            return;
+          }
+          case 'ack':
+            pending.delete(msg.updateId);
+            if (runningUpdates.delete(msg.updateId)) c.runningAcked += 1;
+            return;
+          case 'kill':
+            tasks.delete(msg.taskId);
+            send({
+              type: 'statusUpdate',
+              updateId: randomUUID(),
+              agentId: agentId!,
+              taskId: msg.taskId,
+              appId: '',
+              state: 'TASK_KILLED',
+              timestamp: Date.now(),
+            });
+            return;
+          default:
+            return;
+        }
+      });
+    });
+    link.onClose(() => {
+      clearInterval(heartbeat);
+      if (live.on) setTimeout(() => void connect().catch(() => undefined), 250 + (i % 100) * 10);
+    });
+    link.send({
+      type: 'register',
+      protocolVersion: PROTOCOL_VERSION,
+      ...(agentId ? { agentId } : {}),
+      ...(agentSecret ? { agentSecret } : {}),
+      hostname: a.hostname,
+      address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+      resources: { cpus: 64, mem: 262_144, disk: 1_000_000, ports: [[31_000, 32_000]] },
+      attributes: { rack: a.rack, zone: a.zone },
+      capabilities: { docker: false },
+      runningTasks: [...tasks].map(([taskId, appId]) => ({ taskId, appId, state: 'TASK_RUNNING' as const })),
+    });
+    await registered;
+  };
+  await connect();
+  return { close: () => current?.close() };
+}
+
+function rssMbOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+}
+
+const pct = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? Number.NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+
+/** Counts tasks whose agent breaks their app's constraints. */
+function violations(
+  tasks: Array<{ appId: string; host: string; state: string }>,
+  appIndex: Map<string, number>,
+): number {
+  const byAddress = (host: string) => {
+    const [, b, c, d] = host.split('.').map(Number) as [number, number, number, number];
+    return agentAttributes((b << 16) | (c << 8) | d);
+  };
+  let bad = 0;
+  const perApp = new Map<string, Map<string, number>>();
+  for (const t of tasks) {
+    const app = appIndex.get(t.appId);
+    if (app === undefined) continue;
+    const a = byAddress(t.host);
+    const count = (key: string) => {
+      const m = perApp.get(t.appId) ?? new Map<string, number>();
+      m.set(key, (m.get(key) ?? 0) + 1);
+      perApp.set(t.appId, m);
+      return m.get(key)!;
+    };
+    switch (app % 5) {
+      case 0:
+        if (count(a.hostname) > 1) bad++;
+        break;
+      case 1:
+        count(a.rack);
+        break;
+      case 2:
+        if (!/^rack-1[0-9]$/.test(a.rack)) bad++;
+        break;
+      case 3:
+        if (a.zone === 'zone-2' || count(a.hostname) > 2) bad++;
+        break;
+    }
+  }
+  for (const [appId, counts] of perApp) {
+    if ((appIndex.get(appId) ?? 0) % 5 !== 1) continue;
+    const all = Array.from({ length: RACKS }, (_, r) => counts.get(`rack-${r}`) ?? 0);
+    if (Math.max(...all) - Math.min(...all) > 1) bad++;
+  }
+  return bad;
+}
+
+export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
+  const token = `scale-${randomUUID()}`;
+  const dir = mkdtempSync(join(tmpdir(), 'drover-scale-'));
+  const dbs = o.store === 'postgres' ? await tempDatabases() : undefined;
+  const storeSpec = dbs ? await dbs.create() : join(dir, 'state.db');
+  const { proc: master, url: api } = await ClusterProcess.master([
+    '--store',
+    storeSpec,
+    '--port',
+    '0',
+    '--agent-token',
+    token,
+    '--log-level',
+    'warn',
+  ]);
+  const links: Array<{ close(): void }> = [];
+  const live = { on: true };
+  let rssMax = 0;
+  const rssTimer = setInterval(() => {
+    if (master.child.pid) rssMax = Math.max(rssMax, rssMbOf(master.child.pid));
+  }, 250);
+  try {
+    const wsUrl = agentEndpointUrl(api)!;
+    const total = o.apps * o.instances;
+    const c: Counters = { launches: 0, runningAcked: 0 };
+    const step = o.connectConcurrency ?? 50;
+    const t0 = performance.now();
+    for (let i = 0; i < o.agents; i += step) {
+      const batch = Array.from({ length: Math.min(step, o.agents - i) }, (_, k) =>
+        simAgent(wsUrl, token, i + k, c, live),
+      );
+      links.push(...(await Promise.all(batch)));
+    }
+    const connectAllMs = performance.now() - t0;
+
+    // GET /v2/apps meanwhile, one request at a time, as a UI or marathon-lb polls.
+    const latencies: number[] = [];
+    let getErrors = 0;
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const s = performance.now();
+        const r = await http(`${api}/v2/apps`, { timeoutMs: 30_000 }).catch(() => undefined);
+        if (r?.status === 200) latencies.push(performance.now() - s);
+        else getErrors++;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    })();
+
+    const start = performance.now();
+    const appIndex = new Map<string, number>();
+    let leaderChanges = 0;
+    for (let a = 0; a < o.apps; a++) {
+      const id = `/scale/app-${a}`;
+      appIndex.set(id, a);
+      // A 503 is a leadership change (this one master re-elected after its lease lapsed on a
+      // busy machine): post again once it leads again.
+      for (;;) {
+        const res = await http(`${api}/v2/apps`, {
+          method: 'POST',
+          body: {
+            id,
+            cmd: 'sleep 3600',
+            instances: o.instances,
+            cpus: 0.01,
+            mem: 8,
+            constraints: constraintsFor(a),
+          },
+          timeoutMs: o.timeoutMs,
+        });
+        if (res.status === 201 || res.status === 409) break;
+        if (res.status !== 503 || performance.now() - start > o.timeoutMs)
+          throw new Error(`POST ${id}: ${res.status} ${res.text}`);
+        leaderChanges++;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const deadline = Date.now() + o.timeoutMs;
+    while (c.runningAcked < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const allRunningMs = performance.now() - start;
+    polling = false;
+    await poller;
+    const tasks = await http(`${api}/v2/tasks`, { timeoutMs: 120_000 });
+    const list = (tasks.json as { tasks: Array<{ appId: string; host: string; state: string }> }).tasks;
+    const queue = await http(`${api}/v2/queue`, { timeoutMs: 60_000 });
+    const unplaced = ((queue.json as { queue?: Array<{ count: number }> }).queue ?? []).reduce(
+      (n, q) => n + q.count,
+      0,
+    );
+    const r = (n: number) => Math.round(n);
+    return {
+      agents: o.agents,
+      tasks: total,
+      store: o.store,
+      connectAllMs: r(connectAllMs),
+      allRunningMs: c.runningAcked >= total ? r(allRunningMs) : Number.NaN,
+      launches: c.launches,
+      running: c.runningAcked,
+      runningInMaster: list.filter((t) => t.state === 'TASK_RUNNING').length,
+      unplaced,
+      masterRssMaxMb: r(rssMax),
+      appsGet: {
+        requests: latencies.length,
+        p50Ms: r(pct(latencies, 0.5)),
+        p99Ms: r(pct(latencies, 0.99)),
+        maxMs: r(Math.max(...latencies)),
+        errors: getErrors,
+      },
+      constraintViolations: violations(list, appIndex),
+      leaderChanges,
+    };
+  } finally {
+    clearInterval(rssTimer);
+    live.on = false;
+    for (const l of links) l.close();
+    await master.cleanup();
+    await dbs?.dropAll();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
