@@ -16,12 +16,11 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DroverProcess, waitFor } from './support/drover-process.js';
+import { type FileServer, sandboxOf as sandboxOfIn, startFileServer } from './support/file-server.js';
 
 interface TaskJson {
   id: string;
@@ -29,9 +28,9 @@ interface TaskJson {
 }
 
 const files = new Map<string, Buffer>();
-const hits = new Map<string, number>();
-let server: Server;
+let server: FileServer;
 let base = '';
+let hits: Map<string, number>;
 const work = mkdtempSync(join(tmpdir(), 'drover-e2e-fetch-'));
 
 function buildArtifacts(): void {
@@ -63,33 +62,17 @@ function buildArtifacts(): void {
 
 before(async () => {
   buildArtifacts();
-  server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    const body = files.get(path);
-    if (!body) {
-      res.writeHead(404).end('not here');
-      return;
-    }
-    res.writeHead(200, { 'content-length': String(body.length) }).end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startFileServer(files);
+  base = server.base;
+  hits = server.hits;
 });
 
 after(async () => {
-  await new Promise<void>((r) => server.close(() => r()));
+  await server.close();
   rmSync(work, { recursive: true, force: true });
 });
 
-function sandboxOf(d: DroverProcess, taskId: string): string | undefined {
-  const agents = join(d.dataDir, 'agents');
-  for (const a of dirs(agents)) {
-    const dir = join(agents, a, 'sandboxes', taskId);
-    if (existsSync(dir)) return dir;
-  }
-  return undefined;
-}
+const sandboxOf = (d: DroverProcess, taskId: string) => sandboxOfIn(d.dataDir, taskId);
 
 function dirs(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir) : [];

@@ -9,17 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -32,6 +22,7 @@ import {
   requireDocker,
 } from './support/docker-fixtures.js';
 import { DroverProcess, waitFor } from './support/drover-process.js';
+import { type FileServer, sandboxOf as sandboxOfIn, startFileServer } from './support/file-server.js';
 
 interface TaskJson {
   id: string;
@@ -43,11 +34,8 @@ interface Inspect {
   HostConfig: { Binds: string[] | null };
 }
 
-let server: Server;
-let base = '';
-const hits = new Map<string, number>();
+let files: FileServer;
 const work = mkdtempSync(join(tmpdir(), 'drover-e2e-mesos-image-'));
-let archive: Buffer;
 
 before(async () => {
   const tree = join(work, 'tree');
@@ -68,33 +56,15 @@ before(async () => {
     ].join('\n'),
   );
   execFileSync('tar', ['-czf', join(work, 'app.tar.gz'), '-C', tree, 'app']);
-  archive = readFileSync(join(work, 'app.tar.gz'));
-  server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    if (path !== '/app.tar.gz') {
-      res.writeHead(404).end('not here');
-      return;
-    }
-    res.writeHead(200, { 'content-length': String(archive.length) }).end(archive);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  files = await startFileServer(new Map([['/app.tar.gz', readFileSync(join(work, 'app.tar.gz'))]]));
 });
 
 after(async () => {
-  await new Promise<void>((r) => server.close(() => r()));
+  await files.close();
   rmSync(work, { recursive: true, force: true });
 });
 
-function sandboxOf(d: DroverProcess, taskId: string): string | undefined {
-  const agents = join(d.dataDir, 'agents');
-  for (const a of existsSync(agents) ? readdirSync(agents) : []) {
-    const dir = join(agents, a, 'sandboxes', taskId);
-    if (existsSync(dir)) return dir;
-  }
-  return undefined;
-}
+const sandboxOf = (d: DroverProcess, taskId: string) => sandboxOfIn(d.dataDir, taskId);
 
 async function runningTask(d: DroverProcess, appId: string): Promise<TaskJson> {
   return waitFor(
@@ -136,7 +106,7 @@ describe('MESOS containers with an image, and fetched files in Docker sandboxes'
           cmd: 'sh "$MESOS_SANDBOX/app/start.sh"',
           cpus: 0.1,
           mem: 32,
-          fetch: [{ uri: `${base}/app.tar.gz` }],
+          fetch: [{ uri: `${files.base}/app.tar.gz` }],
           container: {
             type,
             docker: { image: BUSYBOX_IMAGE },
