@@ -98,7 +98,7 @@ async function waitAnswering(
 
 // ---- Swarm --------------------------------------------------------------------------------------
 
-class Swarm {
+export class Swarm {
   private joined = false;
 
   constructor(private readonly engine: DockerEngine) {}
@@ -123,6 +123,11 @@ class Swarm {
     replicas: number,
     graceS: number,
     parallelism: number,
+    /** Default: one host port per replica. The routing mesh: `published=P,target=80`. */
+    publish = 'mode=host,target=80',
+    updateOrder: 'start-first' | 'stop-first' = 'start-first',
+    /** More `docker service create` flags (health checks). */
+    extra: string[] = [],
   ): Promise<void> {
     await run('docker', [
       'service',
@@ -134,15 +139,16 @@ class Swarm {
       '--replicas',
       String(replicas),
       '--publish',
-      'mode=host,target=80',
+      publish,
       '--stop-grace-period',
       `${graceS}s`,
       '--restart-delay',
       '0s',
       '--update-order',
-      'start-first',
+      updateOrder,
       '--update-parallelism',
       String(parallelism),
+      ...extra,
       image,
     ]);
   }
@@ -186,6 +192,18 @@ class Swarm {
 
   async update(name: string, image: string): Promise<void> {
     await run('docker', ['service', 'update', '--detach', '--quiet', '--image', image, name]);
+  }
+
+  /** Until `docker service update` is done (Swarm's own word for the rollout, `UpdateStatus.State`). */
+  async updated(name: string): Promise<boolean> {
+    const { stdout } = await run('docker', [
+      'service',
+      'inspect',
+      '--format',
+      '{{.UpdateStatus.State}}',
+      name,
+    ]);
+    return stdout.trim() === 'completed';
   }
 
   /**

@@ -226,6 +226,10 @@ export class Agent {
           return;
         case 'routes':
           this.opts.router?.apply(msg.table);
+          // Taken at once: a backend leaves the router's pool in apply(). Without a router the
+          // agent sends nothing anywhere, so it has nothing to wait for either.
+          if (msg.version !== undefined && this.agentId !== undefined)
+            link.send({ type: 'routesApplied', agentId: this.agentId, version: msg.version });
           return;
         default:
           this.log.warn({ type: (msg as { type?: unknown }).type }, 'unknown message from master: ignored');

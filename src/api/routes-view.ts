@@ -1,14 +1,22 @@
 /**
  * `GET /v2/routes` (Drover extension): the routing table every agent's router has, each route
  * with the agents that cannot bind its service port (`bindFailures`, retried by the routers), and
- * `GET /v2/routes/{appId}`: one app's routes (404 for an unknown app). The haproxy mode
- * (`drover router --haproxy`) reads the first.
+ * its `version`; `GET /v2/routes/{appId}`: one app's routes (404 for an unknown app).
+ *
+ * The haproxy mode (`drover router --haproxy`) long-polls the first: `?after=V` answers once the
+ * version is past V (at most `wait` ms, default 25 s, then the same table); `&router=NAME` says
+ * that router has applied V, so the master's kills wait for it (control-plane/agents/route-push.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Route } from '../domain/agent-protocol.js';
 import { DroverError } from '../domain/errors.js';
 import type { RouteContext } from './marathon/route-context.js';
-import type { WildcardRoute } from './route-generics.js';
+import { nonNegativeIntParam, oneValue } from './query-params.js';
+import type { QueryRoute, WildcardRoute } from './route-generics.js';
+
+const DEFAULT_WAIT_MS = 25_000;
+const MAX_WAIT_MS = 60_000;
+const ROUTER_NAME = /^[A-Za-z0-9_.:@-]{1,128}$/;
 
 export function registerRouteTableRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const routes = (): Array<Route & { bindFailures: unknown[] }> => {
@@ -26,7 +34,26 @@ export function registerRouteTableRoutes(app: FastifyInstance, ctx: RouteContext
     }));
   };
 
-  app.get('/v2/routes', async () => ({ routes: routes() }));
+  app.get<QueryRoute>('/v2/routes', async (req, reply) => {
+    const q = req.query;
+    const after = nonNegativeIntParam(q, 'after', Number.MAX_SAFE_INTEGER);
+    const waitMs = nonNegativeIntParam(q, 'wait', MAX_WAIT_MS) ?? DEFAULT_WAIT_MS;
+    const router = oneValue(q, 'router');
+    if (router !== undefined && !ROUTER_NAME.test(router))
+      throw new DroverError('BAD_REQUEST', `Query parameter 'router' must match ${ROUTER_NAME.source}`);
+    const m = ctx.master;
+    if (after !== undefined) {
+      const gone = new AbortController();
+      // The response's close (not the request's, which fires once the request is read): the client left.
+      reply.raw.once('close', () => gone.abort());
+      await m.routeTableAfter(after, {
+        waitMs,
+        signal: gone.signal,
+        ...(router !== undefined ? { router } : {}),
+      });
+    }
+    return { version: m.routeTableVersion(), routes: routes() };
+  });
 
   app.get<WildcardRoute>('/v2/routes/*', async (req) => {
     const id = `/${req.params['*']

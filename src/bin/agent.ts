@@ -21,6 +21,7 @@ import { systemClock } from '../platform/clock.js';
 import { systemIds, systemRandom } from '../platform/ids.js';
 import { createLogger, type LogFormat } from '../platform/logger.js';
 import { agentExecutors } from './agent-executors.js';
+import { agentMetrics, serveAgentMetrics } from './agent-metrics.js';
 import {
   type DockerFlags,
   dockerStatusLine,
@@ -64,6 +65,8 @@ export interface AgentConfig extends DockerFlags, Partial<RouterFlags> {
    * agent runs as root. DOCKER tasks run as their image's USER either way.
    */
   switchUser?: boolean;
+  /** `--metrics-port`: where GET /metrics answers (agent-metrics.ts); absent or off: nowhere. */
+  metricsListen?: { host: string; port: number } | 'off';
   /** `--enforce-limits` (default on) and `--cpu-quota`: process tasks in cgroups. */
   limits?: LimitFlags;
 }
@@ -92,9 +95,10 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
       ...(cfg.switchUser !== undefined ? { switchUser: cfg.switchUser } : {}),
     },
   );
+  const metrics = agentMetrics();
   const router = createAgentRouter(
     { router: cfg.router ?? 'on', routerHttpPort: cfg.routerHttpPort ?? 80 },
-    { address: cfg.advertise, clock: systemClock, logger, agent: () => agent },
+    { address: cfg.advertise, clock: systemClock, logger, metrics: metrics.router, agent: () => agent },
   );
   const agent: Agent = new Agent({
     ...(router ? { router } : {}),
@@ -141,7 +145,13 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
   );
   console.log(`drover agent: ${limits.statusLine}`);
 
+  const metricsServer =
+    cfg.metricsListen !== undefined && cfg.metricsListen !== 'off'
+      ? await serveAgentMetrics(cfg.metricsListen, metrics.registry, logger)
+      : undefined;
+
   const signal = await waitForSignal(logger, ['SIGUSR1']);
+  metricsServer?.close();
   connector.stop();
   await agent.stop({ killTasks: signal === 'SIGUSR1' });
   await router?.close();

@@ -80,6 +80,8 @@ export interface MasterConfig {
   dns?: { host: string; port: number } | 'off';
   /** Drain before SIGTERM for apps without the DROVER_KILL_DRAIN_MS label. Default DEFAULT_KILL_DRAIN_MS. */
   killDrainMs?: number;
+  /** `--route-ack-timeout-ms`: a kill's wait for the routers (control-plane/agents/route-push.ts). */
+  routeAckTimeoutMs?: number;
 }
 
 export async function runMaster(cfg: MasterConfig): Promise<number> {
@@ -170,6 +172,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
       ha: shared,
       agentTimeoutMs,
       killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
+      ...(cfg.routeAckTimeoutMs !== undefined ? { routeAckTimeoutMs: cfg.routeAckTimeoutMs } : {}),
       jobs: {
         metricsRegistry: registry,
         ...(cfg.jobWebhook ? { webhookUrl: cfg.jobWebhook } : {}),

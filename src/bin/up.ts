@@ -63,6 +63,8 @@ export interface UpConfig extends DockerFlags, Partial<RouterFlags> {
    * (domain/kill-timing.ts). 0: SIGTERM at once. Default DEFAULT_KILL_DRAIN_MS.
    */
   killDrainMs?: number;
+  /** `--route-ack-timeout-ms`: a kill's wait for the routers (control-plane/agents/route-push.ts). */
+  routeAckTimeoutMs?: number;
   /** `--fetcher-cache-mb`, per in-process agent. */
   fetcherCacheMb?: number;
   /** Global job webhook (`--job-webhook`), besides each job's own `webhookUrl`. */
@@ -196,6 +198,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       logger,
       http: { host: cfg.host, port },
       killDrainMs: cfg.killDrainMs ?? DEFAULT_KILL_DRAIN_MS,
+      ...(cfg.routeAckTimeoutMs !== undefined ? { routeAckTimeoutMs: cfg.routeAckTimeoutMs } : {}),
       ...(vault ? { secrets: vault } : {}),
       jobs: {
         metricsRegistry: registry,

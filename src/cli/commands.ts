@@ -9,6 +9,7 @@ import { registerEvents } from './commands/events.js';
 import { registerHashPassword } from './commands/hash-password.js';
 import { registerJob } from './commands/job.js';
 import { registerMaster } from './commands/master.js';
+import { registerRouter } from './commands/router.js';
 import { registerStatus } from './commands/status.js';
 import { registerUp } from './commands/up.js';
 import type { RegisterCommand } from './register-command.js';
@@ -17,6 +18,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerUp,
   registerMaster,
   registerAgent,
+  registerRouter,
   registerStatus,
   registerApp,
   registerDeploy,

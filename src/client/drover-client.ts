@@ -13,6 +13,7 @@ import {
 } from './cluster.js';
 import { EventStream, type EventStreamOptions } from './event-stream.js';
 import { JobsClient } from './jobs.js';
+import { RoutesClient } from './routes.js';
 import { Transport, type TransportOptions } from './transport.js';
 
 export type ClientOptions = TransportOptions;
@@ -27,6 +28,7 @@ export class DroverClient {
   readonly tasks: TasksClient;
   readonly jobs: JobsClient;
   readonly cluster: InfoClient;
+  readonly routes: RoutesClient;
 
   constructor(opts: ClientOptions) {
     this.transport = new Transport(opts);
@@ -38,6 +40,7 @@ export class DroverClient {
     this.tasks = new TasksClient(this.transport);
     this.jobs = new JobsClient(this.transport);
     this.cluster = new InfoClient(this.transport);
+    this.routes = new RoutesClient(this.transport);
   }
 
   get url(): string {

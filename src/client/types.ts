@@ -232,3 +232,21 @@ export interface JobStat {
 }
 
 export type LogStream = 'stdout' | 'stderr';
+
+/** One service port of one app and its tasks (`GET /v2/routes`). */
+export interface RouteView {
+  appId: string;
+  servicePort: number;
+  portIndex: number;
+  mode: 'tcp' | 'http';
+  vhosts: string[];
+  paths: string[];
+  backends: Array<{ taskId: string; host: string; port: number }>;
+  bindFailures: Array<{ agentId: string; address: string; error: string; since: string }>;
+}
+
+export interface RouteTableView {
+  /** Increases with every change of the table. */
+  version: number;
+  routes: RouteView[];
+}

@@ -33,6 +33,11 @@ export interface MasterDeps {
    */
   killDrainMs?: number;
   /**
+   * How long a kill waits at most for every router to take the table without the task
+   * (agents/route-push.ts). Default DEFAULT_ROUTE_ACK_TIMEOUT_MS.
+   */
+  routeAckTimeoutMs?: number;
+  /**
    * An agent silent (no heartbeat) this long is lost: its tasks become TASK_UNREACHABLE
    * (agent-loss.ts). Default 10 s.
    */

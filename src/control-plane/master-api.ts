@@ -109,6 +109,16 @@ export interface MasterApi {
 
   /** The routing table pushed to the agents' routers (Drover: `GET /v2/routes`). */
   routingTable(): RouteTable;
+  /** The routing table's version; it increases with every change. */
+  routeTableVersion(): number;
+  /**
+   * Resolves when the table's version is past `after` or `waitMs` passed; with `router`, records
+   * that this `drover router` has applied `after` (kills wait for it).
+   */
+  routeTableAfter(
+    after: number,
+    opts: { waitMs: number; router?: string; signal?: AbortSignal },
+  ): Promise<void>;
   /** Service ports agents' routers cannot bind right now, with the agent; the routers retry. */
   routeBindFailures(): Array<RouteBindFailure & { agentId: string }>;
 

@@ -98,6 +98,7 @@ export class Master implements MasterApi {
         failed: (agentId, what, err) =>
           this.deps.logger.error({ err, agentId, what }, 'agent message failed: dropping the link'),
         routeStatus: (agentId, failures) => this.routes.reported(agentId, failures),
+        routesApplied: (agentId, version) => this.routes.applied(agentId, version),
         disconnected: (agentId) => {
           this.routes.disconnected(agentId);
           const a = this.state.agents.get(agentId);
@@ -108,7 +109,11 @@ export class Master implements MasterApi {
       deps.ids,
     );
     this.events = deps.events ?? new EventBus(() => deps.clock.now());
-    this.routes = new RoutePush(this.hub, this.state, this.events);
+    this.routes = new RoutePush(this.hub, this.state, this.events, {
+      clock: deps.clock,
+      logger: deps.logger,
+      ...(deps.routeAckTimeoutMs !== undefined ? { ackTimeoutMs: deps.routeAckTimeoutMs } : {}),
+    });
     this.ctx = {
       deps,
       state: this.state,
@@ -199,6 +204,19 @@ export class Master implements MasterApi {
   /** The routing table the agents' routers have (Drover extension: GET /v2/routes). */
   routingTable(): RouteTable {
     return this.routes.table();
+  }
+
+  /**
+   * The table's version and a long poll for the next one (`GET /v2/routes?after=V`); `router`
+   * names a `drover router` that, by asking, says it has applied `after`.
+   */
+  routeTableAfter(after: number, opts: { waitMs: number; router?: string; signal?: AbortSignal }) {
+    if (opts.router !== undefined) this.routes.externalRouterApplied(opts.router, after);
+    return this.routes.changedAfter(after, opts.waitMs, opts.signal);
+  }
+
+  routeTableVersion(): number {
+    return this.routes.version();
   }
 
   /** Service ports agents' routers cannot bind right now (retried by the routers). */

@@ -151,6 +151,11 @@ const AGENT_TO_MASTER = {
   statusUpdate: StatusUpdate,
   logData: LogData,
   routeStatus: RouteStatus,
+  routesApplied: Type.Object({
+    type: Type.Literal('routesApplied'),
+    agentId: Id,
+    version: Type.Integer({ minimum: 0 }),
+  }),
 } as const;
 
 const MASTER_TO_AGENT = {
@@ -179,7 +184,11 @@ const MASTER_TO_AGENT = {
     stream: Type.Enum(['stdout', 'stderr']),
     tail: opt(Type.Integer({ minimum: 0 })),
   }),
-  routes: Type.Object({ type: Type.Literal('routes'), table: RouteTable }),
+  routes: Type.Object({
+    type: Type.Literal('routes'),
+    table: RouteTable,
+    version: Type.Optional(Type.Integer({ minimum: 0 })),
+  }),
 } as const;
 
 export type ProtocolCheck<T> = { ok: true; msg: T } | { ok: false; problem: string };

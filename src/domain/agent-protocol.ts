@@ -117,7 +117,12 @@ export type AgentToMaster =
    * The agent's router could not bind these service ports (another process holds them); sent
    * whenever the set changes and after each registration. Empty: every route is bound.
    */
-  | { type: 'routeStatus'; agentId: string; failures: RouteBindFailure[] };
+  | { type: 'routeStatus'; agentId: string; failures: RouteBindFailure[] }
+  /**
+   * The agent's router took the routing table `version` (it sends no new connection to a task
+   * that table left out). The master waits for this, boundedly, before it lets a kill proceed.
+   */
+  | { type: 'routesApplied'; agentId: string; version: number };
 
 export type MasterToAgent =
   /** `agentSecret` only when the master issues a new credential, which the agent must keep. */
@@ -141,7 +146,12 @@ export type MasterToAgent =
    * The whole routing table, pushed whenever it changes, on registration, and before any kill of
    * a routed task (so the router stops sending it connections before it is told to stop).
    */
-  | { type: 'routes'; table: RouteTable };
+  | {
+      type: 'routes';
+      table: RouteTable;
+      /** Increases with every change, also across leader changes (route-push.ts); absent from older masters. */
+      version?: number;
+    };
 
 /** How a router reaches one task: the task's host and its host port for the route's port index. */
 export interface RouteBackend {

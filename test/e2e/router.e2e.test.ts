@@ -10,10 +10,10 @@ import { execFile } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { DroverProcess, waitFor } from './support/drover-process.js';
 import { freeServicePort, getOnce, RouterLoad } from './support/router-load.js';
+import { deployEcho, killNineUnderLoad } from './support/router-scenarios.js';
 
 const run = promisify(execFile);
 
@@ -180,42 +180,8 @@ test('a task whose health check fails leaves the pool after that one check, and 
   await drover.api.json('DELETE', '/v2/apps/sick', undefined, [200]);
 });
 
-test('kill -9 of a task fails only the requests in flight to it', { timeout: 180_000 }, async () => {
+test('kill -9 of a task fails only the requests in flight to it', { timeout: 180_000 }, async (t) => {
   const port = await freeServicePort();
-  await postEchoApp('/crash', port, 3, healthCheck(1, 3));
-  await waitRouted('crash', 3);
-  const concurrency = 4;
-  const load = RouterLoad.start('127.0.0.1', port, { concurrency });
-  let killedAt = 0;
-  let victim = '';
-  try {
-    await delay(1_000);
-    const proc = drover
-      .taskProcesses()
-      .find((p) => p.cmdline.some((a) => a.endsWith('http-echo.js')) && p.cmdline[0]?.endsWith('node'));
-    assert.ok(proc, 'found a task process to kill');
-    victim = proc.taskId;
-    process.kill(proc.pid, 'SIGKILL');
-    killedAt = Date.now();
-    await waitFor(
-      async () => {
-        const ts = await tasksOf('crash');
-        return !ts.some((t) => t.id === victim) && (await backendsOf('crash')).length === 3;
-      },
-      { what: 'the killed task replaced', timeoutMs: 90_000 },
-    );
-    await delay(1_000);
-  } finally {
-    await load.stop();
-  }
-  const summary = load.summary();
-  const failed = load.failed();
-  assert.ok(failed.length <= concurrency, `at most the requests in flight failed: ${summary}`);
-  // A request started once the process was gone (a moment after the signal) never fails: the
-  // router skips a task that refuses until the master takes it out of the table.
-  const late = failed.filter((r) => r.start > killedAt + 500);
-  assert.deepEqual(late, [], summary);
-  const afterKill = load.requests.filter((r) => r.start > killedAt + 500);
-  assert.ok(afterKill.length > 20, `requests ran after the kill: ${summary}`);
-  assert.ok(!afterKill.some((r) => r.task === victim));
+  await deployEcho(drover, '/crash', port, 3);
+  t.diagnostic(await killNineUnderLoad(drover, '/crash', port, 3));
 });

@@ -185,6 +185,11 @@ export class FakeMaster implements MasterApi {
   routeBindFailures(): Array<RouteBindFailure & { agentId: string }> {
     return this.bindFailures;
   }
+  /** The fake's table never changes by itself: a long poll answers at once. */
+  routeTableVersion(): number {
+    return 1;
+  }
+  async routeTableAfter(): Promise<void> {}
 
   async drainAgent(id: string): Promise<AgentInfo> {
     return this.setDraining(id, true);

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { DroverError } from '../../domain/errors.js';
 import { attribute, masterUrls, resources } from '../cluster-flags.js';
+import { dnsListenFlag } from '../dns-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
 import { example } from '../example.js';
 import { addLimitOptions, limitFlags } from '../limit-flags.js';
@@ -65,6 +66,12 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       "run process tasks as their job's runAsUser / app's user (default: when run as root)",
     )
     .option(
+      '--metrics-port <[host:]port|off>',
+      "serve Prometheus metrics (the router's per service port, the process's) at GET /metrics here (default off; host defaults to 127.0.0.1)",
+      dnsListenFlag,
+      'off',
+    )
+    .option(
       '--no-switch-user',
       'run every process task as the agent user; a requested user is noted in stderr',
     );
@@ -106,6 +113,7 @@ export const registerAgent: RegisterCommand = (program, setExit) => {
       ...sandboxFlags(opts),
       ...limitFlags(opts),
       ...routerFlags(opts),
+      metricsListen: opts.metricsPort,
     });
     setExit(code);
   });

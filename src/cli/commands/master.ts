@@ -1,5 +1,9 @@
 import { Option } from 'commander';
-import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
+import {
+  DEFAULT_KILL_DRAIN_MS,
+  DEFAULT_ROUTE_ACK_TIMEOUT_MS,
+  KILL_DRAIN_LABEL,
+} from '../../domain/kill-timing.js';
 import { addApiAccessOptions, apiAccessFlags, readPem } from '../api-access-flags.js';
 import { dnsListenFlag } from '../dns-flags.js';
 import { example } from '../example.js';
@@ -48,6 +52,13 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
     )
     .option('--log-level <level>', 'trace|debug|info|warn|error', 'info')
     .option(
+      '--route-ack-timeout-ms <ms>',
+      'how long a kill waits at most for every router (agents, drover router) to take the routing ' +
+        `table without the task (default ${DEFAULT_ROUTE_ACK_TIMEOUT_MS})`,
+      intFlag(0, 600_000),
+      DEFAULT_ROUTE_ACK_TIMEOUT_MS,
+    )
+    .option(
       '--kill-drain-ms <ms>',
       'how long a killed task stays TASK_KILLING, still serving, before SIGTERM, for apps without ' +
         `the ${KILL_DRAIN_LABEL} label (default ${DEFAULT_KILL_DRAIN_MS}; 0: SIGTERM at once, as Marathon)`,
@@ -85,6 +96,7 @@ export const registerMaster: RegisterCommand = (program, setExit) => {
       ...(opts.reregistrationGrace !== undefined ? { reregistrationGraceMs: opts.reregistrationGrace } : {}),
       leaseMs: opts.leaseMs,
       killDrainMs: opts.killDrainMs,
+      routeAckTimeoutMs: opts.routeAckTimeoutMs,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...notifyFlags(opts),
       dns: opts.dnsPort,

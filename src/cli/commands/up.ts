@@ -1,5 +1,9 @@
 import { resolve } from 'node:path';
-import { DEFAULT_KILL_DRAIN_MS, KILL_DRAIN_LABEL } from '../../domain/kill-timing.js';
+import {
+  DEFAULT_KILL_DRAIN_MS,
+  DEFAULT_ROUTE_ACK_TIMEOUT_MS,
+  KILL_DRAIN_LABEL,
+} from '../../domain/kill-timing.js';
 import { addApiAccessOptions, apiAccessFlags } from '../api-access-flags.js';
 import { addDnsOption } from '../dns-flags.js';
 import { addDockerOptions, dockerFlags } from '../docker-flags.js';
@@ -28,6 +32,13 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       '--job-webhook <url>',
       "http(s) URL every job's notifications are POSTed to (besides a job's own webhookUrl)",
       httpUrlFlag,
+    )
+    .option(
+      '--route-ack-timeout-ms <ms>',
+      'how long a kill waits at most for every router (agents, drover router) to take the routing ' +
+        `table without the task (default ${DEFAULT_ROUTE_ACK_TIMEOUT_MS})`,
+      intFlag(0, 600_000),
+      DEFAULT_ROUTE_ACK_TIMEOUT_MS,
     )
     .option(
       '--kill-drain-ms <ms>',
@@ -60,6 +71,7 @@ export const registerUp: RegisterCommand = (program, setExit) => {
       logLevel: opts.logLevel,
       ...logOutput(opts.logFormat),
       killDrainMs: opts.killDrainMs,
+      routeAckTimeoutMs: opts.routeAckTimeoutMs,
       fetcherCacheMb: opts.fetcherCacheMb,
       ...(opts.jobWebhook ? { jobWebhook: opts.jobWebhook } : {}),
       ...dockerFlags(opts),

@@ -31,6 +31,8 @@ export interface AgentHubEvents {
   heartbeat(agentId: string): void;
   /** The agent's router reported the service ports it cannot bind. */
   routeStatus?(agentId: string, failures: Extract<AgentToMaster, { type: 'routeStatus' }>['failures']): void;
+  /** The agent's router took routing table `version` (route-push.ts waits for it before kills). */
+  routesApplied?(agentId: string, version: number): void;
   disconnected(agentId: string): void;
   /**
    * Handling a message failed (e.g. the store was unreachable). The hub closes the link without
@@ -97,6 +99,7 @@ export class AgentHub {
           .catch((err: unknown) => this.fail(link, id, 'statusUpdate', err));
       } else if (msg.type === 'logData') this.settleLog(msg.requestId, msg.data, msg.error);
       else if (msg.type === 'routeStatus') this.events.routeStatus?.(agentId, msg.failures);
+      else if (msg.type === 'routesApplied') this.events.routesApplied?.(agentId, msg.version);
     });
     link.onClose(() => {
       if (agentId !== undefined && this.links.get(agentId) === link) {

@@ -1,15 +1,28 @@
 /**
- * Keeps every agent's router on the current routing table (routing/routing-table.ts). The master
- * calls `refresh` after each change it applies (Master runs it after every serialized step) and
- * right before it sends a kill, so a task leaves every router before its agent is told to stop
- * it; only a table that differs from the last one is sent. A newly registered agent gets the
- * whole table at once.
+ * Keeps every router on the current routing table (routing/routing-table.ts). The master calls
+ * `refresh` after each change it applies (Master runs it after every serialized step) and right
+ * before it sends a kill; only a table that differs from the last one is sent. A newly registered
+ * agent gets the whole table at once.
+ *
+ * Each table has a version, and routers say which version they took: agents with a
+ * `routesApplied` message, `drover router --haproxy` by asking `GET /v2/routes?after=V` (it asks
+ * for what comes after the version it has applied). Before a kill proceeds the master waits, at
+ * most `ackTimeoutMs`, for every router it knows to have taken the table without the task
+ * (`afterApplied`), so no router sends a request to a task that is about to stop. Routers that
+ * never acknowledged anything (an older agent) are not waited for; one that does not answer in
+ * time is logged and the kill goes on.
+ *
+ * Versions start at the master's clock (ms) when it starts leading and count up, so a router that
+ * followed the previous leader never holds a version the new one has not passed.
  *
  * It also keeps what each agent's router reports it cannot bind (routeStatus), for the app views
  * and `GET /v2/routes`, and announces changes as events (which the event log writes to the log);
  * an agent that disconnects takes its reports along.
  */
 import type { RouteBindFailure, RouteTable } from '../../domain/agent-protocol.js';
+import { DEFAULT_ROUTE_ACK_TIMEOUT_MS } from '../../domain/kill-timing.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
 import { routingTable } from '../../routing/routing-table.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { MasterState } from '../master-state.js';
@@ -19,35 +32,137 @@ export interface AgentBindFailure extends RouteBindFailure {
   agentId: string;
 }
 
+/** An external router that has not asked for this long is gone (its long poll lasts at most 60 s). */
+const EXTERNAL_ROUTER_TTL_MS = 75_000;
+
+interface Waiter {
+  version: number;
+  resolve(): void;
+}
+
 export class RoutePush {
   private current: RouteTable = { routes: [] };
   private currentJson = '';
   private readonly failures = new Map<string, RouteBindFailure[]>();
+  private currentVersion: number;
+  /** Agents whose router acknowledged a table on their current link: version taken. */
+  private readonly agentApplied = new Map<string, number>();
+  /** `drover router` processes by name: version taken and when they last asked. */
+  private readonly externalApplied = new Map<string, { version: number; seenAt: number }>();
+  /** Waits for the routers to take a version (before kills). */
+  private readonly ackWaiters = new Set<Waiter>();
+  /** Long polls waiting for a version after theirs. */
+  private readonly changeWaiters = new Set<Waiter>();
 
   constructor(
     private readonly hub: AgentHub,
     private readonly state: MasterState,
     private readonly events: EventBus,
-  ) {}
+    private readonly deps: { clock: Clock; logger: Logger; ackTimeoutMs?: number },
+  ) {
+    this.currentVersion = deps.clock.now();
+  }
 
-  /** Recomputes the table and pushes it to every connected agent when it changed. */
-  refresh(): void {
+  /** Recomputes the table and pushes it to every connected agent when it changed; returns its version. */
+  refresh(): number {
     const table = routingTable(this.state.apps.values(), this.state.tasks.values());
     const json = JSON.stringify(table);
-    if (json === this.currentJson) return;
+    if (json === this.currentJson) return this.currentVersion;
     this.current = table;
     this.currentJson = json;
-    this.hub.broadcast({ type: 'routes', table });
+    this.currentVersion++;
+    this.hub.broadcast({ type: 'routes', table, version: this.currentVersion });
+    for (const w of this.changeWaiters) w.resolve();
+    this.changeWaiters.clear();
+    return this.currentVersion;
   }
 
   /** An agent (re-)registered: it gets the whole table. */
   sendTo(agentId: string): void {
     this.refresh();
-    this.hub.send(agentId, { type: 'routes', table: this.current });
+    this.hub.send(agentId, { type: 'routes', table: this.current, version: this.currentVersion });
   }
 
   table(): RouteTable {
     return this.current;
+  }
+
+  version(): number {
+    return this.currentVersion;
+  }
+
+  /** An agent's router took `version`. */
+  applied(agentId: string, version: number): void {
+    if (version > (this.agentApplied.get(agentId) ?? 0)) this.agentApplied.set(agentId, version);
+    this.settleAcks();
+  }
+
+  /** A `drover router` named `name` asked for what follows `version`: it has applied that one. */
+  externalRouterApplied(name: string, version: number): void {
+    const before = this.externalApplied.get(name)?.version ?? 0;
+    this.externalApplied.set(name, { version: Math.max(before, version), seenAt: this.deps.clock.now() });
+    this.settleAcks();
+  }
+
+  /** Resolves once the table is past `after`, or after `waitMs` (long polls of `GET /v2/routes`). */
+  changedAfter(after: number, waitMs: number, signal?: AbortSignal): Promise<void> {
+    if (after !== this.currentVersion || waitMs <= 0 || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const w: Waiter = {
+        version: after,
+        resolve: () => {
+          cancel();
+          signal?.removeEventListener('abort', w.resolve);
+          this.changeWaiters.delete(w);
+          resolve();
+        },
+      };
+      const cancel = this.deps.clock.setTimer(waitMs, w.resolve);
+      signal?.addEventListener('abort', w.resolve, { once: true });
+      this.changeWaiters.add(w);
+    });
+  }
+
+  /**
+   * Undefined when every router known to acknowledge has taken `version` already; else a promise
+   * that resolves when they have, or after the ack timeout (logged with who is late).
+   */
+  afterApplied(version: number): Promise<void> | undefined {
+    if (this.late(version).length === 0) return undefined;
+    return new Promise((resolve) => {
+      const w: Waiter = {
+        version,
+        resolve: () => {
+          cancel();
+          this.ackWaiters.delete(w);
+          resolve();
+        },
+      };
+      const cancel = this.deps.clock.setTimer(this.deps.ackTimeoutMs ?? DEFAULT_ROUTE_ACK_TIMEOUT_MS, () => {
+        this.deps.logger.warn(
+          { version, late: this.late(version) },
+          'routers did not acknowledge the routing table in time; the kill goes on',
+        );
+        w.resolve();
+      });
+      this.ackWaiters.add(w);
+    });
+  }
+
+  /** Routers (agent ids, `router:<name>`) that have not taken `version`. */
+  private late(version: number): string[] {
+    const now = this.deps.clock.now();
+    const late: string[] = [];
+    for (const [agentId, v] of this.agentApplied) if (v < version) late.push(agentId);
+    for (const [name, e] of this.externalApplied) {
+      if (now - e.seenAt > EXTERNAL_ROUTER_TTL_MS) this.externalApplied.delete(name);
+      else if (e.version < version) late.push(`router:${name}`);
+    }
+    return late;
+  }
+
+  private settleAcks(): void {
+    for (const w of [...this.ackWaiters]) if (this.late(w.version).length === 0) w.resolve();
   }
 
   bindFailures(): AgentBindFailure[] {
@@ -85,5 +200,7 @@ export class RoutePush {
 
   disconnected(agentId: string): void {
     this.failures.delete(agentId);
+    this.agentApplied.delete(agentId);
+    this.settleAcks();
   }
 }

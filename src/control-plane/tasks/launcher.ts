@@ -62,12 +62,17 @@ export async function requestKill(
   const next: TaskRecord = { ...task, killRequestedAt: now, state: 'TASK_KILLING', updatedAt: now };
   await ctx.deps.store.putTask(next);
   ctx.state.tasks.set(next.id, next);
-  // Every router drops the task before its agent hears of the kill (links deliver in order).
-  ctx.routes.refresh();
-  ctx.hub.send(task.agentId, {
-    type: 'kill',
-    taskId: task.id,
-    gracePeriodMs: timing.grace,
-    ...(timing.drain !== undefined ? { drainMs: timing.drain } : {}),
-  });
+  // Every router drops the task before its agent hears of the kill: the routers that acknowledge
+  // tables are waited for (boundedly); the serial queue is not held meanwhile.
+  const version = ctx.routes.refresh();
+  const send = () =>
+    ctx.hub.send(task.agentId, {
+      type: 'kill',
+      taskId: task.id,
+      gracePeriodMs: timing.grace,
+      ...(timing.drain !== undefined ? { drainMs: timing.drain } : {}),
+    });
+  const routed = ctx.routes.afterApplied(version);
+  if (routed) void routed.then(send);
+  else send();
 }

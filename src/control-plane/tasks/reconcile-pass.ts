@@ -8,7 +8,13 @@ import type { AppDefinition } from '../../domain/app.js';
 import { appIdToTaskPrefix } from '../../domain/app.js';
 import { secretFileSources, secretSources } from '../../domain/app-secrets.js';
 import { hostWideningParameters } from '../../domain/docker-parameters.js';
-import { DEFAULT_KILL_GRACE_MS, jobKillTiming, killDrainMs, killGraceMs } from '../../domain/kill-timing.js';
+import {
+  DEFAULT_KILL_GRACE_MS,
+  DEFAULT_ROUTE_ACK_TIMEOUT_MS,
+  jobKillTiming,
+  killDrainMs,
+  killGraceMs,
+} from '../../domain/kill-timing.js';
 import { servicePortsOf } from '../../domain/service-ports.js';
 import type { TaskRecord } from '../../domain/task.js';
 import { buildTaskSpec } from '../../domain/task-spec.js';
@@ -147,6 +153,8 @@ async function killOrphans(
   now: number,
   phases: ReadonlyMap<string, AppPhase>,
 ): Promise<void> {
+  // A kill may have waited for the routers before it was sent (launcher.ts requestKill).
+  const resendAfter = KILL_RESEND_SLACK_MS + (ctx.deps.routeAckTimeoutMs ?? DEFAULT_ROUTE_ACK_TIMEOUT_MS);
   for (const [appId, tasks] of tasksByApp) {
     const app = ctx.state.apps.get(appId);
     // A removed app whose StopApplication step has not come yet keeps its tasks (dependents stop first).
@@ -155,7 +163,7 @@ async function killOrphans(
       if (t.killRequestedAt === undefined) {
         // Job run tasks have no app: the job runtime owns them (control-plane/jobs/).
         if (!app && !frozen && t.jobRun === undefined) await killAppTask(ctx, t, now);
-      } else if (now - t.killRequestedAt > killTotalMs(killTiming(ctx, app, t)) + KILL_RESEND_SLACK_MS) {
+      } else if (now - t.killRequestedAt > killTotalMs(killTiming(ctx, app, t)) + resendAfter) {
         const resent = { ...t, killRequestedAt: now };
         ctx.state.tasks.set(t.id, resent);
         ctx.hub.send(t.agentId, { type: 'kill', taskId: t.id, gracePeriodMs: 0 });

@@ -60,7 +60,7 @@ function setup() {
     hub,
     events,
     trigger: () => {},
-    routes: new RoutePush(hub, state, events),
+    routes: new RoutePush(hub, state, events, { clock: systemClock, logger: log.logger }),
     deployments: new DeploymentsState(),
     // No task here is a job run's: reaching the job runtime would be a routing bug.
     jobTasks: {

@@ -45,9 +45,13 @@ export class ClusterProcess {
   }
 
   /** Starts `drover master`; resolves with its API URL once it listens. */
-  static async master(args: string[]): Promise<{ proc: ClusterProcess; url: string }> {
+  static async master(args: string[], timeoutMs = 30_000): Promise<{ proc: ClusterProcess; url: string }> {
     const proc = new ClusterProcess(spawnDrover(['master', '--log-level', 'info', ...args]), undefined);
-    const m = await proc.waitForOutput(MASTER_READY, 'the master to listen');
+    // A master that never says it listens must not outlive the test (it would keep the runner up).
+    const m = await proc.waitForOutput(MASTER_READY, 'the master to listen', timeoutMs).catch(async (err) => {
+      await proc.cleanup();
+      throw err;
+    });
     return { proc, url: m[1]! };
   }
 

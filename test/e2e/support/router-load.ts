@@ -27,16 +27,18 @@ export class RouterLoad {
     private readonly port: number,
     concurrency: number,
     private readonly timeoutMs: number,
+    private readonly text: boolean,
   ) {
     this.workers = Array.from({ length: concurrency }, () => this.work());
   }
 
+  /** `text`: the answer is plain text (its trimmed body is the `message`), not http-echo's JSON. */
   static start(
     host: string,
     port: number,
-    opts: { concurrency?: number; timeoutMs?: number } = {},
+    opts: { concurrency?: number; timeoutMs?: number; text?: boolean } = {},
   ): RouterLoad {
-    return new RouterLoad(host, port, opts.concurrency ?? 4, opts.timeoutMs ?? 1_000);
+    return new RouterLoad(host, port, opts.concurrency ?? 4, opts.timeoutMs ?? 1_000, opts.text ?? false);
   }
 
   async stop(): Promise<RouterRequest[]> {
@@ -59,13 +61,19 @@ export class RouterLoad {
 
   private async work(): Promise<void> {
     while (this.running) {
-      this.requests.push(await getOnce(this.host, this.port, this.timeoutMs));
+      this.requests.push(await getOnce(this.host, this.port, this.timeoutMs, '/', this.text));
     }
   }
 }
 
 /** One GET / on a fresh connection; never throws. */
-export function getOnce(host: string, port: number, timeoutMs = 1_000, path = '/'): Promise<RouterRequest> {
+export function getOnce(
+  host: string,
+  port: number,
+  timeoutMs = 1_000,
+  path = '/',
+  text = false,
+): Promise<RouterRequest> {
   const start = Date.now();
   return new Promise((resolve) => {
     let settled = false;
@@ -83,6 +91,7 @@ export function getOnce(host: string, port: number, timeoutMs = 1_000, path = '/
       });
       res.on('end', () => {
         if (res.statusCode !== 200) return done({ ok: false, error: `status ${res.statusCode}` });
+        if (text) return done({ ok: true, message: body.trim() });
         try {
           const j = JSON.parse(body) as { task?: string; message?: string };
           done({
