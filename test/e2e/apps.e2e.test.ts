@@ -104,6 +104,11 @@ test('apps: deploy, kill -9, scale, delete, SIGTERM, restart, failed task logs a
   await api.json('DELETE', '/v2/apps/web');
   await waitFor(async () => (await api.raw('GET', '/v2/apps/web')).status === 404, { what: '/web gone' });
   await drover.waitNoTaskProcesses();
+  // Deleting is a deployment (as in Marathon): it holds the lock on /web until the kills are
+  // confirmed, which can be a moment after the processes are gone; a POST before that is a 409.
+  await waitFor(async () => (await api.get<unknown[]>('/v2/deployments')).length === 0, {
+    what: 'the delete deployment finished',
+  });
 
   // POST again, then SIGTERM: exit code 0 and the task processes are stopped with drover.
   await api.json('POST', '/v2/apps', APP, [201]);
