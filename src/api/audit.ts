@@ -109,11 +109,24 @@ function targetOf(req: FastifyRequest, path: string): string | undefined {
     if (typeof body.name === 'string') return body.name.slice(0, 512);
   }
   const m =
-    /^(?:\/v1)?\/(?:v2\/(?:apps|groups|deployments|secrets|agents|queue|tasks)|scheduler\/job)(\/.+)$/.exec(
+    /^(?:\/v1)?\/(?:v2\/(apps|groups|deployments|secrets|agents|queue|tasks)|scheduler\/job)(\/.+)$/.exec(
       path,
     );
-  return m?.[1] ? decodeSafely(m[1]).slice(0, 512) : undefined;
+  if (!m?.[2]) return undefined;
+  const action = m[1] ? ACTION_SUFFIX[m[1]] : undefined;
+  const named = action ? m[2].replace(action, '') : m[2];
+  return decodeSafely(named || m[2]).slice(0, 512);
 }
+
+/**
+ * The action routes under an object (`/v2/apps/{id}/restart`, `/v2/agents/{id}/drain`,
+ * `/v2/queue/{id}/delay`...): the target is the object they act on, not the action's path.
+ */
+const ACTION_SUFFIX: Record<string, RegExp> = {
+  apps: /\/(?:restart|tasks(?:\/[^/]+)?|versions(?:\/[^/]+)?)$/,
+  agents: /\/(?:drain|undrain)$/,
+  queue: /\/delay$/,
+};
 
 function decodeSafely(s: string): string {
   try {

@@ -97,6 +97,8 @@ test('a deployer deploys but may not drain agents; every mutating call is audite
     payload: { id: '/web', cmd: 'sleep 100' },
   });
   assert.equal(created.statusCode, 201);
+  const restart = await api.inject({ method: 'POST', url: '/v2/apps/web/restart', headers: ci });
+  assert.equal(restart.statusCode, 200, restart.body);
   const drain = await api.inject({ method: 'POST', url: '/v2/agents/a1/drain', headers: ci });
   assert.equal(drain.statusCode, 403);
   assert.match(JSON.parse(drain.body).message, /role deployer/);
@@ -114,12 +116,13 @@ test('a deployer deploys but may not drain agents; every mutating call is audite
     entries.map((e: Record<string, unknown>) => [e.who, e.role, e.method, e.path, e.target, e.status]),
     [
       ['dash', 'viewer', 'DELETE', '/v2/apps/web', '/web', 403],
-      ['ci', 'deployer', 'POST', '/v2/agents/a1/drain', '/a1/drain', 403],
+      ['ci', 'deployer', 'POST', '/v2/agents/a1/drain', '/a1', 403],
+      ['ci', 'deployer', 'POST', '/v2/apps/web/restart', '/web', 200],
       ['ci', 'deployer', 'POST', '/v2/apps', '/web', 201],
     ],
   );
-  assert.equal(entries[2].remote, '127.0.0.1');
-  assert.equal(entries[2].at, new Date(1_000_000).toISOString());
+  assert.equal(entries[3].remote, '127.0.0.1');
+  assert.equal(entries[3].at, new Date(1_000_000).toISOString());
   const limited = await api.inject({
     url: '/v2/audit?limit=1',
     headers: { authorization: basic('root', 'root-pw') },
