@@ -14,11 +14,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import autocannon from 'autocannon';
 import { DroverProcess, waitFor } from '../test/e2e/support/drover-process.js';
 import { http } from '../test/e2e/support/http-json.js';
+import { load, type Sample } from './support/autocannon-load.js';
 import { machine } from './support/machine.js';
 import { isMain, runAlone } from './support/main.js';
+import { median } from './support/stats.js';
 
 const APPS = 100;
 const TARGET = 0.5;
@@ -64,19 +65,6 @@ interface ViewResult {
   peerRpsPerRound: number[];
   met: boolean;
 }
-
-interface Sample {
-  rps: number;
-  p99: number;
-  errors: number;
-}
-
-async function load(url: string, seconds: number, connections: number): Promise<Sample> {
-  const r = await autocannon({ url, connections, duration: seconds });
-  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 async function startPeer(dir: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(

@@ -14,23 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import autocannon from 'autocannon';
 import { DroverProcess, waitFor } from '../test/e2e/support/drover-process.js';
 import { freeServicePort, getOnce } from '../test/e2e/support/router-load.js';
+import { load, type Sample } from './support/autocannon-load.js';
 import { machine } from './support/machine.js';
-
-interface Sample {
-  rps: number;
-  p99: number;
-  errors: number;
-}
-
-async function load(url: string, seconds: number, connections: number): Promise<Sample> {
-  const r = await autocannon({ url, connections, duration: seconds });
-  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+import { median } from './support/stats.js';
 
 export async function benchRouter(): Promise<Record<string, unknown>> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
