@@ -4,10 +4,13 @@
  * kill with scale), tasks (list, kill), deployments (list while one runs, destroy = rollback),
  * groups (create, get, update, destroy) and the event stream (createEventSource with an
  * event_type filter receives status updates and deployment events). Nothing is gated on the
- * version: /v2/info says 1.10.0.
+ * version: /v2/info says 1.10.0. Its /v2/eventSubscriptions calls (create, list, delete) reach a
+ * receiver on 127.0.0.1.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { DroverProcess, waitFor } from './support/drover-process.js';
 
@@ -141,6 +144,34 @@ test('marathon-node drives apps, tasks, deployments, groups and the event stream
     root.groups.flatMap((g) => g.id),
     ['/node'],
   );
+
+  // Event subscriptions through the client's own calls: a receiver on 127.0.0.1 gets the events
+  // as POSTs, starting with its own subscribe_event; after delete it is no longer listed.
+  const posted: Array<{ eventType: string; callbackUrl?: string }> = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      posted.push(JSON.parse(body));
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  t.after(() => receiver.close());
+  const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`;
+  const subscribed = (await client.subscriptions.create(callbackUrl)) as Record<string, unknown>;
+  assert.equal(subscribed.eventType, 'subscribe_event');
+  assert.equal(subscribed.callbackUrl, callbackUrl);
+  assert.deepEqual(await client.subscriptions.getList(), { callbackUrls: [callbackUrl] });
+  await waitFor(
+    () => posted.some((e) => e.eventType === 'subscribe_event' && e.callbackUrl === callbackUrl) || undefined,
+    { what: 'the receiver got its subscribe_event', timeoutMs: 30_000 },
+  );
+  const unsubscribed = (await client.subscriptions.delete(callbackUrl)) as Record<string, unknown>;
+  assert.equal(unsubscribed.eventType, 'unsubscribe_event');
+  assert.deepEqual(await client.subscriptions.getList(), { callbackUrls: [] });
 
   // The event stream saw it all, through the client's own EventSource and filter.
   const statuses = seen.filter((e) => e.type === 'status_update_event');

@@ -2,7 +2,8 @@
  * Compatibility: Debian's python3-marathon client (apt, run by /usr/bin/python3; the pyenv python3
  * on PATH does not see apt's packages) drives a real `drover up` through
  * fixtures/marathon_client_check.py: create, list, get, scale, list tasks, kill tasks with scale
- * (three ways), delete. A missing client is a failure, never a skip: CI provisions it
+ * (three ways), delete; and its event_stream() with the client's own type filter
+ * (fixtures/marathon_event_stream_check.py). A missing client is a failure, never a skip: CI provisions it
  * (scripts/provision.sh).
  */
 import assert from 'node:assert/strict';
@@ -131,4 +132,38 @@ test('python3-marathon (Debian) drives drover: create, list, get, scale, kill wi
   assert.deepEqual(r.after_delete, { apps: [], tasks: [] });
   await drover.waitNoTaskProcesses();
   assert.equal(liveTaskIds(drover.dataDir).size, 0);
+});
+
+test('python3-marathon (Debian) follows the event stream with its own type filter', {
+  timeout: 180_000,
+}, async (t) => {
+  const drover = await DroverProcess.startFor(t);
+  const script = join(import.meta.dirname, 'fixtures', 'marathon_event_stream_check.py');
+  let stdout: string;
+  try {
+    ({ stdout } = await run(PYTHON, [script, drover.url, '/streamed'], { timeout: 150_000 }));
+  } catch (err) {
+    const e = err as Error & { stdout?: string; stderr?: string };
+    assert.fail(
+      `event stream script failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}\ndrover:\n${drover
+        .output()
+        .slice(-3000)}`,
+    );
+  }
+  const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    ok: boolean;
+    seen: Array<{ class: string; event_type: string; app_id?: string; id?: string }>;
+  };
+  assert.equal(r.ok, true);
+  // Only the two asked-for types arrive, typed by the client's own event classes.
+  assert.deepEqual([...new Set(r.seen.map((e) => e.event_type))].sort(), [
+    'api_post_event',
+    'deployment_success',
+  ]);
+  const post = r.seen.find((e) => e.event_type === 'api_post_event');
+  assert.equal(post?.class, 'MarathonApiPostEvent');
+  assert.equal(post?.app_id, '/streamed');
+  const success = r.seen.at(-1)!;
+  assert.equal(success.class, 'MarathonDeploymentSuccess');
+  assert.match(success.id ?? '', /\S/);
 });
