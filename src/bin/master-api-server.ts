@@ -31,14 +31,17 @@ export interface MasterApiServerOptions {
   node: () => MasterNode | undefined;
   logger: Logger;
   auth: ApiAuth;
-  /** Where the audit log goes, kept `auditRetentionDays` (default 90). */
-  audit: {
-    store: Pick<SecurityStoreOps, 'appendAudit' | 'listAudit' | 'pruneAudit'>;
-    retentionDays?: number | undefined;
-  };
-  /** Where `/v2/eventSubscriptions` subscribers are kept (the process's store, unfenced: API writes run on the leader). */
-  eventSubscriptions: EventSubscriptionStoreOps;
+  /**
+   * The process's store (unfenced: API writes run on the leader): the audit log and the
+   * `/v2/eventSubscriptions` subscribers are kept there.
+   */
+  store: Pick<SecurityStoreOps, 'appendAudit' | 'listAudit' | 'pruneAudit'> & EventSubscriptionStoreOps;
   secrets?: SecretVault | undefined;
+}
+
+/** The flags `drover up` and `drover master` share for the API: audit retention (default 90 days), TLS. */
+export interface MasterApiFlags {
+  auditRetentionDays?: number | undefined;
   tls?: { key: string; cert: string } | undefined;
 }
 
@@ -50,7 +53,7 @@ export interface MasterApiServer {
   registry: Registry;
 }
 
-export function masterApiServer(opts: MasterApiServerOptions): MasterApiServer {
+export function masterApiServer(opts: MasterApiServerOptions, flags: MasterApiFlags): MasterApiServer {
   const events = new EventBus(() => systemClock.now());
   const master = leaderMasterApi(opts.node, events);
   const jobs = leaderJobsApi(opts.node);
@@ -58,7 +61,7 @@ export function masterApiServer(opts: MasterApiServerOptions): MasterApiServer {
   const metrics = new DroverMetrics({ master, clock: systemClock, registry });
   attachEventLog(events, opts.logger);
   const eventCallbacks = new EventCallbacks({
-    store: opts.eventSubscriptions,
+    store: opts.store,
     events,
     clock: systemClock,
     logger: opts.logger,
@@ -72,9 +75,9 @@ export function masterApiServer(opts: MasterApiServerOptions): MasterApiServer {
     logger: opts.logger,
     metrics,
     auth: opts.auth,
-    audit: auditDeps(opts.audit.store, opts.audit.retentionDays, opts.logger),
+    audit: auditDeps(opts.store, flags.auditRetentionDays, opts.logger),
     ...(opts.secrets ? { secrets: opts.secrets } : {}),
-    ...(opts.tls ? { https: opts.tls } : {}),
+    ...(flags.tls ? { https: flags.tls } : {}),
   });
   api.addHook('onClose', (_app, done) => {
     eventCallbacks.close();

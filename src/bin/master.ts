@@ -112,15 +112,10 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
   // The API is built before the node: the node needs the port the API listens on (--port 0).
   let node: MasterNode | undefined;
   let lease: LeaderLease | undefined;
-  const { api, events, master, registry } = masterApiServer({
-    node: () => node,
-    logger,
-    auth: access.auth,
-    audit: { store, retentionDays: cfg.auditRetentionDays },
-    eventSubscriptions: store,
-    secrets: vault,
-    tls: cfg.tls,
-  });
+  const { api, events, master, registry } = masterApiServer(
+    { node: () => node, logger, auth: access.auth, store, secrets: vault },
+    cfg,
+  );
   let selfUrl = '';
   installLeaderGate(
     api,

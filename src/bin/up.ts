@@ -155,15 +155,10 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   // Composed as `drover master` is (a MasterNode, here its sole leader) plus `drover agent`'s
   // executors, with the agents in this process on in-memory links instead of WebSockets.
   let node: MasterNode | undefined;
-  const { api, events, master, jobs, registry } = masterApiServer({
-    node: () => node,
-    logger,
-    auth: access.auth,
-    audit: { store, retentionDays: cfg.auditRetentionDays },
-    eventSubscriptions: store,
-    secrets: vault,
-    tls: cfg.tls,
-  });
+  const { api, events, master, jobs, registry } = masterApiServer(
+    { node: () => node, logger, auth: access.auth, store, secrets: vault },
+    cfg,
+  );
   const docker = await openDockerEngine(cfg, logger);
   const limits = await openTaskLimits(cfg.limits ?? { enforce: true, cpuQuota: false }, logger);
   const setup: ExecutorSetup = {
