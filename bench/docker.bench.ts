@@ -130,20 +130,9 @@ export class Swarm {
     extra: string[] = [],
   ): Promise<void> {
     await run('docker', [
-      'service',
-      'create',
-      '--detach',
-      '--quiet',
-      '--name',
-      name,
-      '--replicas',
-      String(replicas),
+      ...serviceCreate(name, replicas, graceS),
       '--publish',
       publish,
-      '--stop-grace-period',
-      `${graceS}s`,
-      '--restart-delay',
-      '0s',
       '--update-order',
       updateOrder,
       '--update-parallelism',
@@ -156,22 +145,11 @@ export class Swarm {
   /** On the host's network stack, as Drover's HOST apps: each replica's httpd on its own port. */
   async createHostNetwork(name: string, image: string, replicas: number, graceS: number): Promise<void> {
     await run('docker', [
-      'service',
-      'create',
-      '--detach',
-      '--quiet',
-      '--name',
-      name,
-      '--replicas',
-      String(replicas),
+      ...serviceCreate(name, replicas, graceS),
       '--network',
       'host',
       '--env',
       `PORT=${HOST_PORT_PREFIX}{{.Task.Slot}}`,
-      '--stop-grace-period',
-      `${graceS}s`,
-      '--restart-delay',
-      '0s',
       image,
       'sh',
       '-c',
@@ -490,3 +468,21 @@ export async function benchDocker(
 }
 
 if (isMain(import.meta.url)) await runAlone('docker', () => benchDocker());
+
+/** What every Swarm service of the bench starts with: replicas, the kill grace, no restart delay. */
+function serviceCreate(name: string, replicas: number, graceS: number): string[] {
+  return [
+    'service',
+    'create',
+    '--detach',
+    '--quiet',
+    '--name',
+    name,
+    '--replicas',
+    String(replicas),
+    '--stop-grace-period',
+    `${graceS}s`,
+    '--restart-delay',
+    '0s',
+  ];
+}
