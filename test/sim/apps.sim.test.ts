@@ -51,8 +51,10 @@ describe('apps in simulation', () => {
     const crashedAt = sim.clock.now();
     assert.equal(sim.master.lastTaskFailure('/web')?.taskId, first.id);
     assert.equal(sim.master.queue()[0]?.delay.overdue ?? false, false);
+    // Measured from the replacement's stagedAt (the pass that placed it), not from when the test saw
+    // it running: the fake clock keeps stepping while the agent's real file I/O starts the task.
     await sim.until(() => sim.running('/web').length === 1, { stepMs: 100, what: 'replacement' });
-    const waited = sim.clock.now() - crashedAt;
+    const waited = sim.running('/web')[0]!.stagedAt - crashedAt;
     assert.ok(waited >= 10_000 && waited < 12_000, `first delay ~10 s, was ${waited}`);
 
     const second = sim.running('/web')[0]!;
@@ -60,7 +62,7 @@ describe('apps in simulation', () => {
     await sim.until(() => sim.tasks('/web').length === 0, { stepMs: 10 });
     const crashed2 = sim.clock.now();
     await sim.until(() => sim.running('/web').length === 1, { stepMs: 100 });
-    const waited2 = sim.clock.now() - crashed2;
+    const waited2 = sim.running('/web')[0]!.stagedAt - crashed2;
     assert.ok(waited2 >= 20_000 && waited2 < 22_000, `second delay ~20 s, was ${waited2}`);
   });
 

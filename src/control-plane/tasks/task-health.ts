@@ -17,8 +17,8 @@
 import { type AgentToMaster, UNHEALTHY_KILL_REASON } from '../../domain/agent-protocol.js';
 import type { HealthCheck } from '../../domain/app.js';
 import type { HealthCheckResult, TaskRecord } from '../../domain/task.js';
-import { delayAfterFailure } from '../../scheduler/backoff.js';
 import type { MasterContext } from '../context.js';
+import { startLaunchDelay } from './launch-delay.js';
 
 type UpdateMsg = Extract<AgentToMaster, { type: 'statusUpdate' }>;
 
@@ -65,10 +65,7 @@ export function recordUnhealthyKill(ctx: MasterContext, task: TaskRecord, now: n
   ctx.events.emit('unhealthy_task_kill_event', kill);
   const app = ctx.state.apps.get(task.appId);
   if (app) {
-    const delay = delayAfterFailure(ctx.state.delays.get(app.id), app, now);
-    ctx.state.delays.set(app.id, delay);
-    // Replace it as soon as the delay is over, not at the next periodic pass.
-    ctx.deps.clock.setTimer(delay.until - now, () => ctx.trigger());
+    startLaunchDelay(ctx, app, now);
   }
   ctx.deps.logger.info({ taskId: task.id, appId: task.appId }, 'task killed by its agent: unhealthy');
 }

@@ -8,8 +8,8 @@ import { appIdOfTaskId } from '../../domain/app.js';
 import { instanceCondition } from '../../domain/instance-condition.js';
 import type { TaskRecord, TaskState } from '../../domain/task.js';
 import { isTerminal } from '../../domain/task.js';
-import { delayAfterFailure } from '../../scheduler/backoff.js';
 import type { MasterContext } from '../context.js';
+import { startLaunchDelay } from './launch-delay.js';
 import { announceHealth, isUnhealthyKill, recordUnhealthyKill, withChecks } from './task-health.js';
 
 type UpdateMsg = Extract<AgentToMaster, { type: 'statusUpdate' }>;
@@ -133,9 +133,7 @@ export async function forgetTask(
   state.ended.remember(task.id, task.agentId);
   announce(ctx, { ...task, state: finalState }, message);
   if (failure) state.failures.set(task.appId, failure);
-  if (app && countsAsFailure) {
-    state.delays.set(app.id, delayAfterFailure(state.delays.get(app.id), app, now));
-  }
+  if (app && countsAsFailure) startLaunchDelay(ctx, app, now);
   deps.logger.info({ taskId: task.id, appId: task.appId, state: finalState, message }, 'task ended');
   ctx.trigger();
 }
