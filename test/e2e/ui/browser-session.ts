@@ -15,6 +15,12 @@ export const ARTIFACTS = join(repoRoot, 'test-artifacts', 'ui');
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
+/** The master the browser talks to: a `DroverProcess`. */
+export interface UiServer {
+  url: string;
+  beforeCleanup(fn: () => Promise<void>): void;
+}
+
 export class UiSession {
   /** Console errors and page errors seen so far, on every page of this session. */
   readonly errors: string[] = [];
@@ -30,8 +36,13 @@ export class UiSession {
     private readonly prefix: string,
   ) {}
 
-  /** `name` prefixes this session's screenshots. */
-  static async open(t: AfterHook, baseUrl: string, name: string): Promise<UiSession> {
+  /**
+   * `name` prefixes this session's screenshots. The browser closes before `server` is cleaned up
+   * (its cleanup runs first when registered first): killing the master under an open page cuts
+   * the page's event stream, a network error in its console.
+   */
+  static async open(t: AfterHook, server: UiServer, name: string): Promise<UiSession> {
+    const baseUrl = server.url;
     if (!existsSync(CHROMIUM))
       throw new Error(`${CHROMIUM} is missing: scripts/provision.sh installs chromium`);
     if (!existsSync(join(repoRoot, 'dist', 'ui', 'index.html')))
@@ -52,12 +63,18 @@ export class UiSession {
     s.watch(page);
     mkdirSync(ARTIFACTS, { recursive: true });
     // What the page showed last, which is where a failed wait stopped; then the browser closes.
-    t.after(async () => {
-      await page
-        .screenshot({ path: join(ARTIFACTS, `${name}-last-page.png`), fullPage: true })
-        .catch(() => {});
-      await browser.close();
-    });
+    let closed: Promise<void> | undefined;
+    const teardown = () => {
+      closed ??= (async () => {
+        await page
+          .screenshot({ path: join(ARTIFACTS, `${name}-last-page.png`), fullPage: true })
+          .catch(() => {});
+        await browser.close();
+      })();
+      return closed;
+    };
+    server.beforeCleanup(teardown);
+    t.after(teardown);
     return s;
   }
 
