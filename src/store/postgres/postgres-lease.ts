@@ -74,15 +74,25 @@ export function createPostgresLease(opts: PostgresLeaseOptions): LeaderLease {
     void c.end().catch(() => undefined);
   };
 
-  const withClient = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
-    if (closed) throw new Error('lease is closed');
-    const c = await connect();
-    try {
-      return await fn(c);
-    } catch (err) {
-      drop(c);
-      throw err;
-    }
+  // One call at a time, in call order. pg queues each statement on the connection as it is sent,
+  // so a release sent while a renewal's transaction waits on the write lock would run inside that
+  // transaction, and the renewal's UPDATE after it would undo it: the abdicating leader kept the
+  // lease and standbys could not take over until it ran out (HA e2e, DELETE /v2/leader).
+  let last: Promise<unknown> = Promise.resolve();
+  const withClient = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+    const run = async (): Promise<T> => {
+      if (closed) throw new Error('lease is closed');
+      const c = await connect();
+      try {
+        return await fn(c);
+      } catch (err) {
+        drop(c);
+        throw err;
+      }
+    };
+    const next = last.then(run);
+    last = next.catch(() => undefined);
+    return next;
   };
 
   return {
