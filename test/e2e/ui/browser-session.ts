@@ -26,6 +26,8 @@ export class UiSession {
   readonly errors: string[] = [];
   /** `Failed to load resource ... status of N` errors the test caused on purpose (a 422 it provokes). */
   private readonly expectedStatuses = new Set<number>();
+  /** `net::ERR_...` codes the test caused on purpose (a master it stopped refuses connections). */
+  private readonly expectedNetErrors = new Set<string>();
 
   private constructor(
     private readonly browser: Browser,
@@ -83,6 +85,8 @@ export class UiSession {
       if (m.type() !== 'error') return;
       const status = /status of (\d{3})/.exec(m.text());
       if (status && this.expectedStatuses.has(Number(status[1]))) return;
+      const net = /net::(ERR_[A-Z_]+)/.exec(m.text());
+      if (net && this.expectedNetErrors.has(net[1] ?? '')) return;
       this.errors.push(`${page.url()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => this.errors.push(`${page.url()}: uncaught ${e.message}`));
@@ -91,6 +95,11 @@ export class UiSession {
   /** The browser logs a 4xx answer to fetch as a console error; a test provoking one says so. */
   expectStatus(status: number): void {
     this.expectedStatuses.add(status);
+  }
+
+  /** The browser logs a failed connection as a console error; a test that stops the master says so. */
+  expectNetError(code: string): void {
+    this.expectedNetErrors.add(code);
   }
 
   /**
