@@ -5,6 +5,7 @@
  * multi-row INSERTs into the store's own tables (JSON as the store encodes it). 100,000 single-row
  * puts would take minutes; the rows are the same.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { AgentInfo } from '../../src/domain/agent.js';
@@ -42,19 +43,25 @@ export async function seedCluster(url: string, shape: SeedShape): Promise<void> 
     await Promise.all(
       Array.from({ length: POST_CONCURRENCY }, async () => {
         for (let i = next++; i < shape.apps; i = next++) {
-          const r = await http(`${api}/v2/apps`, {
-            method: 'POST',
-            body: {
-              id: seedAppId(i),
-              cmd: 'sleep 3600',
-              cpus: 0.01,
-              mem: 8,
-              instances: 0,
-              portDefinitions: [],
-            },
-            timeoutMs: 60_000,
-          });
-          if (r.status !== 201) throw new Error(`seed POST ${seedAppId(i)}: ${r.status} ${r.text}`);
+          const body = {
+            id: seedAppId(i),
+            cmd: 'sleep 3600',
+            cpus: 0.01,
+            mem: 8,
+            instances: 0,
+            portDefinitions: [],
+          };
+          // On a loaded machine the lone master can miss a lease renewal and lead again a moment
+          // later: 503 meanwhile; 409 if the POST that got no answer was stored after all.
+          for (let attempt = 0; ; attempt++) {
+            const r = await http(`${api}/v2/apps`, { method: 'POST', body, timeoutMs: 60_000 }).catch(
+              () => undefined,
+            );
+            if (r?.status === 201 || (r?.status === 409 && attempt > 0)) break;
+            if ((r !== undefined && r.status !== 503) || attempt > 100)
+              throw new Error(`seed POST ${body.id}: ${r?.status} ${r?.text}`);
+            await delay(200);
+          }
         }
       }),
     );
