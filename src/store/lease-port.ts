@@ -52,6 +52,7 @@ export interface AcquireResult {
   lease: LeaseRecord;
 }
 
+/** Calls take effect one at a time in the order they were made (a release after a renewal started ends it). */
 export interface LeaderLease {
   /** Take the lease when it is free or expired, or extend it when `heldTerm` still holds. */
   acquire(req: AcquireRequest): Promise<AcquireResult>;

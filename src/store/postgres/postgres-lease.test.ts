@@ -160,6 +160,46 @@ describe('postgres leader lease', () => {
     }
   });
 
+  it('a release sent while the renewal waits on the write lock still ends the lease (DELETE /v2/leader)', async () => {
+    const env = await fresh();
+    try {
+      const a = lease(env);
+      const b = lease(env);
+      await a.acquire({ holder: 'a', address: 'a', ttlMs: TTL });
+      // A store write holds the write lock, so the leader's periodic renewal waits for it...
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => {
+        entered = r;
+      });
+      let open!: () => void;
+      const gate = new Promise<void>((r) => {
+        open = r;
+      });
+      const write = env.store.transaction(async (tx) => {
+        entered();
+        await gate;
+        await tx.putAgent(sampleAgent('holding-the-lock'));
+      });
+      await inside;
+      const renewal = a.acquire({ holder: 'a', address: 'a', ttlMs: TTL, heldTerm: 1 });
+      await waitForLockWaiter(env.url, 'the renewal never waited on the store write lock');
+      // ...when the leader abdicates. Its release must not run inside (and be undone by) that renewal.
+      const released = a.release('a', 1);
+      open();
+      await write;
+      await renewal;
+      await released;
+      const taken = await b.acquire({ holder: 'b', address: 'b', ttlMs: TTL });
+      assert.deepEqual(
+        [taken.held, taken.lease.holder],
+        [true, 'b'],
+        'a standby takes the released lease at once',
+      );
+    } finally {
+      await env.done();
+    }
+  });
+
   it('a takeover waits for the old term’s open write transaction, which commits first', async () => {
     const env = await fresh();
     try {

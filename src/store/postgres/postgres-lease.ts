@@ -42,7 +42,7 @@ const TAKEABLE = `select holder, term, address, expires_at_ms, expires_at_ms < $
 const RELEASE = 'update leader_lease set expires_at_ms = 0 where id = 1 and holder = $1 and term = $2';
 
 export function createPostgresLease(opts: PostgresLeaseOptions): LeaderLease {
-  const timeoutMs = opts.timeoutMs ?? 3_000;
+  const timeoutMs = Math.max(1, Math.floor(opts.timeoutMs ?? 3_000));
   let client: Promise<pg.Client> | undefined;
   let closed = false;
 
@@ -51,11 +51,8 @@ export function createPostgresLease(opts: PostgresLeaseOptions): LeaderLease {
       const c = new pg.Client({
         connectionString: opts.url,
         connectionTimeoutMillis: timeoutMs,
-        statement_timeout: timeoutMs,
-        // The acquire holds the store's write lock inside its transaction: a master cut off between
-        // statements must not keep every other master from writing (or taking over) until TCP
-        // gives up, so the server ends such a session.
-        idle_in_transaction_session_timeout: timeoutMs,
+        // Server-side timeouts are set per transaction (BEGIN below), not in the startup packet,
+        // which pgbouncer refuses; outside a transaction the client-side timeout drops the socket.
         query_timeout: timeoutMs + 500,
         keepAlive: true,
       });
@@ -77,15 +74,25 @@ export function createPostgresLease(opts: PostgresLeaseOptions): LeaderLease {
     void c.end().catch(() => undefined);
   };
 
-  const withClient = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
-    if (closed) throw new Error('lease is closed');
-    const c = await connect();
-    try {
-      return await fn(c);
-    } catch (err) {
-      drop(c);
-      throw err;
-    }
+  // One call at a time, in call order. pg queues each statement on the connection as it is sent,
+  // so a release sent while a renewal's transaction waits on the write lock would run inside that
+  // transaction, and the renewal's UPDATE after it would undo it: the abdicating leader kept the
+  // lease and standbys could not take over until it ran out (HA e2e, DELETE /v2/leader).
+  let last: Promise<unknown> = Promise.resolve();
+  const withClient = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+    const run = async (): Promise<T> => {
+      if (closed) throw new Error('lease is closed');
+      const c = await connect();
+      try {
+        return await fn(c);
+      } catch (err) {
+        drop(c);
+        throw err;
+      }
+    };
+    const next = last.then(run);
+    last = next.catch(() => undefined);
+    return next;
   };
 
   return {
@@ -96,7 +103,12 @@ export function createPostgresLease(opts: PostgresLeaseOptions): LeaderLease {
           const seen = (await c.query(TAKEABLE)).rows[0];
           if (seen && !seen.expired) return { held: false, lease: leaseFromRow(seen) };
         }
-        await c.query('begin');
+        // The acquire holds the store's write lock inside its transaction: a master cut off between
+        // statements must not keep every other master from writing (or taking over) until TCP
+        // gives up, so the server ends such a session; nor may it wait for the lock unbounded.
+        await c.query(
+          `begin; set local statement_timeout = ${timeoutMs}; set local idle_in_transaction_session_timeout = ${timeoutMs}`,
+        );
         try {
           await c.query('select pg_advisory_xact_lock($1::bigint)', [STORE_WRITE_LOCK_KEY.toString()]);
           const taken = await c.query(ACQUIRE, [req.holder, req.heldTerm ?? -1, req.address, req.ttlMs]);

@@ -13,6 +13,7 @@ import { storeMigrations } from '../sql/migrations/index.js';
 import { kyselyLog, type QueryLog } from '../sql/query-log.js';
 import type { StoreDatabase } from '../sql/schema.js';
 import { sqlStoreOps } from '../sql/store-ops.js';
+import { assertSessionPooling } from './pooler-mode.js';
 import { takeWriteLock } from './write-lock.js';
 
 export interface PostgresStoreOptions {
@@ -37,9 +38,8 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     max: opts.poolSize ?? 10,
     // A master that cannot reach its database should say so, not hang.
     connectionTimeoutMillis: 10_000,
-    // A master cut off mid-transaction would otherwise hold the write lock until TCP gives up
-    // (hours), blocking every other master; the server ends such a session instead.
-    idle_in_transaction_session_timeout: 5_000,
+    // No session settings in the startup packet: pgbouncer refuses the connection for any it does
+    // not know. The idle-in-transaction timeout is set per transaction instead (write-lock.ts).
   });
   pool.on('error', (err) => opts.onConnectionError?.(err));
   // pg listens for errors only on idle clients: one that breaks while checked out (a transaction
@@ -48,6 +48,8 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
   const log = kyselyLog(opts.queryLog);
   const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
   try {
+    // Before migrating: the migrator's session lock would leak through a transaction pooler.
+    await assertSessionPooling(pool);
     // Kysely's migrator locks its own table, so masters starting together migrate once.
     await migrateToLatest(db as Kysely<unknown>, storeMigrations);
   } catch (e) {

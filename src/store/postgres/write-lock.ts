@@ -14,6 +14,15 @@ import { type QueryExecutorProvider, sql } from 'kysely';
 /** 64-bit key, arbitrary but fixed: every Drover store on a database must use the same one. */
 export const STORE_WRITE_LOCK_KEY = 0x44524f5645520001n; // "DROVER" + 1
 
+/**
+ * A master cut off mid-transaction would otherwise hold the write lock until TCP gives up (hours),
+ * blocking every other master; the server ends a session idle in a transaction this long instead.
+ */
+export const IDLE_IN_WRITE_MS = 5_000;
+
 export async function takeWriteLock(trx: QueryExecutorProvider): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${STORE_WRITE_LOCK_KEY.toString()}::bigint)`.execute(trx);
+  // The timeout is set for this transaction only, in the same round trip: a session setting would
+  // have to travel in the startup packet, which pgbouncer refuses.
+  await sql`select set_config('idle_in_transaction_session_timeout', ${String(IDLE_IN_WRITE_MS)}, true),
+    pg_advisory_xact_lock(${STORE_WRITE_LOCK_KEY.toString()}::bigint)`.execute(trx);
 }
