@@ -7,6 +7,8 @@
  *
  * The app is examples/http-echo.js with 2 instances; "direct" hits one task only, so the router and
  * HAProxy (both balancing over 2 tasks) are compared with a single task's capacity as the base.
+ * Also reported: each proxy's own CPU time per 1000 requests (/proc/<pid>/stat), which a loaded
+ * machine disturbs less than requests/s.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { DroverProcess, waitFor } from '../test/e2e/support/drover-process.js';
 import { freeServicePort, getOnce } from '../test/e2e/support/router-load.js';
 import { load, type Sample } from './support/autocannon-load.js';
+import { cpuMs } from './support/cpu-time.js';
 import { machine } from './support/machine.js';
 import { median } from './support/stats.js';
 
@@ -82,10 +85,21 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
       haproxy: `http://127.0.0.1:${haPort}/`,
     };
     const samples: Record<keyof typeof targets, Sample[]> = { direct: [], router: [], haproxy: [] };
+    // The proxy's own CPU per request: `drover up` (the router, with the idle master and agents
+    // beside it) and HAProxy's one process.
+    const proxyPid: Partial<Record<keyof typeof targets, number>> = {
+      router: drover.pid,
+      haproxy: haproxy.pid,
+    };
+    const cpuPer1k: Record<keyof typeof targets, number[]> = { direct: [], router: [], haproxy: [] };
     await load(targets.direct, 1, connections); // warm-up
     for (let i = 0; i < rounds; i++) {
       for (const k of Object.keys(targets) as Array<keyof typeof targets>) {
-        samples[k].push(await load(targets[k], seconds, connections));
+        const pid = proxyPid[k];
+        const cpu0 = pid ? cpuMs(pid) : 0;
+        const sample = await load(targets[k], seconds, connections);
+        if (pid) cpuPer1k[k].push(((cpuMs(pid) - cpu0) * 1000) / Math.max(1, sample.total));
+        samples[k].push(sample);
         await delay(200);
       }
     }
@@ -105,6 +119,10 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
       haproxy: ha,
       routerVsDirect: router.rps / direct.rps,
       routerVsHaproxy: router.rps / ha.rps,
+      proxyCpuMsPer1kRequests: {
+        router: median(cpuPer1k.router),
+        haproxy: median(cpuPer1k.haproxy),
+      },
       rpsPerRound: Object.fromEntries(
         Object.entries(samples).map(([k, v]) => [k, v.map((s) => Math.round(s.rps))]),
       ),

@@ -10,6 +10,7 @@ import type { AgentRejection } from '../scheduler/placement-types.js';
 import type { Store } from '../store/port.js';
 import { RevisedMap, StateRevision } from './state-revision.js';
 import { EndedTasks } from './tasks/ended-tasks.js';
+import { TaskIndex } from './tasks/task-index.js';
 
 export interface WaitingInfo {
   /** Epoch ms the app first had instances it could not place. */
@@ -22,7 +23,8 @@ export class MasterState {
   /** Counts writes to what the API's cached views show: apps, tasks, last failures. */
   readonly revision = new StateRevision();
   readonly apps = new RevisedMap<string, AppDefinition>(this.revision);
-  readonly tasks = new RevisedMap<string, TaskRecord>(this.revision);
+  /** By id, indexed by app and agent (tasks/task-index.ts). */
+  readonly tasks = new TaskIndex(this.revision);
   readonly agents = new Map<string, AgentInfo>();
   readonly failures = new RevisedMap<string, TaskFailure>(this.revision);
   /** Backoff is kept in memory, as Marathon does: a restart forgives crash loops. */
@@ -49,10 +51,10 @@ export class MasterState {
   }
 
   tasksOf(appId: string): TaskRecord[] {
-    return [...this.tasks.values()].filter((t) => t.appId === appId);
+    return this.tasks.ofApp(appId);
   }
 
   tasksOn(agentId: string): TaskRecord[] {
-    return [...this.tasks.values()].filter((t) => t.agentId === agentId);
+    return this.tasks.onAgent(agentId);
   }
 }

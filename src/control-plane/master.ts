@@ -37,6 +37,7 @@ import type {
 } from './master-api.js';
 import { MasterState } from './master-state.js';
 import { suspendOutOfBounds } from './out-of-bounds.js';
+import { PassTrigger } from './pass-trigger.js';
 import { Serial } from './serial.js';
 import type { ViewRevision } from './state-revision.js';
 import { HealthCheckRegistry } from './tasks/health-check-registry.js';
@@ -58,7 +59,8 @@ export class Master implements MasterApi {
   readonly events: EventBus;
   private running = false;
   private tickTimer: CancelTimer | undefined;
-  private triggerTimer: CancelTimer | undefined;
+  /** One queued reconcile pass per burst of changes (pass-trigger.ts). */
+  private readonly passTrigger: PassTrigger;
   private readonly electedAt: number;
   private readonly frameworkId: string;
   private readonly state: MasterState;
@@ -129,6 +131,9 @@ export class Master implements MasterApi {
       },
     };
     this.jobs = new JobRuntime(this.ctx, this.serial, loaded.jobs, deps.jobs);
+    this.passTrigger = new PassTrigger(deps.clock, () => {
+      void this.reconcileNow().catch((err) => this.deps.logger.error({ err }, 'reconcile pass failed'));
+    });
     this.electedAt = deps.clock.now();
     this.frameworkId = deps.ids.uuid();
   }
@@ -144,7 +149,7 @@ export class Master implements MasterApi {
     this.running = false;
     this.jobs.stop();
     this.tickTimer?.();
-    this.triggerTimer?.();
+    this.passTrigger.cancel();
     await this.serial.run(async () => undefined);
     this.hub.closeAll();
   }
@@ -160,6 +165,7 @@ export class Master implements MasterApi {
    */
   reconcileNow(): Promise<void> {
     return this.serial.run(async () => {
+      this.passTrigger.started();
       if (this.running) await watchAgents(this.ctx, this.electedAt);
       for (let round = 0; this.running && round < MAX_ROUNDS_PER_PASS; round++) {
         await reconcilePass(this.ctx);
@@ -170,11 +176,7 @@ export class Master implements MasterApi {
   }
 
   private trigger(): void {
-    if (!this.running || this.triggerTimer) return;
-    this.triggerTimer = this.deps.clock.setTimer(0, () => {
-      this.triggerTimer = undefined;
-      void this.reconcileNow().catch((err) => this.deps.logger.error({ err }, 'reconcile pass failed'));
-    });
+    if (this.running) this.passTrigger.request();
   }
 
   private scheduleTick(): void {
@@ -234,8 +236,8 @@ export class Master implements MasterApi {
 
   listTasks(appId?: string): TaskRecord[] {
     // Job run tasks are Chronos's, not Marathon's: /v2 never lists them.
-    const all = [...this.state.tasks.values()].filter((t) => t.jobRun === undefined);
-    return appId === undefined ? all : all.filter((t) => t.appId === appId);
+    const tasks = appId === undefined ? [...this.state.tasks.values()] : this.state.tasks.ofApp(appId);
+    return tasks.filter((t) => t.jobRun === undefined);
   }
 
   listAllTasks(): TaskRecord[] {

@@ -1,0 +1,66 @@
+/**
+ * The leader's tasks by id, also indexed by app and by agent. A Map (counting its writes for the
+ * API's cached views, state-revision.ts), so every caller that sets and
+ * deletes tasks keeps the indexes right without knowing of them. `tasksOf(app)` used to filter
+ * every task of the cluster, once per app per reconcile pass: a cost per update that grew with
+ * the cluster.
+ */
+import type { TaskRecord } from '../../domain/task.js';
+import { RevisedMap } from '../state-revision.js';
+
+export class TaskIndex extends RevisedMap<string, TaskRecord> {
+  private readonly apps = new Map<string, Map<string, TaskRecord>>();
+  private readonly agents = new Map<string, Map<string, TaskRecord>>();
+
+  override set(id: string, task: TaskRecord): this {
+    // Map's constructor calls set before the fields exist; it is only ever called empty here.
+    if (this.apps === undefined) return super.set(id, task);
+    // An update keeps the task's place in its app's and agent's order, as Map.set does.
+    const old = super.get(id);
+    if (old && old.appId !== task.appId) remove(this.apps, old.appId, id);
+    if (old && old.agentId !== task.agentId) remove(this.agents, old.agentId, id);
+    super.set(id, task);
+    add(this.apps, task.appId, id, task);
+    add(this.agents, task.agentId, id, task);
+    return this;
+  }
+
+  override delete(id: string): boolean {
+    const old = super.get(id);
+    if (old) this.unindex(id, old);
+    return super.delete(id);
+  }
+
+  override clear(): void {
+    this.apps.clear();
+    this.agents.clear();
+    super.clear();
+  }
+
+  /** The app's tasks, in the order of the whole map (first set first). */
+  ofApp(appId: string): TaskRecord[] {
+    return [...(this.apps.get(appId)?.values() ?? [])];
+  }
+
+  onAgent(agentId: string): TaskRecord[] {
+    return [...(this.agents.get(agentId)?.values() ?? [])];
+  }
+
+  private unindex(id: string, task: TaskRecord): void {
+    remove(this.apps, task.appId, id);
+    remove(this.agents, task.agentId, id);
+  }
+}
+
+function add(index: Map<string, Map<string, TaskRecord>>, key: string, id: string, task: TaskRecord): void {
+  const m = index.get(key);
+  if (m) m.set(id, task);
+  else index.set(key, new Map([[id, task]]));
+}
+
+function remove(index: Map<string, Map<string, TaskRecord>>, key: string, id: string): void {
+  const m = index.get(key);
+  if (!m) return;
+  m.delete(id);
+  if (m.size === 0) index.delete(key);
+}
