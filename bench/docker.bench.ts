@@ -29,6 +29,7 @@
  * Swarm is initialised on 127.0.0.1 if the engine is not in a swarm, and left afterwards.
  */
 import { execFile } from 'node:child_process';
+import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -98,6 +99,32 @@ async function waitAnswering(
 
 // ---- Swarm --------------------------------------------------------------------------------------
 
+interface SwarmTask {
+  ID: string;
+  Status: { State: string; PortStatus?: { Ports?: Array<{ TargetPort: number; PublishedPort: number }> } };
+}
+
+/** One GET on the engine's socket, parsed as JSON (for what DockerEngine has no call for). */
+function engineGet(path: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: '/var/run/docker.sock', path, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => {
+        body += d;
+      });
+      res.on('end', () => {
+        if ((res.statusCode ?? 500) >= 300) reject(new Error(`GET ${path}: ${res.statusCode} ${body}`));
+        else resolve(JSON.parse(body));
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${path}: timeout`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 export class Swarm {
   private joined = false;
 
@@ -128,6 +155,8 @@ export class Swarm {
     updateOrder: 'start-first' | 'stop-first' = 'start-first',
     /** More `docker service create` flags (health checks). */
     extra: string[] = [],
+    /** The command instead of the image's (after the image name). */
+    command: string[] = [],
   ): Promise<void> {
     await run('docker', [
       ...serviceCreate(name, replicas, graceS),
@@ -139,6 +168,7 @@ export class Swarm {
       String(parallelism),
       ...extra,
       image,
+      ...command,
     ]);
   }
 
@@ -196,6 +226,20 @@ export class Swarm {
         (p) => p.PrivatePort === 80 && p.Type === 'tcp' && p.IP === '0.0.0.0',
       )?.PublicPort;
       return c.State === 'running' && port ? [{ key: c.Id, host: '127.0.0.1', port, image: c.Image }] : [];
+    });
+  }
+
+  /**
+   * Swarm's own view of a host-mode service (Engine API `GET /tasks`): the tasks it wants running
+   * and reports running (with a health check, a task is `running` only once healthy) and their
+   * published host port. A task Swarm is stopping has desired state `shutdown` and is not listed.
+   */
+  async runningTasks(name: string): Promise<Endpoint[]> {
+    const filters = JSON.stringify({ service: [name], 'desired-state': ['running'] });
+    const tasks = (await engineGet(`/tasks?filters=${encodeURIComponent(filters)}`)) as SwarmTask[];
+    return tasks.flatMap((t) => {
+      const port = t.Status.PortStatus?.Ports?.find((p) => p.TargetPort === 80)?.PublishedPort;
+      return t.Status.State === 'running' && port ? [{ key: t.ID, host: '127.0.0.1', port }] : [];
     });
   }
 

@@ -7,6 +7,9 @@
  *
  * The app is examples/http-echo.js with 2 instances; "direct" hits one task only, so the router and
  * HAProxy (both balancing over 2 tasks) are compared with a single task's capacity as the base.
+ * Also reported: each proxy's own CPU time per 1000 requests (/proc/<pid>/stat), which a loaded
+ * machine disturbs less than requests/s; and the same three paths with each request on a fresh
+ * connection (`connections` workers, 1 s timeout), where the proxy's per-connection cost shows.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { DroverProcess, waitFor } from '../test/e2e/support/drover-process.js';
 import { freeServicePort, getOnce } from '../test/e2e/support/router-load.js';
 import { load, type Sample } from './support/autocannon-load.js';
+import { cpuMs } from './support/cpu-time.js';
 import { machine } from './support/machine.js';
 import { median } from './support/stats.js';
 
@@ -82,10 +86,29 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
       haproxy: `http://127.0.0.1:${haPort}/`,
     };
     const samples: Record<keyof typeof targets, Sample[]> = { direct: [], router: [], haproxy: [] };
+    // The proxy's own CPU per request: `drover up` (the router, with the idle master and agents
+    // beside it) and HAProxy's one process.
+    const proxyPid: Partial<Record<keyof typeof targets, number>> = {
+      router: drover.pid,
+      haproxy: haproxy.pid,
+    };
+    const cpuPer1k: Record<keyof typeof targets, number[]> = { direct: [], router: [], haproxy: [] };
+    // The same, each request on a fresh connection (as the upgrade load loop and HTTP/1.0 clients).
+    const freshRps: Record<keyof typeof targets, number[]> = { direct: [], router: [], haproxy: [] };
+    const freshCpuPer1k: Record<keyof typeof targets, number[]> = { direct: [], router: [], haproxy: [] };
     await load(targets.direct, 1, connections); // warm-up
     for (let i = 0; i < rounds; i++) {
       for (const k of Object.keys(targets) as Array<keyof typeof targets>) {
-        samples[k].push(await load(targets[k], seconds, connections));
+        const pid = proxyPid[k];
+        let cpu0 = pid ? cpuMs(pid) : 0;
+        const sample = await load(targets[k], seconds, connections);
+        if (pid) cpuPer1k[k].push(((cpuMs(pid) - cpu0) * 1000) / Math.max(1, sample.total));
+        samples[k].push(sample);
+        await delay(200);
+        cpu0 = pid ? cpuMs(pid) : 0;
+        const answered = await freshConnections(new URL(targets[k]), seconds, connections);
+        if (pid) freshCpuPer1k[k].push(((cpuMs(pid) - cpu0) * 1000) / Math.max(1, answered));
+        freshRps[k].push(answered / seconds);
         await delay(200);
       }
     }
@@ -105,6 +128,21 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
       haproxy: ha,
       routerVsDirect: router.rps / direct.rps,
       routerVsHaproxy: router.rps / ha.rps,
+      proxyCpuMsPer1kRequests: {
+        router: median(cpuPer1k.router),
+        haproxy: median(cpuPer1k.haproxy),
+      },
+      freshConnections: {
+        rps: {
+          direct: median(freshRps.direct),
+          router: median(freshRps.router),
+          haproxy: median(freshRps.haproxy),
+        },
+        proxyCpuMsPer1kRequests: {
+          router: median(freshCpuPer1k.router),
+          haproxy: median(freshCpuPer1k.haproxy),
+        },
+      },
       rpsPerRound: Object.fromEntries(
         Object.entries(samples).map(([k, v]) => [k, v.map((s) => Math.round(s.rps))]),
       ),
@@ -114,6 +152,18 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
     await drover.cleanup();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `workers` loops of GET / on a fresh connection each, for `seconds`: how many answered 200. */
+async function freshConnections(url: URL, seconds: number, workers: number): Promise<number> {
+  let answered = 0;
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (Date.now() < end) if ((await getOnce(url.hostname, Number(url.port))).ok) answered++;
+    }),
+  );
+  return answered;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

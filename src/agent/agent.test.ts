@@ -389,6 +389,39 @@ describe('agent', () => {
     assert.deepEqual(master.states('slow.1'), ['TASK_STARTING', 'TASK_KILLING', 'TASK_KILLED']);
   });
 
+  test('stop({killTasks: false}) waits for a launch under way, then lets the started task go', async () => {
+    const launch = deferred<RunningTask>();
+    const launchCalled = deferred<void>();
+    let detached = false;
+    const gated: Executor = {
+      kind: 'fake',
+      launch: () => {
+        launchCalled.resolve();
+        return launch.promise;
+      },
+    };
+    const agent = newAgent({ executors: { process: gated } });
+    const master = await registered(agent);
+    master.send({ type: 'launch', task: shellTask('slow.2', 'true') });
+    await within(launchCalled.promise, 'executor.launch to be called');
+    let stopped = false;
+    const stopping = agent.stop({ killTasks: false }).then(() => {
+      stopped = true;
+    });
+    // Whatever the agent had left to do without the launch is done after a few turns of the loop.
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(stopped, false, 'stop resolved while a launch was still starting');
+    launch.resolve({
+      exited: new Promise<TaskExit>(() => {}),
+      kill: async () => {},
+      detach: () => {
+        detached = true;
+      },
+    });
+    await within(stopping, 'stop to resolve once the launch is done');
+    assert.equal(detached, true, 'the task started during the stop was let go, not killed');
+  });
+
   test('a MESOS container with an image runs on the docker executor; without one, as a process', async () => {
     const launched: string[] = [];
     const recording = (kind: string): Executor => ({

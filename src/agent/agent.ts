@@ -37,6 +37,8 @@ export class Agent {
   private cancelHeartbeat: CancelTimer | undefined;
   private stopping: Promise<void> | undefined;
   private recovery: Promise<RecoveryReport> | undefined;
+  /** Launches still starting (sandbox, fetch, executor): shutdown waits for them. */
+  private readonly launching = new Set<Promise<void>>();
   private readonly unacked = new UnackedUpdates();
   private readonly sandboxes: Sandboxes;
   private readonly checkpoints: TaskCheckpoints;
@@ -194,6 +196,10 @@ export class Agent {
     await this.recovery;
     if (killTasks) await this.runner.killAll();
     else this.runner.detachAll();
+    // A launch under way still writes its sandbox and checkpoints its handle once started (then
+    // detaches): stopped before that, the next agent would find it half-launched, and whoever
+    // removes the work dir would race its writes.
+    await Promise.all(this.launching);
     // The next agent on this work dir must find every end this one saw.
     await this.checkpoints.flush();
     this.dropLink();
@@ -224,9 +230,14 @@ export class Agent {
           this.log.error({ reason: msg.reason }, 'master refused registration');
           this.dropLink();
           return;
-        case 'launch':
-          void this.runner.launch(msg.task).catch((err) => this.log.error({ err }, 'launch crashed'));
+        case 'launch': {
+          const launched = this.runner
+            .launch(msg.task)
+            .catch((err) => this.log.error({ err }, 'launch crashed'))
+            .finally(() => this.launching.delete(launched));
+          this.launching.add(launched);
           return;
+        }
         case 'kill': {
           this.runner.kill(msg.taskId, msg.gracePeriodMs, msg.drainMs ?? 0);
           // Known but already ended: its terminal update may never have reached this master.
