@@ -223,7 +223,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
 }
 
 async function openStore(spec: string, onConnectionError: (err: Error) => void): Promise<Store> {
-  // Profiling aid (bench/README.md): one JSON line per statement, with its duration.
+  // Profiling aid: one JSON line per statement, with its duration (protocol-placement bench).
   const logFile = process.env['DROVER_STORE_QUERY_LOG'];
   const queryLog = logFile ? { queryLog: fileQueryLog(logFile) } : {};
   if (isPostgresUrl(spec)) return createPostgresStore({ url: spec, onConnectionError, ...queryLog });
