@@ -29,6 +29,7 @@ import { Master } from '../src/control-plane/master.js';
 import type { JobRun } from '../src/domain/job.js';
 import { type JobDefinition, type StoredJob, ZERO_COUNTERS } from '../src/domain/job.js';
 import { parseJob } from '../src/domain/job-validate.js';
+import type { TaskRecord } from '../src/domain/task.js';
 import { systemClock } from '../src/platform/clock.js';
 import { systemIds, systemRandom } from '../src/platform/ids.js';
 import { silentLogger } from '../src/platform/logger.js';
@@ -52,15 +53,23 @@ function pct(xs: number[]) {
  * Records, for each run record inserted in a transaction (insertJobRun, or insertJobRuns as the
  * ticker does), the wall clock once that transaction has committed (keyed `job@dueAt`).
  */
-function watchCommits(store: Store): Map<string, number> {
+function watchCommits(store: Store): { committedAt: Map<string, number>; launchedAt: Map<string, number> } {
   const committedAt = new Map<string, number>();
+  const launchedAt = new Map<string, number>();
   const transaction = store.transaction.bind(store);
   (store as { transaction: Store['transaction'] }).transaction = async (fn) => {
     const inserted: string[] = [];
+    const launched: string[] = [];
     const result = await transaction((tx) =>
       fn(
         new Proxy(tx, {
           get(target, key) {
+            if (key === 'putTask')
+              return async (task: TaskRecord) => {
+                await target.putTask(task);
+                if (task.jobRun && task.state === 'TASK_STAGING')
+                  launched.push(`${task.jobRun.job}@${task.jobRun.dueAt}`);
+              };
             if (key === 'insertJobRun')
               return async (run: JobRun) => {
                 const ok = await target.insertJobRun(run);
@@ -83,9 +92,10 @@ function watchCommits(store: Store): Map<string, number> {
     );
     const at = Date.now();
     for (const k of inserted) if (!committedAt.has(k)) committedAt.set(k, at);
+    for (const k of launched) if (!launchedAt.has(k)) launchedAt.set(k, at);
     return result;
   };
-  return committedAt;
+  return { committedAt, launchedAt };
 }
 
 export type FiringShape = 'second' | 'minute';
@@ -100,6 +110,8 @@ const SHAPES: Record<
 
 interface RunResult {
   firing: number[];
+  /** Task stored and its launch sent (the launch transaction committed) - due time. */
+  sent: number[];
   launch: number[];
   missed: number;
   duplicated: number;
@@ -114,7 +126,7 @@ async function fireOnce(n: number, spreadSeconds: number): Promise<RunResult> {
   const dir = await mkdtemp(join(tmpdir(), 'drover-jobs-bench-'));
   const logger = silentLogger();
   const store = await createSqliteStore({ path: join(dir, 'state.db') });
-  const committedAt = watchCommits(store);
+  const { committedAt, launchedAt } = watchCommits(store);
   const first = Math.ceil((Date.now() + LEAD_MS) / 1000) * 1000;
   const dueOf = (i: number) => first + (i % spreadSeconds) * 1000;
   const stored: StoredJob[] = [];
@@ -193,6 +205,7 @@ async function fireOnce(n: number, spreadSeconds: number): Promise<RunResult> {
     }
     const out: RunResult = {
       firing: [],
+      sent: [],
       launch: [],
       missed: 0,
       duplicated: 0,
@@ -214,6 +227,8 @@ async function fireOnce(n: number, spreadSeconds: number): Promise<RunResult> {
       const committed = committedAt.get(`${run.job}@${run.dueAt}`);
       if (committed === undefined) throw new Error(`no commit seen for ${run.job}'s run`);
       out.firing.push(committed - run.dueAt);
+      const sent = launchedAt.get(`${run.job}@${run.dueAt}`);
+      if (sent !== undefined) out.sent.push(sent - run.dueAt);
       const started = run.attempts[0]?.startedAt;
       if (started !== undefined) out.launch.push(started - run.dueAt);
       else out.failed += 1;
@@ -238,6 +253,7 @@ export async function benchJobsFiring(opts: { shape?: FiringShape; jobs?: number
   for (let r = 0; r < runs; r++) results.push(await fireOnce(n, s.spreadSeconds));
   const firing = results.flatMap((r) => r.firing);
   const launch = results.flatMap((r) => r.launch);
+  const sent = pct(results.flatMap((r) => r.sent));
   const sum = (k: 'missed' | 'duplicated' | 'failed') => results.reduce((a, r) => a + r[k], 0);
   const f = pct(firing);
   const l = pct(launch);
@@ -251,9 +267,11 @@ export async function benchJobsFiring(opts: { shape?: FiringShape; jobs?: number
     runs,
     spreadSeconds: s.spreadSeconds,
     firingLatenessMs: f,
+    launchSentMs: sent,
     launchLatenessMs: l,
     perRun: results.map((r) => ({
       firing: pct(r.firing),
+      sent: pct(r.sent),
       launch: pct(r.launch),
       missed: r.missed,
       duplicated: r.duplicated,

@@ -19,6 +19,8 @@ export async function benchScaleSim() {
     instances: Number(process.env.BENCH_INSTANCES ?? 1_000),
     store: process.env.BENCH_STORE === 'sqlite' ? 'sqlite' : 'postgres',
     timeoutMs: Number(process.env.BENCH_TIMEOUT_S ?? 600) * 1000,
+    // Progress on stderr: a run that does not finish still says how far it got.
+    progress: (line) => console.error(line),
   });
   return {
     ...r,

@@ -6,6 +6,10 @@
  * the wall clock, so `P1D` keeps 02:00 across DST; clock units (PT24H) add elapsed time, so the
  * wall time moves by an hour at a DST change. Computing from the start also stops drift: P1M from
  * Jan 31 gives Feb 28, then Mar 31 (not Mar 28).
+ *
+ * A period whose length never varies (clock units only, or days and weeks in a zone without DST
+ * such as UTC) is computed with plain arithmetic: luxon gives the same instants, but at ~50 µs a
+ * call it was most of a firing pass with 1,000 jobs due at once (BENCHMARKS.md, jobs firing).
  */
 import { DateTime } from 'luxon';
 import { approxMs, type DurationParts, parseDuration, scaled } from './iso8601-duration.js';
@@ -55,22 +59,28 @@ export function resolveStart(
 
 export class IsoOccurrences {
   private readonly approx: number;
+  private readonly startMs: number;
+  /** The period in ms when its length never varies (see fixedPeriodMs), else undefined. */
+  private readonly fixedMs: number | undefined;
   constructor(
     private readonly start: DateTime,
     private readonly period: DurationParts,
     private readonly repeat: number | undefined,
   ) {
     this.approx = approxMs(period);
+    this.startMs = start.toMillis();
+    this.fixedMs = fixedPeriodMs(period, start);
   }
 
   /** Due time of occurrence k (epoch ms). */
   at(k: number): number {
+    if (this.fixedMs !== undefined) return this.startMs + k * this.fixedMs;
     return this.start.plus(scaled(this.period, k)).toMillis();
   }
 
   /** Index of the first occurrence due strictly after `ms`, or undefined when the count is spent. */
   firstAfter(ms: number): { index: number; at: number } | undefined {
-    const first = this.start.toMillis();
+    const first = this.startMs;
     let k = ms < first ? 0 : Math.max(0, Math.floor((ms - first) / this.approx));
     // The estimate is off by the calendar's irregularity (months of 28-31 days, DST): walk to it.
     while (k > 0 && this.at(k - 1) > ms) k -= 1;
@@ -78,4 +88,20 @@ export class IsoOccurrences {
     if (this.repeat !== undefined && k >= this.repeat) return undefined;
     return { index: k, at: this.at(k) };
   }
+}
+
+/**
+ * The exact length of every period in ms, when it is the same for every k: clock units (hours,
+ * minutes, seconds) add elapsed time, and days and weeks are 24 h and 7 x 24 h in a zone whose
+ * offset never changes (UTC, fixed offsets). Undefined with months or years (28-31 days, 365-366)
+ * or days in a zone with DST, which luxon walks on the wall clock; and for fractional parts
+ * (PT2.3S), whose floating-point rounding stays luxon's.
+ */
+function fixedPeriodMs(period: DurationParts, start: DateTime): number | undefined {
+  if (period.years !== 0 || period.months !== 0) return undefined;
+  if (!Object.values(period).every(Number.isInteger)) return undefined;
+  const calendarDays = period.weeks * 7 + period.days;
+  if (calendarDays !== 0 && !start.zone.isUniversal) return undefined;
+  const clockMs = (period.hours * 3600 + period.minutes * 60 + period.seconds) * 1000;
+  return calendarDays * 86_400_000 + clockMs;
 }

@@ -270,7 +270,7 @@ describe('multi-host cluster on loopback', { timeout: 180_000 }, () => {
   });
 });
 
-describe('drover master / agent flags', { timeout: 60_000 }, () => {
+describe('drover master / agent flags', { timeout: 240_000 }, () => {
   for (const [name, args, message] of [
     ['a bad port', ['master', '--port', 'eighty'], /expected an integer/],
     ['credentials without a password', ['master', '--http-credentials', 'ops'], /user:password/],

@@ -31,6 +31,8 @@ export interface ScaleOptions {
   /** Give up after this long from the first POST. */
   timeoutMs: number;
   connectConcurrency?: number;
+  /** Told a line every 10 s (phase, agents connected, launches, RUNNING acked, RSS): how far a run got. */
+  progress?: (line: string) => void;
 }
 
 export interface ScaleResult {
@@ -40,9 +42,15 @@ export interface ScaleResult {
   connectAllMs: number;
   allRunningMs: number;
   launches: number;
+  /** Launches of a task id already launched (on any agent): a duplicate placement. */
+  duplicateLaunches: number;
   running: number;
   /** Tasks the master listed as TASK_RUNNING at the end (GET /v2/tasks). */
   runningInMaster: number;
+  /** Apps whose listed task count is not `instances` (GET /v2/tasks at the end). */
+  appsWithWrongCount: number;
+  /** Task ids GET /v2/tasks listed more than once. */
+  duplicateTaskIds: number;
   unplaced: number;
   masterRssMaxMb: number;
   appsGet: { requests: number; p50Ms: number; p99Ms: number; maxMs: number; errors: number };
@@ -58,6 +66,9 @@ const ZONES = 3;
 interface Counters {
   launches: number;
   runningAcked: number;
+  /** Every task id a launch was received for, to count a task launched twice. */
+  launched: Set<string>;
+  duplicateLaunches: number;
 }
 
 function agentAttributes(i: number): { hostname: string; rack: string; zone: string } {
@@ -129,6 +140,8 @@ async function simAgent(
           case 'launch': {
             c.launches += 1;
             const { taskId, appId } = msg.task;
+            if (c.launched.has(taskId)) c.duplicateLaunches += 1;
+            c.launched.add(taskId);
             tasks.set(taskId, appId);
             for (const state of ['TASK_STARTING', 'TASK_RUNNING'] as const) {
               const updateId = randomUUID();
@@ -259,6 +272,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
   ]);
   const links: Array<{ close(): void }> = [];
   const live = { on: true };
+  let progress: NodeJS.Timeout | undefined;
   let rssMax = 0;
   const rssTimer = setInterval(() => {
     if (master.child.pid) rssMax = Math.max(rssMax, rssMbOf(master.child.pid));
@@ -266,9 +280,18 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
   try {
     const wsUrl = agentEndpointUrl(api)!;
     const total = o.apps * o.instances;
-    const c: Counters = { launches: 0, runningAcked: 0 };
+    const c: Counters = { launches: 0, runningAcked: 0, launched: new Set(), duplicateLaunches: 0 };
     const step = o.connectConcurrency ?? 50;
     const t0 = performance.now();
+    let phase = 'connecting';
+    progress = o.progress
+      ? setInterval(() => {
+          const s = Math.round((performance.now() - t0) / 1000);
+          o.progress!(
+            `${s}s ${phase}: agents ${links.length}/${o.agents}, launches ${c.launches}, running acked ${c.runningAcked}/${total}, master RSS ${Math.round(rssMax)} MB`,
+          );
+        }, 10_000)
+      : undefined;
     for (let i = 0; i < o.agents; i += step) {
       const batch = Array.from({ length: Math.min(step, o.agents - i) }, (_, k) =>
         simAgent(wsUrl, token, i + k, c, live),
@@ -292,6 +315,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     })();
 
     const start = performance.now();
+    phase = 'posting apps';
     const appIndex = new Map<string, number>();
     let leaderChanges = 0;
     for (let a = 0; a < o.apps; a++) {
@@ -320,12 +344,17 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
       }
     }
     const deadline = Date.now() + o.timeoutMs;
+    phase = 'waiting for RUNNING';
     while (c.runningAcked < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const allRunningMs = performance.now() - start;
     polling = false;
+    clearInterval(progress);
     await poller;
     const tasks = await http(`${api}/v2/tasks`, { timeoutMs: 120_000 });
-    const list = (tasks.json as { tasks: Array<{ appId: string; host: string; state: string }> }).tasks;
+    const list = (tasks.json as { tasks: Array<{ id: string; appId: string; host: string; state: string }> })
+      .tasks;
+    const perApp = new Map<string, number>();
+    for (const t of list) perApp.set(t.appId, (perApp.get(t.appId) ?? 0) + 1);
     const queue = await http(`${api}/v2/queue`, { timeoutMs: 60_000 });
     const unplaced = ((queue.json as { queue?: Array<{ count: number }> }).queue ?? []).reduce(
       (n, q) => n + q.count,
@@ -339,8 +368,11 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
       connectAllMs: r(connectAllMs),
       allRunningMs: c.runningAcked >= total ? r(allRunningMs) : Number.NaN,
       launches: c.launches,
+      duplicateLaunches: c.duplicateLaunches,
       running: c.runningAcked,
       runningInMaster: list.filter((t) => t.state === 'TASK_RUNNING').length,
+      appsWithWrongCount: [...appIndex.keys()].filter((id) => perApp.get(id) !== o.instances).length,
+      duplicateTaskIds: list.length - new Set(list.map((t) => t.id)).size,
       unplaced,
       masterRssMaxMb: r(rssMax),
       appsGet: {
@@ -354,6 +386,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
       leaderChanges,
     };
   } finally {
+    clearInterval(progress);
     clearInterval(rssTimer);
     live.on = false;
     for (const l of links) l.close();

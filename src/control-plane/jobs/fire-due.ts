@@ -17,7 +17,6 @@
  */
 import type { JobRun, StoredJob } from '../../domain/job.js';
 import { planDueRuns } from '../../schedules/due-runs.js';
-import { durationMs } from '../../schedules/iso8601-duration.js';
 import { disabledNotice, skippedNotice } from './chronos-messages.js';
 import { commit } from './commit-effects.js';
 import type { JobsContext } from './job-context.js';
@@ -29,7 +28,7 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
     (s) => !s.job.disabled && s.job.schedule !== undefined && s.nextDueAt !== undefined && s.nextDueAt <= now,
   );
   if (due.length === 0) return;
-  const epsilonMs = new Map(due.map((s) => [s.job.name, durationMs(s.job.epsilon) ?? DEFAULT_EPSILON_MS]));
+  const epsilonMs = new Map(due.map((s) => [s.job.name, jc.jobs.epsilonMsOf(s.job) ?? DEFAULT_EPSILON_MS]));
   const plan = planDueRuns({
     now,
     jobs: due.map((s) => ({

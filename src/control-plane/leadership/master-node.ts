@@ -176,6 +176,8 @@ export class MasterNode {
   private async takeOver(term: number): Promise<void> {
     if (this.loading !== term || this.stopped) return;
     const fence = this.opts.fence?.(term);
+    // Reported with the 'leading' line: a failover's cost grows with what there is to load.
+    const loadStartedAt = this.opts.deps.clock.now();
     let master: Master;
     try {
       master = await Master.create({
@@ -201,7 +203,10 @@ export class MasterNode {
     this.loading = undefined;
     this.current = { term, master, links: new Set() };
     master.start();
-    this.log.info({ term }, 'leading: state loaded, loops started');
+    this.log.info(
+      { term, loadMs: this.opts.deps.clock.now() - loadStartedAt },
+      'leading: state loaded, loops started',
+    );
     // Agents waiting for a leader re-dial this master (their registration went nowhere so far).
     this.releaseHeld(this.opts.selfUrl);
     this.notifySettled();

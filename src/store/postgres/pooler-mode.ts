@@ -14,7 +14,7 @@
  * released last (LIFO), so B1 gets it, and A's second read runs elsewhere. A probe never refuses a
  * session-pooled or direct connection (two connected clients never share a session there).
  */
-import type pg from 'pg';
+import pg from 'pg';
 
 /** How many transactions the probe holds open while looking for A's session. */
 const PROBES = 3;
@@ -31,20 +31,29 @@ export class SessionPoolingRequired extends Error {
   }
 }
 
-async function backendPid(c: pg.PoolClient): Promise<number> {
+async function backendPid(c: pg.Client): Promise<number> {
   const { rows } = await c.query<{ pid: number }>('select pg_backend_pid() as pid');
   return rows[0]!.pid;
 }
 
-/** Throws SessionPoolingRequired unless the pool's connections keep their own sessions. */
-export async function assertSessionPooling(pool: pg.Pool): Promise<void> {
-  const a = await pool.connect();
-  const held: pg.PoolClient[] = [];
+/**
+ * Throws SessionPoolingRequired unless connections to `url` keep their own sessions. The probe
+ * opens its own connections (not the store's pool, which may be smaller than the probe needs).
+ */
+export async function assertSessionPooling(url: string, connectionTimeoutMillis = 10_000): Promise<void> {
+  const open: pg.Client[] = [];
+  const connect = async () => {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis });
+    c.on('error', () => undefined);
+    open.push(c);
+    await c.connect();
+    return c;
+  };
   try {
+    const a = await connect();
     const first = await backendPid(a);
     for (let i = 0; i < PROBES; i++) {
-      const b = await pool.connect();
-      held.push(b);
+      const b = await connect();
       try {
         await b.query('begin');
       } catch (err) {
@@ -57,10 +66,7 @@ export async function assertSessionPooling(pool: pg.Pool): Promise<void> {
     if ((await backendPid(a)) !== first)
       throw new SessionPoolingRequired('one connection ran in two sessions');
   } finally {
-    for (const b of held) {
-      await b.query('rollback').catch(() => undefined);
-      b.release();
-    }
-    a.release();
+    // Ending a connection ends (rolls back) its open transaction.
+    await Promise.all(open.map((c) => c.end().catch(() => undefined)));
   }
 }

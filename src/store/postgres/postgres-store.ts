@@ -49,7 +49,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
   const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
   try {
     // Before migrating: the migrator's session lock would leak through a transaction pooler.
-    await assertSessionPooling(pool);
+    await assertSessionPooling(opts.url);
     // Kysely's migrator locks its own table, so masters starting together migrate once.
     await migrateToLatest(db as Kysely<unknown>, storeMigrations);
   } catch (e) {

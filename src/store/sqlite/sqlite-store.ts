@@ -12,6 +12,7 @@ import { storeMigrations } from '../sql/migrations/index.js';
 import { kyselyLog, type QueryLog } from '../sql/query-log.js';
 import type { StoreDatabase } from '../sql/schema.js';
 import { createSqlStore } from '../sql/sql-store.js';
+import { withStatementCache } from './statement-cache.js';
 
 export interface SqliteStoreOptions {
   /** Database file; its directory is created if missing. `:memory:` works for throwaway stores. */
@@ -58,7 +59,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
 
   const log = kyselyLog(opts.queryLog);
   const db = new Kysely<StoreDatabase>({
-    dialect: new SqliteDialect({ database: sqlite }),
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     ...(log ? { log } : {}),
   });
   try {
