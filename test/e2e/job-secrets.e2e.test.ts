@@ -8,8 +8,8 @@
  * secrets (0400, absolute or in its sandbox mount), removed from the sandbox once the run ended.
  */
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -19,8 +19,8 @@ import {
   removeContainersUnder,
   requireDocker,
 } from './support/docker-fixtures.js';
-import { DroverProcess, waitFor } from './support/drover-process.js';
-import { EventStream } from './support/event-stream.js';
+import { type DroverProcess, waitFor } from './support/drover-process.js';
+import { startWithSecrets } from './support/secret-drover.js';
 import { UiSession } from './ui/browser-session.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'drover-job-secrets-e2e-'));
@@ -30,13 +30,6 @@ function filesUnder(root: string): string[] {
   return readdirSync(root, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name));
-}
-
-/** A fresh key file for `--secret-key-file`, and a value no other test uses. */
-function secretSetup(name: string): { keyFile: string; value: string } {
-  const keyFile = join(dir, `${name}.key`);
-  writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
-  return { keyFile, value: `${name}-s3cr3t-${randomBytes(8).toString('hex')}` };
 }
 
 /** Runs the job now and waits for the run to end; returns it. */
@@ -63,14 +56,7 @@ interface RunView {
 test('a job secret reaches its run task environment and nothing Drover shows; 409 on deleting it', {
   timeout: 180_000,
 }, async (t) => {
-  const { keyFile, value } = secretSetup('job');
-  const d = await DroverProcess.startFor(t, {
-    agents: 1,
-    logLevel: 'debug',
-    args: ['--secret-key-file', keyFile],
-  });
-  const events = await EventStream.open(d.url);
-  t.after(() => events.close());
+  const { d, events, value } = await startWithSecrets(t, { dir, name: 'job' });
   assert.equal((await d.api.raw('PUT', '/v2/secrets/db/password', { body: { value } })).status, 200);
 
   const job = {
@@ -174,19 +160,12 @@ test('a Docker job takes file secrets: 0400, at an absolute path and in its sand
 }, async (t) => {
   const engine = await requireDocker();
   await buildTestImages();
-  const { keyFile, value } = secretSetup('job-file');
-  const d = await DroverProcess.startFor(t, {
-    agents: 1,
-    logLevel: 'debug',
-    args: ['--secret-key-file', keyFile],
-  });
+  const { d, events, value } = await startWithSecrets(t, { dir, name: 'job-file' });
   // After drover's own cleanup (hooks run in the order they were added).
   t.after(async () => {
     await removeContainersUnder(engine, d.dataDir);
     await engine.close();
   });
-  const events = await EventStream.open(d.url);
-  t.after(() => events.close());
   assert.equal((await d.api.raw('PUT', '/v2/secrets/tls/key', { body: { value } })).status, 200);
 
   const job = {
