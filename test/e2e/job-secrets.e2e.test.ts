@@ -13,12 +13,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import {
-  BUSYBOX_IMAGE,
-  buildTestImages,
-  removeContainersUnder,
-  requireDocker,
-} from './support/docker-fixtures.js';
+import { BUSYBOX_IMAGE } from './support/docker-fixtures.js';
 import { type DroverProcess, waitFor } from './support/drover-process.js';
 import { startWithSecrets } from './support/secret-drover.js';
 import { UiSession } from './ui/browser-session.js';
@@ -158,14 +153,7 @@ test('a job secret reaches its run task environment and nothing Drover shows; 40
 test('a Docker job takes file secrets: 0400, at an absolute path and in its sandbox; gone after the run', {
   timeout: 240_000,
 }, async (t) => {
-  const engine = await requireDocker();
-  await buildTestImages();
-  const { d, events, value } = await startWithSecrets(t, { dir, name: 'job-file' });
-  // After drover's own cleanup (hooks run in the order they were added).
-  t.after(async () => {
-    await removeContainersUnder(engine, d.dataDir);
-    await engine.close();
-  });
+  const { d, events, value } = await startWithSecrets(t, { dir, name: 'job-file', docker: true });
   assert.equal((await d.api.raw('PUT', '/v2/secrets/tls/key', { body: { value } })).status, 200);
 
   const job = {

@@ -13,12 +13,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import {
-  BUSYBOX_IMAGE,
-  buildTestImages,
-  removeContainersUnder,
-  requireDocker,
-} from './support/docker-fixtures.js';
+import { BUSYBOX_IMAGE } from './support/docker-fixtures.js';
 import { waitFor } from './support/drover-process.js';
 import { startWithSecrets } from './support/secret-drover.js';
 
@@ -43,14 +38,7 @@ function sandboxWith(dataDir: string, appPrefix: string, file: string): string |
 test('file secrets reach process and Docker tasks as 0400 files and nothing else; removed when the tasks end', {
   timeout: 240_000,
 }, async (t) => {
-  const engine = await requireDocker();
-  await buildTestImages();
-  const { d, events, value } = await startWithSecrets(t, { dir, name: 'file' });
-  // After drover's own cleanup (hooks run in the order they were added).
-  t.after(async () => {
-    await removeContainersUnder(engine, d.dataDir);
-    await engine.close();
-  });
+  const { d, events, value } = await startWithSecrets(t, { dir, name: 'file', docker: true });
   assert.equal((await d.api.raw('PUT', '/v2/secrets/tls/key', { body: { value } })).status, 200);
 
   const processApp = {
