@@ -18,26 +18,21 @@
  * Tuning: BENCH_UI_APPS (1000), BENCH_UI_INSTANCES (5 per app), BENCH_UI_AGENTS (50),
  * BENCH_UI_RUNS (5 page loads), BENCH_UI_RATE (200 events/s), BENCH_UI_SECONDS (30).
  */
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { agentEndpointUrl } from '../src/domain/agent-endpoint.js';
-import { ClusterProcess } from '../test/e2e/support/cluster-process.js';
-import { repoRoot } from '../test/e2e/support/drover-bin.js';
 import { http } from '../test/e2e/support/http-json.js';
 import { type SimAgent, simAgents, simCounters, until } from './support/sim-agent.js';
 import { median } from './support/stats.js';
-import { benchFeed, CHROMIUM, CHROMIUM_ARGS, type FeedResult } from './ui-events.bench.js';
+import { benchFeed, type FeedResult, uiBenchCluster } from './ui-events.bench.js';
 
 const APPS = Number(process.env['BENCH_UI_APPS'] ?? 1_000);
 const INSTANCES = Number(process.env['BENCH_UI_INSTANCES'] ?? 5);
 const AGENTS = Number(process.env['BENCH_UI_AGENTS'] ?? 50);
 const RUNS = Number(process.env['BENCH_UI_RUNS'] ?? 5);
-const TOKEN = `bench-${randomUUID()}`;
 export const UI_RENDER_TARGET_MS = 1000;
 
 export interface UiAppsResult {
@@ -73,29 +68,14 @@ async function timeAppsRender(page: Page, expectCount: string): Promise<number> 
 }
 
 export async function benchUiApps(): Promise<UiAppsResult> {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: scripts/provision.sh installs chromium`);
-  if (!existsSync(join(repoRoot, 'dist', 'ui', 'index.html'))) throw new Error('run `npm run build` first');
-  const loadavgBefore = loadavg().map((l) => round(l, 2));
-  const dir = mkdtempSync(join(tmpdir(), 'drover-bench-ui-'));
-  const { proc: master, url: api } = await ClusterProcess.master([
-    '--store',
-    join(dir, 'state.db'),
-    '--port',
-    '0',
-    '--agent-token',
-    TOKEN,
-    '--log-level',
-    'warn',
-  ]);
+  const { loadavgBefore, token, dir, master, api, browser } = await uiBenchCluster('drover-bench-ui-');
   let agents: SimAgent[] = [];
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const total = APPS * INSTANCES;
     const c = simCounters();
     agents = await simAgents(AGENTS, {
       url: agentEndpointUrl(api)!,
-      token: TOKEN,
+      token,
       counters: c,
       expectedRunning: total,
       resources: { cpus: 10_000, mem: 10_000_000, disk: 10_000_000, ports: [[31_000, 32_000]] },

@@ -292,14 +292,15 @@ export async function benchFeed(
   };
 }
 
-export async function benchUiEvents(): Promise<UiEventsResult> {
+/** The UI benches' cluster: a real `drover master` (SQLite, temp dir) and headless chromium. */
+export async function uiBenchCluster(prefix: string) {
   if (!existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing: scripts/provision.sh installs chromium`);
   if (!existsSync(join(repoRoot, 'dist', 'ui', 'index.html'))) throw new Error('run `npm run build` first');
   const loadavgBefore = loadavg().map((l) => round(l, 2));
   const token = `bench-${randomUUID()}`;
-  const dir = mkdtempSync(join(tmpdir(), 'drover-bench-ui-events-'));
-  const { proc: master, url: api } = await ClusterProcess.master([
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const flags = [
     '--store',
     join(dir, 'state.db'),
     '--port',
@@ -308,9 +309,15 @@ export async function benchUiEvents(): Promise<UiEventsResult> {
     token,
     '--log-level',
     'warn',
-  ]);
-  let agents: SimAgent[] = [];
+  ];
+  const { proc: master, url: api } = await ClusterProcess.master(flags);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return { loadavgBefore, token, dir, master, api, browser };
+}
+
+export async function benchUiEvents(): Promise<UiEventsResult> {
+  const { loadavgBefore, token, dir, master, api, browser } = await uiBenchCluster('drover-bench-ui-events-');
+  let agents: SimAgent[] = [];
   try {
     const total = APPS * INSTANCES;
     const c = simCounters();
