@@ -133,7 +133,7 @@ test('a job secret reaches its run task environment and nothing Drover shows; 40
   );
 
   // The job's page, as a browser renders it: the reference only.
-  const browser = await UiSession.open(t, d.url, 'job-secret');
+  const browser = await UiSession.open(t, d, 'job-secret');
   await browser.goto('/jobs/backup?tab=config');
   await browser.page.getByText('DB_PASSWORD').first().waitFor({ timeout: 30_000 });
   assert.ok(!(await browser.page.content()).includes(value), 'not in the job configuration page');

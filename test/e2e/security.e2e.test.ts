@@ -175,7 +175,7 @@ describe('drover up exposure, roles and audit', { timeout: 180_000 }, () => {
     assert.equal(ui.status, 200, 'the UI is served');
     assert.ok(!ui.text.includes(value), 'not in the UI page');
     // And as a browser renders it: the app's configuration and tasks pages show the reference only.
-    const browser = await UiSession.open(t, d.url, 'secret');
+    const browser = await UiSession.open(t, d, 'secret');
     await browser.goto('/apps/uses-secret?tab=config');
     await browser.page.getByText('DB_PASSWORD').first().waitFor({ timeout: 30_000 });
     const configHtml = await browser.page.content();
