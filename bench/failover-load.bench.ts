@@ -11,7 +11,8 @@
  * Target: next accepted write <= 3 s after the kill (the lease alone may take up to 2 s to run out).
  *
  *   npm run build && node --import tsx bench/failover-load.bench.ts   # one JSON line
- * Tuning: BENCH_TASKS (100000), BENCH_APPS (1000), BENCH_AGENTS (10000), BENCH_ROUNDS (3).
+ * Tuning: BENCH_TASKS (100000), BENCH_APPS (1000), BENCH_AGENTS (10000), BENCH_ROUNDS (3),
+ * BENCH_LEASE_MS (the masters' --lease-ms; default: theirs, 2000), BENCH_VERBOSE=1 (progress on stderr).
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -31,6 +32,10 @@ const TASKS = Number(process.env['BENCH_TASKS'] ?? 100_000);
 const APPS = Number(process.env['BENCH_APPS'] ?? 1_000);
 const AGENTS = Number(process.env['BENCH_AGENTS'] ?? 10_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const LEASE_MS = process.env['BENCH_LEASE_MS'];
+const progress = (what: string) => {
+  if (process.env['BENCH_VERBOSE']) console.error(`failover-load: ${what}`);
+};
 export const FAILOVER_WRITE_TARGET_MS = 3_000;
 
 interface Master {
@@ -46,7 +51,8 @@ async function leaderHost(base: string): Promise<string | undefined> {
 }
 
 async function startMaster(store: string): Promise<Master> {
-  return ClusterProcess.master(['--store', store, '--host', '127.0.0.1', '--port', '0'], 180_000);
+  const lease = LEASE_MS ? ['--lease-ms', LEASE_MS] : [];
+  return ClusterProcess.master(['--store', store, '--host', '127.0.0.1', '--port', '0', ...lease], 180_000);
 }
 
 /** The in-process load: what MasterNode.takeOver runs before a new leader serves. */
@@ -74,7 +80,9 @@ export async function benchFailoverLoad() {
     const seedStart = performance.now();
     await seedCluster(store, { apps: APPS, agents: AGENTS, tasks: TASKS });
     const seedMs = Math.round(performance.now() - seedStart);
+    progress(`seeded in ${seedMs} ms`);
     const inProcess = await loadInProcess(store);
+    progress(`in-process load ${JSON.stringify(inProcess)}`);
 
     masters.push(await startMaster(store));
     const firstLoad = LEADING.exec(masters[0]!.proc.output());
@@ -106,6 +114,7 @@ export async function benchFailoverLoad() {
       const lines = [...survivor.proc.output().matchAll(new RegExp(LEADING, 'g'))];
       const loadMs = lines.length > loadLinesBefore ? Number(lines.at(-1)![1]) : undefined;
       rounds.push({ writeMs, loadMs, refused });
+      progress(`round ${r + 1}: ${JSON.stringify(rounds.at(-1))}`);
       masters.splice(masters.indexOf(leader), 1);
       await leader.proc.cleanup();
       if (r + 1 < ROUNDS) masters.push(await startMaster(store));
@@ -123,6 +132,7 @@ export async function benchFailoverLoad() {
       medianWriteMs: median(writes),
       maxWriteMs: Math.max(...writes),
       targetMs: FAILOVER_WRITE_TARGET_MS,
+      leaseMs: LEASE_MS ? Number(LEASE_MS) : 2_000,
       machine: before,
       loadavgAfter: machine().loadavg,
     };

@@ -8,7 +8,8 @@
  * The app is examples/http-echo.js with 2 instances; "direct" hits one task only, so the router and
  * HAProxy (both balancing over 2 tasks) are compared with a single task's capacity as the base.
  * Also reported: each proxy's own CPU time per 1000 requests (/proc/<pid>/stat), which a loaded
- * machine disturbs less than requests/s.
+ * machine disturbs less than requests/s; and the same three paths with each request on a fresh
+ * connection (`connections` workers, 1 s timeout), where the proxy's per-connection cost shows.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -92,14 +93,22 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
       haproxy: haproxy.pid,
     };
     const cpuPer1k: Record<keyof typeof targets, number[]> = { direct: [], router: [], haproxy: [] };
+    // The same, each request on a fresh connection (as the upgrade load loop and HTTP/1.0 clients).
+    const freshRps: Record<keyof typeof targets, number[]> = { direct: [], router: [], haproxy: [] };
+    const freshCpuPer1k: Record<keyof typeof targets, number[]> = { direct: [], router: [], haproxy: [] };
     await load(targets.direct, 1, connections); // warm-up
     for (let i = 0; i < rounds; i++) {
       for (const k of Object.keys(targets) as Array<keyof typeof targets>) {
         const pid = proxyPid[k];
-        const cpu0 = pid ? cpuMs(pid) : 0;
+        let cpu0 = pid ? cpuMs(pid) : 0;
         const sample = await load(targets[k], seconds, connections);
         if (pid) cpuPer1k[k].push(((cpuMs(pid) - cpu0) * 1000) / Math.max(1, sample.total));
         samples[k].push(sample);
+        await delay(200);
+        cpu0 = pid ? cpuMs(pid) : 0;
+        const answered = await freshConnections(new URL(targets[k]), seconds, connections);
+        if (pid) freshCpuPer1k[k].push(((cpuMs(pid) - cpu0) * 1000) / Math.max(1, answered));
+        freshRps[k].push(answered / seconds);
         await delay(200);
       }
     }
@@ -123,6 +132,17 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
         router: median(cpuPer1k.router),
         haproxy: median(cpuPer1k.haproxy),
       },
+      freshConnections: {
+        rps: {
+          direct: median(freshRps.direct),
+          router: median(freshRps.router),
+          haproxy: median(freshRps.haproxy),
+        },
+        proxyCpuMsPer1kRequests: {
+          router: median(freshCpuPer1k.router),
+          haproxy: median(freshCpuPer1k.haproxy),
+        },
+      },
       rpsPerRound: Object.fromEntries(
         Object.entries(samples).map(([k, v]) => [k, v.map((s) => Math.round(s.rps))]),
       ),
@@ -132,6 +152,18 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
     await drover.cleanup();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `workers` loops of GET / on a fresh connection each, for `seconds`: how many answered 200. */
+async function freshConnections(url: URL, seconds: number, workers: number): Promise<number> {
+  let answered = 0;
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (Date.now() < end) if ((await getOnce(url.hostname, Number(url.port))).ok) answered++;
+    }),
+  );
+  return answered;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -10,6 +10,7 @@
  *   node --import tsx bench/run.ts ha         # leader failover, agent loss on namespace hosts (issue 6)
  *   node --import tsx bench/run.ts jobs       # 1,000 jobs due in one second (10 runs), 10,000 in one minute (issue 16)
  *   node --import tsx bench/run.ts read       # cached GET /v2/apps, /v2/tasks, /scheduler/jobs vs plain Fastify (issue 16)
+ *   node --import tsx bench/run.ts failover   # leader kill -9 with 100,000 tasks in PostgreSQL to the next accepted write (issue 16)
  *   node --import tsx bench/run.ts ui         # web UI: apps page with 1,000 apps, event feed at 200/s (issue 10)
  *
  * Tuning: BENCH_RUNS (b, default 5 pairs), BENCH_INSTANCES (b, 100), BENCH_KILLS (c, 10 pairs).
@@ -17,6 +18,7 @@
 
 import { benchDocker } from './docker.bench.js';
 import { benchEventLatency } from './event-latency.bench.js';
+import { benchFailoverLoad } from './failover-load.bench.js';
 import { benchHa } from './ha.bench.js';
 import { benchHealth } from './health.bench.js';
 import { benchJobsFiring } from './jobs-firing.bench.js';
@@ -152,6 +154,22 @@ const benches: Record<string, { name: string; run: () => Promise<Line[]> }> = {
         });
       }
       return lines;
+    },
+  },
+  failover: {
+    name: 'failover-load',
+    run: async () => {
+      const r = await benchFailoverLoad();
+      full('failover-load', r);
+      return [
+        {
+          bench: 'leader kill -9, PostgreSQL',
+          measure: `${r.tasks} tasks, ${r.apps} apps, ${r.agents} agents; kill -> next accepted write, ${r.rounds.length} rounds (survivor's load ${r.rounds.map((x) => x.loadMs).join('/')} ms; in-process load ${r.inProcessLoadMs} ms in ${r.loadQueries} queries)`,
+          result: `median ${r.medianWriteMs} ms, max ${r.maxWriteMs} ms`,
+          target: `<= ${r.targetMs} ms`,
+          met: r.maxWriteMs <= r.targetMs,
+        },
+      ];
     },
   },
   read: {

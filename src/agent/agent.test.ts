@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
-import type { AgentToMaster, TaskSpec } from '../domain/agent-protocol.js';
+import type { AgentToMaster, Route, RouteTable, TaskSpec } from '../domain/agent-protocol.js';
 import { sequentialIds } from '../platform/ids.js';
 import { silentLogger } from '../platform/logger.js';
 import { FakeClock } from '../platform/testing/fake-clock.js';
-import { Agent, type AgentExecutors } from './agent.js';
+import { Agent, type AgentExecutors, type RouteSink } from './agent.js';
 import type { Executor, RunningTask, TaskExit } from './executors/executor.js';
 import { createProcessExecutor } from './executors/process-executor.js';
 import { FakeMaster } from './testing/fake-master.js';
@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 after(() => root.remove());
 
-function newAgent(opts: { executors?: AgentExecutors; clock?: FakeClock } = {}): Agent {
+function newAgent(opts: { executors?: AgentExecutors; clock?: FakeClock; router?: RouteSink } = {}): Agent {
   const agent = new Agent({
     hostname: 'host-a',
     address: '127.0.0.1',
@@ -42,6 +42,7 @@ function newAgent(opts: { executors?: AgentExecutors; clock?: FakeClock } = {}):
     ids: sequentialIds(),
     logger: silentLogger(),
     heartbeatIntervalMs: 1_000,
+    ...(opts.router ? { router: opts.router } : {}),
   });
   agents.push(agent);
   return agent;
@@ -64,6 +65,68 @@ async function readPid(path: string): Promise<number> {
 }
 
 describe('agent', () => {
+  test("applies routing patches onto the master's last table and acknowledges each version; a patch without its base is ignored", async () => {
+    const applied: RouteTable[] = [];
+    const agent = newAgent({ router: { apply: (t) => applied.push(t) } });
+    const master = await registered(agent);
+    const route: Route = {
+      appId: '/web',
+      servicePort: 10555,
+      portIndex: 0,
+      mode: 'tcp',
+      vhosts: [],
+      paths: [],
+      backends: [{ taskId: 'web.1', host: 'h', port: 31000 }],
+    };
+    const acked = (version: number) =>
+      master.until(
+        (m): m is Extract<AgentToMaster, { type: 'routesApplied' }> =>
+          m.type === 'routesApplied' && m.version === version,
+        `routesApplied ${version}`,
+      );
+    const web2 = { taskId: 'web.2', host: 'h', port: 31001 };
+    // Before any whole table: nothing to patch.
+    master.send({
+      type: 'routesPatch',
+      from: 4,
+      version: 5,
+      patch: { removed: [], routes: [route], backends: [] },
+    });
+    master.send({ type: 'routes', table: { routes: [route] }, version: 5 });
+    await acked(5);
+    master.send({
+      type: 'routesPatch',
+      from: 5,
+      version: 6,
+      patch: {
+        removed: [],
+        routes: [],
+        backends: [{ servicePort: 10555, added: [web2], removed: ['web.1'] }],
+      },
+    });
+    await acked(6);
+    // A patch from a version this agent does not hold, then one from the version it does.
+    master.send({
+      type: 'routesPatch',
+      from: 8,
+      version: 9,
+      patch: { removed: [10555], routes: [], backends: [] },
+    });
+    master.send({
+      type: 'routesPatch',
+      from: 6,
+      version: 7,
+      patch: { removed: [], routes: [], backends: [] },
+    });
+    await acked(7);
+    assert.equal(master.received.filter((m) => m.type === 'routesApplied').length, 3);
+    assert.deepEqual(applied, [
+      { routes: [route] },
+      { routes: [{ ...route, backends: [web2] }] },
+      { routes: [{ ...route, backends: [web2] }] },
+    ]);
+  });
+
   test('registers with its resources and capabilities, then heartbeats on its clock', async () => {
     const clock = new FakeClock();
     const agent = newAgent({ clock });
@@ -78,6 +141,7 @@ describe('agent', () => {
       attributes: { rack: 'r1' },
       capabilities: { docker: false, privileged: false, limits: false },
       runningTasks: [],
+      routePatches: true,
     });
     assert.equal(agent.id, 'agent-7');
     clock.advanceSync(1_000);

@@ -3,12 +3,14 @@ import type {
   LogRequest,
   MasterToAgent,
   RouteBindFailure,
+  RouteTable,
   RunningTaskReport,
 } from '../domain/agent-protocol.js';
 import { PROTOCOL_VERSION } from '../domain/agent-protocol.js';
 import { isTerminal } from '../domain/task.js';
 import type { CancelTimer } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import { applyRoutePatch } from '../routing/route-patch.js';
 import { readAgentSecret, writeAgentSecret } from './agent-id-file.js';
 import type { AgentOptions, StopOptions } from './agent-options.js';
 import { TaskCheckpoints } from './checkpoint.js';
@@ -44,6 +46,8 @@ export class Agent {
   private readonly janitor: SandboxJanitor | undefined;
   private readonly log: Logger;
   private routeFailures: RouteBindFailure[] = [];
+  /** The table this link's master sent last, patches applied, and its version; none until one comes. */
+  private routes: { table: RouteTable; version: number | undefined } | undefined;
 
   constructor(private readonly opts: AgentOptions) {
     this.agentId = opts.agentId;
@@ -142,6 +146,8 @@ export class Agent {
   }
 
   private register(link: AgentLink): void {
+    // A new link starts with a whole table; patches sent before it refer to nothing we have.
+    this.routes = undefined;
     const runningTasks = [...this.runner.active(), ...this.endedUnacked()];
     link.send({
       type: 'register',
@@ -160,7 +166,17 @@ export class Agent {
         limits: this.opts.executors.process.enforcesLimits === true,
       },
       runningTasks,
+      routePatches: true,
     });
+  }
+
+  private takeRoutes(link: AgentLink, table: RouteTable, version: number | undefined): void {
+    this.routes = { table, version };
+    this.opts.router?.apply(table);
+    // Taken at once: a backend leaves the router's pool in apply(). Without a router the agent
+    // sends nothing anywhere, so it has nothing to wait for either.
+    if (version !== undefined && this.agentId !== undefined)
+      link.send({ type: 'routesApplied', agentId: this.agentId, version });
   }
 
   /**
@@ -236,11 +252,16 @@ export class Agent {
           void this.serveLog(link, msg);
           return;
         case 'routes':
-          this.opts.router?.apply(msg.table);
-          // Taken at once: a backend leaves the router's pool in apply(). Without a router the
-          // agent sends nothing anywhere, so it has nothing to wait for either.
-          if (msg.version !== undefined && this.agentId !== undefined)
-            link.send({ type: 'routesApplied', agentId: this.agentId, version: msg.version });
+          this.takeRoutes(link, msg.table, msg.version);
+          return;
+        case 'routesPatch':
+          if (this.routes === undefined || this.routes.version !== msg.from) {
+            // Links deliver in order and a whole table comes after registration: a patch can
+            // only miss its base before that table, which will bring everything.
+            this.log.debug({ from: msg.from, have: this.routes?.version }, 'routing patch ignored');
+            return;
+          }
+          this.takeRoutes(link, applyRoutePatch(this.routes.table, msg.patch), msg.version);
           return;
         default:
           this.log.warn({ type: (msg as { type?: unknown }).type }, 'unknown message from master: ignored');

@@ -1,17 +1,20 @@
 /**
  * `/v2/secrets` (Drover extension, admin and deployer: roles.ts): `PUT /v2/secrets/{name}` with
  * `{"value": "..."}` stores a new version, `GET /v2/secrets` lists names and versions (never
- * values), `DELETE /v2/secrets/{name}` removes one no app uses. Without `--secret-key-file` the
+ * values), `DELETE /v2/secrets/{name}` removes one no app and no job uses (409 naming them). Without `--secret-key-file` the
  * routes answer 404 saying so.
  *
  * Also the check every app write passes: each `secrets.*.source` must name a stored secret, else
- * a 422 at that path (`/secrets/db/source`, `/apps(0)/secrets/db/source`).
+ * a 422 at that path (`/secrets/db/source`, `/apps(0)/secrets/db/source`). Job writes make the
+ * same check in the Chronos routes (jobs-write.ts), answering in the job API's shape.
  */
 import type { FastifyInstance } from 'fastify';
+import type { JobsApi } from '../control-plane/jobs/jobs-api.js';
 import type { MasterApi } from '../control-plane/master-api.js';
 import type { SecretVault } from '../control-plane/secrets/secret-vault.js';
 import { secretsUsed } from '../domain/app-secrets.js';
 import { DroverError, type ErrorDetail, invalid } from '../domain/errors.js';
+import { jobSecretsUsed } from '../domain/job-secrets.js';
 import { isPlainObject, requireObjectBody } from './json-body.js';
 import type { WildcardRoute } from './route-generics.js';
 
@@ -22,6 +25,7 @@ export function registerSecretRoutes(
   app: FastifyInstance,
   vault: SecretVault | undefined,
   master: MasterApi,
+  jobs?: Pick<JobsApi, 'listJobs'>,
 ): void {
   const need = (): SecretVault => {
     if (vault) return vault;
@@ -41,10 +45,13 @@ export function registerSecretRoutes(
 
   app.delete<WildcardRoute>('/v2/secrets/*', async (req, reply) => {
     const name = req.params['*'];
-    const users = master
-      .listApps()
-      .filter((a) => secretsUsed(a).includes(name))
-      .map((a) => a.id);
+    const users = [
+      ...master
+        .listApps()
+        .filter((a) => secretsUsed(a).includes(name))
+        .map((a) => a.id),
+      ...(jobs?.listJobs() ?? []).filter((j) => jobSecretsUsed(j).includes(name)).map((j) => `job ${j.name}`),
+    ];
     if (users.length > 0) {
       throw new DroverError('CONFLICT', `secret ${name} is used by ${users.join(', ')}`);
     }
@@ -65,15 +72,24 @@ export function installSecretRefCheck(app: FastifyInstance, vault: SecretVault |
     const refs: Array<{ path: string; source: string }> = [];
     collectSources(req.body, '', 0, refs);
     if (refs.length === 0) return;
-    const details: ErrorDetail[] = [];
-    for (const r of refs) {
-      if (!vault)
-        details.push({ path: r.path, errors: ['secrets are off: start Drover with --secret-key-file'] });
-      else if (!(await vault.has(r.source)))
-        details.push({ path: r.path, errors: [`secret ${r.source} does not exist`] });
-    }
+    const details = await missingSecrets(refs, vault);
     if (details.length > 0) throw invalid(details);
   });
+}
+
+/** A problem at each reference whose secret is not stored (or at all of them: secrets are off). */
+export async function missingSecrets(
+  refs: ReadonlyArray<{ path: string; source: string }>,
+  vault: Pick<SecretVault, 'has'> | undefined,
+): Promise<ErrorDetail[]> {
+  const details: ErrorDetail[] = [];
+  for (const r of refs) {
+    if (!vault)
+      details.push({ path: r.path, errors: ['secrets are off: start Drover with --secret-key-file'] });
+    else if (!(await vault.has(r.source)))
+      details.push({ path: r.path, errors: [`secret ${r.source} does not exist`] });
+  }
+  return details;
 }
 
 /** Every `secrets: {ref: {source}}` in a body (an app, a list of apps, nested groups). */

@@ -134,10 +134,10 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   registerTaskLogRoutes(app, ctx);
   registerQueueRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
-  registerSecretRoutes(app, deps.secrets, deps.master);
+  registerSecretRoutes(app, deps.secrets, deps.master, deps.jobs);
   registerEventSubscriptionRoutes(app, deps.eventSubscriptions);
   registerRouteTableRoutes(app, ctx);
-  if (deps.jobs) registerChronosRoutes(app, { jobs: deps.jobs });
+  if (deps.jobs) registerChronosRoutes(app, { jobs: deps.jobs, secrets: deps.secrets });
   registerWebUi(app, deps.uiDir === undefined ? defaultUiDir() : (deps.uiDir ?? undefined));
   return app;
 }

@@ -61,6 +61,7 @@ const Register = Type.Object({
     limits: opt(Type.Boolean()),
   }),
   runningTasks: Type.Array(Type.Object({ taskId: Id, appId: Type.String(), state: State })),
+  routePatches: opt(Type.Boolean()),
 });
 
 const Heartbeat = Type.Object({ type: Type.Literal('heartbeat'), agentId: Id });
@@ -131,17 +132,23 @@ const RouteStatus = Type.Object({
 
 const RouteBackend = Type.Object({ taskId: Id, host: Type.String({ maxLength: 255 }), port: Port });
 
-const RouteTable = Type.Object({
-  routes: Type.Array(
-    Type.Object({
-      appId: Type.String({ maxLength: 512 }),
-      servicePort: Port,
-      portIndex: Type.Integer({ minimum: 0 }),
-      mode: Type.Enum(['tcp', 'http']),
-      vhosts: Type.Array(Type.String({ maxLength: 255 }), { maxItems: 64 }),
-      paths: Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 64 }),
-      backends: Type.Array(RouteBackend),
-    }),
+const Route = Type.Object({
+  appId: Type.String({ maxLength: 512 }),
+  servicePort: Port,
+  portIndex: Type.Integer({ minimum: 0 }),
+  mode: Type.Enum(['tcp', 'http']),
+  vhosts: Type.Array(Type.String({ maxLength: 255 }), { maxItems: 64 }),
+  paths: Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 64 }),
+  backends: Type.Array(RouteBackend),
+});
+
+const RouteTable = Type.Object({ routes: Type.Array(Route) });
+
+const RoutePatch = Type.Object({
+  removed: Type.Array(Port),
+  routes: Type.Array(Route),
+  backends: Type.Array(
+    Type.Object({ servicePort: Port, added: Type.Array(RouteBackend), removed: Type.Array(Id) }),
   ),
 });
 
@@ -188,6 +195,12 @@ const MASTER_TO_AGENT = {
     type: Type.Literal('routes'),
     table: RouteTable,
     version: Type.Optional(Type.Integer({ minimum: 0 })),
+  }),
+  routesPatch: Type.Object({
+    type: Type.Literal('routesPatch'),
+    patch: RoutePatch,
+    from: Type.Integer({ minimum: 0 }),
+    version: Type.Integer({ minimum: 0 }),
   }),
 } as const;
 

@@ -85,6 +85,11 @@ export type AgentToMaster =
       attributes: Record<string, string>;
       capabilities: AgentCapabilities;
       runningTasks: RunningTaskReport[];
+      /**
+       * The agent applies `routesPatch` messages. Agents without it (older ones) get the whole
+       * table on every change, as before.
+       */
+      routePatches?: boolean;
     }
   | { type: 'heartbeat'; agentId: string }
   | {
@@ -151,7 +156,14 @@ export type MasterToAgent =
       table: RouteTable;
       /** Increases with every change, also across leader changes (route-push.ts); absent from older masters. */
       version?: number;
-    };
+    }
+  /**
+   * What changed from table `from` to table `version` (routing/route-patch.ts), to agents that
+   * said `routePatches` at registration: after the whole table they get only these, so a change
+   * costs its own size per agent, not the table's. A patch whose `from` is not the table the
+   * agent holds is ignored (it can only come before the agent's first whole table).
+   */
+  | { type: 'routesPatch'; patch: RoutePatch; from: number; version: number };
 
 /** How a router reaches one task: the task's host and its host port for the route's port index. */
 export interface RouteBackend {
@@ -180,6 +192,23 @@ export interface RouteTable {
   routes: Route[];
 }
 
+export interface RouteBackendChange {
+  servicePort: number;
+  /** Backends new on this route (or whose host/port changed). */
+  added: RouteBackend[];
+  /** Task ids no longer (or no longer so) on this route. */
+  removed: string[];
+}
+
+export interface RoutePatch {
+  /** Service ports whose route is gone. */
+  removed: number[];
+  /** Routes that are new or changed in anything besides their backends, whole. */
+  routes: Route[];
+  /** Backend changes of routes otherwise unchanged. */
+  backends: RouteBackendChange[];
+}
+
 export interface RouteBindFailure {
   servicePort: number;
   appId: string;
@@ -196,6 +225,11 @@ export interface RouteBindFailure {
  */
 export interface Link<Out, In> {
   send(msg: Out): void;
+  /**
+   * `send` with the frame already encoded (`JSON.stringify(msg)`): a broadcast to every agent
+   * encodes once, not once per agent.
+   */
+  sendEncoded?(msg: Out, encoded: string): void;
   onMessage(handler: (msg: In) => void): void;
   onClose(handler: () => void): void;
   close(): void;

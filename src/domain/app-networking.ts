@@ -226,7 +226,7 @@ function normalizeVolumes(
  * may also take it at an absolute path (bound read-only from the sandbox); a process task has no
  * file system of its own, so its secret files stay inside the sandbox.
  */
-function secretVolume(
+export function secretVolume(
   v: { containerPath: string; hostPath?: string; mode?: string; persistent?: unknown; external?: unknown },
   ref: string,
   docker: boolean,

@@ -7,6 +7,7 @@
 import { parseDuration } from '../schedules/iso8601-duration.js';
 import { scheduleError, scheduleTimeZoneError } from '../schedules/schedule.js';
 import type { DockerParameter, FetchUri } from './app.js';
+import { NETWORK_MESSAGES, secretVolume } from './app-networking.js';
 import { checkDockerParameters } from './docker-parameters.js';
 import { DroverError, type ErrorDetail } from './errors.js';
 import { imageRefProblem } from './image-ref.js';
@@ -124,6 +125,7 @@ export function parseJob(input: unknown, kind: JobKind): JobSpec {
   if (webhookUrl !== undefined && !/^https?:\/\//.test(webhookUrl))
     p.add('/webhookUrl', 'expected an http(s) URL');
 
+  const secrets = parseSecrets(o.secrets, p);
   let container: Record<string, unknown> | undefined;
   if (o.container !== undefined && o.container !== null) {
     if (typeof o.container !== 'object' || Array.isArray(o.container))
@@ -137,6 +139,7 @@ export function parseJob(input: unknown, kind: JobKind): JobSpec {
         if (problem !== undefined) p.add('/container/image', problem);
       }
       checkJobContainer(container, p);
+      checkSecretVolumes(container, secrets, p);
     }
   }
 
@@ -160,7 +163,8 @@ export function parseJob(input: unknown, kind: JobKind): JobSpec {
     cpus: num('cpus', JOB_DEFAULTS.cpus, 0),
     mem: num('mem', JOB_DEFAULTS.mem, 0),
     disk: num('disk', JOB_DEFAULTS.disk, 0),
-    environmentVariables: parseEnv(o.environmentVariables, p),
+    environmentVariables: parseEnv(o.environmentVariables, secrets, p),
+    ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
     uris,
     fetch,
     constraints: parseConstraints(o.constraints, p),
@@ -176,17 +180,24 @@ export function parseJob(input: unknown, kind: JobKind): JobSpec {
     retryBackoffFactor: num('retryBackoffFactor', JOB_DEFAULTS.retryBackoffFactor, 1),
     ...(webhookUrl ? { webhookUrl } : {}),
   };
-  if (p.list.length > 0) {
-    const first = p.list[0]!;
-    throw new DroverError('BAD_REQUEST', `Invalid job: ${first.path} ${first.errors[0]}`, p.list);
-  }
+  if (p.list.length > 0) throw invalidJob(p.list);
   return spec;
 }
 
-function parseEnv(v: unknown, p: Problems): EnvironmentVariable[] {
+/** The job API's 400: the first problem in the message, every one in `details`. */
+export function invalidJob(details: ErrorDetail[]): DroverError {
+  const first = details[0]!;
+  return new DroverError('BAD_REQUEST', `Invalid job: ${first.path} ${first.errors[0]}`, details);
+}
+
+/**
+ * Chronos's `{name, value}` entries, and Drover's `{name, secret}` ones (a reference into the
+ * job's `secrets`): exactly one of `value` and `secret`. A `value` left out is '' (Chronos).
+ */
+function parseEnv(v: unknown, secrets: JobSecrets, p: Problems): EnvironmentVariable[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) {
-    p.add('/environmentVariables', 'expected an array of {name, value}');
+    p.add('/environmentVariables', 'expected an array of {name, value} or {name, secret}');
     return [];
   }
   if (v.length > L.MAX_ENV_ENTRIES) {
@@ -195,6 +206,7 @@ function parseEnv(v: unknown, p: Problems): EnvironmentVariable[] {
   }
   const out: EnvironmentVariable[] = [];
   v.forEach((e, i) => {
+    const path = `/environmentVariables(${i})`;
     const r = e as Record<string, unknown> | null;
     if (
       !r ||
@@ -202,17 +214,78 @@ function parseEnv(v: unknown, p: Problems): EnvironmentVariable[] {
       r.name === '' ||
       (r.value !== undefined && typeof r.value !== 'string')
     )
-      p.add(`/environmentVariables(${i})`, 'expected {name, value} strings');
-    else if (
+      p.add(path, 'expected {name, value} strings');
+    else if (r.secret !== undefined) {
+      const ref = secretRef(r, path, secrets, p);
+      if (ref !== undefined) out.push({ name: r.name, secret: ref });
+    } else if (
       r.name.length > L.MAX_ENV_NAME_LENGTH ||
       ((r.value as string | undefined)?.length ?? 0) > L.MAX_ENV_VALUE_LENGTH
     )
       p.add(
-        `/environmentVariables(${i})`,
+        path,
         `name at most ${L.MAX_ENV_NAME_LENGTH} and value at most ${L.MAX_ENV_VALUE_LENGTH} characters long`,
       );
     else out.push({ name: r.name, value: (r.value as string | undefined) ?? '' });
   });
+  return out;
+}
+
+/** The `secret` of an env entry that has one (its name already checked as a string). */
+function secretRef(
+  r: Record<string, unknown>,
+  path: string,
+  secrets: JobSecrets,
+  p: Problems,
+): string | undefined {
+  if (r.value !== undefined) {
+    p.add(path, 'give either value or secret, not both');
+    return undefined;
+  }
+  if ((r.name as string).length > L.MAX_ENV_NAME_LENGTH) {
+    p.add(`${path}/name`, `must be at most ${L.MAX_ENV_NAME_LENGTH} characters long`);
+    return undefined;
+  }
+  if (typeof r.secret !== 'string' || r.secret === '') {
+    p.add(`${path}/secret`, 'expected the name of a reference in secrets');
+    return undefined;
+  }
+  if (!Object.hasOwn(secrets, r.secret)) {
+    p.add(`${path}/secret`, NETWORK_MESSAGES.secretVolumeRef(r.secret));
+    return undefined;
+  }
+  return r.secret;
+}
+
+type JobSecrets = NonNullable<JobSpec['secrets']>;
+
+/** Marathon's `secrets: {ref: {source}}`: each `source` names a secret of `/v2/secrets`. */
+function parseSecrets(v: unknown, p: Problems): JobSecrets {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    p.add('/secrets', 'expected an object of {"<ref>": {"source": "<secret name>"}}');
+    return {};
+  }
+  const entries = Object.entries(v as Record<string, unknown>);
+  if (entries.length > L.MAX_ENV_ENTRIES) {
+    p.add('/secrets', `must not have more than ${L.MAX_ENV_ENTRIES} entries`);
+    return {};
+  }
+  const out: JobSecrets = {};
+  for (const [ref, s] of entries) {
+    const path = `/secrets/${ref}`;
+    if (ref === '' || ref.length > L.MAX_ENV_NAME_LENGTH)
+      p.add(path, `a reference name has 1-${L.MAX_ENV_NAME_LENGTH} characters`);
+    else if (typeof s !== 'object' || s === null || Array.isArray(s))
+      p.add(path, 'expected {"source": "<secret name>"}');
+    else {
+      const source = (s as Record<string, unknown>).source;
+      if (typeof source !== 'string' || source === '' || source.length > L.MAX_ENV_NAME_LENGTH)
+        p.add(`${path}/source`, 'expected the name of a secret (/v2/secrets/{name})');
+      // A record with no prototype: a ref named `__proto__` is only a key.
+      else Object.defineProperty(out, ref, { value: { source }, enumerable: true, writable: true });
+    }
+  }
   return out;
 }
 
@@ -297,5 +370,30 @@ function checkJobContainer(c: Record<string, unknown>, p: Problems): void {
   }
   const issues = new Issues();
   checkDockerParameters(params as DockerParameter[], '/container/parameters', issues);
+  for (const d of issues.details()) for (const e of d.errors) p.add(d.path, e);
+}
+
+/**
+ * File secrets in a job's container, as in an app's Docker container (app-networking.ts):
+ * `{"containerPath": ..., "secret": "<ref>"}`, the value as a 0400 file in the sandbox, bound
+ * read-only at an absolute path. Host volumes are passed on as given.
+ */
+function checkSecretVolumes(c: Record<string, unknown>, secrets: JobSecrets, p: Problems): void {
+  if (c.volumes === undefined || c.volumes === null) return;
+  if (!Array.isArray(c.volumes)) {
+    p.add('/container/volumes', 'expected an array');
+    return;
+  }
+  const issues = new Issues();
+  c.volumes.forEach((v: unknown, i) => {
+    if (typeof v !== 'object' || v === null || !('secret' in v)) return;
+    const vol = v as Record<string, unknown>;
+    const path = `/container/volumes(${i})`;
+    if (typeof vol.secret !== 'string' || vol.secret === '')
+      issues.add(`${path}/secret`, 'expected the name of a reference in secrets');
+    else if (typeof vol.containerPath !== 'string' || vol.containerPath === '')
+      issues.add(`${path}/containerPath`, 'a secret volume needs a containerPath');
+    else secretVolume(vol as { containerPath: string }, vol.secret, true, Object.keys(secrets), path, issues);
+  });
   for (const d of issues.details()) for (const e of d.errors) p.add(d.path, e);
 }

@@ -9,10 +9,12 @@ import type { TaskState } from './task.js';
 export type JobConstraintOperator = 'EQUALS' | 'LIKE' | 'UNLIKE';
 export type JobConstraint = [string, JobConstraintOperator, string];
 
-export interface EnvironmentVariable {
-  name: string;
-  value: string;
-}
+/**
+ * Chronos's `{name, value}`, or (Drover, as Marathon's `env: {"X": {"secret": "ref"}}`) a variable
+ * whose value is the secret `ref` names in the job's `secrets`: only the reference is stored and
+ * shown; the value is read at each launch.
+ */
+export type EnvironmentVariable = { name: string; value: string } | { name: string; secret: string };
 
 /** What a client may set. Validated and with Chronos's defaults filled in. */
 export interface JobSpec {
@@ -41,6 +43,11 @@ export interface JobSpec {
   mem: number;
   disk: number;
   environmentVariables: EnvironmentVariable[];
+  /**
+   * Drover, as Marathon's `secrets`: a reference name -> the secret (`/v2/secrets/{source}`) it
+   * stands for, used by `environmentVariables` entries and by `container.volumes` file secrets.
+   */
+  secrets?: Record<string, { source: string }>;
   uris: string[];
   fetch: FetchUri[];
   constraints: JobConstraint[];

@@ -40,6 +40,11 @@ function endpoint<Out, In>(): Endpoint<Out, In> {
         const copy = JSON.parse(JSON.stringify(msg)) as Out;
         queueMicrotask(() => ep.peer?.deliver(copy));
       },
+      sendEncoded(_msg, encoded) {
+        if (!open) return;
+        const copy = JSON.parse(encoded) as Out;
+        queueMicrotask(() => ep.peer?.deliver(copy));
+      },
       onMessage(h) {
         handlers.push(h);
       },

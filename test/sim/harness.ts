@@ -11,6 +11,7 @@ import { FakeExecutor, type FakeExecutorOptions } from '../../src/agent/executor
 import { FakeProber } from '../../src/agent/health/fake-prober.js';
 import { Master } from '../../src/control-plane/master.js';
 import type { Resources } from '../../src/domain/agent.js';
+import type { RouteTable } from '../../src/domain/agent-protocol.js';
 import { parseAppDefinition } from '../../src/domain/app-validate.js';
 import type { TaskRecord } from '../../src/domain/task.js';
 import { seededRandom, sequentialIds } from '../../src/platform/ids.js';
@@ -35,6 +36,11 @@ export interface SimOptions {
   killDrainMs?: number;
   /** What every launched task does (output, exit code...); default: nothing, runs until killed. */
   program?: FakeExecutorOptions['program'];
+  /**
+   * Give every agent a router that keeps the tables it is sent (`routerTables`). Off by default:
+   * routers acknowledge tables, and kills wait for that.
+   */
+  routers?: boolean;
 }
 
 export interface Sim {
@@ -48,6 +54,8 @@ export interface Sim {
    * otherwise): `sim.probes.set(taskId, 'unhealthy')` makes one start failing.
    */
   probes: FakeProber;
+  /** With `routers`: hostname -> the routing table that agent's router has now. */
+  routerTables: Map<string, RouteTable>;
   /** POST an app (Marathon JSON) through domain validation, as the API would. */
   deploy(json: unknown): Promise<void>;
   /** Advance fake time in steps until `pred` holds; throws after `maxMs` of fake time. */
@@ -86,6 +94,7 @@ export async function createSim(opts: SimOptions = {}): Promise<Sim> {
   const specs = opts.agents ?? [{ hostname: 'agent-a' }, { hostname: 'agent-b' }];
   const executors: FakeExecutor[] = [];
   const probes = new FakeProber();
+  const routerTables = new Map<string, RouteTable>();
   const agents = specs.map((s, i) => {
     const exec = new FakeExecutor(clock, opts.program ? { program: opts.program } : {});
     executors.push(exec);
@@ -108,6 +117,9 @@ export async function createSim(opts: SimOptions = {}): Promise<Sim> {
       heartbeatIntervalMs: 5_000,
       agentId: `agent-${s.hostname}`,
       prober: probes,
+      ...(opts.routers
+        ? { router: { apply: (table: RouteTable) => routerTables.set(s.hostname, table) } }
+        : {}),
     });
     connect(master, agent);
     return agent;
@@ -121,6 +133,7 @@ export async function createSim(opts: SimOptions = {}): Promise<Sim> {
     agents,
     executors,
     probes,
+    routerTables,
     async deploy(json) {
       await sim.master.createApp(parseAppDefinition(json));
     },

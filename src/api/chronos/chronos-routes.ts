@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { JobsApi } from '../../control-plane/jobs/jobs-api.js';
+import type { SecretVault } from '../../control-plane/secrets/secret-vault.js';
 import { registerDroverRunRoutes } from './drover-runs.js';
 import { registerJobReads } from './jobs-read.js';
 import { registerJobWrites } from './jobs-write.js';
@@ -16,6 +17,8 @@ export const CHRONOS_PREFIXES = ['/v1/scheduler', '/scheduler'] as const;
 
 export interface ChronosRouteContext {
   jobs: JobsApi;
+  /** Where a job's `secrets.*.source` must exist (absent: secrets are off). */
+  secrets?: Pick<SecretVault, 'has'>;
 }
 
 export function registerChronosRoutes(app: FastifyInstance, ctx: ChronosRouteContext): void {
@@ -23,7 +26,7 @@ export function registerChronosRoutes(app: FastifyInstance, ctx: ChronosRouteCon
   app.get('/leader', async () => ({ leader: ctx.jobs.leader() }));
   for (const prefix of CHRONOS_PREFIXES) {
     registerJobReads(app, prefix, ctx.jobs);
-    registerJobWrites(app, prefix, ctx.jobs);
+    registerJobWrites(app, prefix, ctx.jobs, ctx.secrets);
     registerTaskRoutes(app, prefix, ctx.jobs);
     registerDroverRunRoutes(app, prefix, ctx.jobs);
   }

@@ -3,7 +3,7 @@
  * scheduled job shows `schedule` and `scheduleTimeZone`, a dependent one `parents`, never both;
  * `uris` and `fetch` mirror each other when only one was given (as Chronos's GET does). Chronos
  * 3's `concurrent` and `maxCompletionTime` (seconds) are shown too. Drover's own fields
- * (`retryDelaySeconds`, `retryBackoffFactor`, `webhookUrl`) appear only when a job sets them to
+ * (`retryDelaySeconds`, `retryBackoffFactor`, `webhookUrl`, `secrets`) appear only when a job sets them to
  * something other than the default, so a plain Chronos job reads back exactly as in Chronos.
  */
 import type { JobDefinition } from '../../domain/job.js';
@@ -53,6 +53,8 @@ export function jobView(job: JobDefinition): Record<string, unknown> {
   if (job.retryBackoffFactor !== JOB_DEFAULTS.retryBackoffFactor)
     view.retryBackoffFactor = job.retryBackoffFactor;
   if (job.webhookUrl) view.webhookUrl = job.webhookUrl;
+  // References only (`{"pw": {"source": "db/password"}}`): a value never reaches a job.
+  if (job.secrets) view.secrets = job.secrets;
   if (job.parents.length > 0) view.parents = job.parents;
   else {
     view.schedule = job.schedule ?? '';

@@ -4,17 +4,34 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { JobsApi } from '../../control-plane/jobs/jobs-api.js';
+import type { SecretVault } from '../../control-plane/secrets/secret-vault.js';
 import { DroverError } from '../../domain/errors.js';
-import { type JobKind, parseJob } from '../../domain/job-validate.js';
+import { invalidJob, type JobKind, parseJob } from '../../domain/job-validate.js';
 import { oneValue } from '../query-params.js';
 import type { NamedRoute } from '../route-generics.js';
+import { missingSecrets } from '../secrets.js';
 
 const noContent = (reply: FastifyReply) => reply.code(204).send();
 
-export function registerJobWrites(app: FastifyInstance, p: string, jobs: JobsApi): void {
+export function registerJobWrites(
+  app: FastifyInstance,
+  p: string,
+  jobs: JobsApi,
+  secrets: Pick<SecretVault, 'has'> | undefined,
+): void {
   const post = (kind: JobKind) => async (req: { body: unknown }, reply: FastifyReply) => {
     if (req.body === undefined) throw new DroverError('BAD_REQUEST', 'A job definition is required');
-    await jobs.putJob(parseJob(req.body, kind));
+    const spec = parseJob(req.body, kind);
+    // A job naming a secret that is not stored is refused whole, before anything is stored.
+    const missing = await missingSecrets(
+      Object.entries(spec.secrets ?? {}).map(([ref, s]) => ({
+        path: `/secrets/${ref}/source`,
+        source: s.source,
+      })),
+      secrets,
+    );
+    if (missing.length > 0) throw invalidJob(missing);
+    await jobs.putJob(spec);
     return noContent(reply);
   };
   app.post(`${p}/iso8601`, post('iso8601'));

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type AgentToMaster, PROTOCOL_VERSION } from '../../domain/agent-protocol.js';
+import {
+  type AgentToMaster,
+  type MasterLink,
+  type MasterToAgent,
+  PROTOCOL_VERSION,
+} from '../../domain/agent-protocol.js';
 import { systemClock } from '../../platform/clock.js';
 import { sequentialIds } from '../../platform/ids.js';
 import { createMemoryLinkPair } from '../../platform/memory-link.js';
@@ -62,5 +67,66 @@ describe('agent hub', () => {
     await settle();
     assert.equal(hub.isConnected('a1'), false);
     assert.equal(hub.acceptsLaunches('a1'), false);
+  });
+
+  it('sends routing patches to agents that apply them, whole tables to the others, each frame encoded once', async () => {
+    const hub = new AgentHub(
+      {
+        register: async (msg) => ({ agentId: msg.hostname }),
+        registered: async () => undefined,
+        statusUpdate: async () => undefined,
+        heartbeat: () => undefined,
+        disconnected: () => undefined,
+      },
+      systemClock,
+      sequentialIds(),
+    );
+    // Network links: what each was sent, and the encoded frames' identities.
+    const frames: Array<{ agent: string; msg: MasterToAgent; encoded: string }> = [];
+    const link = (agent: string) => {
+      let onMessage: (msg: AgentToMaster) => void = () => undefined;
+      const l: MasterLink = {
+        send: () => undefined,
+        sendEncoded: (msg, encoded) => frames.push({ agent, msg, encoded }),
+        onMessage: (h) => {
+          onMessage = h;
+        },
+        onClose: () => undefined,
+        close: () => undefined,
+      };
+      hub.accept(l);
+      return (msg: AgentToMaster) => onMessage(msg);
+    };
+    link('new-1')({ ...register, agentId: 'new-1', hostname: 'new-1', routePatches: true });
+    link('new-2')({ ...register, agentId: 'new-2', hostname: 'new-2', routePatches: true });
+    link('old')({ ...register, agentId: 'old', hostname: 'old' });
+    await settle();
+    let wholeBuilt = 0;
+    let patchEncoded = 0;
+    const table = { routes: [] };
+    const patch = { removed: [1], routes: [], backends: [] };
+    // Counts how often the patch is turned into JSON.
+    Object.defineProperty(patch, 'toJSON', {
+      enumerable: false,
+      value: () => {
+        patchEncoded++;
+        return { ...patch };
+      },
+    });
+    hub.broadcastRoutes({ type: 'routesPatch', patch, from: 1, version: 2 }, () => {
+      wholeBuilt++;
+      return { type: 'routes', table, version: 2 };
+    });
+    const byAgent = Object.fromEntries(frames.map((f) => [f.agent, f.msg.type]));
+    assert.deepEqual(byAgent, { 'new-1': 'routesPatch', 'new-2': 'routesPatch', old: 'routes' });
+    assert.equal(wholeBuilt, 1);
+    assert.equal(patchEncoded, 1, 'one encoding for both patching agents');
+    const [a, b] = frames.filter((f) => f.msg.type === 'routesPatch');
+    assert.equal(a!.encoded, b!.encoded);
+    assert.deepEqual(JSON.parse(frames.find((f) => f.agent === 'old')!.encoded), {
+      type: 'routes',
+      table,
+      version: 2,
+    });
   });
 });

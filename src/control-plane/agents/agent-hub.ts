@@ -51,6 +51,8 @@ export class AgentHub {
   private readonly links = new Map<string, MasterLink>();
   /** Agents whose registration on their current link has been reconciled. */
   private readonly reconciled = new Set<string>();
+  /** Agents that said at registration on their current link that they apply routing patches. */
+  private readonly takesPatches = new Set<string>();
   private readonly pending = new Map<string, PendingLog>();
 
   constructor(
@@ -77,6 +79,8 @@ export class AgentHub {
             const id = r.agentId;
             this.reconciled.delete(id);
             this.links.set(id, link);
+            if (msg.routePatches === true) this.takesPatches.add(id);
+            else this.takesPatches.delete(id);
             link.send({
               type: 'registered',
               agentId: id,
@@ -105,6 +109,7 @@ export class AgentHub {
       if (agentId !== undefined && this.links.get(agentId) === link) {
         this.links.delete(agentId);
         this.reconciled.delete(agentId);
+        this.takesPatches.delete(agentId);
         this.events.disconnected(agentId);
       }
     });
@@ -133,9 +138,24 @@ export class AgentHub {
     return true;
   }
 
-  /** To every connected agent (routing tables). */
-  broadcast(msg: MasterToAgent): void {
-    for (const link of this.links.values()) link.send(msg);
+  /**
+   * A routing change to every connected agent: `patch` to agents that apply patches, the whole
+   * table (`whole`, built only if one is needed) to older ones. Each frame is encoded once, not
+   * once per agent: with 1,000 agents, encoding the table for each was most of a push's cost.
+   */
+  broadcastRoutes(patch: MasterToAgent, whole: () => MasterToAgent): void {
+    const frames = new Map<boolean, { msg: MasterToAgent; encoded: string }>();
+    for (const [agentId, link] of this.links) {
+      const patched = this.takesPatches.has(agentId);
+      let frame = frames.get(patched);
+      if (!frame) {
+        const msg = patched ? patch : whole();
+        frame = { msg, encoded: JSON.stringify(msg) };
+        frames.set(patched, frame);
+      }
+      if (link.sendEncoded) link.sendEncoded(frame.msg, frame.encoded);
+      else link.send(frame.msg);
+    }
   }
 
   readLog(
@@ -167,6 +187,7 @@ export class AgentHub {
     for (const link of this.links.values()) link.close();
     this.links.clear();
     this.reconciled.clear();
+    this.takesPatches.clear();
   }
 
   private settleLog(requestId: string, data: string | undefined, error: string | undefined): void {

@@ -39,7 +39,11 @@ function setup(ackTimeoutMs = 1_000) {
   }
   const sent: Array<{ to: string; msg: MasterToAgent }> = [];
   const hub = {
-    broadcast: (msg: MasterToAgent) => sent.push({ to: '*', msg }),
+    // An agent of each kind: one that applies patches, one that takes whole tables.
+    broadcastRoutes: (patch: MasterToAgent, whole: () => MasterToAgent) => {
+      sent.push({ to: '*', msg: whole() });
+      sent.push({ to: 'patched', msg: patch });
+    },
     send: (to: string, msg: MasterToAgent) => {
       sent.push({ to, msg });
       return true;
@@ -67,11 +71,39 @@ test('each changed table gets a higher version, starting at the clock; an unchan
   const v1 = routes.refresh();
   assert.ok(v1 > clock.now(), 'versions start at the clock, so a new leader passes an old one');
   assert.equal(routes.refresh(), v1);
-  assert.equal(sent.length, 1);
+  assert.equal(sent.length, 2);
   assert.deepEqual(
     sent.map((s) => (s.msg as { version?: number }).version),
-    [v1],
+    [v1, v1],
   );
+});
+
+test('a change goes to patching agents as a patch from the version before; the whole table to others', () => {
+  const { routes, sent, state } = setup();
+  const v1 = routes.refresh();
+  sent.length = 0;
+  state.tasks.set('web.3', {
+    ...state.tasks.get('web.1')!,
+    id: 'web.3',
+    ports: [25003],
+  });
+  const v2 = routes.refresh();
+  assert.equal(v2, v1 + 1);
+  const whole = sent.find((s) => s.to === '*')!.msg;
+  const patch = sent.find((s) => s.to === 'patched')!.msg;
+  assert.deepEqual(whole, { type: 'routes', table: routes.table(), version: v2 });
+  assert.deepEqual(patch, {
+    type: 'routesPatch',
+    from: v1,
+    version: v2,
+    patch: {
+      removed: [],
+      routes: [],
+      backends: [
+        { servicePort: 10555, added: [{ taskId: 'web.3', host: '127.0.0.1', port: 25003 }], removed: [] },
+      ],
+    },
+  });
 });
 
 test('without acknowledging routers a kill is sent at once', async () => {

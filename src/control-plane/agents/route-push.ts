@@ -2,7 +2,10 @@
  * Keeps every router on the current routing table (routing/routing-table.ts). The master calls
  * `refresh` after each change it applies (Master runs it after every serialized step) and right
  * before it sends a kill; only a table that differs from the last one is sent. A newly registered
- * agent gets the whole table at once.
+ * agent gets the whole table at once; after that, agents that apply patches get only what
+ * changed (routing/route-patch.ts), one frame encoded once for all of them. Pushing the whole
+ * table to every agent after every change cost O(tasks x agents) per status update (1,000 agents
+ * x 10,000 tasks: ~700 MB per update), the cost that grew with the cluster (BENCHMARKS.md).
  *
  * Each table has a version, and routers say which version they took: agents with a
  * `routesApplied` message, `drover router --haproxy` by asking `GET /v2/routes?after=V` (it asks
@@ -23,6 +26,7 @@ import type { RouteBindFailure, RouteTable } from '../../domain/agent-protocol.j
 import { DEFAULT_ROUTE_ACK_TIMEOUT_MS } from '../../domain/kill-timing.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
+import { routeTablePatch } from '../../routing/route-patch.js';
 import { routingTable } from '../../routing/routing-table.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { MasterState } from '../master-state.js';
@@ -42,7 +46,8 @@ interface Waiter {
 
 export class RoutePush {
   private current: RouteTable = { routes: [] };
-  private currentJson = '';
+  /** The state's revision `current` was built at (state-revision.ts). */
+  private builtAt: number | undefined;
   private readonly failures = new Map<string, RouteBindFailure[]>();
   private currentVersion: number;
   /** Agents whose router acknowledged a table on their current link: version taken. */
@@ -65,13 +70,22 @@ export class RoutePush {
 
   /** Recomputes the table and pushes it to every connected agent when it changed; returns its version. */
   refresh(): number {
+    // The table is built from apps and tasks only: if neither changed since, neither did it.
+    // Building is O(tasks), and many steps of the master's queue (a pass with nothing to do, a
+    // job tick) change neither.
+    if (this.state.revision.value === this.builtAt) return this.currentVersion;
+    this.builtAt = this.state.revision.value;
     const table = routingTable(this.state.apps.values(), this.state.tasks.values());
-    const json = JSON.stringify(table);
-    if (json === this.currentJson) return this.currentVersion;
+    const patch = routeTablePatch(this.current, table);
+    if (!patch) return this.currentVersion;
+    const from = this.currentVersion;
+    const version = ++this.currentVersion;
     this.current = table;
-    this.currentJson = json;
-    this.currentVersion++;
-    this.hub.broadcast({ type: 'routes', table, version: this.currentVersion });
+    this.hub.broadcastRoutes({ type: 'routesPatch', patch, from, version }, () => ({
+      type: 'routes',
+      table,
+      version,
+    }));
     for (const w of this.changeWaiters) w.resolve();
     this.changeWaiters.clear();
     return this.currentVersion;

@@ -72,6 +72,10 @@ export function wsMasterLink(ws: WebSocket, opts: WsMasterLinkOptions): MasterLi
       session.sent(msg);
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
     },
+    sendEncoded(msg: MasterToAgent, encoded: string) {
+      session.sent(msg);
+      if (ws.readyState === ws.OPEN) ws.send(encoded);
+    },
     onMessage(h) {
       messageHandlers.push(h);
     },

@@ -207,6 +207,12 @@ export class JobRuntime implements JobsApi {
         // A due time past the Date range (8640000000000001) has no ISO form: it was a 500 here.
         `Job '${name}' has no attempt for the run due at ${Number.isNaN(new Date(dueAt).getTime()) ? dueAt : new Date(dueAt).toISOString()}`,
       );
+    // An attempt that never reached an agent (its secrets could not be read) has no log.
+    if (attempt.agentId === '')
+      throw new DroverError(
+        'TASK_NOT_FOUND',
+        `attempt ${attempt.attempt} of job '${name}' never launched: ${attempt.message ?? 'no reason recorded'}`,
+      );
     return this.ctx.hub.readLog(attempt.agentId, attempt.taskId, stream, opts.tail);
   }
 

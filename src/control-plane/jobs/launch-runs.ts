@@ -2,15 +2,18 @@
  * The ticker's second step: place every run that may start now (queued, or retrying whose delay
  * is over) through the same pure placement as apps, then store each attempt's task (TASK_STAGING)
  * with its run in one transaction before the launch goes out, as the app reconciler does. Runs
- * that do not fit stay queued and are tried on the next pass.
+ * that do not fit stay queued and are tried on the next pass. A job's secrets are read once per
+ * pass for its runs (run-secrets.ts); a run whose secrets cannot be read ends that attempt instead.
  */
 import type { JobRun } from '../../domain/job.js';
 import { DEFAULT_KILL_GRACE_MS, jobKillTiming } from '../../domain/kill-timing.js';
 import type { TaskRecord } from '../../domain/task.js';
+import type { PlacementRequest } from '../../scheduler/placement-types.js';
 import { placeAndLaunch, requestKill } from '../tasks/launcher.js';
 import { commit } from './commit-effects.js';
 import type { JobsContext } from './job-context.js';
-import { runPlacementRequest, runTaskId, runTaskSpec } from './run-task-spec.js';
+import { failUnreadable, readRunSecrets } from './run-secrets.js';
+import { type RunSecretValues, runPlacementRequest, runTaskId, runTaskSpec } from './run-task-spec.js';
 
 export async function launchReadyRuns(jc: JobsContext, now: number): Promise<void> {
   const ctx = jc.master;
@@ -20,12 +23,26 @@ export async function launchReadyRuns(jc: JobsContext, now: number): Promise<voi
     .filter((r) => jc.jobs.byName.has(r.job))
     .sort((a, b) => a.dueAt - b.dueAt);
   if (ready.length === 0) return;
+  // Only jobs that declare secrets wait on the vault; the others launch as they always did.
+  const withSecrets = ready.map((r) => jc.jobs.byName.get(r.job)!.job).filter((j) => j.secrets !== undefined);
+  const secrets =
+    withSecrets.length > 0
+      ? await readRunSecrets(jc, withSecrets)
+      : new Map<string, RunSecretValues | { problem: string }>();
   const byKey = new Map<string, JobRun>();
-  const requests = ready.map((run) => {
-    const key = runTaskId(jc.jobs.byName.get(run.job)!.job, run, run.attempts.length + 1);
+  const requests: PlacementRequest[] = [];
+  for (const run of ready) {
+    const job = jc.jobs.byName.get(run.job)!.job;
+    const key = runTaskId(job, run, run.attempts.length + 1);
+    const values = secrets.get(job.name);
+    if (values && 'problem' in values) {
+      await failUnreadable(jc, run, key, values.problem, now);
+      continue;
+    }
     byKey.set(key, run);
-    return runPlacementRequest(key, jc.jobs.byName.get(run.job)!.job);
-  });
+    requests.push(runPlacementRequest(key, job));
+  }
+  if (requests.length === 0) return;
   const { grace } = runKillTiming(jc);
   await placeAndLaunch(ctx, requests, {
     launchOf: (p, agent) => {
@@ -55,7 +72,12 @@ export async function launchReadyRuns(jc: JobsContext, now: number): Promise<voi
           { attempt, taskId: task.id, agentId: agent.id, host: agent.address, launchedAt: now },
         ],
       };
-      return { task, run: next, spec: runTaskSpec(job, next, attempt, task.id, agent.address, grace) };
+      const values = secrets.get(job.name) as RunSecretValues | undefined;
+      return {
+        task,
+        run: next,
+        spec: runTaskSpec(job, next, attempt, task.id, agent.address, grace, values),
+      };
     },
     // The attempt's task and its run record in one transaction.
     store: (launches) =>

@@ -81,3 +81,33 @@ test("the task environment is Chronos's", () => {
     HOST: 'host-a',
   });
 });
+
+test('secret variables and files travel apart from env; the definition keeps only references', () => {
+  const j = job({
+    secrets: { pw: { source: 'db/password' }, key: { source: 'tls/key' } },
+    environmentVariables: [
+      { name: 'PLAIN', value: 'visible' },
+      { name: 'DB_PASSWORD', secret: 'pw' },
+      { name: 'CHRONOS_JOB_NAME', secret: 'pw' },
+    ],
+    container: { type: 'DOCKER', image: 'busybox', volumes: [{ containerPath: '/run/k', secret: 'key' }] },
+  });
+  const spec = runTaskSpec(j, run, 1, 'ct:1:0:nightly:', 'host-a', 3000, {
+    env: { DB_PASSWORD: 'hunter2', CHRONOS_JOB_NAME: 'hunter2' },
+    files: { '/run/k': 'pem' },
+  });
+  assert.equal(spec.env.PLAIN, 'visible');
+  assert.equal('DB_PASSWORD' in spec.env, false, 'the value is not in the plain environment');
+  // Chronos's own variables win over a secret as over a plain entry.
+  assert.deepEqual(spec.secretEnv, { DB_PASSWORD: 'hunter2' });
+  assert.equal(spec.env.CHRONOS_JOB_NAME, 'nightly');
+  assert.deepEqual(spec.secretFiles, { '/run/k': 'pem' });
+  assert.deepEqual(spec.container?.volumes, [{ containerPath: '/run/k', secret: 'key' }]);
+  assert.ok(!JSON.stringify(j).includes('hunter2'));
+});
+
+test('a run task without secrets carries no secret fields', () => {
+  const spec = runTaskSpec(job({}), run, 1, 'ct:1:0:nightly:', 'host-a', 3000);
+  assert.equal('secretEnv' in spec, false);
+  assert.equal('secretFiles' in spec, false);
+});

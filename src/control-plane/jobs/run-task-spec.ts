@@ -56,8 +56,18 @@ export function javaDouble(x: number): string {
  */
 export function runEnv(job: JobDefinition, run: JobRun, attempt: number, taskId: string, host: string) {
   const env: Record<string, string> = {};
-  for (const v of job.environmentVariables) env[v.name] = v.value;
-  Object.assign(env, {
+  // A `{name, secret}` entry has no value here: the launch carries it apart (`secretEnv`).
+  for (const v of job.environmentVariables) if ('value' in v) env[v.name] = v.value;
+  return Object.assign(env, chronosEnv(job, run, attempt, taskId), { HOST: host });
+}
+
+function chronosEnv(
+  job: JobDefinition,
+  run: JobRun,
+  attempt: number,
+  taskId: string,
+): Record<string, string> {
+  return {
     CHRONOS_JOB_NAME: job.name,
     CHRONOS_JOB_OWNER: job.owner,
     CHRONOS_JOB_RUN_TIME: String(run.dueAt),
@@ -67,9 +77,7 @@ export function runEnv(job: JobDefinition, run: JobRun, attempt: number, taskId:
     CHRONOS_RESOURCE_DISK: javaDouble(job.disk),
     MESOS_TASK_ID: taskId,
     mesos_task_id: taskId,
-    HOST: host,
-  });
-  return env;
+  };
 }
 
 /** Chronos's container shape (`{type, image, network, volumes, parameters, forcePullImage}`) as Marathon's. */
@@ -91,6 +99,12 @@ export function marathonContainer(c: Record<string, unknown> | undefined): Conta
   };
 }
 
+/** The values of a job's secrets for one launch: by variable name, and by container path. */
+export interface RunSecretValues {
+  env: Record<string, string>;
+  files: Record<string, string>;
+}
+
 export function runTaskSpec(
   job: JobDefinition,
   run: JobRun,
@@ -98,6 +112,7 @@ export function runTaskSpec(
   taskId: string,
   host: string,
   killGraceMs: number,
+  secrets: RunSecretValues = { env: {}, files: {} },
 ): TaskSpec {
   const args = [...job.arguments, ...(run.arguments ?? [])];
   // Chronos: with shell, `arguments` are ignored, except the manual ones appended to the command.
@@ -105,12 +120,18 @@ export function runTaskSpec(
     ? { shell: true, value: [job.command, ...(run.arguments ?? [])].join(' ') }
     : { shell: false, argv: [job.command, ...args] };
   const container = marathonContainer(job.container);
+  // The agent lays secretEnv over env; Chronos's own variables still win, as over a plain entry.
+  const reserved = new Set([...Object.keys(chronosEnv(job, run, attempt, taskId)), 'HOST']);
+  const secretEnv = Object.fromEntries(Object.entries(secrets.env).filter(([name]) => !reserved.has(name)));
   return {
     taskId,
     appId: jobTaskAppId(job.name),
     version: new Date(run.dueAt).toISOString(),
     command,
     env: runEnv(job, run, attempt, taskId, host),
+    // Read for this launch only: in the launch message, never stored with the task or the run.
+    ...(Object.keys(secretEnv).length > 0 ? { secretEnv } : {}),
+    ...(Object.keys(secrets.files).length > 0 ? { secretFiles: secrets.files } : {}),
     ports: [],
     resources: { cpus: job.cpus, mem: job.mem, disk: job.disk },
     killGracePeriodMs: killGraceMs,

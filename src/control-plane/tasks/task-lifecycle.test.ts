@@ -44,7 +44,7 @@ function setup() {
       return true;
     },
     // Routing table pushes go to every agent; these tests look only at what one agent is sent.
-    broadcast() {},
+    broadcastRoutes() {},
   } as unknown as AgentHub;
   const events = new EventBus(() => Date.now());
   const ctx: MasterContext = {

@@ -9,13 +9,14 @@ import type { AppDefinition } from '../../domain/app.js';
 import type { TaskFailure, TaskRecord } from '../../domain/task.js';
 import { decodeJson, encodeJson } from '../json-value.js';
 import type { StoreOps } from '../port.js';
-import { byId, newestFirst } from '../version-order.js';
+import { newestFirst } from '../version-order.js';
 import { sqlDeploymentOps } from './deployment-store-ops.js';
 import { sqlEventSubscriptionOps } from './event-subscription-store-ops.js';
 import { sqlJobOps } from './job-store-ops.js';
 import { sqlLeaseOps } from './lease-store-ops.js';
 import type { StoreDatabase } from './schema.js';
 import { sqlSecurityOps } from './security-store-ops.js';
+import { decodeSlicedById } from './sliced-decode.js';
 
 type Db = Kysely<StoreDatabase>;
 
@@ -28,8 +29,9 @@ function decodeOptional<T>(row: { json: unknown } | undefined): T | undefined {
   return row === undefined ? undefined : decodeJson<T>(row.json);
 }
 
-function decodeById<T>(rows: Array<{ id: string; json: unknown }>): T[] {
-  return byId(rows.map((r) => ({ id: r.id, value: decodeJson<T>(r.json) })));
+/** Lists grow with the cluster: decoded in slices that let lease renewals through (sliced-decode.ts). */
+function decodeById<T>(rows: Array<{ id: string; json: unknown }>): Promise<T[]> {
+  return decodeSlicedById<T>(rows);
 }
 
 /** Values are encoded when a put is called, so a caller mutating them afterwards changes nothing. */
