@@ -195,8 +195,7 @@ async function fireOnce(n: number, spreadSeconds: number, leadMs: number): Promi
       await new Promise((r) => setTimeout(r, 20));
     }
     const last = dueOf(spreadSeconds - 1);
-    if (Date.now() >= first)
-      throw new SetupTooSlow('loading the jobs took longer than the lead time');
+    if (Date.now() >= first) throw new SetupTooSlow('loading the jobs took longer than the lead time');
     const timeoutMs = 60_000 + n * 60;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -264,7 +263,13 @@ export async function benchJobsFiring(opts: { shape?: FiringShape; jobs?: number
         leads.push(lead);
         // Each run as it ends, on stderr: a series cut short still says what it measured.
         console.error(
-          JSON.stringify({ run: r + 1, lead, firing: pct(one.firing), sent: pct(one.sent), started: pct(one.launch) }),
+          JSON.stringify({
+            run: r + 1,
+            lead,
+            firing: pct(one.firing),
+            sent: pct(one.sent),
+            started: pct(one.launch),
+          }),
         );
         break;
       } catch (e) {
