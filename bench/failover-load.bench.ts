@@ -23,6 +23,7 @@ import { createPostgresStore } from '../src/store/postgres/postgres-store.js';
 import { tempDatabases } from '../src/store/postgres/temp-database.js';
 import { ClusterProcess } from '../test/e2e/support/cluster-process.js';
 import { http } from '../test/e2e/support/http-json.js';
+import { leaderOf } from '../test/e2e/support/leader-of.js';
 import { machine } from './support/machine.js';
 import { isMain, runAlone } from './support/main.js';
 import { seedCluster } from './support/seed-store.js';
@@ -44,11 +45,6 @@ interface Master {
 }
 
 const LEADING = /"loadMs":(\d+)[^\n]*"msg":"leading: state loaded, loops started"/;
-
-async function leaderHost(base: string): Promise<string | undefined> {
-  const r = await http(`${base}/v2/leader`, { timeoutMs: 5_000 }).catch(() => undefined);
-  return r?.status === 200 ? (r.json as { leader: string }).leader : undefined;
-}
 
 async function startMaster(store: string): Promise<Master> {
   const lease = LEASE_MS ? ['--lease-ms', LEASE_MS] : [];
@@ -144,7 +140,7 @@ export async function benchFailoverLoad() {
 
 async function leaderHostOf(masters: Master[]): Promise<string> {
   for (let i = 0; i < 600; i++) {
-    const hosts = await Promise.all(masters.map((m) => leaderHost(m.url)));
+    const hosts = await Promise.all(masters.map((m) => leaderOf(m.url).catch(() => undefined)));
     const h = hosts[0];
     if (h !== undefined && hosts.every((x) => x === h) && masters.some((m) => new URL(m.url).host === h))
       return h;

@@ -10,9 +10,13 @@
  *
  *   node --import tsx bench/protocol-placement.bench.ts   # needs `npm run build` (runs dist/)
  * Tuning: BENCH_AGENTS (1000), BENCH_APPS (10), BENCH_INSTANCES (1000), BENCH_STORE (sqlite).
+ * Also printed, from the master's store query log (DROVER_STORE_QUERY_LOG, set by the bench):
+ * store time per status update (every statement the store ran from the first POST to the last
+ * RUNNING ack, summed, over the 2 status updates per task) and status updates per commit (group
+ * commit). DROVER_CHILD_NODE_ARGS='--cpu-prof --cpu-prof-dir=<dir>' profiles the master.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -39,6 +43,8 @@ export interface ProtocolPlacementResult {
   allRunningMs: number;
   runningPerSec: number;
   unplaced: number;
+  storeMsPerStatusUpdate: number;
+  statusUpdatesPerCommit: number;
   loadavgBefore: number[];
   loadavgAfter: number[];
 }
@@ -48,6 +54,9 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
   const dir = mkdtempSync(join(tmpdir(), 'drover-bench-proto-'));
   const dbs = STORE === 'postgres' ? await tempDatabases() : undefined;
   const storeSpec = dbs ? await dbs.create() : join(dir, 'state.db');
+  const queryLog = join(dir, 'queries.jsonl');
+  // The master inherits the environment: its store logs every statement with its duration.
+  process.env['DROVER_STORE_QUERY_LOG'] = queryLog;
   const { proc: master, url: api } = await ClusterProcess.master([
     '--store',
     storeSpec,
@@ -69,6 +78,7 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
     const connectAllMs = performance.now() - t0;
 
     const start = performance.now();
+    const startEpoch = Date.now();
     for (let a = 0; a < APPS; a++) {
       const constraints = a === 0 ? [['hostname', 'UNIQUE']] : a === 1 ? [['rack', 'GROUP_BY', '20']] : [];
       const res = await http(`${api}/v2/apps`, {
@@ -88,6 +98,7 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
     }
     await until(() => c.launches >= total, `${total} launches`, 600_000);
     await until(() => c.runningAcked >= total, `${total} running`, 600_000);
+    const store = storeTime(queryLog, startEpoch, Date.now());
     const queue = await http(`${api}/v2/queue`, { timeoutMs: 60_000 });
     const unplaced = ((queue.json as { queue?: Array<{ count: number }> }).queue ?? []).reduce(
       (n, q) => n + q.count,
@@ -106,15 +117,33 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
       allRunningMs: round(allRunningMs),
       runningPerSec: round(total / (allRunningMs / 1000)),
       unplaced,
+      // Store time includes the placement writes; 2 status updates per task (STARTING, RUNNING).
+      storeMsPerStatusUpdate: Math.round((store.ms / (2 * total)) * 1000) / 1000,
+      statusUpdatesPerCommit: Math.round(((2 * total) / Math.max(1, store.commits)) * 10) / 10,
       loadavgBefore,
       loadavgAfter: loadavg().map((l) => Math.round(l * 100) / 100),
     };
   } finally {
+    delete process.env['DROVER_STORE_QUERY_LOG'];
     for (const a of agents) a.link.close();
     await master.cleanup();
     await dbs?.dropAll();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Store statements the master logged between two instants: their summed duration and commits. */
+function storeTime(path: string, from: number, to: number): { ms: number; commits: number } {
+  let ms = 0;
+  let commits = 0;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line === '') continue;
+    const q = JSON.parse(line) as { at: number; sql: string; ms: number };
+    if (q.at < from || q.at > to) continue;
+    ms += q.ms;
+    if (q.sql.toLowerCase() === 'commit') commits += 1;
+  }
+  return { ms, commits };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

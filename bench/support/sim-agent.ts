@@ -114,6 +114,9 @@ export async function simAgent(o: SimAgentOptions): Promise<SimAgent> {
     attributes: { rack: `rack-${i % 20}` },
     capabilities: { docker: false },
     runningTasks: [],
+    // It routes nothing: patches cost the master one small frame per change, whole tables would
+    // cost the table per agent per change (and this process a parse of each).
+    routePatches: true,
   });
   await registered;
   return {

@@ -30,6 +30,7 @@ import type { LeaderLease } from '../store/lease-port.js';
 import type { Store } from '../store/port.js';
 import { createPostgresLease } from '../store/postgres/postgres-lease.js';
 import { createPostgresStore, isPostgresUrl } from '../store/postgres/postgres-store.js';
+import { fileQueryLog } from '../store/sql/query-log.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { openApiAccess, openSecretVault } from './api-access.js';
 import { startDns } from './dns-setup.js';
@@ -222,11 +223,14 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
 }
 
 async function openStore(spec: string, onConnectionError: (err: Error) => void): Promise<Store> {
-  if (isPostgresUrl(spec)) return createPostgresStore({ url: spec, onConnectionError });
-  if (spec === ':memory:') return createSqliteStore({ path: spec });
+  // Profiling aid: one JSON line per statement, with its duration (protocol-placement bench).
+  const logFile = process.env['DROVER_STORE_QUERY_LOG'];
+  const queryLog = logFile ? { queryLog: fileQueryLog(logFile) } : {};
+  if (isPostgresUrl(spec)) return createPostgresStore({ url: spec, onConnectionError, ...queryLog });
+  if (spec === ':memory:') return createSqliteStore({ path: spec, ...queryLog });
   const path = resolve(spec);
   mkdirSync(dirname(path), { recursive: true });
-  return createSqliteStore({ path });
+  return createSqliteStore({ path, ...queryLog });
 }
 
 function storeKind(spec: string): string {

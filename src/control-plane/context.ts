@@ -48,6 +48,11 @@ export interface MasterDeps {
    * 2 x agentTimeoutMs (agent-loss.ts).
    */
   reregistrationGraceMs?: number;
+  /**
+   * A group-committed batch of writes failed and was rolled back while memory may already hold
+   * it: the term must end so the next one reloads from the store (MasterNode abdicates).
+   */
+  onStoreFailure?: (err: unknown) => void;
   /** The event bus to announce on; a master node keeps one across leadership terms. */
   events?: EventBus;
   /** Scheduled jobs (control-plane/jobs/job-runtime.ts JobRuntimeOptions). */

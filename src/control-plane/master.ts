@@ -10,6 +10,7 @@ import { DroverError } from '../domain/errors.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { CancelTimer } from '../platform/clock.js';
 import { droverVersion } from '../platform/version.js';
+import { GroupCommit } from '../store/group-commit.js';
 import { setDraining } from './agents/agent-drain.js';
 import { AgentHub } from './agents/agent-hub.js';
 import { watchAgents } from './agents/agent-loss.js';
@@ -68,6 +69,8 @@ export class Master implements MasterApi {
   private readonly deploymentsState: DeploymentsState;
   /** Scheduled jobs: the runtime in ./jobs/ owns them; the master only starts, stops and routes. */
   readonly jobs: JobRuntime;
+  /** Agents' registrations and status updates, one transaction per batch (store/group-commit.ts). */
+  private readonly writes: GroupCommit;
 
   /** Loads everything the leader keeps in memory, then builds the Master on it. */
   static async create(deps: MasterDeps): Promise<Master> {
@@ -84,15 +87,25 @@ export class Master implements MasterApi {
   ) {
     this.state = loaded.state;
     this.deploymentsState = loaded.deployments;
+    this.writes = new GroupCommit(deps.store, () => deps.clock.now(), {
+      schedule: (flush) => this.serial.run(flush),
+      onFailure: (err, writes) => {
+        // Memory may hold writes that were rolled back: only a reload from the store is right.
+        deps.logger.error({ err, writes }, 'a batch of agent writes failed: this term ends');
+        deps.onStoreFailure?.(err);
+      },
+    });
     this.hub = new AgentHub(
       {
-        register: (msg, trusted) => this.serial.run(() => admitAgent(this.ctx, msg, trusted)),
+        // Registrations and status updates are group-committed: all that arrive while the queue
+        // is busy go to the store in one transaction, and are answered once it committed.
+        register: (msg, trusted) => this.writes.submit(() => admitAgent(this.ctx, msg, trusted)),
         registered: (agentId, msg) =>
-          this.serial.run(async () => {
+          this.writes.submit(async () => {
             await reconcileAgentTasks(this.ctx, agentId, msg);
             this.routes.sendTo(agentId);
           }),
-        statusUpdate: (agentId, msg) => this.serial.run(() => applyStatusUpdate(this.ctx, agentId, msg)),
+        statusUpdate: (agentId, msg) => this.writes.submit(() => applyStatusUpdate(this.ctx, agentId, msg)),
         heartbeat: (agentId) => {
           const a = this.state.agents.get(agentId);
           if (a) a.lastHeartbeatAt = this.deps.clock.now();

@@ -9,6 +9,7 @@
  * A write either commits before the new term begins (the new leader then loads it) or runs after
  * and sees the new term. Reads are not fenced: a standby may read, it just must not act.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DroverError } from '../domain/errors.js';
 import { routeOps } from './op-kinds.js';
 import type { Store, StoreOps } from './port.js';
@@ -17,11 +18,24 @@ import type { Store, StoreOps } from './port.js';
 export type Fence = (tx: StoreOps) => Promise<void>;
 
 export function fencedStore(base: Store, fence: Fence): Store {
-  const guarded = <T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> =>
-    base.transaction(async (tx) => {
-      await fence(tx);
-      return fn(tx);
+  // The fence is checked once per real transaction: writes joining one already checked (a
+  // group-committed batch, store/group-commit.ts) do not read the lease again. `open` goes false
+  // when the transaction ends, so work it left running checks again in a transaction of its own.
+  const checked = new AsyncLocalStorage<{ open: boolean }>();
+  const guarded = <T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> => {
+    if (checked.getStore()?.open) return base.transaction(fn);
+    return base.transaction(async (tx) => {
+      const scope = { open: true };
+      try {
+        return await checked.run(scope, async () => {
+          await fence(tx);
+          return fn(tx);
+        });
+      } finally {
+        scope.open = false;
+      }
     });
+  };
   return {
     ...routeOps(base, guarded),
     transaction: guarded,

@@ -16,6 +16,7 @@ import {
 } from './contract-support.js';
 import { deploymentStoreContract } from './deployment-store.contract.js';
 import { eventSubscriptionStoreContract } from './event-subscription-store.contract.js';
+import { groupCommitContract } from './group-commit.contract.js';
 import { jobBatchContract } from './job-batch.contract.js';
 import { jobStoreContract } from './job-store.contract.js';
 import type { Store } from './port.js';
@@ -32,6 +33,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
     jobBatchContract(make);
     deploymentStoreContract(make);
     securityStoreContract(make);
+    groupCommitContract(make);
     eventSubscriptionStoreContract(make);
     describe('apps', () => {
       it(

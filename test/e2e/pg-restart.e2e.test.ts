@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ClusterProcess } from './support/cluster-process.js';
 import { http } from './support/http-json.js';
+import { leaderOf } from './support/leader-of.js';
 import { createThrowawayPostgres, type ThrowawayPostgres } from './support/throwaway-postgres.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -48,11 +49,6 @@ describe('PostgreSQL restart under two masters and an agent', { timeout: 300_000
   function server(): ThrowawayPostgres {
     if (!pgc) throw setupError ?? new Error('no throwaway PostgreSQL');
     return pgc;
-  }
-
-  async function leaderOf(base: string): Promise<string | undefined> {
-    const r = await http(`${base}/v2/leader`, { timeoutMs: 3_000 });
-    return r.status === 200 ? (r.json as { leader: string }).leader : undefined;
   }
 
   async function runningTaskIds(base: string, what: string): Promise<string[]> {

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { type TempDatabases, tempDatabases } from '../../src/store/postgres/temp-database.js';
 import { ClusterProcess } from './support/cluster-process.js';
 import { http } from './support/http-json.js';
+import { leaderOf } from './support/leader-of.js';
 import { type Pgbouncer, startPgbouncer } from './support/pgbouncer.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -60,11 +61,6 @@ describe('PostgreSQL store through pgbouncer', { timeout: 240_000 }, () => {
   function pooler(): Pgbouncer {
     if (!bouncer) throw setupError ?? new Error('pgbouncer did not start');
     return bouncer;
-  }
-
-  async function leaderOf(base: string): Promise<string | undefined> {
-    const r = await http(`${base}/v2/leader`, { timeoutMs: 5_000 });
-    return r.status === 200 ? (r.json as { leader: string }).leader : undefined;
   }
 
   async function runningTasks(base: string, n: number, what: string): Promise<TaskJson[]> {

@@ -88,6 +88,9 @@ export class JobSim {
       this.master.connectAgent(masterEnd);
       agent.connect(agentEnd);
     }
+    // Registration takes the agents' real I/O (their work dirs): wait for it before the loops
+    // start, so the first job pass finds them (a queued run waits for the next tick otherwise).
+    await this.settle(() => this.agents.every((a) => a.isRegistered), 'every agent registered');
     this.master.start();
     await this.clock.advance(0);
   }
@@ -131,6 +134,22 @@ export class JobSim {
       if (waited >= max)
         throw new Error(`jobsim: ${o.what ?? 'condition'} not reached within ${max} ms of fake time`);
       await this.clock.advance(step);
+    }
+  }
+
+  /**
+   * Waits in real time, the fake clock standing still (timers due now still fire), until `pred`
+   * holds: for what takes real I/O but no fake time (a launch's sandbox, an exit's update). Moving
+   * fake time meanwhile would make how late things happen depend on how loaded the machine is.
+   */
+  async settle(pred: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.clock.advance(0);
+      if (await pred()) return;
+      if (Date.now() > deadline)
+        throw new Error(`jobsim: ${what} not reached within ${timeoutMs} ms (real time)`);
+      await new Promise((r) => setTimeout(r, 2));
     }
   }
 

@@ -30,19 +30,14 @@ describe('jobs in simulation', () => {
   /** Lets every run's task exit with `code` as soon as it starts. */
   async function finishAll(job: string, code = 0) {
     const running = () => sim.master.jobs.jobState(job).active.filter((r) => r.status === 'running').length;
-    // A launched attempt reaches the fake executor after the agent's sandbox I/O: let it arrive.
-    await sim.until(() => sim.tasksOf(job).length >= running(), {
-      stepMs: 1,
-      maxMs: 5000,
-      what: `${job}'s tasks`,
-    });
+    // A launched attempt reaches the fake executor after the agent's sandbox I/O, and the exit
+    // reaches the master through it too: real time, no fake time (the clock stands still).
+    await sim.settle(() => sim.tasksOf(job).length >= running(), `${job}'s tasks`);
     for (const t of sim.tasksOf(job)) sim.exit(t, code);
-    // The exit reaches the master through the agent's real sandbox I/O: wait for it, in fake ms.
-    await sim.until(() => sim.master.jobs.jobState(job).active.every((r) => r.status !== 'running'), {
-      stepMs: 1,
-      maxMs: 5000,
-      what: `${job}'s runs to end`,
-    });
+    await sim.settle(
+      () => sim.master.jobs.jobState(job).active.every((r) => r.status !== 'running'),
+      `${job}'s runs to end`,
+    );
   }
 
   it('R5 runs five times, then the job is disabled', async () => {
@@ -170,10 +165,10 @@ describe('jobs in simulation', () => {
       schedule: 'R/2026-01-01T00:00:00Z/PT1M',
       epsilon: 'PT30S',
     });
-    await sim.until(() => sim.tasksOf('down').length === 1);
+    await sim.settle(() => sim.tasksOf('down').length === 1, 'the 00:00 run');
     await finishAll('down');
     await sim.restart(10 * MIN + 20_000); // down from 00:00 to 00:10:20
-    await sim.until(() => sim.tasksOf('down').length === 1, { stepMs: 10, maxMs: 1000 });
+    await sim.settle(() => sim.tasksOf('down').length === 1, 'the 00:10 run, fired on start');
     const runs = await sim.runs('down');
     assertUniqueKeys(runs);
     assert.equal(runs.length, 11);
@@ -195,11 +190,14 @@ describe('jobs in simulation', () => {
       schedule: 'R/2026-01-01T00:00:00Z/PT1M',
       epsilon: 'PT30S',
     });
-    await sim.until(() => sim.tasksOf('late').length === 1);
+    // Due at the start: it fires at once; its launch and exit take real I/O, no fake time, so the
+    // clock still reads 00:00 when the master stops (how late the next run is depends on it).
+    await sim.settle(() => sim.tasksOf('late').length === 1, 'the 00:00 run');
     await finishAll('late');
+    assert.equal(sim.clock.now(), T0);
     // Stopped from 00:00 to 00:10:40: the 00:10 occurrence is 40 s late, past epsilon (30 s).
     await sim.restart(10 * MIN + 40_000);
-    await sim.until(() => sim.tasksOf('late').length === 1, { stepMs: 10, maxMs: 1000 });
+    await sim.settle(() => sim.tasksOf('late').length === 1, 'the late run, fired on start');
     const launched = sim.tasksOf('late')[0]!;
     assert.equal(launched.env['CHRONOS_JOB_RUN_TIME'], String(T0 + 10 * MIN));
     await finishAll('late');

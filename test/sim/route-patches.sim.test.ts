@@ -39,14 +39,19 @@ describe('routing patches (simulation)', () => {
     });
     await sim.deploy(app('/web', 10001, 4));
     await sim.deploy(app('/api', 10002, 2));
-    await sim.until(() => sim.running().length === 6 && routersAgree(), { what: '6 routed' });
+    // Settled too: a change to an app whose deployment still runs is refused (APP_LOCKED).
+    await sim.until(() => sim.running().length === 6 && sim.settled() && routersAgree(), {
+      what: '6 routed',
+    });
     assert.equal(sim.master.routingTable().routes.find((r) => r.servicePort === 10001)?.backends.length, 4);
 
     // Scale up, then crash one task: the replacement comes and goes through patches only.
     await sim.master.putApp({ ...(sim.master.getApp('/web') as object), instances: 6 } as never, {
       force: false,
     });
-    await sim.until(() => sim.running('/web').length === 6 && routersAgree(), { what: 'scaled to 6' });
+    await sim.until(() => sim.running('/web').length === 6 && sim.settled() && routersAgree(), {
+      what: 'scaled to 6',
+    });
     const victim = sim.running('/web')[0]!;
     sim.executors.find((e) => e.tasks.has(victim.id))!.exit(victim.id, { exitCode: 1, signal: null });
     await sim.until(
@@ -72,7 +77,7 @@ describe('routing patches (simulation)', () => {
     // A new leader starts at a new version: agents get its whole table, then its patches.
     sim.routerTables.clear();
     await sim.restartMaster();
-    await sim.until(() => routersAgree(), { what: 'routers on the new leader' });
+    await sim.until(() => sim.settled() && routersAgree(), { what: 'routers on the new leader' });
     await sim.master.putApp({ ...(sim.master.getApp('/web') as object), instances: 2 } as never, {
       force: false,
     });

@@ -194,6 +194,8 @@ async function simAgent(
       attributes: { rack: a.rack, zone: a.zone },
       capabilities: { docker: false },
       runningTasks: [...tasks].map(([taskId, appId]) => ({ taskId, appId, state: 'TASK_RUNNING' as const })),
+      // Routes nothing: a patch per change, not the whole table per agent per change.
+      routePatches: true,
     });
     await registered;
   };

@@ -184,6 +184,8 @@ export class MasterNode {
         ...this.opts.deps,
         store: fence ? fencedStore(this.opts.store, fence) : this.opts.store,
         events: this.events,
+        // A rolled-back batch may be in this term's memory: end the term; the next one reloads.
+        onStoreFailure: () => void this.endTermAfterStoreFailure(term),
       });
     } catch (err) {
       if (this.opts.onLoadFailure === 'fail') {
@@ -210,6 +212,12 @@ export class MasterNode {
     // Agents waiting for a leader re-dial this master (their registration went nowhere so far).
     this.releaseHeld(this.opts.selfUrl);
     this.notifySettled();
+  }
+
+  private async endTermAfterStoreFailure(term: number): Promise<void> {
+    if (this.current?.term !== term) return;
+    this.log.warn({ term }, 'a store write failed: giving the lease up so state is reloaded');
+    await this.opts.election.abdicate().catch((err) => this.log.error({ err, term }, 'abdicating failed'));
   }
 
   private deposed(term: number, why: string): void {

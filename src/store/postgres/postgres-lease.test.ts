@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isDroverError } from '../../domain/errors.js';
-import { fencedStore, leaseFence } from '../fenced-store.js';
+import { type Fence, fencedStore, leaseFence } from '../fenced-store.js';
+import { GroupCommit } from '../group-commit.js';
 import type { LeaderLease } from '../lease-port.js';
 import type { Store } from '../port.js';
 import { sampleAgent, sampleTask } from '../store.contract.js';
@@ -195,6 +196,62 @@ describe('postgres leader lease', () => {
         [true, 'b'],
         'a standby takes the released lease at once',
       );
+    } finally {
+      await env.done();
+    }
+  });
+
+  it('a group-committed batch checks the term once, and a deposed leader’s batch is refused whole: nothing stored, nothing acknowledged', async () => {
+    const env = await fresh();
+    try {
+      const a = lease(env);
+      const b = lease(env);
+      await a.acquire({ holder: 'a', address: 'a', ttlMs: TTL });
+      let fenceReads = 0;
+      const counted: Fence = async (tx) => {
+        fenceReads++;
+        await leaseFence('a', 1)(tx);
+      };
+      const aStore = fencedStore(env.store, counted);
+      // Batches form while the flush waits for its turn (the master's queue): held shut here.
+      let open!: () => void;
+      let opened = new Promise<void>((r) => {
+        open = r;
+      });
+      const failures: number[] = [];
+      const gc = new GroupCommit(aStore, () => 0, {
+        schedule: (flush) => opened.then(flush),
+        onFailure: (_err, n) => failures.push(n),
+      });
+      // Writes through the Store (not only `tx`) join the batch, as the master's helpers do.
+      const first = [1, 2, 3, 4, 5].map((i) =>
+        gc.submit(() => aStore.putTask(sampleTask(`t${i}`, '/web', 'agent-1'))),
+      );
+      open();
+      await Promise.all(first);
+      assert.equal(fenceReads, 1, 'one lease read for the whole batch');
+      assert.equal((await env.store.listTasks()).length, 5);
+
+      opened = new Promise<void>((r) => {
+        open = r;
+      });
+      const acked: number[] = [];
+      const second = [6, 7, 8].map((i) =>
+        gc.submit(() => aStore.putTask(sampleTask(`t${i}`, '/web', 'agent-1'))).then(() => acked.push(i)),
+      );
+      // The term ends while the batch waits for its turn.
+      await a.release('a', 1);
+      await b.acquire({ holder: 'b', address: 'b', ttlMs: TTL });
+      open();
+      const results = await Promise.allSettled(second);
+      for (const r of results) {
+        assert.equal(r.status, 'rejected');
+        const e = (r as PromiseRejectedResult).reason;
+        assert.ok(isDroverError(e) && e.code === 'NOT_LEADER', String(e));
+      }
+      assert.deepEqual(acked, []);
+      assert.deepEqual(failures, [3]);
+      assert.equal((await env.store.listTasks()).length, 5);
     } finally {
       await env.done();
     }

@@ -1,7 +1,7 @@
 /**
  * The store's query log: every statement the SQL stores run, with how long it took, for profiling
- * (`DROVER_STORE_QUERY_LOG=<file>` on `drover master`; bench/README says how to read it). Off by
- * default: kysely then skips the timing altogether.
+ * (`DROVER_STORE_QUERY_LOG=<file>` on `drover master`; bench/protocol-placement.bench.ts reads
+ * it). Off by default: kysely then skips the timing altogether.
  */
 import { appendFileSync } from 'node:fs';
 import type { LogEvent } from 'kysely';
