@@ -8,17 +8,15 @@
  *      performance.now() when the condition first holds, polled every animation frame), a fresh
  *      page each run; the same for a client-side route change (Overview -> Apps); and the rows in
  *      the DOM (a virtualised table draws only what is in view).
- *   2. Event feed at 200 events/s: the agents flip tasks between TASK_RUNNING and TASK_STARTING
- *      (each flip is a status_update_event and an instance_changed_event) while the overview page
- *      (feed, cluster summary over the same 1,000 apps) is open. Sampled every second: how far the
- *      page's newest event is behind the master's (ids), the events the page counted against those
- *      the master sent, JS heap after a forced GC at start and end, DOM nodes, main-thread busy
- *      share (CDP Performance.TaskDuration), the longest gap between animation frames, and the
- *      re-reads of /v2/apps the events caused.
+ *   2. Event feed at 200 events/s over the same 1,000 apps (the overview's cluster summary re-reads
+ *      /v2/apps, 800 KB, as app events come): ui-events.bench.ts's benchFeed, which measures the
+ *      page (lines in the DOM and how late, events counted, long tasks, heap, DOM nodes) against
+ *      a separate client's count of what the master sent. ui-events.bench.ts alone runs it on a
+ *      small cluster, where the master's own cost per event is lowest.
  *
  *   npm run build && node --import tsx bench/ui-apps.bench.ts        # or: bench/run.ts ui
  * Tuning: BENCH_UI_APPS (1000), BENCH_UI_INSTANCES (5 per app), BENCH_UI_AGENTS (50),
- * BENCH_UI_RUNS (5 page loads), BENCH_UI_RATE (200 events/s), BENCH_UI_SECONDS (60).
+ * BENCH_UI_RUNS (5 page loads), BENCH_UI_RATE (200 events/s), BENCH_UI_SECONDS (30).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -27,21 +25,18 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
-import { DroverClient } from '../src/client/index.js';
 import { agentEndpointUrl } from '../src/domain/agent-endpoint.js';
 import { ClusterProcess } from '../test/e2e/support/cluster-process.js';
 import { repoRoot } from '../test/e2e/support/drover-bin.js';
 import { http } from '../test/e2e/support/http-json.js';
 import { type SimAgent, simAgents, simCounters, until } from './support/sim-agent.js';
 import { median } from './support/stats.js';
+import { benchFeed, CHROMIUM, CHROMIUM_ARGS, type FeedResult } from './ui-events.bench.js';
 
 const APPS = Number(process.env['BENCH_UI_APPS'] ?? 1_000);
 const INSTANCES = Number(process.env['BENCH_UI_INSTANCES'] ?? 5);
 const AGENTS = Number(process.env['BENCH_UI_AGENTS'] ?? 50);
 const RUNS = Number(process.env['BENCH_UI_RUNS'] ?? 5);
-const RATE = Number(process.env['BENCH_UI_RATE'] ?? 200);
-const SECONDS = Number(process.env['BENCH_UI_SECONDS'] ?? 60);
-const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = `bench-${randomUUID()}`;
 export const UI_RENDER_TARGET_MS = 1000;
 
@@ -60,29 +55,6 @@ export interface UiAppsResult {
   feed: FeedResult;
   loadavgBefore: number[];
   loadavgAfter: number[];
-}
-
-export interface FeedResult {
-  targetPerSec: number;
-  seconds: number;
-  /** Events/s the master sent on /v2/events (a node client counted them). */
-  sentPerSec: number;
-  /** Events the page counted against those the master sent while it was open. */
-  pageCounted: number;
-  masterSent: number;
-  /** Ids the page's newest feed line was behind the master's newest, per 1 s sample. */
-  lagP50: number;
-  lagMax: number;
-  /** JS heap after a forced GC, MB. */
-  heapStartMb: number;
-  heapEndMb: number;
-  heapMaxMb: number;
-  domNodesStart: number;
-  domNodesEnd: number;
-  /** Share of wall time the page's main thread was busy. */
-  mainThreadBusy: number;
-  longestFrameGapMs: number;
-  appsRereadsPerSec: number;
 }
 
 const round = (n: number, d = 0) => Math.round(n * 10 ** d) / 10 ** d;
@@ -117,10 +89,7 @@ export async function benchUiApps(): Promise<UiAppsResult> {
     'warn',
   ]);
   let agents: SimAgent[] = [];
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const total = APPS * INSTANCES;
     const c = simCounters();
@@ -189,110 +158,6 @@ export async function benchUiApps(): Promise<UiAppsResult> {
     await master.cleanup();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** The overview page open while the agents make RATE events/s for SECONDS. */
-async function benchFeed(api: string, agents: SimAgent[], newPage: () => Promise<Page>): Promise<FeedResult> {
-  // The master's own count and newest id, from a client of its own.
-  let masterLastId = 0;
-  let masterCount = 0;
-  const client = new DroverClient({ url: api });
-  const stream = client.events({
-    onEvent: (e) => {
-      masterLastId = Number(e.id ?? masterLastId);
-      masterCount += 1;
-    },
-  });
-  const page = await newPage();
-  let appsReads = 0;
-  page.on('request', (r) => {
-    if (new URL(r.url()).pathname === '/v2/apps') appsReads += 1;
-  });
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
-  await page.goto(`${api}/ui/`);
-  await page.locator('[data-connection="live"]').waitFor({ timeout: 60_000 });
-  await page.addScriptTag({
-    content: `(() => { let last = performance.now(); window.__maxGap = 0;
-      const tick = (t) => { window.__maxGap = Math.max(window.__maxGap, t - last); last = t; requestAnimationFrame(tick); };
-      requestAnimationFrame(tick); })();`,
-  });
-  const heap = async (gc: boolean) => {
-    if (gc) await cdp.send('HeapProfiler.collectGarbage');
-    return (await cdp.send('Runtime.getHeapUsage')).usedSize / 1024 / 1024;
-  };
-  const metrics = async () => {
-    const m = (await cdp.send('Performance.getMetrics')).metrics;
-    const get = (n: string) => m.find((x) => x.name === n)?.value ?? 0;
-    return { nodes: get('Nodes'), task: get('TaskDuration') };
-  };
-  // "1,234 events since this page opened · ..."
-  const pageSeen = async () =>
-    Number(
-      (((await page.getByTestId('events-seen').textContent()) ?? '').split(' ')[0] ?? '0').replace(/,/g, ''),
-    );
-  const pageNewest = () =>
-    page.evaluate(() => Number(document.querySelector('ul.feed li')?.getAttribute('data-event-id') ?? 0));
-
-  // Tasks to flip, spread over the agents; each flip is two events.
-  const flippable = agents.flatMap((a) => [...a.tasks.keys()].map((t) => ({ a, t, running: true })));
-  const heapStartMb = await heap(true);
-  const start = await metrics();
-  const seenAtStart = await pageSeen();
-  const sentAtStart = masterCount;
-  await page.evaluate(() => {
-    (window as unknown as { __maxGap: number }).__maxGap = 0;
-  });
-  appsReads = 0;
-  const t0 = performance.now();
-  let flips = 0;
-  let next = 0;
-  const lags: number[] = [];
-  let heapMaxMb = heapStartMb;
-  let sampledAt = t0;
-  while (performance.now() - t0 < SECONDS * 1000) {
-    // As many flips as the elapsed time asks for, so timer drift on a busy machine does not lower the rate.
-    const due = Math.floor(((performance.now() - t0) / 1000) * (RATE / 2));
-    for (; flips < due; flips++) {
-      const f = flippable[next++ % flippable.length]!;
-      f.running = !f.running;
-      f.a.report(f.t, f.running ? 'TASK_RUNNING' : 'TASK_STARTING', f.running ? undefined : `flip ${flips}`);
-    }
-    if (performance.now() - sampledAt >= 1000) {
-      sampledAt = performance.now();
-      lags.push(Math.max(0, masterLastId - (await pageNewest())));
-      heapMaxMb = Math.max(heapMaxMb, await heap(false));
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const elapsedS = (performance.now() - t0) / 1000;
-  // Let the last events arrive, then compare counts.
-  await new Promise((r) => setTimeout(r, 2000));
-  const end = await metrics();
-  const masterSent = masterCount - sentAtStart;
-  const pageCounted = (await pageSeen()) - seenAtStart;
-  const longestFrameGapMs = await page.evaluate(() => (window as unknown as { __maxGap: number }).__maxGap);
-  const heapEndMb = await heap(true);
-  stream.close();
-  await page.close();
-  const sorted = [...lags].sort((a, b) => a - b);
-  return {
-    targetPerSec: RATE,
-    seconds: round(elapsedS, 1),
-    sentPerSec: round(masterSent / elapsedS),
-    pageCounted,
-    masterSent,
-    lagP50: sorted[Math.floor(sorted.length / 2)] ?? 0,
-    lagMax: sorted.at(-1) ?? 0,
-    heapStartMb: round(heapStartMb, 1),
-    heapEndMb: round(heapEndMb, 1),
-    heapMaxMb: round(heapMaxMb, 1),
-    domNodesStart: start.nodes,
-    domNodesEnd: end.nodes,
-    mainThreadBusy: round((end.task - start.task) / (elapsedS + 2), 2),
-    longestFrameGapMs: round(longestFrameGapMs),
-    appsRereadsPerSec: round(appsReads / elapsedS, 1),
-  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

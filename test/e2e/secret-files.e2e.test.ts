@@ -8,19 +8,14 @@
  * file's mode into their sandbox, which the test compares.
  */
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import {
-  BUSYBOX_IMAGE,
-  buildTestImages,
-  removeContainersUnder,
-  requireDocker,
-} from './support/docker-fixtures.js';
-import { DroverProcess, waitFor } from './support/drover-process.js';
-import { EventStream } from './support/event-stream.js';
+import { BUSYBOX_IMAGE } from './support/docker-fixtures.js';
+import { waitFor } from './support/drover-process.js';
+import { startWithSecrets } from './support/secret-drover.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'drover-secret-files-e2e-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,23 +38,7 @@ function sandboxWith(dataDir: string, appPrefix: string, file: string): string |
 test('file secrets reach process and Docker tasks as 0400 files and nothing else; removed when the tasks end', {
   timeout: 240_000,
 }, async (t) => {
-  const engine = await requireDocker();
-  await buildTestImages();
-  const keyFile = join(dir, 'secret.key');
-  writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
-  const value = `file-s3cr3t-${randomBytes(8).toString('hex')}`;
-  const d = await DroverProcess.startFor(t, {
-    agents: 1,
-    logLevel: 'debug',
-    args: ['--secret-key-file', keyFile],
-  });
-  // After drover's own cleanup (hooks run in the order they were added).
-  t.after(async () => {
-    await removeContainersUnder(engine, d.dataDir);
-    await engine.close();
-  });
-  const events = await EventStream.open(d.url);
-  t.after(() => events.close());
+  const { d, events, value } = await startWithSecrets(t, { dir, name: 'file', docker: true });
   assert.equal((await d.api.raw('PUT', '/v2/secrets/tls/key', { body: { value } })).status, 200);
 
   const processApp = {

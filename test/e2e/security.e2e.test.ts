@@ -6,15 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { writeAuthFile as writeAuthFileIn } from './support/auth-file.js';
 import { droverArgv, repoRoot } from './support/drover-bin.js';
 import { DroverProcess, http, waitFor } from './support/drover-process.js';
-import { EventStream } from './support/event-stream.js';
+import { startWithSecrets } from './support/secret-drover.js';
 import { UiSession } from './ui/browser-session.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'drover-security-e2e-'));
@@ -118,16 +117,7 @@ describe('drover up exposure, roles and audit', { timeout: 180_000 }, () => {
   });
 
   it('a secret reaches the task environment and nothing else: not the API, events, logs or the state files', async (t) => {
-    const keyFile = join(dir, 'secret.key');
-    writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
-    const value = `s3cr3t-${randomBytes(8).toString('hex')}`;
-    const d = await DroverProcess.startFor(t, {
-      agents: 1,
-      logLevel: 'debug',
-      args: ['--secret-key-file', keyFile],
-    });
-    const events = await EventStream.open(d.url);
-    t.after(() => events.close());
+    const { d, events, value } = await startWithSecrets(t, { dir, name: 'app' });
 
     const put = await d.api.raw('PUT', '/v2/secrets/db/password', { body: { value } });
     assert.equal(put.status, 200, put.text);
@@ -185,7 +175,7 @@ describe('drover up exposure, roles and audit', { timeout: 180_000 }, () => {
     assert.equal(ui.status, 200, 'the UI is served');
     assert.ok(!ui.text.includes(value), 'not in the UI page');
     // And as a browser renders it: the app's configuration and tasks pages show the reference only.
-    const browser = await UiSession.open(t, d.url, 'secret');
+    const browser = await UiSession.open(t, d, 'secret');
     await browser.goto('/apps/uses-secret?tab=config');
     await browser.page.getByText('DB_PASSWORD').first().waitFor({ timeout: 30_000 });
     const configHtml = await browser.page.content();

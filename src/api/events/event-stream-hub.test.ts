@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
+import { waitFor } from '../../agent/testing/wait-for.js';
 import { EventBus } from '../../control-plane/events/event-bus.js';
 import { FakeClock } from '../../platform/testing/fake-clock.js';
 import { SseClient } from '../test-support/sse-client.js';
@@ -47,6 +48,11 @@ async function rig(ringSize: number, opts: EventStreamOptions = {}): Promise<Rig
   });
   return r;
 }
+
+const connections = (server: Server) =>
+  new Promise<number>((resolve, reject) =>
+    server.getConnections((err, n) => (err ? reject(err) : resolve(n))),
+  );
 
 const terminated = (bus: EventBus, appId: string) => bus.emit('app_terminated_event', { appId });
 
@@ -107,8 +113,35 @@ describe('EventStreamHub', () => {
     // Node's default socket high-water mark (16 KiB) + one chunk + the frame that overflowed it.
     assert.ok(maxBuffered <= 16 * 1024 + maxChunk + frame, `buffered ${maxBuffered} bytes`);
     assert.equal(r.hub.size, 0);
+    assert.equal(r.clock.pendingTimers(), 1, 'the grace period for the stalled client to read to the end');
     c.resume();
     await c.waitFor('end of the dropped stream', (x) => x.ended);
+    // A clean end, saying why, so the client reconnects with Last-Event-ID instead of seeing a
+    // network error; the grace timer went with the stream.
+    assert.equal(c.complete, true, 'the stream was ended, not cut');
+    assert.match(
+      c.comments.at(-1) ?? '',
+      /^this client fell \d+ events behind; reconnect with Last-Event-ID$/,
+    );
+    await waitFor(() => r.clock.pendingTimers() === 0, 'the grace timer cancelled');
+    await r.close();
+  });
+
+  it('cuts a dropped stream that is not read to its end within the grace period', async () => {
+    const r = await rig(64, { endGraceMs: 5_000 });
+    const c = await SseClient.open(r.url);
+    await c.waitFor('attach', (x) => x.messages.length === 1);
+    c.pause();
+    const big = 'x'.repeat(128 * 1024);
+    for (let i = 0; i < 2_000 && r.dropped === 0; i++) {
+      terminated(r.bus, `/${big}${i}`);
+      if (i % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(r.dropped, 1);
+    assert.equal(await connections(r.server), 1, 'ended, still open while its queue drains');
+    await r.clock.advance(5_000);
+    await waitFor(async () => (await connections(r.server)) === 0, 'the stalled connection cut');
+    c.close();
     await r.close();
   });
 

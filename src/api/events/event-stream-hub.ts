@@ -2,8 +2,8 @@
  * The clients of `GET /v2/events`. Each client is only a cursor into the event bus's ring: the hub
  * writes from the cursor while the client's socket accepts data and stops (waiting for `drain`)
  * when it does not. A slow client therefore costs no memory beyond its socket buffer; one that
- * falls so far behind that its next event has left the ring cannot be served without a gap and is
- * disconnected (it may reconnect with Last-Event-ID and carry on from what the ring still holds).
+ * falls so far behind that its next event has left the ring cannot be served without a gap: its
+ * stream is ended (it may reconnect with Last-Event-ID and carry on from what the ring still holds).
  */
 import type { ServerResponse } from 'node:http';
 import type { BusEvent, EventBus } from '../../control-plane/events/event-bus.js';
@@ -17,6 +17,11 @@ export interface EventStreamOptions {
   heartbeatMs?: number;
   /** Largest chunk written at once while a client catches up (characters). Default 64 Ki. */
   maxChunk?: number;
+  /**
+   * A dropped client's stream is ended, not cut; one that does not read up to the end within this
+   * long is cut. Default 30 s.
+   */
+  endGraceMs?: number;
 }
 
 /** What the hub reports, for metrics; every method optional. */
@@ -56,6 +61,7 @@ export const EVENT_STREAM_HEADERS = {
 const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 const DEFAULT_HEARTBEAT_MS = 15_000;
 const DEFAULT_MAX_CHUNK = 64 * 1024;
+const DEFAULT_END_GRACE_MS = 30_000;
 
 export class EventStreamHub {
   private readonly clients = new Set<Client>();
@@ -64,6 +70,7 @@ export class EventStreamHub {
   private cancelHeartbeat: CancelTimer | undefined;
   private readonly heartbeatMs: number;
   private readonly maxChunk: number;
+  private readonly endGraceMs: number;
 
   constructor(
     private readonly bus: EventBus,
@@ -74,6 +81,7 @@ export class EventStreamHub {
   ) {
     this.heartbeatMs = opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     this.maxChunk = opts.maxChunk ?? DEFAULT_MAX_CHUNK;
+    this.endGraceMs = opts.endGraceMs ?? DEFAULT_END_GRACE_MS;
   }
 
   get size(): number {
@@ -182,12 +190,20 @@ export class EventStreamHub {
   }
 
   private drop(c: Client, last: number): void {
+    const behind = last - c.cursor + 1;
     this.logger?.warn(
-      { remoteAddress: c.remoteAddress, behind: last - c.cursor + 1 },
-      'event stream client fell behind the event ring; disconnecting it',
+      { remoteAddress: c.remoteAddress, behind },
+      'event stream client fell behind the event ring; ending its stream',
     );
     this.observer.clientDropped?.();
-    c.res.destroy();
+    // Ended, not cut: after what is already queued the client reads a clean end of the stream
+    // (a cut is a network error to it: a browser logs net::ERR_INCOMPLETE_CHUNKED_ENCODING) and
+    // reconnects with Last-Event-ID, which tells it which events it missed. One that has stopped
+    // reading never gets to the end, and is cut after a grace period.
+    const { res } = c;
+    res.end(sseComment(`this client fell ${behind} events behind; reconnect with Last-Event-ID`));
+    const cancel = this.clock.setTimer(this.endGraceMs, () => res.destroy());
+    res.once('close', cancel);
     this.remove(c);
   }
 

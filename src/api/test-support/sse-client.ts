@@ -41,6 +41,11 @@ export class SseClient {
     });
   }
 
+  /** The whole response arrived, ended by the server (false when the connection was cut). */
+  get complete(): boolean {
+    return this.res.complete;
+  }
+
   get status(): number {
     return this.res.statusCode ?? 0;
   }

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { storedApp, taskOf } from '../../api/test-support/fixtures.js';
+import { type GroupRecord, rootGroup } from '../../deploy/root-group.js';
 import type { AppDefinition } from '../../domain/app.js';
 import type { TaskRecord } from '../../domain/task.js';
 import { FakeClock } from '../../platform/testing/fake-clock.js';
 import { EventBus } from '../events/event-bus.js';
 import type { DeploymentPlanJson } from '../events/event-types.js';
+import type { DeploymentStatus } from '../master-api.js';
 import { DroverMetrics, type MetricsMaster } from './drover-metrics.js';
 
 const T0 = Date.parse('2026-01-02T03:00:00.000Z');
@@ -14,11 +16,16 @@ function setup() {
   const clock = new FakeClock(T0);
   const apps: AppDefinition[] = [];
   const tasks: TaskRecord[] = [];
+  const running: Array<{ id: string }> = [];
+  const groups: GroupRecord[] = [];
   const events = new EventBus(() => clock.now());
   const master: MetricsMaster = {
     events,
     listApps: () => apps,
     listTasks: () => tasks,
+    deployments: () => running as unknown as DeploymentStatus[],
+    // As the master's: the groups kept, plus every app's ancestors.
+    rootGroup: () => rootGroup('v', groups, apps),
     info: () => ({
       name: 'drover',
       version: '0',
@@ -29,7 +36,7 @@ function setup() {
     }),
   };
   const metrics = new DroverMetrics({ master, clock });
-  return { master, metrics, apps, tasks, events, advance: (ms: number) => clock.jump(ms) };
+  return { master, metrics, apps, tasks, running, groups, events, advance: (ms: number) => clock.jump(ms) };
 }
 
 const plan = (id: string): DeploymentPlanJson => ({ id, original: {}, target: {}, steps: [], version: 'v' });
@@ -108,6 +115,7 @@ describe('DroverMetrics', () => {
     e.emit('deployment_info', { plan: plan('d1'), currentStep: step });
     e.emit('deployment_info', { plan: plan('d2'), currentStep: step });
     e.emit('deployment_success', { id: 'd1', plan: plan('d1') });
+    m.running.push({ id: 'd2' });
     e.emit('event_stream_attached', { remoteAddress: 'x' });
     e.emit('event_stream_attached', { remoteAddress: 'y' });
     e.emit('event_stream_detached', { remoteAddress: 'x' });
@@ -169,21 +177,16 @@ describe('DroverMetrics', () => {
     );
   });
 
-  it("prefers the master's own running deployments and group tree when it has them", async () => {
+  it("reads the master's running deployments and group tree, not the events", async () => {
     const m = setup();
-    const running = [{ id: 'd1' }, { id: 'd2' }, { id: 'd3' }];
-    const groups = new Map(['/', '/empty', '/a', '/a/b'].map((id) => [id, { id }]));
-    const master = {
-      ...m.master,
-      deployments: () => running,
-      rootGroup: () => ({ version: 'v', groups, apps: new Map() }),
-    } as unknown as MetricsMaster;
-    const metrics = new DroverMetrics({ master, clock: new FakeClock(T0) });
+    m.running.push({ id: 'd1' }, { id: 'd2' }, { id: 'd3' });
+    m.groups.push({ id: '/empty', version: 'v' } as GroupRecord);
+    m.apps.push(storedApp({ id: '/a/b/web' }));
     m.events.emit('deployment_info', { plan: plan('other'), currentStep: step });
-    assert.deepEqual((await metrics.dropwizard()).gauges['marathon.deployments.active.gauge'], { value: 3 });
-    assert.deepEqual((await metrics.dropwizard()).counters['marathon.deployments.counter'], { count: 1 });
-    assert.deepEqual((await metrics.dropwizard()).gauges['marathon.groups.active.gauge'], { value: 4 });
-    metrics.close();
+    const dw = await m.metrics.dropwizard();
+    assert.deepEqual(dw.gauges['marathon.deployments.active.gauge'], { value: 3 });
+    assert.deepEqual(dw.counters['marathon.deployments.counter'], { count: 1 });
+    assert.deepEqual(dw.gauges['marathon.groups.active.gauge'], { value: 4 }, '/, /empty, /a, /a/b');
   });
 
   it('has the Dropwizard top-level shape', async () => {

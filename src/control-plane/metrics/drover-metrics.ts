@@ -9,16 +9,15 @@ import { Counter, Gauge, Histogram as PromHistogram, Registry } from 'prom-clien
 import { TASK_STATES } from '../../domain/task.js';
 import type { Clock } from '../../platform/clock.js';
 import type { MasterApi } from '../master-api.js';
-import { clusterCounts } from './cluster-counts.js';
+import { taskCounts } from './cluster-counts.js';
 import { Meter, type MeterJson, type SnapshotJson, Timer, type TimerJson } from './dropwizard-instruments.js';
 import { recordEvent } from './event-metrics.js';
 
-/**
- * What the metrics read. The running deployments and the group tree are optional: without them
- * the gauges count from the event bus and app ids alone (what a bus-only consumer sees).
- */
-export type MetricsMaster = Pick<MasterApi, 'listApps' | 'listTasks' | 'info' | 'events'> &
-  Partial<Pick<MasterApi, 'deployments' | 'rootGroup'>>;
+/** What the metrics read: the master's state at scrape time, its event bus for the counters. */
+export type MetricsMaster = Pick<
+  MasterApi,
+  'listApps' | 'listTasks' | 'info' | 'events' | 'deployments' | 'rootGroup'
+>;
 
 export interface DroverMetricsDeps {
   master: MetricsMaster;
@@ -67,6 +66,7 @@ export class DroverMetrics {
   private readonly streamBytes: Counter<string>;
   private readonly streamDrops: Counter<string>;
 
+  /** Deployments seen starting and not ended: each counts once however many steps it announces. */
   private readonly activeDeployments = new Set<string>();
   private streamClients = 0;
   private activeRequests = 0;
@@ -96,9 +96,8 @@ export class DroverMetrics {
       'Groups implied by app ids, the root included',
       () => [`${p}.groups.active.gauge`],
       function collect() {
-        // The group tree when the master keeps one (empty groups count too), else app ids' prefixes.
-        const root = master.rootGroup?.();
-        this.set(root ? Math.max(1, root.groups.size) : clusterCounts(master.listApps(), []).groups);
+        // The master's group tree: empty groups count too.
+        this.set(Math.max(1, master.rootGroup().groups.size));
       },
     );
     this.gauge(
@@ -112,7 +111,7 @@ export class DroverMetrics {
         return names;
       },
       function collect() {
-        const { tasksByState } = clusterCounts([], master.listTasks());
+        const { tasksByState } = taskCounts(master.listTasks());
         for (const s of TASK_STATES) this.set({ state: s }, tasksByState[s]);
       },
       ['state'],
@@ -122,18 +121,15 @@ export class DroverMetrics {
       'Tasks asked to stop that have not ended yet',
       () => [`${p}.instances.doomed.gauge`],
       function collect() {
-        this.set(clusterCounts([], master.listTasks()).killRequested);
+        this.set(taskCounts(master.listTasks()).killRequested);
       },
     );
-    const deploymentsActive = this.activeDeployments;
     this.gauge(
       'drover_deployments_active',
       'Deployments in progress',
       () => [`${p}.deployments.active.gauge`],
       function collect() {
-        // The master's own list when it has one; otherwise the deployments seen starting in events
-        // and not yet ended (a MasterApi without deployments).
-        this.set(master.deployments ? master.deployments().length : deploymentsActive.size);
+        this.set(master.deployments().length);
       },
     );
     const self = this;

@@ -50,6 +50,7 @@ export class DroverProcess {
   private child: ChildProcess | undefined;
   private exit: Promise<Exit> | undefined;
   private out = '';
+  private readonly beforeCleanups: Array<() => Promise<void>> = [];
 
   private constructor(
     private readonly opts: StartOptions,
@@ -203,8 +204,17 @@ export class DroverProcess {
     });
   }
 
+  /**
+   * Runs `fn` at cleanup before drover is killed: a browser on its UI closes first, so its open
+   * /v2/events stream is not cut under it (chromium logs a cut as ERR_INCOMPLETE_CHUNKED_ENCODING).
+   */
+  beforeCleanup(fn: () => Promise<void>): void {
+    this.beforeCleanups.push(fn);
+  }
+
   /** Kills drover (if running) and every task left under its data dir; removes a temp data dir. */
   async cleanup(): Promise<void> {
+    for (const fn of this.beforeCleanups.splice(0)) await fn().catch(() => {});
     if (this.running) {
       this.child!.kill('SIGKILL');
       await this.exit;

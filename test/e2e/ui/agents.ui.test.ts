@@ -30,7 +30,7 @@ test('agents: draining an agent shows its tasks moving to the other one', { time
     { what: '4 tasks running, on both agents', timeoutMs: 60_000 },
   );
   const [from, to] = agents as unknown as [{ id: string }, { id: string }];
-  const ui = await UiSession.open(t, drover.url, 'agents');
+  const ui = await UiSession.open(t, drover, 'agents');
   const page = ui.page;
   await ui.goto('/agents');
   const fromCard = page.locator(`[data-agent-id="${from.id}"]`);

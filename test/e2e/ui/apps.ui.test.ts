@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { DroverProcess } from '../support/drover-process.js';
 import { waitFor } from '../support/wait-for.js';
 import { UiSession } from './browser-session.js';
+import { eventsSeen, pageWeight, streamChurn } from './feed-load.js';
 
 const LONG = { timeout: 180_000 };
 
@@ -20,7 +21,7 @@ test(
   LONG,
   async (t) => {
     const drover = await DroverProcess.startFor(t);
-    const ui = await UiSession.open(t, drover.url, 'apps');
+    const ui = await UiSession.open(t, drover, 'apps');
     const page = ui.page;
 
     await ui.goto('/');
@@ -85,6 +86,27 @@ test(
     await ui.goto('/');
     await page.getByText('3 running').or(page.getByText('1 running')).first().waitFor();
     await ui.shoot('overview');
+
+    // --- the overview stays the same size however many events it has shown (counted, not timed) ---
+    const seen0 = await eventsSeen(page);
+    await streamChurn(drover.url, 150);
+    await waitFor(async () => (await eventsSeen(page)) >= seen0 + 300, {
+      what: 'the overview to count 300 more events',
+      timeoutMs: 60_000,
+    });
+    const full = await pageWeight(page);
+    await streamChurn(drover.url, 500);
+    await waitFor(async () => (await eventsSeen(page)) >= seen0 + 1_300, {
+      what: 'the overview to count 1,000 more events',
+      timeoutMs: 60_000,
+    });
+    const after = await pageWeight(page);
+    assert.equal(full.feedLines, 100, 'the feed shows its newest 100 events');
+    assert.equal(after.feedLines, 100, 'and no more after 1,000 more');
+    const grown = `${JSON.stringify(full)} -> ${JSON.stringify(after)}`;
+    assert.ok(after.elements <= full.elements + 20, `elements in the page: ${grown}`);
+    assert.ok(after.nodes <= full.nodes * 1.1 + 100, `DOM nodes after GC: ${grown}`);
+    assert.ok(after.listeners <= full.listeners + 10, `event listeners: ${grown}`);
 
     // --- a 422 from a bad edit appears beside the field, and the form keeps what was typed ---
     await ui.goto('/apps/shop/web?tab=config');

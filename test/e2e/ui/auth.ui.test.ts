@@ -60,7 +60,7 @@ test('auth: login form, wrong password refused, viewer sees no write action, adm
     { what: '/guarded running', timeoutMs: 60_000 },
   );
 
-  const ui = await UiSession.open(t, drover.url, 'auth');
+  const ui = await UiSession.open(t, drover, 'auth');
   const page = ui.page;
   // Before signing in every read is a 401; the browser logs each as a console error.
   ui.expectStatus(401);

@@ -15,11 +15,19 @@ export const ARTIFACTS = join(repoRoot, 'test-artifacts', 'ui');
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
+/** The master the browser talks to: a `DroverProcess`. */
+export interface UiServer {
+  url: string;
+  beforeCleanup(fn: () => Promise<void>): void;
+}
+
 export class UiSession {
   /** Console errors and page errors seen so far, on every page of this session. */
   readonly errors: string[] = [];
   /** `Failed to load resource ... status of N` errors the test caused on purpose (a 422 it provokes). */
   private readonly expectedStatuses = new Set<number>();
+  /** `net::ERR_...` codes the test caused on purpose (a master it stopped refuses connections). */
+  private readonly expectedNetErrors = new Set<string>();
 
   private constructor(
     private readonly browser: Browser,
@@ -30,8 +38,13 @@ export class UiSession {
     private readonly prefix: string,
   ) {}
 
-  /** `name` prefixes this session's screenshots. */
-  static async open(t: AfterHook, baseUrl: string, name: string): Promise<UiSession> {
+  /**
+   * `name` prefixes this session's screenshots. The browser closes before `server` is cleaned up
+   * (its cleanup runs first when registered first): killing the master under an open page cuts
+   * the page's event stream, a network error in its console.
+   */
+  static async open(t: AfterHook, server: UiServer, name: string): Promise<UiSession> {
+    const baseUrl = server.url;
     if (!existsSync(CHROMIUM))
       throw new Error(`${CHROMIUM} is missing: scripts/provision.sh installs chromium`);
     if (!existsSync(join(repoRoot, 'dist', 'ui', 'index.html')))
@@ -52,12 +65,18 @@ export class UiSession {
     s.watch(page);
     mkdirSync(ARTIFACTS, { recursive: true });
     // What the page showed last, which is where a failed wait stopped; then the browser closes.
-    t.after(async () => {
-      await page
-        .screenshot({ path: join(ARTIFACTS, `${name}-last-page.png`), fullPage: true })
-        .catch(() => {});
-      await browser.close();
-    });
+    let closed: Promise<void> | undefined;
+    const teardown = () => {
+      closed ??= (async () => {
+        await page
+          .screenshot({ path: join(ARTIFACTS, `${name}-last-page.png`), fullPage: true })
+          .catch(() => {});
+        await browser.close();
+      })();
+      return closed;
+    };
+    server.beforeCleanup(teardown);
+    t.after(teardown);
     return s;
   }
 
@@ -66,6 +85,8 @@ export class UiSession {
       if (m.type() !== 'error') return;
       const status = /status of (\d{3})/.exec(m.text());
       if (status && this.expectedStatuses.has(Number(status[1]))) return;
+      const net = /net::(ERR_[A-Z_]+)/.exec(m.text());
+      if (net && this.expectedNetErrors.has(net[1] ?? '')) return;
       this.errors.push(`${page.url()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => this.errors.push(`${page.url()}: uncaught ${e.message}`));
@@ -74,6 +95,11 @@ export class UiSession {
   /** The browser logs a 4xx answer to fetch as a console error; a test provoking one says so. */
   expectStatus(status: number): void {
     this.expectedStatuses.add(status);
+  }
+
+  /** The browser logs a failed connection as a console error; a test that stops the master says so. */
+  expectNetError(code: string): void {
+    this.expectedNetErrors.add(code);
   }
 
   /**

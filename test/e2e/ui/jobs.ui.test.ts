@@ -13,7 +13,7 @@ test('jobs: create by form, run now, run in history and chart, diamond graph of 
   timeout: 180_000,
 }, async (t) => {
   const drover = await DroverProcess.startFor(t);
-  const ui = await UiSession.open(t, drover.url, 'jobs');
+  const ui = await UiSession.open(t, drover, 'jobs');
   const page = ui.page;
 
   await ui.goto('/jobs');

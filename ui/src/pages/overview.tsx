@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '../components/badge.js';
 import { EventFeed } from '../components/event-feed.js';
@@ -13,7 +14,14 @@ export function OverviewPage() {
   const agents = useResource(['agents'], (api) => api.agents(), 'agents');
   const queue = useResource(['queue'], (api) => api.queue(), 'queue');
   const jobs = useResource(['jobs'], (api) => api.jobs(), 'jobs');
-  const s = clusterSummary(apps.data ?? [], agents.data ?? [], queue.data ?? [], jobs.data ?? [], Date.now());
+  // The stream re-renders this page with every batch of events (its feed and count); the summary
+  // over 1,000 apps is only recomputed when a read answered (or the minute changed, for "24 h").
+  const minute = Math.floor(Date.now() / 60_000);
+  const s = useMemo(
+    () =>
+      clusterSummary(apps.data ?? [], agents.data ?? [], queue.data ?? [], jobs.data ?? [], minute * 60_000),
+    [apps.data, agents.data, queue.data, jobs.data, minute],
+  );
   return (
     <>
       <div className="page-head">
