@@ -47,6 +47,7 @@ import { readPasswd } from './passwd.js';
 import { isSameLiveProcess, liveProcessesWithEnv, readBootId, readProcStat } from './proc-stat.js';
 import { type Leader, type ProcessHandle, ProcessTask } from './process-task.js';
 import { handSandboxTo, type RunAsDeps, resolveRunAs, userEnv } from './run-as.js';
+import { spawnTurn } from './spawn-turns.js';
 
 export interface ProcessExecutorOptions {
   /**
@@ -234,6 +235,8 @@ async function spawnTask(
   // await the fd closes below.
   let spawned: Promise<Error | undefined>;
   try {
+    // A burst of launches must not starve the agent's heartbeat (spawn-turns.ts).
+    await spawnTurn();
     child = spawn(file, args, {
       cwd: deps.cwd ?? ctx.sandbox,
       env,
