@@ -359,20 +359,8 @@ describe('agent', () => {
   });
 
   test('a kill that arrives while the task is launching wins: no TASK_RUNNING', async () => {
-    const launch = deferred<RunningTask>();
     const exit = deferred<TaskExit>();
-    const launchCalled = deferred<void>();
-    const gated: Executor = {
-      kind: 'fake',
-      launch: () => {
-        launchCalled.resolve();
-        return launch.promise;
-      },
-    };
-    const agent = newAgent({ executors: { process: gated } });
-    const master = await registered(agent);
-    master.send({ type: 'launch', task: shellTask('slow.1', 'true') });
-    await within(launchCalled.promise, 'executor.launch to be called');
+    const { master, launch } = await launchingGated('slow.1');
     master.send({ type: 'kill', taskId: 'slow.1', gracePeriodMs: 2_000 });
     await master.untilState('slow.1', 'TASK_KILLING');
     let killedWith: number | undefined;
@@ -390,20 +378,8 @@ describe('agent', () => {
   });
 
   test('stop({killTasks: false}) waits for a launch under way, then lets the started task go', async () => {
-    const launch = deferred<RunningTask>();
-    const launchCalled = deferred<void>();
     let detached = false;
-    const gated: Executor = {
-      kind: 'fake',
-      launch: () => {
-        launchCalled.resolve();
-        return launch.promise;
-      },
-    };
-    const agent = newAgent({ executors: { process: gated } });
-    const master = await registered(agent);
-    master.send({ type: 'launch', task: shellTask('slow.2', 'true') });
-    await within(launchCalled.promise, 'executor.launch to be called');
+    const { agent, launch } = await launchingGated('slow.2');
     let stopped = false;
     const stopping = agent.stop({ killTasks: false }).then(() => {
       stopped = true;
@@ -469,6 +445,24 @@ describe('agent', () => {
     assert.equal(failed.reason, 'REASON_CONTAINER_LAUNCH_FAILED');
   });
 });
+
+/** An agent launching `taskId` on an executor whose launch hangs until `launch` is resolved. */
+async function launchingGated(taskId: string) {
+  const launch = deferred<RunningTask>();
+  const launchCalled = deferred<void>();
+  const gated: Executor = {
+    kind: 'fake',
+    launch: () => {
+      launchCalled.resolve();
+      return launch.promise;
+    },
+  };
+  const agent = newAgent({ executors: { process: gated } });
+  const master = await registered(agent);
+  master.send({ type: 'launch', task: shellTask(taskId, 'true') });
+  await within(launchCalled.promise, 'executor.launch to be called');
+  return { agent, master, launch };
+}
 
 function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
   let resolve!: (v: T) => void;

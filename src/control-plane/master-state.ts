@@ -57,4 +57,12 @@ export class MasterState {
   tasksOn(agentId: string): TaskRecord[] {
     return this.tasks.onAgent(agentId);
   }
+
+  /** The agent that ran a task: a live one, one that ended recently, or an app's last failure. */
+  agentThatRan(taskId: string): string | undefined {
+    const known = this.tasks.get(taskId)?.agentId ?? this.ended.agentOf(taskId);
+    if (known !== undefined) return known;
+    for (const f of this.failures.values()) if (f.taskId === taskId) return f.slaveId;
+    return undefined;
+  }
 }

@@ -42,6 +42,7 @@ import { PassTrigger } from './pass-trigger.js';
 import { Serial } from './serial.js';
 import type { ViewRevision } from './state-revision.js';
 import { HealthCheckRegistry } from './tasks/health-check-registry.js';
+import { launchQueue } from './tasks/launch-queue.js';
 import { reconcilePass } from './tasks/reconcile-pass.js';
 import { applyStatusUpdate } from './tasks/task-lifecycle.js';
 
@@ -274,22 +275,7 @@ export class Master implements MasterApi {
   }
 
   queue(): QueueEntry[] {
-    const now = this.deps.clock.now();
-    const entries: QueueEntry[] = [];
-    for (const [appId, w] of this.state.waiting) {
-      const app = this.state.apps.get(appId);
-      if (!app) continue;
-      const delay = this.state.delays.get(appId);
-      const left = delay ? Math.max(0, Math.ceil((delay.until - now) / 1000)) : 0;
-      entries.push({
-        app,
-        count: w.count,
-        delay: { timeLeftSeconds: left, overdue: left === 0 },
-        since: new Date(w.since).toISOString(),
-        rejections: w.rejections,
-      });
-    }
-    return entries;
+    return launchQueue(this.state, this.deps.clock.now());
   }
 
   agents(): AgentInfo[] {
@@ -405,15 +391,8 @@ export class Master implements MasterApi {
    * last ones, and each app's lastTaskFailure), whose sandbox its agent still keeps.
    */
   async readTaskLog(taskId: string, stream: LogStream, tail?: number): Promise<string> {
-    const agentId = this.agentThatRan(taskId);
+    const agentId = this.state.agentThatRan(taskId);
     if (agentId === undefined) throw new DroverError('TASK_NOT_FOUND', `Task '${taskId}' does not exist`);
     return this.hub.readLog(agentId, taskId, stream, tail);
-  }
-
-  private agentThatRan(taskId: string): string | undefined {
-    const known = this.state.tasks.get(taskId)?.agentId ?? this.state.ended.agentOf(taskId);
-    if (known !== undefined) return known;
-    for (const f of this.state.failures.values()) if (f.taskId === taskId) return f.slaveId;
-    return undefined;
   }
 }
