@@ -31,6 +31,7 @@ import { registerObservability } from './observability.js';
 import { drainRejectedBody } from './rejected-body.js';
 import { registerRouteTableRoutes } from './routes-view.js';
 import { installSecretRefCheck, registerSecretRoutes } from './secrets.js';
+import { closeLingeringConnections } from './shutdown-grace.js';
 import { defaultUiDir, registerWebUi } from './web-ui.js';
 import { registerWhoami } from './whoami.js';
 
@@ -98,6 +99,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
   }) as unknown as FastifyInstance;
 
+  closeLingeringConnections(app);
   installJsonParser(app);
   if (deps.auth) installApiAuth(app, deps.auth);
   refuseEncodedSlashes(app);
