@@ -80,6 +80,8 @@ export function LiveProvider({ children, api: given }: { children: ReactNode; ap
 
   // Events arrive up to hundreds a second: gather them and render at most every 150 ms.
   const pending = useRef<LiveEvent[]>([]);
+  // Counted apart from `pending`, which keeps only the newest FEED_SIZE of a burst.
+  const arrived = useRef(0);
   const dirty = useRef(new Set<Topic>());
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -89,11 +91,11 @@ export function LiveProvider({ children, api: given }: { children: ReactNode; ap
     const flush = () => {
       timer.current = undefined;
       const batch = pending.current;
+      const count = arrived.current;
       pending.current = [];
-      if (batch.length > 0) {
-        setFeed((old) => [...batch.reverse(), ...old].slice(0, FEED_SIZE));
-        setEventsSeen((n) => n + batch.length);
-      }
+      arrived.current = 0;
+      if (batch.length > 0) setFeed((old) => [...batch.reverse(), ...old].slice(0, FEED_SIZE));
+      if (count > 0) setEventsSeen((n) => n + count);
       const topics = [...dirty.current];
       dirty.current.clear();
       if (topics.length > 0) setGeneration((g) => bump(g, topics));
@@ -104,6 +106,7 @@ export function LiveProvider({ children, api: given }: { children: ReactNode; ap
     const sub = api.events(
       (e) => {
         pending.current.push(e);
+        arrived.current++;
         if (pending.current.length > FEED_SIZE) pending.current.splice(0, pending.current.length - FEED_SIZE);
         for (const t of topicsOf(e.eventType)) dirty.current.add(t);
         schedule();
