@@ -58,9 +58,10 @@ test('file secrets reach process and Docker tasks as 0400 files and nothing else
   assert.match(undeclared.text, /\/container\/volumes\(0\)\/secret/);
 
   assert.equal((await d.api.raw('POST', '/v2/apps', { body: processApp })).status, 201);
+  // sum.txt appears whole (written aside, then moved): the test reads it once it has a line.
   const dockerApp = {
     id: '/file-secret-docker',
-    cmd: 'for f in /run/secrets/tls.key "$MESOS_SANDBOX/in/sandbox.key"; do sha256sum < "$f" | cut -d" " -f1; done > "$MESOS_SANDBOX/sum.txt"; sleep 1000',
+    cmd: 'for f in /run/secrets/tls.key "$MESOS_SANDBOX/in/sandbox.key"; do sha256sum < "$f" | cut -d" " -f1; done > "$MESOS_SANDBOX/sum.tmp"; mv "$MESOS_SANDBOX/sum.tmp" "$MESOS_SANDBOX/sum.txt"; sleep 1000',
     cpus: 0.1,
     mem: 32,
     container: {
