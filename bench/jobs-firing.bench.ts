@@ -67,11 +67,13 @@ function watchCommits(store: Store): { committedAt: Map<string, number>; launche
       fn(
         new Proxy(tx, {
           get(target, key) {
-            if (key === 'putTask')
-              return async (task: TaskRecord) => {
-                await target.putTask(task);
-                if (task.jobRun && task.state === 'TASK_STAGING')
-                  launched.push(`${task.jobRun.job}@${task.jobRun.dueAt}`);
+            if (key === 'putTask' || key === 'putTasks')
+              return async (arg: TaskRecord | readonly TaskRecord[]) => {
+                const tasks = Array.isArray(arg) ? (arg as readonly TaskRecord[]) : [arg as TaskRecord];
+                await target.putTasks(tasks);
+                for (const task of tasks)
+                  if (task.jobRun && task.state === 'TASK_STAGING')
+                    launched.push(`${task.jobRun.job}@${task.jobRun.dueAt}`);
               };
             if (key === 'insertJobRun')
               return async (run: JobRun) => {

@@ -43,6 +43,8 @@ export interface StoreOps
   deleteAppVersion(id: string, version: string): Promise<void>;
 
   putTask(task: TaskRecord): Promise<void>;
+  /** putTask for each, in order (an id given twice: the last wins); atomic. One statement per chunk. */
+  putTasks(tasks: readonly TaskRecord[]): Promise<void>;
   getTask(id: string): Promise<TaskRecord | undefined>;
   listTasks(filter?: TaskFilter): Promise<TaskRecord[]>;
   deleteTask(id: string): Promise<void>;
