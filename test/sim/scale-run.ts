@@ -31,6 +31,8 @@ export interface ScaleOptions {
   /** Give up after this long from the first POST. */
   timeoutMs: number;
   connectConcurrency?: number;
+  /** The master's PostgreSQL leader lease (`--lease-ms`); default the master's (2 s). */
+  leaseMs?: number;
   /** Child processes for the simulated agents (sim-agent-fleet.ts); 0 (default): this process. */
   agentProcesses?: number;
   /** Told a line every 10 s (phase, agents connected, launches, RUNNING acked, RSS): how far a run got. */
@@ -151,6 +153,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     token,
     '--log-level',
     'warn',
+    ...(o.leaseMs !== undefined ? ['--lease-ms', String(o.leaseMs)] : []),
   ]);
   let fleet: SimFleet | undefined;
   let progress: NodeJS.Timeout | undefined;
