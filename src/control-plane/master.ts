@@ -21,11 +21,11 @@ import * as apps from './deployments/app-deployments.js';
 import { deployChange } from './deployments/deploy-change.js';
 import { advanceDeployments, cancelDeployment } from './deployments/deployment-runner.js';
 import { deploymentStatus } from './deployments/deployment-status.js';
-import { DeploymentsState } from './deployments/deployments-state.js';
+import type { DeploymentsState } from './deployments/deployments-state.js';
 import { groupVersions, rootWhenGroupWas } from './deployments/root-versions.js';
 import { EventBus } from './events/event-bus.js';
 import { JobRuntime } from './jobs/job-runtime.js';
-import { JobsState } from './jobs/jobs-state.js';
+import { type LoadedState, loadState } from './loaded-state.js';
 import type {
   DeploymentRef,
   DeploymentStatus,
@@ -36,7 +36,7 @@ import type {
   MasterInfo,
   QueueEntry,
 } from './master-api.js';
-import { MasterState } from './master-state.js';
+import type { MasterState } from './master-state.js';
 import { suspendOutOfBounds } from './out-of-bounds.js';
 import { PassTrigger } from './pass-trigger.js';
 import { Serial } from './serial.js';
@@ -79,16 +79,21 @@ export class Master implements MasterApi {
 
   /** Loads everything the leader keeps in memory, then builds the Master on it. */
   static async create(deps: MasterDeps): Promise<Master> {
-    const state = await MasterState.load(deps.store);
-    suspendOutOfBounds(state.apps, deps.logger);
-    const deployments = await DeploymentsState.load(deps.store, state.apps.values());
-    const jobs = await JobsState.load(deps.store);
-    return new Master(deps, { state, deployments, jobs });
+    return Master.fromLoaded(deps, await loadState(deps.store));
+  }
+
+  /**
+   * Builds the Master on state loaded already (a warm standby's, leadership/warm-standby.ts). The
+   * Master owns it from now on: it changes it in place.
+   */
+  static fromLoaded(deps: MasterDeps, loaded: LoadedState): Master {
+    suspendOutOfBounds(loaded.state.apps, deps.logger);
+    return new Master(deps, loaded);
   }
 
   private constructor(
     private readonly deps: MasterDeps,
-    loaded: { state: MasterState; deployments: DeploymentsState; jobs: JobsState },
+    loaded: LoadedState,
   ) {
     this.state = loaded.state;
     this.deploymentsState = loaded.deployments;
