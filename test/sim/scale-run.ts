@@ -3,7 +3,7 @@
  * tasks) and test/sim/scale.sim.test.ts (a small variant for CI): a real `drover master` process
  * on a real store (a throwaway PostgreSQL database, or SQLite), and lightweight simulated agents
  * (sim-agent.ts), many per process, in this process or spread over child processes
- * (sim-agent-fleet.ts), each over its own authenticated WebSocket with the agent's own dialler.
+ * (sim-agent-fleet.ts), each over its own authenticated WebSocket.
  * An agent registers with racks and zones, heartbeats, and answers every launch with
  * TASK_STARTING then TASK_RUNNING (no process is started). Registration is measured first: the
  * time until every agent is registered and the master's RSS per agent. Apps are posted with constraints
