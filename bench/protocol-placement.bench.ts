@@ -100,10 +100,16 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
     await until(() => c.runningAcked >= total, `${total} running`, 600_000);
     const store = storeTime(queryLog, startEpoch, Date.now());
     const queue = await http(`${api}/v2/queue`, { timeoutMs: 60_000 });
-    const unplaced = ((queue.json as { queue?: Array<{ count: number }> }).queue ?? []).reduce(
-      (n, q) => n + q.count,
-      0,
-    );
+    const queued = (queue.json as { queue?: Array<{ count: number; app: { id: string } }> }).queue ?? [];
+    const unplaced = queued.reduce((n, q) => n + q.count, 0);
+    if (process.env['BENCH_DEBUG'])
+      console.error(
+        JSON.stringify({
+          launches: c.launches,
+          held: agents.reduce((n, a) => n + a.tasks.size, 0),
+          queued: queued.map((q) => [q.app.id, q.count]),
+        }),
+      );
     const round = (n: number) => Math.round(n);
     const lastLaunchMs = c.lastLaunchAt - start;
     const allRunningMs = c.allRunningAt - start;

@@ -52,8 +52,12 @@ const MAX_ROUNDS_PER_PASS = 8;
 export class Master implements MasterApi {
   /** Announces health checks added and removed (add_health_check_event, remove_health_check_event). */
   private readonly healthChecks = new HealthCheckRegistry();
-  // After every change: agents' routers get the new routing table within the same tick.
-  private readonly serial = new Serial(() => this.pushRoutes());
+  // Agents' routers get the changed routes once per burst of changes, on the next turn of the
+  // event loop (serial.ts); a kill does not wait for it (tasks/launcher.ts requestKill).
+  private readonly serial = new Serial(
+    () => this.pushRoutes(),
+    (push) => setImmediate(push),
+  );
   private readonly routes: RoutePush;
   private readonly ctx: MasterContext;
   private readonly hub: AgentHub;
@@ -94,7 +98,9 @@ export class Master implements MasterApi {
     this.state = loaded.state;
     this.deploymentsState = loaded.deployments;
     this.writes = new GroupCommit(deps.store, () => deps.clock.now(), {
-      schedule: (flush) => this.serial.run(flush),
+      // On the next turn of the event loop: the agents' messages read in this one join the batch
+      // (run at once, each message was a batch of its own, and a commit of its own on SQLite).
+      schedule: (flush) => new Promise<void>((turn) => setImmediate(turn)).then(() => this.serial.run(flush)),
       onFailure: (err, writes) => {
         // Memory may hold writes that were rolled back: only a reload from the store is right.
         deps.logger.error({ err, writes }, 'a batch of agent writes failed: this term ends');
@@ -224,6 +230,8 @@ export class Master implements MasterApi {
 
   /** The routing table the agents' routers have (Drover extension: GET /v2/routes). */
   routingTable(): RouteTable {
+    // Changes are pushed on the next turn (serial.ts); a reader sees them now.
+    this.pushRoutes();
     return this.routes.table();
   }
 
@@ -233,10 +241,12 @@ export class Master implements MasterApi {
    */
   routeTableAfter(after: number, opts: { waitMs: number; router?: string; signal?: AbortSignal }) {
     if (opts.router !== undefined) this.routes.externalRouterApplied(opts.router, after);
+    this.pushRoutes();
     return this.routes.changedAfter(after, opts.waitMs, opts.signal);
   }
 
   routeTableVersion(): number {
+    this.pushRoutes();
     return this.routes.version();
   }
 
