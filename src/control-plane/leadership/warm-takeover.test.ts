@@ -8,13 +8,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setImmediate as turn } from 'node:timers/promises';
-import { systemIds, systemRandom } from '../../platform/ids.js';
-import { silentLogger } from '../../platform/logger.js';
 import { FakeClock } from '../../platform/testing/fake-clock.js';
 import type { ChangeFeed } from '../../store/change-feed-port.js';
 import { sampleApp, sampleTask } from '../../store/contract-support.js';
 import type { Store } from '../../store/port.js';
 import { createSqliteStore } from '../../store/sqlite/sqlite-store.js';
+import { TEST_NODE_URL, testNodeDeps } from '../testing/node-deps.js';
 import type { Election, ElectionHandlers } from './election.js';
 import { MasterNode } from './master-node.js';
 
@@ -82,15 +81,9 @@ describe('MasterNode with a warm standby', () => {
     const clock = new FakeClock();
     const election = new TestElection();
     const node = new MasterNode({
-      deps: {
-        clock,
-        ids: systemIds,
-        random: systemRandom,
-        logger: silentLogger(),
-        http: { host: '127.0.0.1', port: 1 },
-      },
+      deps: testNodeDeps(clock),
       store,
-      selfUrl: 'http://127.0.0.1:1',
+      selfUrl: TEST_NODE_URL,
       election,
       warmStandby: { pollMs: 300 },
     });
