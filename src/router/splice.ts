@@ -69,6 +69,8 @@ class Splice {
   started = 0;
   clientGone = false;
   readBuffer: Buffer | undefined = undefined;
+  /** `onread`'s buffer source, asked at connect and after every read. */
+  readonly nextBuffer = (): Buffer => takeReadBuffer(this);
 
   constructor(
     readonly ctx: SpliceContext,
@@ -110,7 +112,7 @@ function attempt(s: Splice): void {
     port: backend.port,
     allowHalfOpen: true,
     noDelay: true,
-    onread: { buffer: takeReadBuffer(s), callback: onUpRead },
+    onread: { buffer: s.nextBuffer, callback: onUpRead },
   }) as Spliced;
   up[SPLICE] = s;
   s.pending = up;
@@ -181,8 +183,8 @@ function onUpClose(this: Spliced, hadError: boolean): void {
   const client = s.client;
   // After an error, cut the client. After a clean close the task's end was passed on to the
   // client; once that is flushed, close it too, even when the client keeps its own side open.
-  if (client.writableLength === 0) giveBack(s);
-  else s.readBuffer = undefined;
+  // No write holds the current read buffer (one that a pending write held was replaced).
+  giveBack(s);
   if (hadError || client.writableFinished) client.destroy();
   else {
     client.once('finish', destroySelf);
@@ -221,15 +223,16 @@ function onClientData(this: Spliced, chunk: Buffer): void {
 }
 /**
  * The task's bytes are read into the upstream socket's own buffer, reused from read to read. A
- * write to the client that did not complete at once still points into that buffer: reading pauses
- * (the callback returns false) until the client drains, so the next read cannot overwrite it; a
- * buffer goes back to the pool only when no write holds it.
+ * write to the client that did not complete at once still points into that buffer: the next read
+ * gets a new one (`onread` asks `nextBuffer` after every read), and the held one is left to the
+ * collector. Back-pressure is the write's own, as with pipe(): a full write buffer pauses reading
+ * until the client drains.
  */
 const READ_BUFFER = 16 * 1024;
 const POOL_MAX = 256;
 const pool: Buffer[] = [];
 function takeReadBuffer(s: Splice): Buffer {
-  s.readBuffer = pool.pop() ?? Buffer.allocUnsafe(READ_BUFFER);
+  s.readBuffer ??= pool.pop() ?? Buffer.allocUnsafe(READ_BUFFER);
   return s.readBuffer;
 }
 function giveBack(s: Splice): void {
@@ -237,9 +240,11 @@ function giveBack(s: Splice): void {
   s.readBuffer = undefined;
 }
 function onUpRead(this: Spliced, n: number, buf: Buffer): boolean {
-  const client = this[SPLICE].client;
-  client.write(buf.subarray(0, n));
-  return client.writableLength === 0;
+  const s = this[SPLICE];
+  const client = s.client;
+  const more = client.write(buf.subarray(0, n));
+  if (client.writableLength !== 0) s.readBuffer = Buffer.allocUnsafe(READ_BUFFER);
+  return more;
 }
 function onUpDrain(this: Spliced): void {
   this[SPLICE].client.resume();
