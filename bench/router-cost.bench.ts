@@ -21,6 +21,7 @@ import { waitFor } from '../test/e2e/support/drover-process.js';
 import { freeServicePort, getOnce } from '../test/e2e/support/router-load.js';
 import { load } from './support/autocannon-load.js';
 import { cpuMs } from './support/cpu-time.js';
+import { freshConnections } from './support/fresh-connections.js';
 import { machine } from './support/machine.js';
 import { median, round } from './support/stats.js';
 
@@ -115,7 +116,11 @@ export async function benchRouterCost(): Promise<Record<string, unknown>> {
         keepAlive[t.name]!.rps.push(Math.round(s.rps));
         await delay(200);
         cpu0 = cpuMs(t.pid);
-        const answered = await freshConnections(t.port, seconds, connections);
+        const answered = await freshConnections(
+          [new URL(`http://127.0.0.1:${t.port}/`)],
+          seconds,
+          connections,
+        );
         fresh[t.name]!.cpuMsPer1k.push(round(((cpuMs(t.pid) - cpu0) * 1000) / Math.max(1, answered), 1));
         fresh[t.name]!.rps.push(Math.round(answered / seconds));
         await delay(200);
@@ -139,18 +144,6 @@ export async function benchRouterCost(): Promise<Record<string, unknown>> {
     for (const c of children) c.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** `workers` loops of GET / on a fresh connection each, for `seconds`: how many answered 200. */
-export async function freshConnections(port: number, seconds: number, workers: number): Promise<number> {
-  let answered = 0;
-  const end = Date.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (Date.now() < end) if ((await getOnce('127.0.0.1', port)).ok) answered++;
-    }),
-  );
-  return answered;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

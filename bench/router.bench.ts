@@ -33,6 +33,7 @@ import { freeServicePort, getOnce } from '../test/e2e/support/router-load.js';
 import { load, type Sample } from './support/autocannon-load.js';
 import { descendants, pin } from './support/cpu-pin.js';
 import { cpuMs } from './support/cpu-time.js';
+import { freshConnections } from './support/fresh-connections.js';
 import { machine } from './support/machine.js';
 import { median, round } from './support/stats.js';
 
@@ -239,19 +240,6 @@ async function loadSplit(urls: string[], seconds: number, connections: number): 
     total: parts.reduce((a, p) => a + p.total, 0),
     errors: parts.reduce((a, p) => a + p.errors, 0),
   };
-}
-
-/** `workers` loops of GET / on a fresh connection each (worker i on urls[i % n]), for `seconds`: how many answered 200. */
-async function freshConnections(urls: URL[], seconds: number, workers: number): Promise<number> {
-  let answered = 0;
-  const end = Date.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: workers }, async (_, i) => {
-      const url = urls[i % urls.length]!;
-      while (Date.now() < end) if ((await getOnce(url.hostname, Number(url.port))).ok) answered++;
-    }),
-  );
-  return answered;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
