@@ -4,10 +4,13 @@
  * agents (support/seed-store.ts, not timed). Then:
  *   - state load in this process, through the store with a query log: time and number of queries
  *     (what a new leader runs before it serves: MasterState, deployments, jobs);
- *   - two `drover master` processes (default 2 s lease); each round kill -9s the leader and POSTs
- *     a new app to the survivor every 20 ms until one is accepted (2xx): kill -> accepted write.
- *     The survivor's own state load time is read from its 'leading' log line (`loadMs`). A fresh
- *     standby is started for the next round.
+ *   - two `drover master` processes (default 2 s lease). The standby loads the state once and
+ *     follows the store's change log (control-plane/leadership/warm-standby.ts); each round waits
+ *     until the standby is warm, kill -9s the leader and POSTs a new app to the survivor every
+ *     20 ms until one is accepted (2xx): kill -> accepted write. The survivor's takeover load
+ *     (`loadMs`, `changes` caught up, `warm`) is read from its 'leading' log line, the standby's
+ *     full load from its 'standby state loaded' line. A fresh standby is started for the next
+ *     round.
  * Target: next accepted write <= 3 s after the kill (the lease alone may take up to 2 s to run out).
  *
  *   npm run build && node --import tsx bench/failover-load.bench.ts   # one JSON line
@@ -45,6 +48,51 @@ interface Master {
 }
 
 const LEADING = /"loadMs":(\d+)[^\n]*"msg":"leading: state loaded, loops started"/;
+const LEADING_LINE = /^.*"msg":"leading: state loaded, loops started".*$/gm;
+
+/** Resolves once `m` is a warm standby (it loaded the state and follows the store). */
+async function warmStandby(m: Master): Promise<number> {
+  const hit = await m.proc.waitForOutput(
+    /"loadMs":(\d+)[^\n]*"msg":"standby state loaded/,
+    'a warm standby',
+    600_000,
+  );
+  return Number(hit[1]);
+}
+
+const ELECTED_LINE = /^.*"msg":"elected leader".*$/gm;
+
+/** When (epoch ms, the master's clock: this machine's) the last line matching `re` was logged. */
+function lastLineAt(output: string, re: RegExp): number | undefined {
+  const line = [...output.matchAll(re)].at(-1)?.[0];
+  return line ? (JSON.parse(line) as { time: number }).time : undefined;
+}
+
+/**
+ * What the survivor's last 'leading' line says about its takeover, and where the time since the
+ * kill went: to its election (the rest of the dead leader's lease, one poll), to its catch-up.
+ */
+function takeover(
+  output: string,
+  killedAt: number,
+): { warm?: boolean; changes?: number; reloaded?: boolean; electedMs?: number; leadingMs?: number } {
+  const line = [...output.matchAll(LEADING_LINE)].at(-1)?.[0];
+  if (!line) return {};
+  const { warm, changes, reloaded } = JSON.parse(line) as {
+    warm?: boolean;
+    changes?: number;
+    reloaded?: boolean;
+  };
+  const elected = lastLineAt(output, ELECTED_LINE);
+  const leading = lastLineAt(output, LEADING_LINE);
+  return {
+    ...(elected !== undefined ? { electedMs: elected - killedAt } : {}),
+    ...(leading !== undefined ? { leadingMs: leading - killedAt } : {}),
+    ...(warm !== undefined ? { warm } : {}),
+    ...(changes !== undefined ? { changes } : {}),
+    ...(reloaded !== undefined ? { reloaded } : {}),
+  };
+}
 
 async function startMaster(store: string): Promise<Master> {
   const lease = LEASE_MS ? ['--lease-ms', LEASE_MS] : [];
@@ -81,15 +129,25 @@ export async function benchFailoverLoad() {
     progress(`in-process load ${JSON.stringify(inProcess)}`);
 
     masters.push(await startMaster(store));
+    // The first master loads as a standby too, then campaigns and catches up.
+    const firstStandbyLoadMs = await warmStandby(masters[0]!);
+    await masters[0]!.proc.waitForOutput(LEADING, 'the first master to lead', 60_000);
     const firstLoad = LEADING.exec(masters[0]!.proc.output());
     masters.push(await startMaster(store));
-    const rounds: Array<{ writeMs: number; loadMs: number | undefined; refused: number }> = [];
+    const rounds: Array<{
+      writeMs: number;
+      loadMs: number | undefined;
+      refused: number;
+      standbyFullLoadMs: number;
+    }> = [];
     for (let r = 0; r < ROUNDS; r++) {
       const host = await leaderHostOf(masters);
       const leader = masters.find((m) => new URL(m.url).host === host)!;
       const survivor = masters.find((m) => m !== leader)!;
+      const standbyFullLoadMs = await warmStandby(survivor);
       const loadLinesBefore = survivor.proc.output().match(new RegExp(LEADING, 'g'))?.length ?? 0;
       const t0 = performance.now();
+      const killedAt = Date.now();
       leader.proc.child.kill('SIGKILL');
       let refused = 0;
       let writeMs: number | undefined;
@@ -109,7 +167,13 @@ export async function benchFailoverLoad() {
       await leader.proc.exited;
       const lines = [...survivor.proc.output().matchAll(new RegExp(LEADING, 'g'))];
       const loadMs = lines.length > loadLinesBefore ? Number(lines.at(-1)![1]) : undefined;
-      rounds.push({ writeMs, loadMs, refused });
+      rounds.push({
+        writeMs,
+        loadMs,
+        refused,
+        standbyFullLoadMs,
+        ...takeover(survivor.proc.output(), killedAt),
+      });
       progress(`round ${r + 1}: ${JSON.stringify(rounds.at(-1))}`);
       masters.splice(masters.indexOf(leader), 1);
       await leader.proc.cleanup();
@@ -123,6 +187,7 @@ export async function benchFailoverLoad() {
       seedMs,
       inProcessLoadMs: inProcess.ms,
       loadQueries: inProcess.queries,
+      firstLeaderStandbyLoadMs: firstStandbyLoadMs,
       firstLeaderLoadMs: firstLoad ? Number(firstLoad[1]) : undefined,
       rounds,
       medianWriteMs: median(writes),

@@ -25,7 +25,7 @@ import { agentEndpointUrl } from '../src/domain/agent-endpoint.js';
 import { tempDatabases } from '../src/store/postgres/temp-database.js';
 import { ClusterProcess } from '../test/e2e/support/cluster-process.js';
 import { http } from '../test/e2e/support/http-json.js';
-import { type SimAgent, simAgents, simCounters, until } from './support/sim-agent.js';
+import { type SimAgent, simAgents, simCounters, until } from '../test/sim/sim-agent.js';
 
 const AGENTS = Number(process.env['BENCH_AGENTS'] ?? 1_000);
 const APPS = Number(process.env['BENCH_APPS'] ?? 10);
@@ -71,10 +71,10 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
   try {
     const wsUrl = agentEndpointUrl(api)!;
     const total = APPS * INSTANCES;
-    const c = simCounters();
+    const c = simCounters(total);
 
     const t0 = performance.now();
-    agents = await simAgents(AGENTS, { url: wsUrl, token: TOKEN, counters: c, expectedRunning: total });
+    agents = await simAgents(AGENTS, { url: wsUrl, token: TOKEN, counters: c });
     const connectAllMs = performance.now() - t0;
 
     const start = performance.now();
@@ -100,10 +100,16 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
     await until(() => c.runningAcked >= total, `${total} running`, 600_000);
     const store = storeTime(queryLog, startEpoch, Date.now());
     const queue = await http(`${api}/v2/queue`, { timeoutMs: 60_000 });
-    const unplaced = ((queue.json as { queue?: Array<{ count: number }> }).queue ?? []).reduce(
-      (n, q) => n + q.count,
-      0,
-    );
+    const queued = (queue.json as { queue?: Array<{ count: number; app: { id: string } }> }).queue ?? [];
+    const unplaced = queued.reduce((n, q) => n + q.count, 0);
+    if (process.env['BENCH_DEBUG'])
+      console.error(
+        JSON.stringify({
+          launches: c.launches,
+          held: agents.reduce((n, a) => n + a.tasks.size, 0),
+          queued: queued.map((q) => [q.app.id, q.count]),
+        }),
+      );
     const round = (n: number) => Math.round(n);
     const lastLaunchMs = c.lastLaunchAt - start;
     const allRunningMs = c.allRunningAt - start;
@@ -125,7 +131,7 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
     };
   } finally {
     delete process.env['DROVER_STORE_QUERY_LOG'];
-    for (const a of agents) a.link.close();
+    for (const a of agents) a.close();
     await master.cleanup();
     await dbs?.dropAll();
     rmSync(dir, { recursive: true, force: true });

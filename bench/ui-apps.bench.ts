@@ -3,7 +3,7 @@
  * against a real `drover master`.
  *
  *   1. Apps page: 1,000 apps (20 groups) with 5,000 tasks in the store, the tasks held by 50
- *      simulated agents (bench/support/sim-agent.ts: real WebSocket links, nothing runs). Time from
+ *      simulated agents (test/sim/sim-agent.ts: real WebSocket links, nothing runs). Time from
  *      navigation start to the table showing its first rows and "1,000 apps" (measured in the page:
  *      performance.now() when the condition first holds, polled every animation frame), a fresh
  *      page each run; the same for a client-side route change (Overview -> Apps); and the rows in
@@ -25,7 +25,7 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { agentEndpointUrl } from '../src/domain/agent-endpoint.js';
 import { http } from '../test/e2e/support/http-json.js';
-import { type SimAgent, simAgents, simCounters, until } from './support/sim-agent.js';
+import { type SimAgent, simAgents, simCounters, until } from '../test/sim/sim-agent.js';
 import { median } from './support/stats.js';
 import { benchFeed, type FeedResult, uiBenchCluster } from './ui-events.bench.js';
 
@@ -72,12 +72,11 @@ export async function benchUiApps(): Promise<UiAppsResult> {
   let agents: SimAgent[] = [];
   try {
     const total = APPS * INSTANCES;
-    const c = simCounters();
+    const c = simCounters(total);
     agents = await simAgents(AGENTS, {
       url: agentEndpointUrl(api)!,
       token,
       counters: c,
-      expectedRunning: total,
       resources: { cpus: 10_000, mem: 10_000_000, disk: 10_000_000, ports: [[31_000, 32_000]] },
     });
     const apps = Array.from({ length: APPS }, (_, i) => ({
@@ -134,7 +133,7 @@ export async function benchUiApps(): Promise<UiAppsResult> {
     };
   } finally {
     await browser.close().catch(() => undefined);
-    for (const a of agents) a.link.close();
+    for (const a of agents) a.close();
     await master.cleanup();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@
  * Bench (issue 10): does the overview's live event feed keep up with 200 events/s?
  *
  * A real `drover master` (SQLite) with simulated agents on the real agent protocol
- * (bench/support/sim-agent.ts) holding BENCH_UI_EVENT_APPS apps x BENCH_UI_EVENT_INSTANCES tasks.
+ * (test/sim/sim-agent.ts) holding BENCH_UI_EVENT_APPS apps x BENCH_UI_EVENT_INSTANCES tasks.
  * The load: the agents flip their tasks between TASK_RUNNING and TASK_STARTING, each flip a stored
  * status update that the master turns into a status_update_event and an instance_changed_event,
  * paced to BENCH_UI_RATE events/s (catching up when a timer fires late). The rate the master
@@ -35,7 +35,7 @@ import { agentEndpointUrl } from '../src/domain/agent-endpoint.js';
 import { ClusterProcess } from '../test/e2e/support/cluster-process.js';
 import { repoRoot } from '../test/e2e/support/drover-bin.js';
 import { http } from '../test/e2e/support/http-json.js';
-import { type SimAgent, simAgents, simCounters, until } from './support/sim-agent.js';
+import { type SimAgent, simAgents, simCounters, until } from '../test/sim/sim-agent.js';
 
 const RATE = Number(process.env['BENCH_UI_RATE'] ?? 200);
 const SECONDS = Number(process.env['BENCH_UI_SECONDS'] ?? 30);
@@ -320,12 +320,11 @@ export async function benchUiEvents(): Promise<UiEventsResult> {
   let agents: SimAgent[] = [];
   try {
     const total = APPS * INSTANCES;
-    const c = simCounters();
+    const c = simCounters(total);
     agents = await simAgents(AGENTS, {
       url: agentEndpointUrl(api)!,
       token,
       counters: c,
-      expectedRunning: total,
     });
     const apps = Array.from({ length: APPS }, (_, i) => ({
       id: `/bench/app-${String(i).padStart(3, '0')}`,
@@ -351,7 +350,7 @@ export async function benchUiEvents(): Promise<UiEventsResult> {
     };
   } finally {
     await browser.close().catch(() => undefined);
-    for (const a of agents) a.link.close();
+    for (const a of agents) a.close();
     await master.cleanup();
     rmSync(dir, { recursive: true, force: true });
   }

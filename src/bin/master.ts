@@ -192,6 +192,8 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
         })
       : new SoleLeader(selfUrl),
     ...(lease ? { fence: (term: number) => leaseFence(holder, term) } : {}),
+    // A standby keeps state loaded, so a takeover loads only what changed (warm-standby.ts).
+    ...(lease ? { warmStandby: {} } : {}),
   });
   node.start();
   // Ready means ready to answer: leading with state loaded, or knowing the leader to proxy to.

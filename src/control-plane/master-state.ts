@@ -8,6 +8,7 @@ import type { TaskFailure, TaskRecord } from '../domain/task.js';
 import type { LaunchDelay } from '../scheduler/backoff.js';
 import type { AgentRejection } from '../scheduler/placement-types.js';
 import type { Store } from '../store/port.js';
+import { ChangedRoutes } from './route-changes.js';
 import { RevisedMap, StateRevision } from './state-revision.js';
 import { EndedTasks } from './tasks/ended-tasks.js';
 import { TaskIndex } from './tasks/task-index.js';
@@ -22,9 +23,11 @@ export interface WaitingInfo {
 export class MasterState {
   /** Counts writes to what the API's cached views show: apps, tasks, last failures. */
   readonly revision = new StateRevision();
-  readonly apps = new RevisedMap<string, AppDefinition>(this.revision);
+  /** Which apps and tasks changed since the routing table took them in (route-push.ts). */
+  readonly routeChanges = new ChangedRoutes();
+  readonly apps = new RevisedMap<string, AppDefinition>(this.revision, (id) => this.routeChanges.app(id));
   /** By id, indexed by app and agent (tasks/task-index.ts). */
-  readonly tasks = new TaskIndex(this.revision);
+  readonly tasks = new TaskIndex(this.revision, (t) => this.routeChanges.task(t.id, t.appId));
   readonly agents = new Map<string, AgentInfo>();
   readonly failures = new RevisedMap<string, TaskFailure>(this.revision);
   /** Backoff is kept in memory, as Marathon does: a restart forgives crash loops. */

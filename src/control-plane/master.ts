@@ -21,11 +21,11 @@ import * as apps from './deployments/app-deployments.js';
 import { deployChange } from './deployments/deploy-change.js';
 import { advanceDeployments, cancelDeployment } from './deployments/deployment-runner.js';
 import { deploymentStatus } from './deployments/deployment-status.js';
-import { DeploymentsState } from './deployments/deployments-state.js';
+import type { DeploymentsState } from './deployments/deployments-state.js';
 import { groupVersions, rootWhenGroupWas } from './deployments/root-versions.js';
 import { EventBus } from './events/event-bus.js';
 import { JobRuntime } from './jobs/job-runtime.js';
-import { JobsState } from './jobs/jobs-state.js';
+import { type LoadedState, loadState } from './loaded-state.js';
 import type {
   DeploymentRef,
   DeploymentStatus,
@@ -36,7 +36,7 @@ import type {
   MasterInfo,
   QueueEntry,
 } from './master-api.js';
-import { MasterState } from './master-state.js';
+import type { MasterState } from './master-state.js';
 import { suspendOutOfBounds } from './out-of-bounds.js';
 import { PassTrigger } from './pass-trigger.js';
 import { Serial } from './serial.js';
@@ -52,8 +52,12 @@ const MAX_ROUNDS_PER_PASS = 8;
 export class Master implements MasterApi {
   /** Announces health checks added and removed (add_health_check_event, remove_health_check_event). */
   private readonly healthChecks = new HealthCheckRegistry();
-  // After every change: agents' routers get the new routing table within the same tick.
-  private readonly serial = new Serial(() => this.pushRoutes());
+  // Agents' routers get the changed routes once per burst of changes, on the next turn of the
+  // event loop (serial.ts); a kill does not wait for it (tasks/launcher.ts requestKill).
+  private readonly serial = new Serial(
+    () => this.pushRoutes(),
+    (push) => setImmediate(push),
+  );
   private readonly routes: RoutePush;
   private readonly ctx: MasterContext;
   private readonly hub: AgentHub;
@@ -75,21 +79,28 @@ export class Master implements MasterApi {
 
   /** Loads everything the leader keeps in memory, then builds the Master on it. */
   static async create(deps: MasterDeps): Promise<Master> {
-    const state = await MasterState.load(deps.store);
-    suspendOutOfBounds(state.apps, deps.logger);
-    const deployments = await DeploymentsState.load(deps.store, state.apps.values());
-    const jobs = await JobsState.load(deps.store);
-    return new Master(deps, { state, deployments, jobs });
+    return Master.fromLoaded(deps, await loadState(deps.store));
+  }
+
+  /**
+   * Builds the Master on state loaded already (a warm standby's, leadership/warm-standby.ts). The
+   * Master owns it from now on: it changes it in place.
+   */
+  static fromLoaded(deps: MasterDeps, loaded: LoadedState): Master {
+    suspendOutOfBounds(loaded.state.apps, deps.logger);
+    return new Master(deps, loaded);
   }
 
   private constructor(
     private readonly deps: MasterDeps,
-    loaded: { state: MasterState; deployments: DeploymentsState; jobs: JobsState },
+    loaded: LoadedState,
   ) {
     this.state = loaded.state;
     this.deploymentsState = loaded.deployments;
     this.writes = new GroupCommit(deps.store, () => deps.clock.now(), {
-      schedule: (flush) => this.serial.run(flush),
+      // On the next turn of the event loop: the agents' messages read in this one join the batch
+      // (run at once, each message was a batch of its own, and a commit of its own on SQLite).
+      schedule: (flush) => new Promise<void>((turn) => setImmediate(turn)).then(() => this.serial.run(flush)),
       onFailure: (err, writes) => {
         // Memory may hold writes that were rolled back: only a reload from the store is right.
         deps.logger.error({ err, writes }, 'a batch of agent writes failed: this term ends');
@@ -219,6 +230,8 @@ export class Master implements MasterApi {
 
   /** The routing table the agents' routers have (Drover extension: GET /v2/routes). */
   routingTable(): RouteTable {
+    // Changes are pushed on the next turn (serial.ts); a reader sees them now.
+    this.pushRoutes();
     return this.routes.table();
   }
 
@@ -228,10 +241,12 @@ export class Master implements MasterApi {
    */
   routeTableAfter(after: number, opts: { waitMs: number; router?: string; signal?: AbortSignal }) {
     if (opts.router !== undefined) this.routes.externalRouterApplied(opts.router, after);
+    this.pushRoutes();
     return this.routes.changedAfter(after, opts.waitMs, opts.signal);
   }
 
   routeTableVersion(): number {
+    this.pushRoutes();
     return this.routes.version();
   }
 

@@ -26,25 +26,36 @@ export interface ViewRevision {
   readonly value: number;
 }
 
-/** A Map that bumps `revision` on every write. Build it empty (Map's constructor calls `set`). */
+/**
+ * A Map that bumps `revision` on every write, and tells `touched` (when given) which key it
+ * wrote. Build it empty (Map's constructor calls `set`).
+ */
 export class RevisedMap<K, V> extends Map<K, V> {
-  constructor(private readonly revision: StateRevision) {
+  constructor(
+    private readonly revision: StateRevision,
+    private readonly touched?: (key: K) => void,
+  ) {
     super();
   }
 
   override set(key: K, value: V): this {
     this.revision.bump();
+    this.touched?.(key);
     return super.set(key, value);
   }
 
   override delete(key: K): boolean {
     const had = super.delete(key);
-    if (had) this.revision.bump();
+    if (had) {
+      this.revision.bump();
+      this.touched?.(key);
+    }
     return had;
   }
 
   override clear(): void {
     if (this.size > 0) this.revision.bump();
+    if (this.touched) for (const key of this.keys()) this.touched(key);
     super.clear();
   }
 }

@@ -32,7 +32,7 @@ export function isRoutable(app: RoutingApp, task: RoutingTask): boolean {
 }
 
 /** The app's routed ports: index, service port and protocol (port mappings win, as for service ports). */
-function servicePorts(app: RoutingApp): Array<{ index: number; port: number; protocol: string }> {
+export function servicePorts(app: RoutingApp): Array<{ index: number; port: number; protocol: string }> {
   const mappings = app.container?.portMappings;
   const list = mappings
     ? mappings.map((m, index) => ({ index, port: m.servicePort ?? 0, protocol: m.protocol }))

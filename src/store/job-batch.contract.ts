@@ -3,10 +3,12 @@
  * job-store.contract.ts): insertJobRuns reports per record whether it was inserted, refusing
  * (job, dueAt) keys that exist or repeat within the batch, and putJobs upserts; both take empty
  * batches and batches larger than one SQL statement's chunk, and roll back with their transaction.
+ * The same for the launch's batches (launch-runs.ts): putTasks and putJobRuns upsert, the last of
+ * a repeated key winning, a run record's `active` flag following its new status.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { perTestStore } from './contract-support.js';
+import { perTestStore, sampleTask } from './contract-support.js';
 import { sampleJob, sampleRun } from './job-store.contract.js';
 import type { Store } from './port.js';
 
@@ -126,6 +128,77 @@ export function jobBatchContract(make: () => Promise<Store>): void {
         // Committed: planning the same occurrences again finds them taken.
         await s.transaction((tx) => tx.insertJobRuns([sampleRun('j', T)]));
         assert.deepEqual(await s.insertJobRuns([sampleRun('k', T), sampleRun('j', T)]), [true, false]);
+      }),
+    );
+
+    it(
+      'putTasks and putJobRuns upsert in order (a key given twice: the last wins)',
+      withStore(async (s) => {
+        await s.putTask(sampleTask('t.1', '/a', 'agent-1'));
+        await s.insertJobRun(sampleRun('j', T));
+        await s.putTasks([
+          sampleTask('t.2', '/b', 'agent-2', { state: 'TASK_STAGING' }),
+          sampleTask('t.1', '/a', 'agent-1', { state: 'TASK_FINISHED' }),
+          sampleTask('t.2', '/b', 'agent-3', { state: 'TASK_RUNNING' }),
+        ]);
+        assert.deepEqual(await s.listTasks(), [
+          sampleTask('t.1', '/a', 'agent-1', { state: 'TASK_FINISHED' }),
+          sampleTask('t.2', '/b', 'agent-3', { state: 'TASK_RUNNING' }),
+        ]);
+        // The agent column moved with the record: filters see the last one.
+        assert.deepEqual((await s.listTasks({ agentId: 'agent-2' })).length, 0);
+        assert.deepEqual((await s.listTasks({ agentId: 'agent-3' })).length, 1);
+
+        await s.putJobRuns([
+          sampleRun('j', T, { status: 'running' }),
+          sampleRun('k', T),
+          sampleRun('j', T, { status: 'succeeded', endedAt: T + 5 }),
+        ]);
+        assert.deepEqual(
+          await s.getJobRun('j', T),
+          sampleRun('j', T, { status: 'succeeded', endedAt: T + 5 }),
+        );
+        assert.deepEqual(await s.getJobRun('k', T), sampleRun('k', T));
+        // Final runs leave the active list, new active ones join it.
+        assert.deepEqual(
+          (await s.listActiveJobRuns()).map((r) => `${r.job}@${r.dueAt - T}`),
+          ['k@0'],
+        );
+      }),
+    );
+
+    it(
+      `putTasks and putJobRuns: empty and ${MANY}-element batches, rolled back with their transaction`,
+      withStore(async (s) => {
+        await s.putTasks([]);
+        await s.putJobRuns([]);
+        assert.deepEqual(await s.listTasks(), []);
+        const name = (i: number) => `j-${String(i).padStart(4, '0')}`;
+        const tasks = Array.from({ length: MANY }, (_, i) =>
+          sampleTask(`${name(i)}.1`, `/chronos/${name(i)}`, `agent-${i % 3}`, { state: 'TASK_STAGING' }),
+        );
+        const runs = Array.from({ length: MANY }, (_, i) => sampleRun(name(i), T, { status: 'running' }));
+        await assert.rejects(
+          s.transaction(async (tx) => {
+            await tx.putTasks(tasks);
+            await tx.putJobRuns(runs);
+            throw new Error('crash before commit');
+          }),
+          /crash/,
+        );
+        assert.deepEqual(await s.listTasks(), []);
+        assert.deepEqual(await s.listActiveJobRuns(), []);
+
+        await s.transaction(async (tx) => {
+          await tx.putTasks(tasks);
+          await tx.putJobRuns(runs);
+        });
+        assert.deepEqual(await s.listTasks(), tasks);
+        assert.deepEqual(
+          await s.listTasks({ agentId: 'agent-1' }),
+          tasks.filter((t) => t.agentId === 'agent-1'),
+        );
+        assert.deepEqual(await s.listActiveJobRuns(), runs);
       }),
     );
   });

@@ -3,9 +3,9 @@
  * the exactly-once guarantee: `insertJobRun` refuses a second record for the same occurrence, so
  * a restarted or second master that plans the same occurrence again finds it taken.
  *
- * `insertJobRuns` and `putJobs` are the batch forms the ticker uses when many jobs come due at
- * once (one multi-row statement per chunk instead of one statement per record): same semantics
- * as calling the single form for each element in order, but cheaper.
+ * `insertJobRuns`, `putJobs` and `putJobRuns` are the batch forms the ticker uses when many jobs
+ * come due at once (one multi-row statement per chunk instead of one statement per record): same
+ * semantics as calling the single form for each element in order, but cheaper.
  */
 import type { JobRun, StoredJob } from '../domain/job.js';
 
@@ -43,6 +43,8 @@ export interface JobStoreOps {
   insertJobRuns(runs: readonly JobRun[]): Promise<boolean[]>;
   /** Replaces a run record (its later states). */
   putJobRun(run: JobRun): Promise<void>;
+  /** putJobRun for each, in order (a (job, dueAt) given twice: the last wins); atomic. */
+  putJobRuns(runs: readonly JobRun[]): Promise<void>;
   getJobRun(job: string, dueAt: number): Promise<JobRun | undefined>;
   /** A job's runs, newest due time first. */
   listJobRuns(job: string, query?: JobRunQuery): Promise<JobRun[]>;
@@ -65,6 +67,7 @@ export const JOB_OP_KINDS: Readonly<Record<keyof JobStoreOps, 'read' | 'write'>>
   insertJobRun: 'write',
   insertJobRuns: 'write',
   putJobRun: 'write',
+  putJobRuns: 'write',
   getJobRun: 'read',
   listJobRuns: 'read',
   listActiveJobRuns: 'read',

@@ -106,6 +106,23 @@ export function memoryJobOps(t: Access, run: Run): JobStoreOps {
     putJobRun: async (r) => {
       await putRun(r, false);
     },
+    putJobRuns: (runs) => {
+      const rows = runs.map((r): [JobRun, RunRow] => [r, { active: isActiveRun(r), json: encodeJson(r) }]);
+      return run(() => {
+        const byJob = new Map<string, Map<number, RunRow>>();
+        for (const [r, row] of rows) {
+          let next = byJob.get(r.job);
+          if (next === undefined) {
+            next = new Map(t.read('jobRuns').get(r.job));
+            byJob.set(r.job, next);
+          }
+          next.set(r.dueAt, row);
+        }
+        if (byJob.size === 0) return;
+        const table = t.write('jobRuns');
+        for (const [job, next] of byJob) table.set(job, next);
+      });
+    },
     getJobRun: (job, dueAt) =>
       run(() => {
         const row = t.read('jobRuns').get(job)?.get(dueAt);

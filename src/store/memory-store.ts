@@ -109,6 +109,17 @@ function memoryOps(t: TableAccess, run: Run, lease: () => LeaseRecord | undefine
         t.write('tasks').set(task.id, row);
       });
     },
+    putTasks: (tasks) => {
+      const rows = tasks.map((task): [string, TaskRow] => [
+        task.id,
+        { appId: task.appId, agentId: task.agentId, json: encodeJson(task) },
+      ]);
+      return run(() => {
+        if (rows.length === 0) return;
+        const table = t.write('tasks');
+        for (const [id, row] of rows) table.set(id, row);
+      });
+    },
     getTask: (id) => run(() => decodeOptional<TaskRecord>(t.read('tasks').get(id)?.json)),
     listTasks: (filter = {}) =>
       run(() => {

@@ -27,6 +27,7 @@ export const OP_KINDS: Readonly<Record<keyof StoreOps, 'read' | 'write'>> = {
   getAppVersion: 'read',
   deleteAppVersion: 'write',
   putTask: 'write',
+  putTasks: 'write',
   getTask: 'read',
   listTasks: 'read',
   deleteTask: 'write',

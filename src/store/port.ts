@@ -6,6 +6,7 @@
 import type { AgentInfo } from '../domain/agent.js';
 import type { AppDefinition } from '../domain/app.js';
 import type { TaskFailure, TaskRecord } from '../domain/task.js';
+import type { ChangeFeed } from './change-feed-port.js';
 import type { DeploymentStoreOps } from './deployment-port.js';
 import type { EventSubscriptionStoreOps } from './event-subscription-port.js';
 import type { JobStoreOps } from './job-port.js';
@@ -42,6 +43,8 @@ export interface StoreOps
   deleteAppVersion(id: string, version: string): Promise<void>;
 
   putTask(task: TaskRecord): Promise<void>;
+  /** putTask for each, in order (an id given twice: the last wins); atomic. One statement per chunk. */
+  putTasks(tasks: readonly TaskRecord[]): Promise<void>;
   getTask(id: string): Promise<TaskRecord | undefined>;
   listTasks(filter?: TaskFilter): Promise<TaskRecord[]>;
   deleteTask(id: string): Promise<void>;
@@ -61,4 +64,6 @@ export interface Store extends StoreOps {
   /** Run `fn` atomically: all its writes land or none do. Nested calls join the outer one. */
   transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** What changed since a position (SQL stores; change-feed-port.ts): what a warm standby follows. */
+  readonly changes?: ChangeFeed;
 }

@@ -1,12 +1,14 @@
 /**
  * The scale simulation (issue 16), shared by bench/scale-sim.bench.ts (10,000 agents, 100,000
  * tasks) and test/sim/scale.sim.test.ts (a small variant for CI): a real `drover master` process
- * on a real store (a throwaway PostgreSQL database, or SQLite), and lightweight simulated agents,
- * many in this process, each over its own authenticated WebSocket with the agent's own dialler.
+ * on a real store (a throwaway PostgreSQL database, or SQLite), and lightweight simulated agents
+ * (sim-agent.ts), many per process, in this process or spread over child processes
+ * (sim-agent-fleet.ts), each over its own authenticated WebSocket.
  * An agent registers with racks and zones, heartbeats, and answers every launch with
- * TASK_STARTING then TASK_RUNNING (no process is started). Apps are posted with constraints
- * (hostname UNIQUE, GROUP_BY rack, LIKE, UNLIKE + MAX_PER, none); the run measures, from the first
- * POST, the time until every task is TASK_RUNNING (its RUNNING update acknowledged), the master's
+ * TASK_STARTING then TASK_RUNNING (no process is started). Registration is measured first: the
+ * time until every agent is registered and the master's RSS per agent. Then every app is posted
+ * at once, with constraints (hostname UNIQUE, GROUP_BY rack, LIKE, UNLIKE + MAX_PER, none); the
+ * run measures, from the first POST, the time until every task is TASK_RUNNING (its RUNNING update acknowledged), the master's
  * RSS (sampled every 250 ms) and the latency of `GET /v2/apps` polled meanwhile.
  */
 import { randomUUID } from 'node:crypto';
@@ -14,14 +16,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { dialMaster } from '../../src/agent/ws-link.js';
 import { agentEndpointUrl } from '../../src/domain/agent-endpoint.js';
-import type { AgentLink, AgentToMaster, MasterToAgent } from '../../src/domain/agent-protocol.js';
-import { PROTOCOL_VERSION } from '../../src/domain/agent-protocol.js';
-import { silentLogger } from '../../src/platform/logger.js';
 import { tempDatabases } from '../../src/store/postgres/temp-database.js';
 import { ClusterProcess } from '../e2e/support/cluster-process.js';
 import { http } from '../e2e/support/http-json.js';
+import { SIM_RACKS, simAgentAttributes, simAgentIndex } from './sim-agent.js';
+import { type SimFleet, simFleet } from './sim-agent-fleet.js';
 
 export interface ScaleOptions {
   agents: number;
@@ -31,6 +31,10 @@ export interface ScaleOptions {
   /** Give up after this long from the first POST. */
   timeoutMs: number;
   connectConcurrency?: number;
+  /** The master's PostgreSQL leader lease (`--lease-ms`); default the master's (2 s). */
+  leaseMs?: number;
+  /** Child processes for the simulated agents (sim-agent-fleet.ts); 0 (default): this process. */
+  agentProcesses?: number;
   /** Told a line every 10 s (phase, agents connected, launches, RUNNING acked, RSS): how far a run got. */
   progress?: (line: string) => void;
 }
@@ -39,7 +43,13 @@ export interface ScaleResult {
   agents: number;
   tasks: number;
   store: string;
+  /** From the first dial until every agent was registered. */
   connectAllMs: number;
+  /** The master's RSS before the first agent dialled, and once all were registered. */
+  masterRssIdleMb: number;
+  masterRssConnectedMb: number;
+  /** (connected - idle) / agents. */
+  masterRssKbPerAgent: number;
   allRunningMs: number;
   launches: number;
   /** Launches of a task id already launched (on any agent): a duplicate placement. */
@@ -60,27 +70,12 @@ export interface ScaleResult {
   leaderChanges: number;
 }
 
-const RACKS = 20;
-const ZONES = 3;
-
-interface Counters {
-  launches: number;
-  runningAcked: number;
-  /** Every task id a launch was received for, to count a task launched twice. */
-  launched: Set<string>;
-  duplicateLaunches: number;
-}
-
-function agentAttributes(i: number): { hostname: string; rack: string; zone: string } {
-  return { hostname: `sim-${i}.scale`, rack: `rack-${i % RACKS}`, zone: `zone-${i % ZONES}` };
-}
-
 function constraintsFor(app: number): string[][] {
   switch (app % 5) {
     case 0:
       return [['hostname', 'UNIQUE']];
     case 1:
-      return [['rack', 'GROUP_BY', String(RACKS)]];
+      return [['rack', 'GROUP_BY', String(SIM_RACKS)]];
     case 2:
       return [['rack', 'LIKE', 'rack-1[0-9]']];
     case 3:
@@ -91,116 +86,6 @@ function constraintsFor(app: number): string[][] {
     default:
       return [];
   }
-}
-
-type StatusUpdate = Extract<AgentToMaster, { type: 'statusUpdate' }>;
-
-/**
- * One simulated agent. Like a real one it keeps its status updates until the master acks them
- * and re-sends them after a reconnect, and when its link drops (a new leadership term closes
- * every link) it dials again and re-registers with its id, secret and running tasks.
- */
-async function simAgent(
-  url: string,
-  token: string,
-  i: number,
-  c: Counters,
-  live: { on: boolean },
-): Promise<{ close(): void }> {
-  const a = agentAttributes(i);
-  let agentId: string | undefined;
-  let agentSecret: string | undefined;
-  const tasks = new Map<string, string>();
-  const pending = new Map<string, StatusUpdate>();
-  const runningUpdates = new Set<string>();
-  let current: AgentLink | undefined;
-
-  const connect = async (): Promise<void> => {
-    const link = await dialMaster({ url, token, logger: silentLogger(), pingIntervalMs: 0 });
-    current = link;
-    let heartbeat: NodeJS.Timeout | undefined;
-    const send = (u: StatusUpdate) => {
-      pending.set(u.updateId, u);
-      link.send(u);
-    };
-    const registered = new Promise<void>((resolve, reject) => {
-      link.onMessage((msg: MasterToAgent) => {
-        switch (msg.type) {
-          case 'registered':
-            agentId = msg.agentId;
-            agentSecret = msg.agentSecret ?? agentSecret;
-            heartbeat = setInterval(() => link.send({ type: 'heartbeat', agentId: agentId! }), 5_000);
-            heartbeat.unref();
-            for (const u of pending.values()) link.send({ ...u, agentId: agentId! });
-            resolve();
-            return;
-          case 'refused':
-            reject(new Error(msg.reason));
-            return;
-          case 'launch': {
-            c.launches += 1;
-            const { taskId, appId } = msg.task;
-            if (c.launched.has(taskId)) c.duplicateLaunches += 1;
-            c.launched.add(taskId);
-            tasks.set(taskId, appId);
-            for (const state of ['TASK_STARTING', 'TASK_RUNNING'] as const) {
-              const updateId = randomUUID();
-              if (state === 'TASK_RUNNING') runningUpdates.add(updateId);
-              send({
-                type: 'statusUpdate',
-                updateId,
-                agentId: agentId!,
-                taskId,
-                appId,
-                state,
-                timestamp: Date.now(),
-              });
-            }
-            return;
-          }
-          case 'ack':
-            pending.delete(msg.updateId);
-            if (runningUpdates.delete(msg.updateId)) c.runningAcked += 1;
-            return;
-          case 'kill':
-            tasks.delete(msg.taskId);
-            send({
-              type: 'statusUpdate',
-              updateId: randomUUID(),
-              agentId: agentId!,
-              taskId: msg.taskId,
-              appId: '',
-              state: 'TASK_KILLED',
-              timestamp: Date.now(),
-            });
-            return;
-          default:
-            return;
-        }
-      });
-    });
-    link.onClose(() => {
-      clearInterval(heartbeat);
-      if (live.on) setTimeout(() => void connect().catch(() => undefined), 250 + (i % 100) * 10);
-    });
-    link.send({
-      type: 'register',
-      protocolVersion: PROTOCOL_VERSION,
-      ...(agentId ? { agentId } : {}),
-      ...(agentSecret ? { agentSecret } : {}),
-      hostname: a.hostname,
-      address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-      resources: { cpus: 64, mem: 262_144, disk: 1_000_000, ports: [[31_000, 32_000]] },
-      attributes: { rack: a.rack, zone: a.zone },
-      capabilities: { docker: false },
-      runningTasks: [...tasks].map(([taskId, appId]) => ({ taskId, appId, state: 'TASK_RUNNING' as const })),
-      // Routes nothing: a patch per change, not the whole table per agent per change.
-      routePatches: true,
-    });
-    await registered;
-  };
-  await connect();
-  return { close: () => current?.close() };
 }
 
 function rssMbOf(pid: number): number {
@@ -218,10 +103,7 @@ function violations(
   tasks: Array<{ appId: string; host: string; state: string }>,
   appIndex: Map<string, number>,
 ): number {
-  const byAddress = (host: string) => {
-    const [, b, c, d] = host.split('.').map(Number) as [number, number, number, number];
-    return agentAttributes((b << 16) | (c << 8) | d);
-  };
+  const byAddress = (host: string) => simAgentAttributes(simAgentIndex(host));
   let bad = 0;
   const perApp = new Map<string, Map<string, number>>();
   for (const t of tasks) {
@@ -251,7 +133,7 @@ function violations(
   }
   for (const [appId, counts] of perApp) {
     if ((appIndex.get(appId) ?? 0) % 5 !== 1) continue;
-    const all = Array.from({ length: RACKS }, (_, r) => counts.get(`rack-${r}`) ?? 0);
+    const all = Array.from({ length: SIM_RACKS }, (_, r) => counts.get(`rack-${r}`) ?? 0);
     if (Math.max(...all) - Math.min(...all) > 1) bad++;
   }
   return bad;
@@ -271,9 +153,9 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     token,
     '--log-level',
     'warn',
+    ...(o.leaseMs !== undefined ? ['--lease-ms', String(o.leaseMs)] : []),
   ]);
-  const links: Array<{ close(): void }> = [];
-  const live = { on: true };
+  let fleet: SimFleet | undefined;
   let progress: NodeJS.Timeout | undefined;
   let rssMax = 0;
   const rssTimer = setInterval(() => {
@@ -282,25 +164,30 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
   try {
     const wsUrl = agentEndpointUrl(api)!;
     const total = o.apps * o.instances;
-    const c: Counters = { launches: 0, runningAcked: 0, launched: new Set(), duplicateLaunches: 0 };
-    const step = o.connectConcurrency ?? 50;
+    const masterRssIdleMb = rssMbOf(master.child.pid!);
     const t0 = performance.now();
     let phase = 'connecting';
     progress = o.progress
       ? setInterval(() => {
           const s = Math.round((performance.now() - t0) / 1000);
+          const c = fleet!.totals();
           o.progress!(
-            `${s}s ${phase}: agents ${links.length}/${o.agents}, launches ${c.launches}, running acked ${c.runningAcked}/${total}, master RSS ${Math.round(rssMax)} MB`,
+            `${s}s ${phase}: agents ${c.connected}/${o.agents}, launches ${c.launches}, running acked ${c.runningAcked}/${total}, master RSS ${Math.round(rssMax)} MB`,
           );
         }, 10_000)
       : undefined;
-    for (let i = 0; i < o.agents; i += step) {
-      const batch = Array.from({ length: Math.min(step, o.agents - i) }, (_, k) =>
-        simAgent(wsUrl, token, i + k, c, live),
-      );
-      links.push(...(await Promise.all(batch)));
-    }
+    fleet = simFleet({
+      url: wsUrl,
+      token,
+      agents: o.agents,
+      processes: o.agentProcesses ?? 0,
+      ...(o.connectConcurrency !== undefined ? { concurrency: o.connectConcurrency } : {}),
+    });
+    await fleet.connected;
     const connectAllMs = performance.now() - t0;
+    // Settled: the registrations' batches committed and their route tables went out.
+    await new Promise((res) => setTimeout(res, 2_000));
+    const masterRssConnectedMb = rssMbOf(master.child.pid!);
 
     // GET /v2/apps meanwhile, one request at a time, as a UI or marathon-lb polls.
     const latencies: number[] = [];
@@ -320,9 +207,10 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     phase = 'posting apps';
     const appIndex = new Map<string, number>();
     let leaderChanges = 0;
-    for (let a = 0; a < o.apps; a++) {
+    // Every app is posted at once, as a cluster's apps are deployed together (a bulk PUT, or a
+    // deploy script): one at a time, each POST waited behind the status updates of those before.
+    const post = async (a: number): Promise<void> => {
       const id = `/scale/app-${a}`;
-      appIndex.set(id, a);
       // A 503 is a leadership change (this one master re-elected after its lease lapsed on a
       // busy machine): post again once it leads again.
       for (;;) {
@@ -338,17 +226,22 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
           },
           timeoutMs: o.timeoutMs,
         });
-        if (res.status === 201 || res.status === 409) break;
+        if (res.status === 201 || res.status === 409) return;
         if (res.status !== 503 || performance.now() - start > o.timeoutMs)
           throw new Error(`POST ${id}: ${res.status} ${res.text}`);
         leaderChanges++;
         await new Promise((r) => setTimeout(r, 200));
       }
-    }
+    };
+    for (let a = 0; a < o.apps; a++) appIndex.set(`/scale/app-${a}`, a);
+    await Promise.all(Array.from({ length: o.apps }, (_, a) => post(a)));
     const deadline = Date.now() + o.timeoutMs;
     phase = 'waiting for RUNNING';
-    while (c.runningAcked < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (fleet.totals().runningAcked < total && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     const allRunningMs = performance.now() - start;
+    const c = fleet.totals();
+    const launched = await fleet.launchedIds();
     polling = false;
     clearInterval(progress);
     await poller;
@@ -368,9 +261,12 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
       tasks: total,
       store: o.store,
       connectAllMs: r(connectAllMs),
+      masterRssIdleMb: r(masterRssIdleMb),
+      masterRssConnectedMb: r(masterRssConnectedMb),
+      masterRssKbPerAgent: r(((masterRssConnectedMb - masterRssIdleMb) * 1024) / o.agents),
       allRunningMs: c.runningAcked >= total ? r(allRunningMs) : Number.NaN,
       launches: c.launches,
-      duplicateLaunches: c.duplicateLaunches,
+      duplicateLaunches: launched.length - new Set(launched).size,
       running: c.runningAcked,
       runningInMaster: list.filter((t) => t.state === 'TASK_RUNNING').length,
       appsWithWrongCount: [...appIndex.keys()].filter((id) => perApp.get(id) !== o.instances).length,
@@ -390,8 +286,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
   } finally {
     clearInterval(progress);
     clearInterval(rssTimer);
-    live.on = false;
-    for (const l of links) l.close();
+    await fleet?.close();
     await master.cleanup();
     await dbs?.dropAll();
     rmSync(dir, { recursive: true, force: true });

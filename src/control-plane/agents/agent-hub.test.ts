@@ -129,4 +129,63 @@ describe('agent hub', () => {
       version: 2,
     });
   });
+
+  it('encodes a whole routing table sent to many registering agents once per table and version', async () => {
+    const hub = new AgentHub(
+      {
+        register: async (msg) => ({ agentId: msg.hostname }),
+        registered: async () => undefined,
+        statusUpdate: async () => undefined,
+        heartbeat: () => undefined,
+        disconnected: () => undefined,
+      },
+      systemClock,
+      sequentialIds(),
+    );
+    const frames: Array<{ agent: string; encoded: string }> = [];
+    for (const agent of ['a', 'b', 'c']) {
+      let onMessage: (msg: AgentToMaster) => void = () => undefined;
+      hub.accept({
+        send: () => assert.fail('a whole table goes out encoded'),
+        sendEncoded: (_msg, encoded) => frames.push({ agent, encoded }),
+        onMessage: (h) => {
+          onMessage = h;
+        },
+        onClose: () => undefined,
+        close: () => undefined,
+      });
+      onMessage({ ...register, agentId: agent, hostname: agent });
+    }
+    await settle();
+    let encodings = 0;
+    const counted = (routes: unknown[]) => {
+      const table = { routes };
+      Object.defineProperty(table, 'toJSON', {
+        enumerable: false,
+        value: () => {
+          encodings++;
+          return { routes };
+        },
+      });
+      return table as { routes: never[] };
+    };
+    const first = counted([]);
+    for (const agent of ['a', 'b']) hub.send(agent, { type: 'routes', table: first, version: 7 });
+    assert.equal(encodings, 1, 'one encoding for two agents');
+    assert.equal(frames[0]!.encoded, frames[1]!.encoded);
+    // The same table at a new version, or a new table: encoded again, and sent as it is now.
+    hub.send('c', { type: 'routes', table: first, version: 8 });
+    const second = counted([]);
+    hub.send('a', { type: 'routes', table: second, version: 8 });
+    assert.equal(encodings, 3);
+    assert.deepEqual(
+      frames.map((f) => [f.agent, (JSON.parse(f.encoded) as { version: number }).version]),
+      [
+        ['a', 7],
+        ['b', 7],
+        ['c', 8],
+        ['a', 8],
+      ],
+    );
+  });
 });

@@ -1,7 +1,8 @@
 /**
- * Keeps every router on the current routing table (routing/routing-table.ts). The master calls
- * `refresh` after each change it applies (Master runs it after every serialized step) and right
- * before it sends a kill; only a table that differs from the last one is sent. A newly registered
+ * Keeps every router on the current routing table (routing/routing-table.ts), updated from the
+ * apps and tasks that changed (routing/route-book.ts). The master calls `refresh` once its serial
+ * queue has run what was waiting (serial.ts) and right before it sends a kill; only a table that
+ * differs from the last one is sent. A newly registered
  * agent gets the whole table at once; after that, agents that apply patches get only what
  * changed (routing/route-patch.ts), one frame encoded once for all of them. Pushing the whole
  * table to every agent after every change cost O(tasks x agents) per status update (1,000 agents
@@ -26,8 +27,7 @@ import type { RouteBindFailure, RouteTable } from '../../domain/agent-protocol.j
 import { DEFAULT_ROUTE_ACK_TIMEOUT_MS } from '../../domain/kill-timing.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import { routeTablePatch } from '../../routing/route-patch.js';
-import { routingTable } from '../../routing/routing-table.js';
+import { RouteBook, type RouteSource } from '../../routing/route-book.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { MasterState } from '../master-state.js';
 import type { AgentHub } from './agent-hub.js';
@@ -45,9 +45,9 @@ interface Waiter {
 }
 
 export class RoutePush {
-  private current: RouteTable = { routes: [] };
-  /** The state's revision `current` was built at (state-revision.ts). */
-  private builtAt: number | undefined;
+  /** The table, kept up to date from the state's changes. */
+  private readonly book = new RouteBook();
+  private readonly source: RouteSource;
   private readonly failures = new Map<string, RouteBindFailure[]>();
   private currentVersion: number;
   /** Agents whose router acknowledged a table on their current link: version taken. */
@@ -66,24 +66,26 @@ export class RoutePush {
     private readonly deps: { clock: Clock; logger: Logger; ackTimeoutMs?: number },
   ) {
     this.currentVersion = deps.clock.now();
+    this.source = {
+      app: (id) => state.apps.get(id),
+      task: (id) => state.tasks.get(id),
+      tasksOf: (appId) => state.tasks.ofApp(appId),
+      apps: () => state.apps.values(),
+    };
   }
 
-  /** Recomputes the table and pushes it to every connected agent when it changed; returns its version. */
+  /** Takes in what changed and pushes it to every connected agent when routes changed; returns the version. */
   refresh(): number {
-    // The table is built from apps and tasks only: if neither changed since, neither did it.
-    // Building is O(tasks), and many steps of the master's queue (a pass with nothing to do, a
-    // job tick) change neither.
-    if (this.state.revision.value === this.builtAt) return this.currentVersion;
-    this.builtAt = this.state.revision.value;
-    const table = routingTable(this.state.apps.values(), this.state.tasks.values());
-    const patch = routeTablePatch(this.current, table);
+    // Only the routes of apps and tasks that changed since are looked at (route-book.ts); many
+    // steps of the master's queue (a pass with nothing to do, a job tick) change none.
+    if (this.state.routeChanges.empty) return this.currentVersion;
+    const patch = this.book.update(this.source, this.state.routeChanges.take());
     if (!patch) return this.currentVersion;
     const from = this.currentVersion;
     const version = ++this.currentVersion;
-    this.current = table;
     this.hub.broadcastRoutes({ type: 'routesPatch', patch, from, version }, () => ({
       type: 'routes',
-      table,
+      table: this.book.table(),
       version,
     }));
     for (const w of this.changeWaiters) w.resolve();
@@ -94,11 +96,11 @@ export class RoutePush {
   /** An agent (re-)registered: it gets the whole table. */
   sendTo(agentId: string): void {
     this.refresh();
-    this.hub.send(agentId, { type: 'routes', table: this.current, version: this.currentVersion });
+    this.hub.send(agentId, { type: 'routes', table: this.book.table(), version: this.currentVersion });
   }
 
   table(): RouteTable {
-    return this.current;
+    return this.book.table();
   }
 
   version(): number {

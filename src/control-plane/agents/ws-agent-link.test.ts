@@ -323,6 +323,37 @@ describe('agent link over WebSocket', { timeout: 60_000 }, () => {
     assert.ok(m.log.has(`claims agent ${agent.id}`));
   });
 
+  it('a frame sent encoded to many links arrives at each as the same text frame', async () => {
+    const links: MasterLink[] = [];
+    const server = createServer();
+    const endpoint = attachAgentServer({
+      server,
+      token: TOKEN,
+      logger: silentLogger(),
+      onLink: (link) => {
+        links.push(link);
+        link.onMessage((msg) => {
+          if (msg.type === 'register') link.send({ type: 'registered', agentId: msg.hostname });
+        });
+      },
+    });
+    cleanups.push(() => endpoint.close());
+    const url = await listen(server);
+    const clients = await Promise.all(['a', 'b'].map(() => rawClient(url)));
+    const binary: boolean[] = [];
+    for (const c of clients) c.ws.on('message', (_d, isBinary) => binary.push(isBinary));
+    for (const [i, c] of clients.entries()) c.send(register({ hostname: `h${i}` }));
+    await waitFor(() => clients.every((c) => c.received.length === 1), 'both registered');
+    const first: MasterToAgent = { type: 'routes', table: { routes: [] }, version: 1 };
+    const second: MasterToAgent = { type: 'routes', table: { routes: [] }, version: 2 };
+    for (const l of links) l.sendEncoded?.(first, JSON.stringify(first));
+    links[0]!.sendEncoded?.(second, JSON.stringify(second));
+    await waitFor(() => clients[0]!.received.length === 3 && clients[1]!.received.length === 2, 'frames');
+    assert.deepEqual(clients[0]!.received.slice(1), [first, second]);
+    assert.deepEqual(clients[1]!.received.slice(1), [first]);
+    assert.deepEqual(binary, [false, false, false, false, false], 'text frames, as the protocol requires');
+  });
+
   it('reconnects after a drop and re-sends updates the master had not acked', async () => {
     // A hand-driven master: registers every link, launches one task on the first, never acks.
     const links: MasterLink[] = [];

@@ -111,7 +111,7 @@ export async function deleteJob(jc: JobsContext, name: string): Promise<void> {
     return { job, anchorAt: stored.anchorAt, ...(nextDueAt !== undefined ? { nextDueAt } : {}) };
   });
   await commit(jc, async (tx, fx) => {
-    for (const c of rewired) await tx.putJob(c);
+    await tx.putJobs(rewired);
     await tx.deleteJob(name);
     fx.afterCommit(() => {
       jc.jobs.forget(name);
@@ -161,10 +161,10 @@ export async function killJobRuns(jc: JobsContext, name: string): Promise<number
     return { ...rest, status: 'killed', endedAt: now, killRequestedAt: now, message: 'killed on request' };
   });
   await commit(jc, async (tx, fx) => {
-    for (const r of updated) {
-      await tx.putJobRun(r);
-      fx.afterCommit(() => jc.jobs.setActive(r));
-    }
+    await tx.putJobRuns(updated);
+    fx.afterCommit(() => {
+      for (const r of updated) jc.jobs.setActive(r);
+    });
   });
   for (const t of [...jc.master.state.tasks.values()])
     if (t.jobRun?.job === name && t.killRequestedAt === undefined) await killRunTask(jc, t, now);

@@ -19,6 +19,11 @@ export interface ElectionHandlers {
   deposed(term: number, why: string): void;
   /** Every lease read: who leads (a standby proxies and redirects to it). */
   observed?(lease: LeaseRecord | undefined, heldBySelf: boolean): void;
+  /**
+   * Whether this master may campaign now (default yes). A master whose state is not loaded yet
+   * waits (leadership/warm-standby.ts): a load under a lease it must renew could outlast it.
+   */
+  mayCampaign?(): boolean;
 }
 
 export interface Election {
@@ -107,7 +112,7 @@ export class LeaseElection implements Election {
     const attempt = ++this.attempt;
     const startedAt = this.opts.clock.now();
     const held = this.term;
-    if (held === undefined && startedAt < this.holdUntil) {
+    if (held === undefined && (startedAt < this.holdUntil || this.handlers?.mayCampaign?.() === false)) {
       await this.watch();
       if (this.stopped || attempt !== this.attempt) return;
       this.schedule(this.pollMs);

@@ -6,6 +6,13 @@
  * Master never outlives its term, so a master that leads again later starts from the store, never
  * from memory that may have missed another leader's changes.
  *
+ * With `warmStandby` (masters sharing PostgreSQL), a master that does not lead keeps that state
+ * loaded and follows the store's change feed (warm-standby.ts). It campaigns only once it is warm,
+ * so the full load of a large cluster never runs under a lease it must keep renewing, and a
+ * takeover loads only the changes since the standby's last poll. A term deposed while catching up
+ * leaves the standby as it was: still valid, still following, never loaded again from scratch.
+ * The state a term owned is not followed afterwards; the next standby loads from the store.
+ *
  * Agents dialling a standby are redirected to the leader (protocol `redirect`); while no leader is
  * known (between a leader's death and the next election) they are held open and redirected as
  * soon as one is, instead of being sent round the masters with growing backoff.
@@ -22,7 +29,9 @@ import type { Store } from '../../store/port.js';
 import type { MasterDeps } from '../context.js';
 import { EventBus } from '../events/event-bus.js';
 import { Master } from '../master.js';
+import { ChangeLogPruner } from './change-log-pruner.js';
 import type { Election } from './election.js';
+import { WarmStandby } from './warm-standby.js';
 
 export interface MasterNodeOptions {
   /** What each term's Master gets, except the store (fenced per term here) and the event bus. */
@@ -43,6 +52,8 @@ export interface MasterNodeOptions {
    * With nobody else to lead (`drover up`), `'fail'` makes `settled()` reject with the error.
    */
   onLoadFailure?: 'abdicate' | 'fail';
+  /** Keep state warm while not leading (needs the store's change feed); see the header. */
+  warmStandby?: { pollMs?: number };
 }
 
 /** How long `stop` waits for the last term's loops to finish. */
@@ -69,6 +80,8 @@ export class MasterNode {
   private stopped = false;
   private readonly settledWaiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
   private loadFailure: { err: unknown } | undefined;
+  private standby: WarmStandby | undefined;
+  private pruner: ChangeLogPruner | undefined;
 
   constructor(private readonly opts: MasterNodeOptions) {
     this.events = opts.events ?? new EventBus(() => opts.deps.clock.now());
@@ -76,11 +89,42 @@ export class MasterNode {
   }
 
   start(): void {
+    this.startStandby();
     this.opts.election.start({
       elected: (term) => this.elected(term),
       deposed: (term, why) => this.deposed(term, why),
       observed: (lease, self) => this.observed(lease, self),
+      mayCampaign: () => this.mayCampaign(),
     });
+  }
+
+  /** The warm standby (tests), while there is one. */
+  get warmStandby(): WarmStandby | undefined {
+    return this.standby;
+  }
+
+  private startStandby(): void {
+    const feed = this.opts.store.changes;
+    if (!this.opts.warmStandby || !feed || this.stopped || this.standby) return;
+    const { clock, logger } = this.opts.deps;
+    const pollMs = this.opts.warmStandby.pollMs;
+    this.standby = new WarmStandby({
+      store: this.opts.store,
+      feed,
+      clock,
+      logger,
+      ...(pollMs !== undefined ? { pollMs } : {}),
+    });
+    this.standby.start();
+  }
+
+  /**
+   * Only a warm standby campaigns. One that cannot load (a store it cannot read) may still, so
+   * a cluster is never left without a leader by it: it then loads as the new leader, cold.
+   */
+  private mayCampaign(): boolean {
+    if (!this.opts.warmStandby || !this.opts.store.changes) return true;
+    return this.standby !== undefined && (this.standby.warm || this.standby.failing);
   }
 
   /** The Master of the current term, once it serves; undefined on a standby. */
@@ -152,6 +196,9 @@ export class MasterNode {
     this.stopped = true;
     await this.opts.election.stop();
     await this.transitions;
+    this.pruner?.stop();
+    await this.standby?.stop();
+    this.standby = undefined;
     for (const [link, release] of this.held) {
       release();
       link.close();
@@ -178,15 +225,30 @@ export class MasterNode {
     const fence = this.opts.fence?.(term);
     // Reported with the 'leading' line: a failover's cost grows with what there is to load.
     const loadStartedAt = this.opts.deps.clock.now();
+    const deps: MasterDeps = {
+      ...this.opts.deps,
+      store: fence ? fencedStore(this.opts.store, fence) : this.opts.store,
+      events: this.events,
+      // A rolled-back batch may be in this term's memory: end the term; the next one reloads.
+      onStoreFailure: () => void this.endTermAfterStoreFailure(term),
+    };
     let master: Master;
+    let how: Record<string, unknown> = { warm: false };
     try {
-      master = await Master.create({
-        ...this.opts.deps,
-        store: fence ? fencedStore(this.opts.store, fence) : this.opts.store,
-        events: this.events,
-        // A rolled-back batch may be in this term's memory: end the term; the next one reloads.
-        onStoreFailure: () => void this.endTermAfterStoreFailure(term),
-      });
+      const standby = this.standby;
+      if (standby?.warm) {
+        // The lease is ours, so the old leader is fenced: after this catch-up nobody else writes.
+        const caught = await standby.catchUp();
+        // Deposed meanwhile: the standby is still valid and goes on following.
+        if (this.loading !== term || this.stopped) return;
+        this.standby = undefined;
+        master = Master.fromLoaded(deps, standby.handOver());
+        how = { warm: true, ...caught };
+      } else {
+        this.standby = undefined;
+        await standby?.stop();
+        master = await Master.create(deps);
+      }
     } catch (err) {
       if (this.opts.onLoadFailure === 'fail') {
         this.loading = undefined;
@@ -199,14 +261,24 @@ export class MasterNode {
         this.loading = undefined;
         await this.opts.election.abdicate();
       }
+      this.startStandby();
       return;
     }
-    if (this.loading !== term || this.stopped) return; // deposed while loading: never started
+    if (this.loading !== term || this.stopped) {
+      // Deposed while loading cold: never started; the state it loaded is followed from here on.
+      this.startStandby();
+      return;
+    }
     this.loading = undefined;
     this.current = { term, master, links: new Set() };
     master.start();
+    const feed = this.opts.store.changes;
+    if (feed) {
+      this.pruner = new ChangeLogPruner(feed, this.opts.deps.clock, this.log);
+      this.pruner.start();
+    }
     this.log.info(
-      { term, loadMs: this.opts.deps.clock.now() - loadStartedAt },
+      { term, loadMs: this.opts.deps.clock.now() - loadStartedAt, ...how },
       'leading: state loaded, loops started',
     );
     // Agents waiting for a leader re-dial this master (their registration went nowhere so far).
@@ -225,6 +297,8 @@ export class MasterNode {
     const cur = this.current;
     if (!cur || cur.term !== term) return;
     this.current = undefined;
+    this.pruner?.stop();
+    this.pruner = undefined;
     this.log.warn({ term, why }, 'stepping down: loops stopped, agents sent to the leader');
     // Agents first: from now on nothing this term decided may reach them.
     for (const link of cur.links) {
@@ -237,6 +311,8 @@ export class MasterNode {
       .catch((err) => this.log.error({ err, term }, 'stopping the deposed term failed'))
       .finally(() => this.retiring.delete(retired));
     this.retiring.add(retired);
+    // The term's memory may hold what its store writes did not: a new standby loads from the store.
+    this.startStandby();
   }
 
   private observed(lease: LeaseRecord | undefined, self: boolean): void {

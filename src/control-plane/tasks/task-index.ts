@@ -6,11 +6,19 @@
  * the cluster.
  */
 import type { TaskRecord } from '../../domain/task.js';
-import { RevisedMap } from '../state-revision.js';
+import { RevisedMap, type StateRevision } from '../state-revision.js';
 
 export class TaskIndex extends RevisedMap<string, TaskRecord> {
   private readonly apps = new Map<string, Map<string, TaskRecord>>();
   private readonly agents = new Map<string, Map<string, TaskRecord>>();
+
+  /** `taskTouched` hears of every task set or deleted (its app's routes may change: route-changes.ts). */
+  constructor(
+    revision: StateRevision,
+    private readonly taskTouched?: (task: TaskRecord) => void,
+  ) {
+    super(revision);
+  }
 
   override set(id: string, task: TaskRecord): this {
     // Map's constructor calls set before the fields exist; it is only ever called empty here.
@@ -20,6 +28,7 @@ export class TaskIndex extends RevisedMap<string, TaskRecord> {
     if (old && old.appId !== task.appId) remove(this.apps, old.appId, id);
     if (old && old.agentId !== task.agentId) remove(this.agents, old.agentId, id);
     super.set(id, task);
+    this.taskTouched?.(task);
     add(this.apps, task.appId, id, task);
     add(this.agents, task.agentId, id, task);
     return this;
@@ -27,11 +36,15 @@ export class TaskIndex extends RevisedMap<string, TaskRecord> {
 
   override delete(id: string): boolean {
     const old = super.get(id);
-    if (old) this.unindex(id, old);
+    if (old) {
+      this.unindex(id, old);
+      this.taskTouched?.(old);
+    }
     return super.delete(id);
   }
 
   override clear(): void {
+    if (this.taskTouched) for (const t of this.values()) this.taskTouched(t);
     this.apps.clear();
     this.agents.clear();
     super.clear();

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { assembleStore } from '../ambient-transaction.js';
 import { routeOps } from '../op-kinds.js';
 import type { Store, StoreOps } from '../port.js';
+import { sqlChangeFeed } from '../sql/change-feed.js';
 import { migrateToLatest } from '../sql/migrate.js';
 import { storeMigrations } from '../sql/migrations/index.js';
 import { kyselyLog, type QueryLog } from '../sql/query-log.js';
@@ -63,9 +64,10 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
       return fn(sqlStoreOps(trx));
     });
 
-  return assembleStore({
+  const store = assembleStore({
     ops: routeOps(sqlStoreOps(db), transact),
     transact,
     close: () => db.destroy(),
   });
+  return { ...store, changes: sqlChangeFeed(db) };
 }

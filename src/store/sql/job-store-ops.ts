@@ -7,24 +7,10 @@ import type { JobRun, StoredJob } from '../../domain/job.js';
 import { isActiveRun } from '../../domain/job.js';
 import type { JobStoreOps } from '../job-port.js';
 import { decodeJson, encodeJson } from '../json-value.js';
+import { chunksOf, lastPerKey } from './batch-chunks.js';
 import type { StoreDatabase } from './schema.js';
 
 type Db = Kysely<StoreDatabase>;
-
-/**
- * Bind variables per statement in the batch ops. 999 is SQLite's limit before 3.32 (the lowest of
- * the two databases: later SQLite allows 32,766, PostgreSQL 65,535), so any build takes it.
- */
-const MAX_PARAMS = 999;
-/** job_runs binds 4 values a row, jobs 2. */
-const RUNS_PER_CHUNK = Math.floor(MAX_PARAMS / 4);
-const JOBS_PER_CHUNK = Math.floor(MAX_PARAMS / 2);
-
-function chunks<T>(xs: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
-  return out;
-}
 
 const runKey = (job: string, dueAt: number | string) => `${job}\u0000${Number(dueAt)}`;
 
@@ -45,12 +31,12 @@ export function sqlJobOps(db: Db): JobStoreOps {
 
     putJobs: async (jobs) => {
       if (jobs.length === 0) return;
-      // One row per name, the last given (PostgreSQL refuses an upsert touching a row twice).
-      const rows = [...new Map(jobs.map((j) => [j.job.name, encodeJson(j)])).entries()].map(
-        ([name, json]) => ({ name, json }),
-      );
+      const rows = lastPerKey(jobs, (j) => j.job.name).map((j) => ({
+        name: j.job.name,
+        json: encodeJson(j),
+      }));
       await atomically(db, async (db) => {
-        for (const chunk of chunks(rows, JOBS_PER_CHUNK)) {
+        for (const chunk of chunksOf(rows, 2)) {
           await db
             .insertInto('jobs')
             .values(chunk)
@@ -105,7 +91,7 @@ export function sqlJobOps(db: Db): JobStoreOps {
       });
       const inserted = new Set<string>();
       await atomically(db, async (db) => {
-        for (const chunk of chunks(offered, RUNS_PER_CHUNK)) {
+        for (const chunk of chunksOf(offered, 4)) {
           const rows = await db
             .insertInto('job_runs')
             .values(chunk)
@@ -129,6 +115,29 @@ export function sqlJobOps(db: Db): JobStoreOps {
         .values({ job: run.job, due_at: run.dueAt, active, json })
         .onConflict((oc) => oc.columns(['job', 'due_at']).doUpdateSet({ active, json }))
         .execute();
+    },
+
+    putJobRuns: async (runs) => {
+      if (runs.length === 0) return;
+      const rows = lastPerKey(runs, (r) => runKey(r.job, r.dueAt)).map((run) => ({
+        job: run.job,
+        due_at: run.dueAt,
+        active: isActiveRun(run) ? 1 : 0,
+        json: encodeJson(run),
+      }));
+      await atomically(db, async (db) => {
+        for (const chunk of chunksOf(rows, 4)) {
+          await db
+            .insertInto('job_runs')
+            .values(chunk)
+            .onConflict((oc) =>
+              oc
+                .columns(['job', 'due_at'])
+                .doUpdateSet((eb) => ({ active: eb.ref('excluded.active'), json: eb.ref('excluded.json') })),
+            )
+            .execute();
+        }
+      });
     },
 
     getJobRun: async (job, dueAt) => {

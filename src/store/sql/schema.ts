@@ -2,6 +2,8 @@
  * The tables as kysely sees them. Entities are JSON text (`json`) plus the columns we filter or
  * join on. Every dialect's migrations must produce exactly these tables and columns.
  */
+import type { Generated } from 'kysely';
+
 export interface AppsTable {
   id: string;
   /** The current version's timestamp (the newest put, not necessarily the newest timestamp). */
@@ -101,6 +103,21 @@ export interface EventSubscriptionsTable {
   json: string;
 }
 
+/** The change log a warm standby follows (migration 0007-change-log; change-feed-port.ts). */
+export interface StoreChangesTable {
+  /** Grows with commit order; bigint (PostgreSQL returns it as a string). */
+  seq: Generated<number | string>;
+  tbl: string;
+  /** The row id for tasks and agents; '' for tables reloaded whole. */
+  key: string;
+}
+
+/** One row (id 1): changes up to `seq` were pruned. */
+export interface StoreChangeFloorTable {
+  id: number;
+  seq: number | string;
+}
+
 export interface StoreDatabase {
   apps: AppsTable;
   app_versions: AppVersionsTable;
@@ -117,4 +134,6 @@ export interface StoreDatabase {
   secrets: SecretsTable;
   agent_credentials: AgentCredentialsTable;
   event_subscriptions: EventSubscriptionsTable;
+  store_changes: StoreChangesTable;
+  store_change_floor: StoreChangeFloorTable;
 }

@@ -10,6 +10,7 @@ import type { TaskFailure, TaskRecord } from '../../domain/task.js';
 import { decodeJson, encodeJson } from '../json-value.js';
 import type { StoreOps } from '../port.js';
 import { newestFirst } from '../version-order.js';
+import { chunksOf, lastPerKey } from './batch-chunks.js';
 import { sqlDeploymentOps } from './deployment-store-ops.js';
 import { sqlEventSubscriptionOps } from './event-subscription-store-ops.js';
 import { sqlJobOps } from './job-store-ops.js';
@@ -99,6 +100,31 @@ export function sqlStoreOps(db: Db): StoreOps {
         .values({ id: task.id, app_id: task.appId, agent_id: task.agentId, json })
         .onConflict((oc) => oc.column('id').doUpdateSet({ app_id: task.appId, agent_id: task.agentId, json }))
         .execute();
+    },
+
+    putTasks: async (tasks) => {
+      if (tasks.length === 0) return;
+      const rows = lastPerKey(tasks, (t) => t.id).map((t) => ({
+        id: t.id,
+        app_id: t.appId,
+        agent_id: t.agentId,
+        json: encodeJson(t),
+      }));
+      await atomically(db, async (db) => {
+        for (const chunk of chunksOf(rows, 4)) {
+          await db
+            .insertInto('tasks')
+            .values(chunk)
+            .onConflict((oc) =>
+              oc.column('id').doUpdateSet((eb) => ({
+                app_id: eb.ref('excluded.app_id'),
+                agent_id: eb.ref('excluded.agent_id'),
+                json: eb.ref('excluded.json'),
+              })),
+            )
+            .execute();
+        }
+      });
     },
 
     getTask: async (id) =>

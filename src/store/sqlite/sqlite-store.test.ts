@@ -82,6 +82,7 @@ describe('sqlite store', () => {
         '0004-leader-lease',
         '0005-security',
         '0006-event-subscriptions',
+        '0007-change-log',
       ]);
     } finally {
       raw.close();

@@ -6,6 +6,7 @@ import * as deployments from './0003-deployments.js';
 import * as leaderLease from './0004-leader-lease.js';
 import * as security from './0005-security.js';
 import * as eventSubscriptions from './0006-event-subscriptions.js';
+import * as changeLog from './0007-change-log.js';
 
 export const storeMigrations: MigrationSet = {
   '0001-initial': initial,
@@ -14,4 +15,5 @@ export const storeMigrations: MigrationSet = {
   '0004-leader-lease': leaderLease,
   '0005-security': security,
   '0006-event-subscriptions': eventSubscriptions,
+  '0007-change-log': changeLog,
 };
