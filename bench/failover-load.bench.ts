@@ -60,8 +60,22 @@ async function warmStandby(m: Master): Promise<number> {
   return Number(hit[1]);
 }
 
-/** What the survivor's last 'leading' line says about its takeover. */
-function takeover(output: string): { warm?: boolean; changes?: number; reloaded?: boolean } {
+const ELECTED_LINE = /^.*"msg":"elected leader".*$/gm;
+
+/** When (epoch ms, the master's clock: this machine's) the last line matching `re` was logged. */
+function lastLineAt(output: string, re: RegExp): number | undefined {
+  const line = [...output.matchAll(re)].at(-1)?.[0];
+  return line ? (JSON.parse(line) as { time: number }).time : undefined;
+}
+
+/**
+ * What the survivor's last 'leading' line says about its takeover, and where the time since the
+ * kill went: to its election (the rest of the dead leader's lease, one poll), to its catch-up.
+ */
+function takeover(
+  output: string,
+  killedAt: number,
+): { warm?: boolean; changes?: number; reloaded?: boolean; electedMs?: number; leadingMs?: number } {
   const line = [...output.matchAll(LEADING_LINE)].at(-1)?.[0];
   if (!line) return {};
   const { warm, changes, reloaded } = JSON.parse(line) as {
@@ -69,7 +83,11 @@ function takeover(output: string): { warm?: boolean; changes?: number; reloaded?
     changes?: number;
     reloaded?: boolean;
   };
+  const elected = lastLineAt(output, ELECTED_LINE);
+  const leading = lastLineAt(output, LEADING_LINE);
   return {
+    ...(elected !== undefined ? { electedMs: elected - killedAt } : {}),
+    ...(leading !== undefined ? { leadingMs: leading - killedAt } : {}),
     ...(warm !== undefined ? { warm } : {}),
     ...(changes !== undefined ? { changes } : {}),
     ...(reloaded !== undefined ? { reloaded } : {}),
@@ -129,6 +147,7 @@ export async function benchFailoverLoad() {
       const standbyFullLoadMs = await warmStandby(survivor);
       const loadLinesBefore = survivor.proc.output().match(new RegExp(LEADING, 'g'))?.length ?? 0;
       const t0 = performance.now();
+      const killedAt = Date.now();
       leader.proc.child.kill('SIGKILL');
       let refused = 0;
       let writeMs: number | undefined;
@@ -148,7 +167,13 @@ export async function benchFailoverLoad() {
       await leader.proc.exited;
       const lines = [...survivor.proc.output().matchAll(new RegExp(LEADING, 'g'))];
       const loadMs = lines.length > loadLinesBefore ? Number(lines.at(-1)![1]) : undefined;
-      rounds.push({ writeMs, loadMs, refused, standbyFullLoadMs, ...takeover(survivor.proc.output()) });
+      rounds.push({
+        writeMs,
+        loadMs,
+        refused,
+        standbyFullLoadMs,
+        ...takeover(survivor.proc.output(), killedAt),
+      });
       progress(`round ${r + 1}: ${JSON.stringify(rounds.at(-1))}`);
       masters.splice(masters.indexOf(leader), 1);
       await leader.proc.cleanup();

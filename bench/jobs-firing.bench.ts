@@ -24,6 +24,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { attachAgentServer } from '../src/control-plane/agents/ws-agent-server.js';
 import { Master } from '../src/control-plane/master.js';
 import type { JobRun } from '../src/domain/job.js';
@@ -32,7 +33,7 @@ import { parseJob } from '../src/domain/job-validate.js';
 import type { TaskRecord } from '../src/domain/task.js';
 import { systemClock } from '../src/platform/clock.js';
 import { systemIds, systemRandom } from '../src/platform/ids.js';
-import { silentLogger } from '../src/platform/logger.js';
+import { createLogger, silentLogger } from '../src/platform/logger.js';
 import { quantile } from '../src/schedules/run-stats.js';
 import type { Store } from '../src/store/port.js';
 import { createSqliteStore } from '../src/store/sqlite/sqlite-store.js';
@@ -42,6 +43,9 @@ import { isMain, runAlone } from './support/main.js';
 
 /** Time from the master's start to the first due second: loading and connecting agents come first. */
 const LEAD_MS = Number(process.env.BENCH_LEAD_MS ?? 8_000);
+
+/** More `drover agent` flags, e.g. BENCH_AGENT_ARGS=--no-enforce-limits (tasks without cgroups). */
+const AGENT_ARGS = (process.env.BENCH_AGENT_ARGS ?? '').split(' ').filter((a) => a !== '');
 
 /** Setup (loading, agents registering) did not finish before the first due time: not a measurement. */
 class SetupTooSlow extends Error {}
@@ -124,12 +128,16 @@ interface RunResult {
   /** The first failed run, to say why. */
   failure?: string;
   loadavg: number[];
+  /** Longest stall of the bench process's event loop (the master's), from the due time on. */
+  loopStallMaxMs: number;
 }
 
 /** One master, `n` jobs due over `spreadSeconds` whole seconds (job i at second i % spread). */
 async function fireOnce(n: number, spreadSeconds: number, leadMs: number): Promise<RunResult> {
   const dir = await mkdtemp(join(tmpdir(), 'drover-jobs-bench-'));
-  const logger = silentLogger();
+  // BENCH_VERBOSE=1: the master's warnings and the agents' output (warn level) on stderr.
+  const verbose = process.env.BENCH_VERBOSE === '1';
+  const logger = verbose ? createLogger({ level: 'warn' }) : silentLogger();
   const store = await createSqliteStore({ path: join(dir, 'state.db') });
   const { committedAt, launchedAt } = watchCommits(store);
   const first = Math.ceil((Date.now() + leadMs) / 1000) * 1000;
@@ -171,6 +179,7 @@ async function fireOnce(n: number, spreadSeconds: number, leadMs: number): Promi
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   const agents: ClusterProcess[] = [];
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   master.start();
   try {
     // Agents as on a cluster: their own processes, over the real protocol. (In-process agents
@@ -190,6 +199,7 @@ async function fireOnce(n: number, spreadSeconds: number, leadMs: number): Promi
           'off',
           '--log-level',
           'warn',
+          ...AGENT_ARGS,
         ]),
       );
     while (master.agents().filter((a) => a.connected).length < agents.length) {
@@ -198,6 +208,8 @@ async function fireOnce(n: number, spreadSeconds: number, leadMs: number): Promi
     }
     const last = dueOf(spreadSeconds - 1);
     if (Date.now() >= first) throw new SetupTooSlow('loading the jobs took longer than the lead time');
+    await new Promise((r) => setTimeout(r, Math.max(0, first - Date.now() - 50)));
+    loopDelay.enable();
     const timeoutMs = 60_000 + n * 60;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -215,6 +227,7 @@ async function fireOnce(n: number, spreadSeconds: number, leadMs: number): Promi
       duplicated: 0,
       failed: 0,
       loadavg: loadavgAtStart,
+      loopStallMaxMs: round(loopDelay.max / 1e6),
     };
     for (let i = 0; i < n; i++) {
       const runs = await store.listJobRuns(`bench-${i}`);
@@ -239,7 +252,9 @@ async function fireOnce(n: number, spreadSeconds: number, leadMs: number): Promi
     }
     return out;
   } finally {
+    loopDelay.disable();
     await master.stop();
+    if (verbose) for (const a of agents) console.error(a.output().slice(-8000));
     await Promise.all(agents.map((a) => a.cleanup()));
     await agentServer.close();
     server.close();
@@ -271,6 +286,9 @@ export async function benchJobsFiring(opts: { shape?: FiringShape; jobs?: number
             firing: pct(one.firing),
             sent: pct(one.sent),
             started: pct(one.launch),
+            failed: one.failed,
+            loopStallMaxMs: one.loopStallMaxMs,
+            loadavg: one.loadavg,
           }),
         );
         break;
@@ -307,6 +325,7 @@ export async function benchJobsFiring(opts: { shape?: FiringShape; jobs?: number
       failed: r.failed,
       ...(r.failure ? { failure: r.failure } : {}),
       loadavg: r.loadavg,
+      loopStallMaxMs: r.loopStallMaxMs,
     })),
     missed,
     duplicated,

@@ -418,6 +418,49 @@ describe('jobs in simulation', () => {
     assert.ok(Math.abs(value('drover_job_firing_lateness_seconds_sum')! - 2 * 0.048) < 1e-9);
   });
 
+  it('a master that dies between the run records and the jobs advance: the next one fires nothing twice', async () => {
+    sim = await JobSim.create({ start: T0 });
+    await sim.put('iso8601', { name: 'tick', command: 'date', schedule: 'R/2026-01-01T00:01:00Z/PT1M' });
+    // The firing pass commits its run records, then the jobs' new nextDueAt in a second
+    // transaction (fire-due.ts): that one fails and the master's ticker stops there, as if it had
+    // died between the two commits.
+    const store = sim.store as { transaction: Store['transaction'] };
+    const transaction = sim.store.transaction.bind(sim.store);
+    let failed = 0;
+    store.transaction = (fn) =>
+      transaction((tx) =>
+        fn({
+          ...tx,
+          putJobs: async (jobs) => {
+            if (failed > 0) return tx.putJobs(jobs);
+            failed += 1;
+            sim.master.jobs.stop();
+            throw new Error('store gone before the jobs advanced');
+          },
+        }),
+      );
+    await sim.until(async () => failed > 0 && (await sim.runs('tick')).length === 1, { maxMs: 2 * MIN });
+    assert.equal((await sim.store.getJob('tick'))?.nextDueAt, T0 + MIN, 'the stored job did not advance');
+    assert.equal(sim.tasksOf('tick').length, 0, 'nothing launched by the failing master');
+    await sim.restart();
+    await sim.until(() => sim.tasksOf('tick').length === 1, { maxMs: MIN / 2 });
+    await finishAll('tick');
+    // The new master found the occurrence recorded: it advanced the job instead of firing again.
+    assert.equal((await sim.store.getJob('tick'))?.nextDueAt, T0 + 2 * MIN);
+    await sim.clock.advance(MIN);
+    await sim.until(() => sim.tasksOf('tick').length === 1, { maxMs: MIN });
+    await finishAll('tick');
+    const runs = await sim.runs('tick');
+    assertUniqueKeys(runs);
+    assert.deepEqual(
+      runs.map((r) => [r.dueAt - T0, r.status]),
+      [
+        [MIN, 'succeeded'],
+        [2 * MIN, 'succeeded'],
+      ],
+    );
+  });
+
   it('deleting a parent rewires children with several parents as Chronos does', async () => {
     sim = await JobSim.create({ start: T0, agents: [] });
     const far = 'R/2030-01-01T00:00:00Z/P1D';

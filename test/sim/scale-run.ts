@@ -3,12 +3,12 @@
  * tasks) and test/sim/scale.sim.test.ts (a small variant for CI): a real `drover master` process
  * on a real store (a throwaway PostgreSQL database, or SQLite), and lightweight simulated agents
  * (sim-agent.ts), many per process, in this process or spread over child processes
- * (sim-agent-fleet.ts), each over its own authenticated WebSocket with the agent's own dialler.
+ * (sim-agent-fleet.ts), each over its own authenticated WebSocket.
  * An agent registers with racks and zones, heartbeats, and answers every launch with
  * TASK_STARTING then TASK_RUNNING (no process is started). Registration is measured first: the
- * time until every agent is registered and the master's RSS per agent. Apps are posted with constraints
- * (hostname UNIQUE, GROUP_BY rack, LIKE, UNLIKE + MAX_PER, none); the run measures, from the first
- * POST, the time until every task is TASK_RUNNING (its RUNNING update acknowledged), the master's
+ * time until every agent is registered and the master's RSS per agent. Then every app is posted
+ * at once, with constraints (hostname UNIQUE, GROUP_BY rack, LIKE, UNLIKE + MAX_PER, none); the
+ * run measures, from the first POST, the time until every task is TASK_RUNNING (its RUNNING update acknowledged), the master's
  * RSS (sampled every 250 ms) and the latency of `GET /v2/apps` polled meanwhile.
  */
 import { randomUUID } from 'node:crypto';
@@ -207,9 +207,10 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     phase = 'posting apps';
     const appIndex = new Map<string, number>();
     let leaderChanges = 0;
-    for (let a = 0; a < o.apps; a++) {
+    // Every app is posted at once, as a cluster's apps are deployed together (a bulk PUT, or a
+    // deploy script): one at a time, each POST waited behind the status updates of those before.
+    const post = async (a: number): Promise<void> => {
       const id = `/scale/app-${a}`;
-      appIndex.set(id, a);
       // A 503 is a leadership change (this one master re-elected after its lease lapsed on a
       // busy machine): post again once it leads again.
       for (;;) {
@@ -225,13 +226,15 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
           },
           timeoutMs: o.timeoutMs,
         });
-        if (res.status === 201 || res.status === 409) break;
+        if (res.status === 201 || res.status === 409) return;
         if (res.status !== 503 || performance.now() - start > o.timeoutMs)
           throw new Error(`POST ${id}: ${res.status} ${res.text}`);
         leaderChanges++;
         await new Promise((r) => setTimeout(r, 200));
       }
-    }
+    };
+    for (let a = 0; a < o.apps; a++) appIndex.set(`/scale/app-${a}`, a);
+    await Promise.all(Array.from({ length: o.apps }, (_, a) => post(a)));
     const deadline = Date.now() + o.timeoutMs;
     phase = 'waiting for RUNNING';
     while (fleet.totals().runningAcked < total && Date.now() < deadline)

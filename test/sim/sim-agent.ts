@@ -1,8 +1,12 @@
 /**
  * The simulated agent, one for every bench and sim that needs agents over the real protocol
  * (bench/protocol-placement, ui-apps, ui-events; test/sim/scale-run.ts and through it
- * bench/scale-sim): a real WebSocket link to a real `drover master` with the agent's own dialler
- * (src/agent/ws-link.ts). It registers (with a rack and a zone), heartbeats, and answers every
+ * bench/scale-sim): a real authenticated WebSocket to a real `drover master`'s agent endpoint,
+ * speaking the real protocol. It runs no router, so routing frames (the whole table at
+ * registration, a patch per change) are recognised by their first bytes and not decoded: with
+ * thousands of agents per process, parsing every patch once per agent made the simulator, not
+ * the master, the bottleneck (the master's frames then queued in its memory). Every other frame
+ * is checked against the protocol schema as the agent's own link does. It registers (with a rack and a zone), heartbeats, and answers every
  * launch with TASK_STARTING then TASK_RUNNING (every kill with TASK_KILLED), running nothing.
  * Like a real agent it keeps each status update until the master acks it, and when its link
  * drops (a new leadership term closes every link) it dials again and re-registers with its id,
@@ -11,11 +15,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { dialMaster } from '../../src/agent/ws-link.js';
+import WebSocket from 'ws';
 import type { AgentLink, AgentToMaster, MasterToAgent } from '../../src/domain/agent-protocol.js';
 import { PROTOCOL_VERSION } from '../../src/domain/agent-protocol.js';
+import { checkMasterToAgent, decodeFrame } from '../../src/domain/agent-protocol-schema.js';
 import type { TaskState } from '../../src/domain/task.js';
-import { silentLogger } from '../../src/platform/logger.js';
 
 export const SIM_RACKS = 20;
 export const SIM_ZONES = 3;
@@ -86,6 +90,45 @@ export interface SimAgent {
 
 type StatusUpdate = Extract<AgentToMaster, { type: 'statusUpdate' }>;
 
+/** `{"type":"routes` opens both routing frames (`routes`, `routesPatch`): the master encodes `type` first. */
+const ROUTING_FRAME = Buffer.from('{"type":"routes');
+
+/** An AgentLink over one WebSocket that drops routing frames undecoded (see the header). */
+function simLink(url: string, token: string): Promise<AgentLink> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, {
+      headers: { Authorization: `Bearer ${token}` },
+      maxPayload: 64 * 1024 * 1024,
+    });
+    const handlers: Array<(msg: MasterToAgent) => void> = [];
+    const closeHandlers: Array<() => void> = [];
+    ws.on('message', (data: Buffer, isBinary) => {
+      if (!isBinary && data.subarray(0, ROUTING_FRAME.length).equals(ROUTING_FRAME)) return;
+      const checked = decodeFrame(data, isBinary, checkMasterToAgent);
+      if (!checked.ok) {
+        ws.close(1008, checked.problem.slice(0, 120));
+        return;
+      }
+      for (const h of handlers) h(checked.msg);
+    });
+    ws.once('error', reject);
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      for (const h of closeHandlers) h();
+    });
+    ws.once('open', () =>
+      resolve({
+        send: (msg) => {
+          if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+        },
+        onMessage: (h) => handlers.push(h),
+        onClose: (h) => closeHandlers.push(h),
+        close: () => ws.close(1000),
+      }),
+    );
+  });
+}
+
 export async function simAgent(o: SimAgentOptions): Promise<SimAgent> {
   const c = o.counters ?? simCounters();
   const i = o.index;
@@ -145,7 +188,7 @@ export async function simAgent(o: SimAgentOptions): Promise<SimAgent> {
   };
 
   const connect = async (): Promise<void> => {
-    const link = await dialMaster({ url: o.url, token: o.token, logger: silentLogger(), pingIntervalMs: 0 });
+    const link = await simLink(o.url, o.token);
     current = link;
     let heartbeat: NodeJS.Timeout | undefined;
     const registered = new Promise<void>((resolve, reject) => {

@@ -25,6 +25,21 @@ const register: Extract<AgentToMaster, { type: 'register' }> = {
 
 const settle = () => new Promise((r) => setImmediate(r));
 
+/** A hub whose agents are registered under their hostname, at once. */
+function hubNamingAgentsByHostname(): AgentHub {
+  return new AgentHub(
+    {
+      register: async (msg) => ({ agentId: msg.hostname }),
+      registered: async () => undefined,
+      statusUpdate: async () => undefined,
+      heartbeat: () => undefined,
+      disconnected: () => undefined,
+    },
+    systemClock,
+    sequentialIds(),
+  );
+}
+
 describe('agent hub', () => {
   it('takes no launches for an agent until its registration is reconciled, nor after its link closes', async () => {
     let finishReconcile: () => void = () => undefined;
@@ -70,17 +85,7 @@ describe('agent hub', () => {
   });
 
   it('sends routing patches to agents that apply them, whole tables to the others, each frame encoded once', async () => {
-    const hub = new AgentHub(
-      {
-        register: async (msg) => ({ agentId: msg.hostname }),
-        registered: async () => undefined,
-        statusUpdate: async () => undefined,
-        heartbeat: () => undefined,
-        disconnected: () => undefined,
-      },
-      systemClock,
-      sequentialIds(),
-    );
+    const hub = hubNamingAgentsByHostname();
     // Network links: what each was sent, and the encoded frames' identities.
     const frames: Array<{ agent: string; msg: MasterToAgent; encoded: string }> = [];
     const link = (agent: string) => {
@@ -131,17 +136,7 @@ describe('agent hub', () => {
   });
 
   it('encodes a whole routing table sent to many registering agents once per table and version', async () => {
-    const hub = new AgentHub(
-      {
-        register: async (msg) => ({ agentId: msg.hostname }),
-        registered: async () => undefined,
-        statusUpdate: async () => undefined,
-        heartbeat: () => undefined,
-        disconnected: () => undefined,
-      },
-      systemClock,
-      sequentialIds(),
-    );
+    const hub = hubNamingAgentsByHostname();
     const frames: Array<{ agent: string; encoded: string }> = [];
     for (const agent of ['a', 'b', 'c']) {
       let onMessage: (msg: AgentToMaster) => void = () => undefined;

@@ -141,6 +141,14 @@ async function rawClient(url: string, token: string | undefined = TOKEN) {
   };
 }
 
+/** A hand-driven master: the agent endpoint alone, each link handed to `onLink`; its URL. */
+async function handDrivenEndpoint(onLink: (link: MasterLink) => void): Promise<string> {
+  const server = createServer();
+  const endpoint = attachAgentServer({ server, token: TOKEN, logger: silentLogger(), onLink });
+  cleanups.push(() => endpoint.close());
+  return listen(server);
+}
+
 function register(over: Record<string, unknown> = {}) {
   return {
     type: 'register',
@@ -323,28 +331,43 @@ describe('agent link over WebSocket', { timeout: 60_000 }, () => {
     assert.ok(m.log.has(`claims agent ${agent.id}`));
   });
 
+  it('a frame sent encoded to many links arrives at each as the same text frame', async () => {
+    const links: MasterLink[] = [];
+    const url = await handDrivenEndpoint((link) => {
+      links.push(link);
+      link.onMessage((msg) => {
+        if (msg.type === 'register') link.send({ type: 'registered', agentId: msg.hostname });
+      });
+    });
+    const clients = await Promise.all(['a', 'b'].map(() => rawClient(url)));
+    const binary: boolean[] = [];
+    for (const c of clients) c.ws.on('message', (_d, isBinary) => binary.push(isBinary));
+    for (const [i, c] of clients.entries()) c.send(register({ hostname: `h${i}` }));
+    await waitFor(() => clients.every((c) => c.received.length === 1), 'both registered');
+    const first: MasterToAgent = { type: 'routes', table: { routes: [] }, version: 1 };
+    const second: MasterToAgent = { type: 'routes', table: { routes: [] }, version: 2 };
+    for (const l of links) l.sendEncoded?.(first, JSON.stringify(first));
+    links[0]!.sendEncoded?.(second, JSON.stringify(second));
+    await waitFor(() => clients[0]!.received.length === 3 && clients[1]!.received.length === 2, 'frames');
+    assert.deepEqual(clients[0]!.received.slice(1), [first, second]);
+    assert.deepEqual(clients[1]!.received.slice(1), [first]);
+    assert.deepEqual(binary, [false, false, false, false, false], 'text frames, as the protocol requires');
+  });
+
   it('reconnects after a drop and re-sends updates the master had not acked', async () => {
     // A hand-driven master: registers every link, launches one task on the first, never acks.
     const links: MasterLink[] = [];
     const updates: Array<{ link: number; updateId: string; state: string }> = [];
-    const server = createServer();
-    const endpoint = attachAgentServer({
-      server,
-      token: TOKEN,
-      logger: silentLogger(),
-      onLink: (link) => {
-        const n = links.push(link) - 1;
-        link.onMessage((msg) => {
-          if (msg.type === 'register') {
-            link.send({ type: 'registered', agentId: 'agent-1' });
-            if (n === 0) link.send({ type: 'launch', task: taskSpec('t1') });
-          } else if (msg.type === 'statusUpdate')
-            updates.push({ link: n, updateId: msg.updateId, state: msg.state });
-        });
-      },
+    const url = await handDrivenEndpoint((link) => {
+      const n = links.push(link) - 1;
+      link.onMessage((msg) => {
+        if (msg.type === 'register') {
+          link.send({ type: 'registered', agentId: 'agent-1' });
+          if (n === 0) link.send({ type: 'launch', task: taskSpec('t1') });
+        } else if (msg.type === 'statusUpdate')
+          updates.push({ link: n, updateId: msg.updateId, state: msg.state });
+      });
     });
-    cleanups.push(() => endpoint.close());
-    const url = await listen(server);
     const { agent } = await startAgent([url]);
     await waitFor(() => updates.some((u) => u.state === 'TASK_RUNNING'), 'TASK_RUNNING on the first link');
     const firstIds = updates.filter((u) => u.link === 0).map((u) => u.updateId);

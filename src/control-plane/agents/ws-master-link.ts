@@ -15,6 +15,19 @@ import { AgentSession } from './agent-session-rules.js';
 
 export const POLICY_VIOLATION = 1008;
 
+/**
+ * The last frame sent encoded (a broadcast, or a whole routing table sent to each registering
+ * agent) as bytes, shared by every link: a string is UTF-8 encoded again for each socket it is
+ * written to, so one routing patch to 10,000 agents was encoded 10,000 times; one Buffer is
+ * written by all their sockets as it is.
+ */
+let lastFrame: { text: string; bytes: Buffer } | undefined;
+
+function frameBytes(text: string): Buffer {
+  if (lastFrame?.text !== text) lastFrame = { text, bytes: Buffer.from(text) };
+  return lastFrame.bytes;
+}
+
 export interface WsMasterLinkOptions {
   logger: Logger;
   /** Where the connection comes from, for the logs. */
@@ -74,7 +87,8 @@ export function wsMasterLink(ws: WebSocket, opts: WsMasterLinkOptions): MasterLi
     },
     sendEncoded(msg: MasterToAgent, encoded: string) {
       session.sent(msg);
-      if (ws.readyState === ws.OPEN) ws.send(encoded);
+      // A text frame, from bytes encoded once for every link (frameBytes).
+      if (ws.readyState === ws.OPEN) ws.send(frameBytes(encoded), { binary: false });
     },
     onMessage(h) {
       messageHandlers.push(h);

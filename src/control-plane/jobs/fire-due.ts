@@ -6,7 +6,11 @@
  *
  * The records go in as one batch (insertJobRuns) and the jobs' new states as another (putJobs):
  * with 1,000 jobs due at once, a statement per record cost ~0.1 ms each, most of the pass
- * (BENCHMARKS.md, jobs firing).
+ * (BENCHMARKS.md, jobs firing). The two batches are two transactions, records first: a run is
+ * fired once its record is durable, and rewriting 1,000 whole job rows for their new nextDueAt
+ * doubled that wait. Exactly once does not depend on the job rows: should the master die between
+ * the two commits, the next leader plans those occurrences again from the old nextDueAt, finds
+ * their records taken (the refused insert above) and only advances the jobs.
  *
  * Late runs follow Chronos 3 (schedules/README.md): the planner fires the latest occurrence due
  * however late, and a record later than the job's epsilon carries a `lateDetail`.
@@ -83,6 +87,12 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
     skippedRuns.push(...skippedNow);
     // Skipped records are final: setActive keeps none of them, but tells them (job run events).
     for (const run of [...inserted, ...skippedNow]) fx.afterCommit(() => jc.jobs.setActive(run));
+    return inserted;
+  });
+  // Lateness as the record became durable: the clock after the commit, minus the due time.
+  const committedAt = clock.now();
+  for (const run of fired) jc.lateness?.observe((committedAt - run.dueAt) / 1000);
+  await commit(jc, async (tx, fx) => {
     const advanced = plan.advance.map((a) => {
       const current = jc.jobs.byName.get(a.job)!;
       const { nextDueAt: _old, ...rest } = current;
@@ -96,11 +106,7 @@ export async function fireDueRuns(jc: JobsContext, now: number): Promise<void> {
       return next;
     });
     if (advanced.length > 0) await tx.putJobs(advanced);
-    return inserted;
   });
-  // Lateness as the record became durable: the clock after the commit, minus the due time.
-  const committedAt = clock.now();
-  for (const run of fired) jc.lateness?.observe((committedAt - run.dueAt) / 1000);
   const late = plan.fire.filter((f) => f.lateMs !== undefined);
   if (late.length > 0)
     jc.master.deps.logger.info(

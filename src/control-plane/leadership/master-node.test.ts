@@ -5,11 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { systemIds, systemRandom } from '../../platform/ids.js';
-import { silentLogger } from '../../platform/logger.js';
 import { FakeClock } from '../../platform/testing/fake-clock.js';
 import { createMemoryStore } from '../../store/memory-store.js';
 import type { Store } from '../../store/port.js';
+import { TEST_NODE_URL, testNodeDeps } from '../testing/node-deps.js';
 import { SoleLeader } from './election.js';
 import { MasterNode } from './master-node.js';
 
@@ -31,16 +30,10 @@ function storeFailingLoads(): { store: Store; loads: () => number } {
 
 function node(store: Store, onLoadFailure?: 'fail'): MasterNode {
   return new MasterNode({
-    deps: {
-      clock: new FakeClock(),
-      ids: systemIds,
-      random: systemRandom,
-      logger: silentLogger(),
-      http: { host: '127.0.0.1', port: 1 },
-    },
+    deps: testNodeDeps(new FakeClock()),
     store,
-    selfUrl: 'http://127.0.0.1:1',
-    election: new SoleLeader('http://127.0.0.1:1'),
+    selfUrl: TEST_NODE_URL,
+    election: new SoleLeader(TEST_NODE_URL),
     ...(onLoadFailure ? { onLoadFailure } : {}),
   });
 }

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { seededRandom } from '../../platform/ids.js';
 import { silentLogger } from '../../platform/logger.js';
 import { FakeClock } from '../../platform/testing/fake-clock.js';
 import { sampleAgent, sampleApp, sampleFailure, sampleTask } from '../../store/contract-support.js';
@@ -40,16 +41,10 @@ export function stateDigest(l: LoadedState): unknown {
   };
 }
 
-/** A small seeded PRNG (mulberry32): the same seed, the same writes. */
+/** The same seed, the same writes (platform/ids.ts: mulberry32). */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
+  return () => random.next();
 }
 
 const V = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString();
