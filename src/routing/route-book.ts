@@ -15,6 +15,7 @@
  */
 import type { Route, RouteBackend, RoutePatch, RouteTable } from '../domain/agent-protocol.js';
 import { portRouting } from './route-labels.js';
+import { sameMeta } from './route-patch.js';
 import { isRoutable, type RoutingApp, type RoutingTask, servicePorts } from './routing-table.js';
 
 /** Where the book reads the current apps and tasks from (the master's state). */
@@ -52,16 +53,6 @@ function backendOf(app: RoutingApp, task: RoutingTask | undefined, index: number
 
 function sameBackend(a: RouteBackend | undefined, b: RouteBackend | undefined): boolean {
   return a === b || (!!a && !!b && a.taskId === b.taskId && a.host === b.host && a.port === b.port);
-}
-
-function sameMeta(a: Omit<Route, 'backends'>, b: Omit<Route, 'backends'>): boolean {
-  return (
-    a.appId === b.appId &&
-    a.portIndex === b.portIndex &&
-    a.mode === b.mode &&
-    a.vhosts.join('\n') === b.vhosts.join('\n') &&
-    a.paths.join('\n') === b.paths.join('\n')
-  );
 }
 
 export class RouteBook {

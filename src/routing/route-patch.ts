@@ -14,7 +14,8 @@ function sameBackend(a: RouteBackend, b: RouteBackend): boolean {
   return a.taskId === b.taskId && a.host === b.host && a.port === b.port;
 }
 
-function sameMeta(a: Route, b: Route): boolean {
+/** Two routes with the same app, port index, mode, vhosts and paths (backends aside). */
+export function sameMeta(a: Omit<Route, 'backends'>, b: Omit<Route, 'backends'>): boolean {
   return (
     a.appId === b.appId &&
     a.portIndex === b.portIndex &&
