@@ -1,17 +1,28 @@
 /**
- * Issue 15: requests/s and p99 latency through the embedded router vs straight to one task, and
- * vs Debian's HAProxy in front of the same tasks, in the same run (alternating A B C, `rounds`
- * times; medians reported). Load: autocannon, keep-alive connections, GET /.
+ * Issue 15: requests/s and p99 latency through the embedded router vs straight to the tasks, and
+ * vs Debian's HAProxy in front of the same tasks, in the same run (the paths alternate, `rounds`
+ * times; medians reported). Load: autocannon (in this process), keep-alive connections, GET /.
  *
- *   node --import tsx bench/router.bench.ts        # BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_CONNECTIONS (20)
+ *   node --import tsx bench/router.bench.ts
+ *   # BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_CONNECTIONS (20), BENCH_PIN (none)
  *
- * The app is examples/http-echo.js with 2 instances; "direct" hits one task only, so the router and
- * HAProxy (both balancing over 2 tasks) are compared with a single task's capacity as the base.
+ * The app is examples/http-echo.js with 2 instances. Paths: `direct` (one task's port: the
+ * issue's "direct to a task"), `directAll` (the same connections split over both tasks' ports, as
+ * a client that knew every task would), `router` (the service port), `haproxy` (HTTP mode,
+ * leastconn) and `haproxyTcp` (TCP mode, leastconn: the same job as the router).
  * Also reported: each proxy's own CPU time per 1000 requests (/proc/<pid>/stat), which a loaded
- * machine disturbs less than requests/s; and the same three paths with each request on a fresh
+ * machine disturbs less than requests/s; and the same paths with each request on a fresh
  * connection (`connections` workers, 1 s timeout), where the proxy's per-connection cost shows.
+ *
+ * BENCH_PIN lays the processes out on CPUs 0 and 1 (taskset), the same for every path:
+ *   none    no pinning: load generator, tasks and proxy share every CPU
+ *   split   load generator on CPU 0; tasks and proxies (drover up, HAProxy) on CPU 1: the proxy
+ *           on the tasks' host, taking their CPU
+ *   client  load generator and proxies on CPU 0; tasks on CPU 1: the proxy on the client's host
+ *           (as HAProxy on every Marathon slave), the tasks' CPU their own
+ * (drover up holds the router together with the idle master and agents.)
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,9 +31,11 @@ import { pathToFileURL } from 'node:url';
 import { DroverProcess, waitFor } from '../test/e2e/support/drover-process.js';
 import { freeServicePort, getOnce } from '../test/e2e/support/router-load.js';
 import { load, type Sample } from './support/autocannon-load.js';
+import { descendants, pin } from './support/cpu-pin.js';
 import { cpuMs } from './support/cpu-time.js';
+import { freshConnections } from './support/fresh-connections.js';
 import { machine } from './support/machine.js';
-import { median } from './support/stats.js';
+import { median, round } from './support/stats.js';
 
 export async function benchRouter(): Promise<Record<string, unknown>> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -30,7 +43,8 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
   const drover = await DroverProcess.start({ agents: 2 });
   const dir = mkdtempSync(join(tmpdir(), 'drover-haproxy-bench-'));
-  let haproxy: ReturnType<typeof spawn> | undefined;
+  const haproxies: ChildProcess[] = [];
+  const startedAt = machine();
   try {
     const servicePort = await freeServicePort();
     await drover.api.json(
@@ -56,114 +70,176 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
       },
       { what: 'two routed tasks', timeoutMs: 60_000 },
     );
-    const haPort = await freeServicePort();
-    const cfg = join(dir, 'haproxy.cfg');
-    writeFileSync(
-      cfg,
-      [
-        'global',
-        '  maxconn 4096',
-        'defaults',
-        '  mode http',
-        '  timeout connect 2s',
-        '  timeout client 30s',
-        '  timeout server 30s',
-        `frontend f`,
-        `  bind 127.0.0.1:${haPort}`,
-        '  default_backend b',
-        'backend b',
-        '  balance leastconn',
-        ...tasks.map((t, i) => `  server t${i} ${t.host}:${t.port}`),
-        '',
-      ].join('\n'),
-    );
-    haproxy = spawn('haproxy', ['-db', '-f', cfg], { stdio: 'ignore' });
-    await waitFor(async () => (await getOnce('127.0.0.1', haPort)).ok, { what: 'haproxy answers' });
+    const layout = pinLayout(process.env.BENCH_PIN ?? 'none');
+    const haproxyStart = (mode: 'http' | 'tcp') => startHaproxy(dir, mode, tasks, layout?.proxy);
+    const haHttp = await haproxyStart('http');
+    const haTcp = await haproxyStart('tcp');
+    haproxies.push(haHttp.child, haTcp.child);
+    if (layout) {
+      const taskPids = descendants(drover.pid!);
+      pin(process.pid, layout.load);
+      pin(drover.pid!, layout.proxy);
+      for (const p of taskPids) pin(p, layout.tasks);
+    }
 
-    const targets = {
-      direct: `http://${tasks[0]!.host}:${tasks[0]!.port}/`,
-      router: `http://127.0.0.1:${servicePort}/`,
-      haproxy: `http://127.0.0.1:${haPort}/`,
+    const taskUrls = tasks.map((t) => `http://${t.host}:${t.port}/`);
+    type Path = 'direct' | 'directAll' | 'router' | 'haproxy' | 'haproxyTcp';
+    const urls: Record<Path, string[]> = {
+      direct: [taskUrls[0]!],
+      directAll: taskUrls,
+      router: [`http://127.0.0.1:${servicePort}/`],
+      haproxy: [`http://127.0.0.1:${haHttp.port}/`],
+      haproxyTcp: [`http://127.0.0.1:${haTcp.port}/`],
     };
-    const samples: Record<keyof typeof targets, Sample[]> = { direct: [], router: [], haproxy: [] };
+    const paths = Object.keys(urls) as Path[];
+    const perPath = <T>(): Record<Path, T[]> =>
+      Object.fromEntries(paths.map((p) => [p, [] as T[]])) as unknown as Record<Path, T[]>;
+    const samples = perPath<Sample>();
     // The proxy's own CPU per request: `drover up` (the router, with the idle master and agents
     // beside it) and HAProxy's one process.
-    const proxyPid: Partial<Record<keyof typeof targets, number>> = {
-      router: drover.pid,
-      haproxy: haproxy.pid,
+    const proxyPid: Partial<Record<Path, number>> = {
+      router: drover.pid!,
+      haproxy: haHttp.child.pid!,
+      haproxyTcp: haTcp.child.pid!,
     };
-    const cpuPer1k: Record<keyof typeof targets, number[]> = { direct: [], router: [], haproxy: [] };
+    const cpuPer1k = perPath<number>();
     // The same, each request on a fresh connection (as the upgrade load loop and HTTP/1.0 clients).
-    const freshRps: Record<keyof typeof targets, number[]> = { direct: [], router: [], haproxy: [] };
-    const freshCpuPer1k: Record<keyof typeof targets, number[]> = { direct: [], router: [], haproxy: [] };
-    await load(targets.direct, 1, connections); // warm-up
+    const freshRps = perPath<number>();
+    const freshCpuPer1k = perPath<number>();
+    for (const u of taskUrls) await load(u, 1, connections); // warm-up
+    await load(urls.router[0]!, 1, connections);
     for (let i = 0; i < rounds; i++) {
-      for (const k of Object.keys(targets) as Array<keyof typeof targets>) {
+      // Alternate the order: direct first in even rounds, last in odd ones.
+      for (const k of i % 2 === 0 ? paths : [...paths].reverse()) {
         const pid = proxyPid[k];
         let cpu0 = pid ? cpuMs(pid) : 0;
-        const sample = await load(targets[k], seconds, connections);
+        const sample = await loadSplit(urls[k], seconds, connections);
         if (pid) cpuPer1k[k].push(((cpuMs(pid) - cpu0) * 1000) / Math.max(1, sample.total));
         samples[k].push(sample);
         await delay(200);
         cpu0 = pid ? cpuMs(pid) : 0;
-        const answered = await freshConnections(new URL(targets[k]), seconds, connections);
+        const answered = await freshConnections(
+          urls[k].map((u) => new URL(u)),
+          seconds,
+          connections,
+        );
         if (pid) freshCpuPer1k[k].push(((cpuMs(pid) - cpu0) * 1000) / Math.max(1, answered));
         freshRps[k].push(answered / seconds);
         await delay(200);
       }
     }
-    const sum = (k: keyof typeof targets) => ({
-      rps: median(samples[k].map((s) => s.rps)),
+    const sum = (k: Path) => ({
+      rps: Math.round(median(samples[k].map((s) => s.rps))),
       p99: median(samples[k].map((s) => s.p99)),
       errors: samples[k].reduce((a, s) => a + s.errors, 0),
     });
-    const direct = sum('direct');
-    const router = sum('router');
-    const ha = sum('haproxy');
+    const keepAlive = Object.fromEntries(paths.map((p) => [p, sum(p)])) as Record<
+      Path,
+      ReturnType<typeof sum>
+    >;
+    const fresh = Object.fromEntries(paths.map((p) => [p, Math.round(median(freshRps[p]))])) as Record<
+      Path,
+      number
+    >;
+    const ratios = (rps: Record<Path, number>) => ({
+      routerVsDirect: round(rps.router / rps.direct),
+      haproxyVsDirect: round(rps.haproxy / rps.direct),
+      haproxyTcpVsDirect: round(rps.haproxyTcp / rps.direct),
+      routerVsDirectAll: round(rps.router / rps.directAll),
+      haproxyVsDirectAll: round(rps.haproxy / rps.directAll),
+      haproxyTcpVsDirectAll: round(rps.haproxyTcp / rps.directAll),
+    });
+    const proxies = ['router', 'haproxy', 'haproxyTcp'] as const;
     return {
-      machine: machine(),
-      settings: { rounds, seconds, connections, instances: 2 },
-      direct,
-      router,
-      haproxy: ha,
-      routerVsDirect: router.rps / direct.rps,
-      routerVsHaproxy: router.rps / ha.rps,
-      proxyCpuMsPer1kRequests: {
-        router: median(cpuPer1k.router),
-        haproxy: median(cpuPer1k.haproxy),
-      },
+      machine: startedAt,
+      loadavgAfter: machine().loadavg,
+      settings: { rounds, seconds, connections, instances: 2, pin: process.env.BENCH_PIN ?? 'none', layout },
+      keepAlive,
+      keepAliveRatios: ratios(
+        Object.fromEntries(paths.map((p) => [p, keepAlive[p].rps])) as Record<Path, number>,
+      ),
+      proxyCpuMsPer1kRequests: Object.fromEntries(proxies.map((p) => [p, round(median(cpuPer1k[p]), 1)])),
       freshConnections: {
-        rps: {
-          direct: median(freshRps.direct),
-          router: median(freshRps.router),
-          haproxy: median(freshRps.haproxy),
-        },
-        proxyCpuMsPer1kRequests: {
-          router: median(freshCpuPer1k.router),
-          haproxy: median(freshCpuPer1k.haproxy),
-        },
+        rps: fresh,
+        ratios: ratios(fresh),
+        proxyCpuMsPer1kRequests: Object.fromEntries(
+          proxies.map((p) => [p, round(median(freshCpuPer1k[p]), 1)]),
+        ),
       },
       rpsPerRound: Object.fromEntries(
         Object.entries(samples).map(([k, v]) => [k, v.map((s) => Math.round(s.rps))]),
       ),
+      freshRpsPerRound: freshRps,
     };
   } finally {
-    haproxy?.kill('SIGTERM');
+    for (const h of haproxies) h.kill('SIGTERM');
     await drover.cleanup();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** `workers` loops of GET / on a fresh connection each, for `seconds`: how many answered 200. */
-async function freshConnections(url: URL, seconds: number, workers: number): Promise<number> {
-  let answered = 0;
-  const end = Date.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (Date.now() < end) if ((await getOnce(url.hostname, Number(url.port))).ok) answered++;
-    }),
+interface PinLayout {
+  load: string;
+  tasks: string;
+  proxy: string;
+}
+
+function pinLayout(mode: string): PinLayout | undefined {
+  if (mode === 'none') return undefined;
+  if (mode === 'split') return { load: '0', tasks: '1', proxy: '1' };
+  if (mode === 'client') return { load: '0', tasks: '1', proxy: '0' };
+  throw new Error(`BENCH_PIN must be none, split or client, not ${mode}`);
+}
+
+/** Debian's HAProxy in front of `tasks`, leastconn, on a free port; started on `cpus` if given. */
+async function startHaproxy(
+  dir: string,
+  mode: 'http' | 'tcp',
+  tasks: Array<{ host: string; port: number }>,
+  cpus: string | undefined,
+): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freeServicePort();
+  const cfg = join(dir, `haproxy-${mode}.cfg`);
+  writeFileSync(
+    cfg,
+    [
+      'global',
+      '  maxconn 4096',
+      'defaults',
+      `  mode ${mode}`,
+      '  timeout connect 2s',
+      '  timeout client 30s',
+      '  timeout server 30s',
+      'frontend f',
+      `  bind 127.0.0.1:${port}`,
+      '  default_backend b',
+      'backend b',
+      '  balance leastconn',
+      ...tasks.map((t, i) => `  server t${i} ${t.host}:${t.port}`),
+      '',
+    ].join('\n'),
   );
-  return answered;
+  // Started under taskset so that it sizes its threads for the CPUs it gets.
+  const child = cpus
+    ? spawn('taskset', ['-c', cpus, 'haproxy', '-db', '-f', cfg], { stdio: 'ignore' })
+    : spawn('haproxy', ['-db', '-f', cfg], { stdio: 'ignore' });
+  await waitFor(async () => (await getOnce('127.0.0.1', port)).ok, { what: `haproxy (${mode}) answers` });
+  return { child, port };
+}
+
+/** autocannon with the connections split over `urls`, run at once: summed rate, worst p99. */
+async function loadSplit(urls: string[], seconds: number, connections: number): Promise<Sample> {
+  const parts = await Promise.all(
+    urls.map((u, i) =>
+      load(u, seconds, Math.floor(connections / urls.length) + (i < connections % urls.length ? 1 : 0)),
+    ),
+  );
+  return {
+    rps: parts.reduce((a, p) => a + p.rps, 0),
+    p99: Math.max(...parts.map((p) => p.p99)),
+    total: parts.reduce((a, p) => a + p.total, 0),
+    errors: parts.reduce((a, p) => a + p.errors, 0),
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createServer as createHttpServer, request } from 'node:http';
 import { connect, createServer, type Server } from 'node:net';
 import { test } from 'node:test';
@@ -85,6 +86,123 @@ test('connections go to the least loaded task; ties alternate', async (t) => {
   }
   first.end();
 });
+
+test('bytes arrive intact both ways through slow and fast clients, and a half-close is passed on', {
+  timeout: 120_000,
+}, async (t) => {
+  // The router reads a task's bytes into a reused buffer (splice.ts): a client that reads slowly
+  // leaves writes pending on that buffer, and the next connections reuse pooled buffers. Each
+  // connection here gets its own pseudo-random answer (24 MB in bulk, or 2 MB trickled), so any byte read into a buffer still being
+  // written, or taken from another connection, changes a checksum.
+  const server = createServer({ allowHalfOpen: true }, (s) => {
+    const got: Buffer[] = [];
+    s.on('data', (d) => got.push(d));
+    s.on('end', () => {
+      // The client's request ends with its half-close: answer with bytes seeded by it, and echo it.
+      const request = Buffer.concat(got);
+      const seed = Number(request.toString().split(':')[1]);
+      s.write(request);
+      const answer = pattern(seed, sizeOf(seed));
+      if (seed % 2 === 0) {
+        s.end(answer);
+        return;
+      }
+      // Odd seeds trickle in 1000-byte writes, so that the router reads small pieces: a write of
+      // one to a slow client stays pending below the write buffer's limit (no 'drain' follows).
+      let at = 0;
+      const next = () => {
+        if (s.destroyed) return;
+        if (at >= answer.length) {
+          s.end();
+          return;
+        }
+        const more = s.write(answer.subarray(at, at + 1000));
+        at += 1000;
+        if (more) setImmediate(next);
+        else s.once('drain', next);
+      };
+      next();
+    });
+    s.on('error', () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => server.close());
+  const sp = await freePort();
+  const router = newRouter(t);
+  router.apply({ routes: [route(sp, [(server.address() as { port: number }).port])] });
+  await waitBound(router, sp);
+  const exchange = (seed: number, slow: boolean) =>
+    new Promise<{ echoed: string; digest: string }>((resolve, reject) => {
+      const request = `seed:${seed}:`.padEnd(64 * 1024, 'x');
+      const c = connect({ host: '127.0.0.1', port: sp, allowHalfOpen: true });
+      const parts: Buffer[] = [];
+      c.on('data', (d) => {
+        parts.push(d);
+        // A slow reader of a bulk answer: 1 ms after every read, so that the router's writes
+        // to it queue up past the write buffer's limit.
+        if (slow && seed % 2 === 0) {
+          c.pause();
+          setTimeout(() => c.resume(), 1);
+        }
+      });
+      // A slow reader also reads nothing for a while at first, so that the socket buffers fill
+      // and the router's writes stay pending (small ones, for a trickled answer).
+      if (slow) {
+        c.pause();
+        setTimeout(() => c.resume(), 500);
+      }
+      c.on('end', () => {
+        const all = Buffer.concat(parts);
+        resolve({
+          echoed: all.subarray(0, request.length).toString(),
+          digest: createHash('sha256').update(all.subarray(request.length)).digest('hex'),
+        });
+        c.end();
+      });
+      c.on('error', reject);
+      c.end(request);
+    });
+  for (const [seed, slow] of [
+    [1, true],
+    [2, true],
+    [4, false],
+  ] as const) {
+    const [a, b] = await Promise.all([exchange(seed, slow), exchange(seed + 100, !slow)]);
+    for (const [r, sd] of [
+      [a, seed],
+      [b, seed + 100],
+    ] as const) {
+      assert.equal(r.echoed, `seed:${sd}:`.padEnd(64 * 1024, 'x'), 'the request reached the task whole');
+      assert.equal(
+        r.digest,
+        createHash('sha256')
+          .update(pattern(sd, sizeOf(sd)))
+          .digest('hex'),
+        `the answer of connection ${sd} arrived intact`,
+      );
+    }
+  }
+});
+
+/** Bulk answers: more than loopback's socket buffers hold, so that writes to a slow client queue. */
+const sizeOf = (seed: number) => (seed % 2 === 0 ? 24 * 1024 * 1024 : 2 * 1024 * 1024);
+
+/** `n` pseudo-random bytes from `seed` (xorshift), so that every connection's bytes differ. */
+const patterns = new Map<string, Buffer>();
+function pattern(seed: number, n: number): Buffer {
+  const known = patterns.get(`${seed}:${n}`);
+  if (known) return known;
+  const out = Buffer.allocUnsafe(n);
+  let x = seed * 2654435761 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  patterns.set(`${seed}:${n}`, out);
+  return out;
+}
 
 test('a task that refuses is skipped: the connection reaches a live one', async (t) => {
   const a = await backend('alive');

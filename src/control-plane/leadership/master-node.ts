@@ -10,7 +10,8 @@
  * loaded and follows the store's change feed (warm-standby.ts). It campaigns only once it is warm,
  * so the full load of a large cluster never runs under a lease it must keep renewing, and a
  * takeover loads only the changes since the standby's last poll. A term deposed while catching up
- * leaves the standby as it was: still valid, still following, never loaded again from scratch.
+ * leaves the standby as it was: still valid, still following, never loaded again from scratch
+ * (a standby elected before it could load keeps what it loaded under that term the same way).
  * The state a term owned is not followed afterwards; the next standby loads from the store.
  *
  * Agents dialling a standby are redirected to the leader (protocol `redirect`); while no leader is
@@ -236,17 +237,17 @@ export class MasterNode {
     let how: Record<string, unknown> = { warm: false };
     try {
       const standby = this.standby;
-      if (standby?.warm) {
+      if (standby) {
         // The lease is ours, so the old leader is fenced: after this catch-up nobody else writes.
+        // A standby elected cold (it could not load before: mayCampaign) loads everything here,
+        // under the lease; what it loaded is kept even if the term ends first.
         const caught = await standby.catchUp();
         // Deposed meanwhile: the standby is still valid and goes on following.
         if (this.loading !== term || this.stopped) return;
         this.standby = undefined;
         master = Master.fromLoaded(deps, standby.handOver());
-        how = { warm: true, ...caught };
+        how = { warm: !caught.reloaded, ...caught };
       } else {
-        this.standby = undefined;
-        await standby?.stop();
         master = await Master.create(deps);
       }
     } catch (err) {

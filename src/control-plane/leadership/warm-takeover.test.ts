@@ -2,8 +2,9 @@
  * MasterNode with a warm standby (SQLite store, its real change feed; the election driven by the
  * test): it does not campaign until warm; a term deposed while catching up leaves the standby
  * loaded and following, so the next term catches up instead of loading everything again (the
- * livelock of a load outlasting the lease cannot start over); a term's own memory is never
- * followed afterwards (a new standby loads from the store).
+ * livelock of a load outlasting the lease cannot start over), and so does a term elected cold
+ * and deposed mid-load; a term's own memory is never followed afterwards (a new standby loads
+ * from the store).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -35,23 +36,26 @@ class TestElection implements Election {
   async stop(): Promise<void> {}
 }
 
-/** The store, counting full task loads, with a feed whose `since` the test can hold. */
+/** The store, counting full task loads, with a feed read and a full load the test can hold. */
 function instrumented(store: Store) {
   const feed = store.changes as ChangeFeed;
   const counts = { fullLoads: 0, sinceCalls: 0 };
-  let gate: Promise<void> | undefined;
+  const gates: { since?: Promise<void>; load?: Promise<void> } = {};
   const held: ChangeFeed = {
     ...feed,
     since: async (seq, limit) => {
       counts.sinceCalls += 1;
-      if (gate) await gate;
+      if (gates.since) await gates.since;
       return feed.since(seq, limit);
     },
   };
   const wrapped: Store = {
     ...store,
-    listTasks: (filter) => {
-      if (filter === undefined) counts.fullLoads += 1;
+    listTasks: async (filter) => {
+      if (filter === undefined) {
+        counts.fullLoads += 1;
+        if (gates.load) await gates.load;
+      }
       return store.listTasks(filter);
     },
     changes: held,
@@ -59,17 +63,28 @@ function instrumented(store: Store) {
   return {
     store: wrapped,
     counts,
-    hold(): () => void {
+    /** Holds every `which` call until the returned function is called. */
+    hold(which: 'since' | 'load' = 'since'): () => void {
       let open: () => void = () => {};
-      gate = new Promise<void>((resolve) => {
+      gates[which] = new Promise<void>((resolve) => {
         open = resolve;
       });
       return () => {
-        gate = undefined;
+        delete gates[which];
         open();
       };
     },
   };
+}
+
+function testNode(store: Store, clock: FakeClock, election: TestElection): MasterNode {
+  return new MasterNode({
+    deps: testNodeDeps(clock),
+    store,
+    selfUrl: TEST_NODE_URL,
+    election,
+    warmStandby: { pollMs: 300 },
+  });
 }
 
 describe('MasterNode with a warm standby', () => {
@@ -80,13 +95,7 @@ describe('MasterNode with a warm standby', () => {
     const { store, counts, hold } = instrumented(base);
     const clock = new FakeClock();
     const election = new TestElection();
-    const node = new MasterNode({
-      deps: testNodeDeps(clock),
-      store,
-      selfUrl: TEST_NODE_URL,
-      election,
-      warmStandby: { pollMs: 300 },
-    });
+    const node = testNode(store, clock, election);
     try {
       node.start();
       const handlers = election.handlers!;
@@ -129,6 +138,41 @@ describe('MasterNode with a warm standby', () => {
       await until('a new standby is warm', () => node.warmStandby?.warm === true);
       assert.notEqual(node.warmStandby, standby);
       assert.equal(counts.fullLoads, 2);
+    } finally {
+      await node.stop();
+      await base.close();
+    }
+  });
+
+  it('elected cold (it could not load before), deposed mid-load: the load is kept, never redone', async () => {
+    const base = await createSqliteStore({ path: ':memory:' });
+    await base.putApp(sampleApp('/a'));
+    for (let i = 0; i < 5; i++) await base.putTask(sampleTask(`a.${i}`, '/a', 'agent-1'));
+    const { store, counts, hold } = instrumented(base);
+    const clock = new FakeClock();
+    const election = new TestElection();
+    const node = testNode(store, clock, election);
+    try {
+      const release = hold('load');
+      node.start();
+      const handlers = election.handlers!;
+      // The standby's own first load is held; the election lets it campaign anyway (say it failed).
+      await clock.advance(0);
+      await until('the standby starts loading', () => counts.fullLoads === 1);
+      handlers.elected(1);
+      handlers.deposed(1, 'lease lost while loading');
+      release();
+      await until('the load lands in the standby', () => node.warmStandby?.warm === true);
+      await turn();
+      assert.equal(node.master, undefined);
+      assert.equal(counts.fullLoads, 1);
+
+      await base.putTask(sampleTask('late', '/a', 'agent-1'));
+      handlers.elected(2);
+      await until('the next term leads', () => node.master !== undefined);
+      assert.equal(counts.fullLoads, 1, "the second term caught up on the first one's load");
+      assert.ok(node.master!.getTask('late'));
+      assert.equal(node.master!.listTasks().length, 6);
     } finally {
       await node.stop();
       await base.close();
