@@ -90,10 +90,10 @@ test('connections go to the least loaded task; ties alternate', async (t) => {
 test('bytes arrive intact both ways through slow and fast clients, and a half-close is passed on', {
   timeout: 120_000,
 }, async (t) => {
-  // The router reads a task's bytes into a reused buffer (splice.ts): a client that reads slowly
-  // leaves writes pending on that buffer, and the next connections reuse pooled buffers. Each
-  // connection here gets its own pseudo-random answer (24 MB in bulk, or 2 MB trickled), so any byte read into a buffer still being
-  // written, or taken from another connection, changes a checksum.
+  // Back-pressure and buffering in the splice: slow readers leave the router's writes pending,
+  // fast ones do not, and connections run side by side. Each connection gets its own
+  // pseudo-random answer (24 MB in bulk, or 2 MB trickled), so a byte lost, repeated, reordered
+  // or taken from another connection changes a checksum.
   const server = createServer({ allowHalfOpen: true }, (s) => {
     const got: Buffer[] = [];
     s.on('data', (d) => got.push(d));

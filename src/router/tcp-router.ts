@@ -16,15 +16,15 @@
  * and, by vhost and path, on the shared HTTP port.
  */
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Route, RouteBindFailure, RouteTable } from '../domain/agent-protocol.js';
 import type { CancelTimer, Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { matchHttpRoute } from '../routing/http-match.js';
 import { createHttpProxy, type HttpProxy } from './http-proxy.js';
-import { ConnectionCounts } from './least-connections.js';
+import { backendKey, ConnectionCounts } from './least-connections.js';
 import type { RouterMetrics } from './router-metrics.js';
-import { type SpliceContext, type SpliceLabels, spliceContext, startSplice, stopSplicing } from './splice.js';
 
 export interface RouterOptions {
   /** The agent's address: every service port is bound here. */
@@ -50,9 +50,6 @@ interface PortListener {
   failure?: RouteBindFailure;
   retry?: CancelTimer;
   closed: boolean;
-  /** Metric labels, made once per route rather than per connection. */
-  labels?: SpliceLabels;
-  labelsOf?: Route;
 }
 
 /** Shared HTTP port's key among the listeners: never a real service port. */
@@ -66,16 +63,8 @@ export class Router {
   private readonly http: HttpProxy;
   private lastReported = '[]';
   private closing = false;
-  private readonly splicing: SpliceContext;
 
   constructor(private readonly opts: RouterOptions) {
-    this.splicing = spliceContext(
-      this.counts,
-      this.sockets,
-      opts.metrics,
-      opts.clock,
-      opts.connectTimeoutMs ?? 2_000,
-    );
     this.http = createHttpProxy({
       counts: this.counts,
       address: opts.address,
@@ -119,7 +108,6 @@ export class Router {
   async close(): Promise<void> {
     this.closing = true;
     const closing = [...this.listeners.values()].map((l) => this.closeListener(l));
-    stopSplicing(this.splicing);
     for (const s of this.sockets) s.destroy();
     this.http.close();
     await Promise.all(closing);
@@ -144,7 +132,7 @@ export class Router {
     if (current?.mode === 'http') {
       return createHttpServer((req, res) => this.http.handle(req, res, l()?.route));
     }
-    return createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (socket) => {
+    return createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
       const listener = l();
       if (listener) this.forward(listener, socket);
       else socket.destroy();
@@ -229,18 +217,80 @@ export class Router {
     this.opts.onBindFailures?.(failures);
   }
 
-  /** One client connection: find a task that accepts (splice.ts), then splice the two sockets. */
+  /** One client connection: find a task that accepts, then splice the two sockets. */
   private forward(l: PortListener, client: Socket): void {
-    if (l.labelsOf !== l.route) {
-      l.labels = this.labels(l);
-      l.labelsOf = l.route;
-    }
-    const labels = l.labels!;
+    const labels = this.labels(l);
     const m = this.opts.metrics;
     m?.connections.inc(labels);
     m?.active.inc(labels);
     this.sockets.add(client);
-    startSplice(this.splicing, l, labels, client);
+    client.setNoDelay(true);
+    let upstream: Socket | undefined;
+    let clientGone = false;
+    client.on('error', () => {
+      if (upstream === undefined) m?.errors.inc({ ...labels, kind: 'client' });
+    });
+    client.once('close', () => {
+      clientGone = true;
+      this.sockets.delete(client);
+      m?.active.dec(labels);
+      m?.bytesIn.inc(labels, client.bytesRead);
+      m?.bytesOut.inc(labels, client.bytesWritten);
+      upstream?.destroy();
+    });
+    const tried = new Set<string>();
+    const attempt = () => {
+      if (clientGone) return;
+      const backend = this.counts.pick(l.route.backends, tried);
+      if (!backend) {
+        m?.errors.inc({ ...labels, kind: tried.size === 0 ? 'no_backend' : 'connect' });
+        client.destroy();
+        return;
+      }
+      const key = backendKey(backend);
+      tried.add(key);
+      const started = performance.now();
+      const up = connect({ host: backend.host, port: backend.port, allowHalfOpen: true });
+      let connected = false;
+      const timer = this.opts.clock.setTimer(this.opts.connectTimeoutMs ?? 2_000, () => {
+        if (!connected) up.destroy(new Error('connect timeout'));
+      });
+      up.once('connect', () => {
+        connected = true;
+        timer();
+        if (clientGone) {
+          up.destroy();
+          return;
+        }
+        upstream = up;
+        this.counts.opened(key);
+        this.sockets.add(up);
+        m?.connectSeconds.observe(labels, (performance.now() - started) / 1000);
+        up.setNoDelay(true);
+        client.pipe(up);
+        up.pipe(client);
+        client.resume();
+      });
+      up.on('error', () => {
+        timer();
+        if (!connected) attempt();
+        else m?.errors.inc({ ...labels, kind: 'upstream' });
+      });
+      up.once('close', (hadError) => {
+        if (!connected) return;
+        this.sockets.delete(up);
+        this.counts.closed(key);
+        // After an error, cut the client. After a clean close the pipe ends the client; once that
+        // is flushed, close it too, even when the client keeps its own side open.
+        if (hadError) client.destroy();
+        else if (client.writableFinished) client.destroy();
+        else {
+          client.once('finish', () => client.destroy());
+          client.end();
+        }
+      });
+    };
+    attempt();
   }
 }
 
