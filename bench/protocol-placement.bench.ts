@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { agentEndpointUrl } from '../src/domain/agent-endpoint.js';
 import { tempDatabases } from '../src/store/postgres/temp-database.js';
@@ -31,6 +31,8 @@ const AGENTS = Number(process.env['BENCH_AGENTS'] ?? 1_000);
 const APPS = Number(process.env['BENCH_APPS'] ?? 10);
 const INSTANCES = Number(process.env['BENCH_INSTANCES'] ?? 1_000);
 const STORE = process.env['BENCH_STORE'] ?? 'sqlite';
+// How long to wait for the launches, then for the RUNNING acks (BENCH_WAIT_S, default 600).
+const WAIT_MS = Number(process.env['BENCH_WAIT_S'] ?? 600) * 1000;
 const TOKEN = `bench-${randomUUID()}`;
 
 export interface ProtocolPlacementResult {
@@ -73,6 +75,8 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
     const total = APPS * INSTANCES;
     const c = simCounters(total);
 
+    const eld = monitorEventLoopDelay({ resolution: 10 });
+    eld.enable();
     const t0 = performance.now();
     agents = await simAgents(AGENTS, { url: wsUrl, token: TOKEN, counters: c });
     const connectAllMs = performance.now() - t0;
@@ -92,24 +96,38 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
           constraints,
         },
         // The answer waits behind the placement and status updates of the apps posted before.
-        timeoutMs: 600_000,
+        timeoutMs: WAIT_MS,
       });
       if (res.status !== 201) throw new Error(`POST app-${a}: ${res.status} ${res.text}`);
     }
-    await until(() => c.launches >= total, `${total} launches`, 600_000);
-    await until(() => c.runningAcked >= total, `${total} running`, 600_000);
+    await until(() => c.launches >= total, `${total} launches`, WAIT_MS);
+    await until(() => c.runningAcked >= total, `${total} running`, WAIT_MS);
     const store = storeTime(queryLog, startEpoch, Date.now());
     const queue = await http(`${api}/v2/queue`, { timeoutMs: 60_000 });
     const queued = (queue.json as { queue?: Array<{ count: number; app: { id: string } }> }).queue ?? [];
     const unplaced = queued.reduce((n, q) => n + q.count, 0);
-    if (process.env['BENCH_DEBUG'])
+    // BENCH_DEBUG=1: what the master holds at the end, what this process's agents hold, how long
+    // this process's event loop stalled (1,000 agents parse every frame) and how many agents the
+    // master dropped for a late pong (their tasks are replaced, so launches exceed the instances).
+    if (process.env['BENCH_DEBUG']) {
+      const appsNow = await http(`${api}/v2/apps`, { timeoutMs: 60_000 });
+      const list = (
+        appsNow.json as {
+          apps: Array<{ id: string; instances: number; tasksRunning: number; tasksStaged: number }>;
+        }
+      ).apps;
       console.error(
         JSON.stringify({
+          apps: list.map((a) => [a.id, a.instances, a.tasksRunning, a.tasksStaged]),
           launches: c.launches,
           held: agents.reduce((n, a) => n + a.tasks.size, 0),
           queued: queued.map((q) => [q.app.id, q.count]),
+          benchLoopDelayMaxMs: Math.round(eld.max / 1e6),
+          droppedForPing: master.output().split('did not answer a ping').length - 1,
         }),
       );
+    }
+    eld.disable();
     const round = (n: number) => Math.round(n);
     const lastLaunchMs = c.lastLaunchAt - start;
     const allRunningMs = c.allRunningAt - start;

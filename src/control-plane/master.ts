@@ -15,6 +15,7 @@ import { setDraining } from './agents/agent-drain.js';
 import { AgentHub } from './agents/agent-hub.js';
 import { watchAgents } from './agents/agent-loss.js';
 import { admitAgent, reconcileAgentTasks } from './agents/agent-registration.js';
+import { PushPacing } from './agents/push-pacing.js';
 import { type AgentBindFailure, RoutePush } from './agents/route-push.js';
 import type { MasterContext, MasterDeps } from './context.js';
 import * as apps from './deployments/app-deployments.js';
@@ -52,11 +53,13 @@ const MAX_ROUNDS_PER_PASS = 8;
 export class Master implements MasterApi {
   /** Announces health checks added and removed (add_health_check_event, remove_health_check_event). */
   private readonly healthChecks = new HealthCheckRegistry();
-  // Agents' routers get the changed routes once per burst of changes, on the next turn of the
-  // event loop (serial.ts); a kill does not wait for it (tasks/launcher.ts requestKill).
+  /** When the routing changes go out (agents/push-pacing.ts). */
+  private readonly pacing: PushPacing;
+  // Agents' routers get the changed routes once per burst of changes (serial.ts), paced so pushing
+  // stays a bounded share of the master's time; a kill pushes at once (tasks/launcher.ts).
   private readonly serial = new Serial(
     () => this.pushRoutes(),
-    (push) => setImmediate(push),
+    (push) => this.pacing.schedule(push),
   );
   private readonly routes: RoutePush;
   private readonly ctx: MasterContext;
@@ -95,6 +98,7 @@ export class Master implements MasterApi {
     private readonly deps: MasterDeps,
     loaded: LoadedState,
   ) {
+    this.pacing = new PushPacing(deps.clock);
     this.state = loaded.state;
     this.deploymentsState = loaded.deployments;
     this.writes = new GroupCommit(deps.store, () => deps.clock.now(), {
@@ -215,7 +219,10 @@ export class Master implements MasterApi {
 
   private pushRoutes(): void {
     try {
-      this.routes.refresh();
+      this.pacing.measure(() => {
+        const before = this.routes.version();
+        return this.routes.refresh() !== before;
+      });
     } catch (err) {
       this.deps.logger.error({ err }, 'routing table push failed');
     }

@@ -79,7 +79,10 @@ export class RoutePush {
     // Only the routes of apps and tasks that changed since are looked at (route-book.ts); many
     // steps of the master's queue (a pass with nothing to do, a job tick) change none.
     if (this.state.routeChanges.empty) return this.currentVersion;
-    const patch = this.book.update(this.source, this.state.routeChanges.take());
+    const patch = this.book.update(
+      this.source,
+      this.state.routeChanges.take(() => this.state.apps.keys()),
+    );
     if (!patch) return this.currentVersion;
     const from = this.currentVersion;
     const version = ++this.currentVersion;
