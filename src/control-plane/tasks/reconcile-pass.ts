@@ -24,6 +24,7 @@ import { planReconcile, type ReconcileApp } from '../../scheduler/reconcile-plan
 import type { MasterContext } from '../context.js';
 import type { AppPhase } from '../deployments/deployments-state.js';
 import { reconcileAppOf } from '../deployments/rollout-view.js';
+import { launchShares, MAX_LAUNCHES_PER_PASS } from './launch-shares.js';
 import { placeAndLaunch, requestKill } from './launcher.js';
 
 /** A kill not confirmed after grace + this long is sent again (the agent may have missed it). */
@@ -55,7 +56,8 @@ export async function reconcilePass(ctx: MasterContext): Promise<void> {
 
   const requests: PlacementRequest[] = [];
   const requestApp = new Map<string, AppDefinition>();
-  for (const l of plan.launch) {
+  const { now: launchNow, later } = launchShares(plan.launch, MAX_LAUNCHES_PER_PASS);
+  for (const l of launchNow) {
     const app = state.apps.get(l.appId)!;
     for (let i = 0; i < l.count; i++) {
       const key = `${appIdToTaskPrefix(app.id)}.${deps.ids.uuid()}`;
@@ -66,6 +68,12 @@ export async function reconcilePass(ctx: MasterContext): Promise<void> {
 
   const waiting = new Map<string, { count: number; rejections: AgentRejection[] }>();
   for (const d of plan.delayed) waiting.set(d.appId, { count: d.count, rejections: [] });
+  // Over the cap: still waiting (the queue shows them), placed by the pass queued right away.
+  for (const l of later) {
+    const w = waiting.get(l.appId) ?? { count: 0, rejections: [] };
+    waiting.set(l.appId, { ...w, count: w.count + l.count });
+  }
+  if (later.length > 0) ctx.trigger();
 
   const defaultKillGraceMs = deps.defaultKillGraceMs ?? DEFAULT_KILL_GRACE_MS;
   // An app whose secrets cannot be read now is not placed this pass (logged by name, never value).
@@ -106,9 +114,7 @@ export async function reconcilePass(ctx: MasterContext): Promise<void> {
         return { task, spec };
       },
       store: async (launches) => {
-        await deps.store.transaction(async (tx) => {
-          for (const l of launches) await tx.putTask(l.task);
-        });
+        await deps.store.putTasks(launches.map((l) => l.task));
         for (const { task } of launches) state.tasks.set(task.id, task);
       },
     },
