@@ -192,6 +192,12 @@ function gated([file, args]: [string, string[]], shell: string): [string, string
 
 async function launchProcess(spec: TaskSpec, ctx: LaunchContext, deps: Deps): Promise<RunningTask> {
   const command = commandLine(spec.command, deps.shell);
+  // A burst of launches must not starve the agent's heartbeat (spawn-turns.ts). The turn comes
+  // before the cgroup is made: a group made first sat empty for as long as the backlog of turns
+  // ahead of it (over a minute for 5,000 queued job runs), and the sweep of empty groups older
+  // than 60 s (task-cgroups.ts sweepStale, this agent's or another's on the host) removed it
+  // under the waiting task ("cannot put the task in its cgroup: ENOENT").
+  await spawnTurn();
   const cgroup = deps.cgroups
     ? await deps.cgroups.create(spec.taskId, spec.resources).catch((e: unknown) => {
         throw new Error(`cannot make the task's cgroup: ${(e as Error).message}`);
@@ -235,8 +241,6 @@ async function spawnTask(
   // await the fd closes below.
   let spawned: Promise<Error | undefined>;
   try {
-    // A burst of launches must not starve the agent's heartbeat (spawn-turns.ts).
-    await spawnTurn();
     child = spawn(file, args, {
       cwd: deps.cwd ?? ctx.sandbox,
       env,
