@@ -55,6 +55,8 @@ export interface ScaleResult {
   /** Launches of a task id already launched (on any agent): a duplicate placement. */
   duplicateLaunches: number;
   running: number;
+  /** The HTTP status of that final GET /v2/tasks (not 200: the counts from it are 0). */
+  finalTasksStatus: number;
   /** Tasks the master listed as TASK_RUNNING at the end (GET /v2/tasks). */
   runningInMaster: number;
   /** Apps whose listed task count is not `instances` (GET /v2/tasks at the end). */
@@ -246,8 +248,12 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     clearInterval(progress);
     await poller;
     const tasks = await http(`${api}/v2/tasks`, { timeoutMs: 120_000 });
-    const list = (tasks.json as { tasks: Array<{ id: string; appId: string; host: string; state: string }> })
-      .tasks;
+    // A master between terms (or too busy to answer in time) lists nothing: the counts below are
+    // then 0 and `finalTasksStatus` says why, rather than the run ending without its numbers.
+    const list =
+      tasks.status === 200
+        ? (tasks.json as { tasks: Array<{ id: string; appId: string; host: string; state: string }> }).tasks
+        : [];
     const perApp = new Map<string, number>();
     for (const t of list) perApp.set(t.appId, (perApp.get(t.appId) ?? 0) + 1);
     const queue = await http(`${api}/v2/queue`, { timeoutMs: 60_000 });
@@ -268,6 +274,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
       launches: c.launches,
       duplicateLaunches: launched.length - new Set(launched).size,
       running: c.runningAcked,
+      finalTasksStatus: tasks.status,
       runningInMaster: list.filter((t) => t.state === 'TASK_RUNNING').length,
       appsWithWrongCount: [...appIndex.keys()].filter((id) => perApp.get(id) !== o.instances).length,
       duplicateTaskIds: list.length - new Set(list.map((t) => t.id)).size,

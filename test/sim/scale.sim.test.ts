@@ -28,6 +28,7 @@ describe('scale simulation, CI size (real master process, SQLite, simulated agen
     });
     const detail = JSON.stringify(r);
     assert.equal(r.running, apps * instances, `every RUNNING update acknowledged: ${detail}`);
+    assert.equal(r.finalTasksStatus, 200, `GET /v2/tasks answered: ${detail}`);
     assert.equal(r.runningInMaster, apps * instances, `the master lists every task RUNNING: ${detail}`);
     assert.equal(r.appsWithWrongCount, 0, `each app has exactly its instances: ${detail}`);
     assert.equal(r.unplaced, 0, `nothing left in the queue: ${detail}`);
