@@ -49,7 +49,7 @@ import { isSameLiveProcess, liveProcessesWithEnv, readBootId } from './proc-stat
 import { type Leader, type ProcessHandle, ProcessTask } from './process-task.js';
 import { handSandboxTo, type RunAsDeps, resolveRunAs, userEnv } from './run-as.js';
 import { spawnTurn } from './spawn-turns.js';
-import { HelperSpawner } from './spawner/helper-spawner.js';
+import { sharedHelpers } from './spawner/spawner-pool.js';
 import { type SpawnedProcess, SpawnerLost, type TaskSpawner } from './spawner/task-spawner.js';
 
 export interface ProcessExecutorOptions {
@@ -99,7 +99,8 @@ export interface ProcessExecutorOptions {
   /** For what goes wrong outside any one launch (a cgroup that cannot be removed). */
   logger?: Logger;
   /**
-   * Who forks the task processes. Default: a small helper process (spawner/helper-spawner.ts),
+   * Who forks the task processes. Default: this process's small helper processes
+   * (spawner/helper-spawner.ts, spawner-pool.ts),
    * since a fork from the agent costs more the larger the agent is and blocks its loop meanwhile;
    * `directSpawner` forks from this process.
    */
@@ -152,7 +153,7 @@ export function createProcessExecutor(opts: ProcessExecutorOptions = {}): Execut
     cgroups: opts.cgroups,
     oomPollMs: opts.oomPollMs ?? 1_000,
     logger: opts.logger,
-    spawner: opts.spawner ?? new HelperSpawner(opts.logger),
+    spawner: opts.spawner ?? sharedHelpers(opts.logger),
   };
   return {
     kind: 'process',

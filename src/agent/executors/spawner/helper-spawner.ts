@@ -34,8 +34,10 @@ function helperCommand(): string[] {
   const self = fileURLToPath(import.meta.url);
   const ext = extname(self);
   const main = fileURLToPath(new URL(`./spawner-main${ext}`, import.meta.url));
+  // A profiled agent (`--cpu-prof`, benches) has its helper profiled too.
+  const profiling = process.execArgv.filter((a) => /^--(cpu|heap)-prof/.test(a));
   // From sources (tests), the helper needs the same TypeScript loader this process runs with.
-  return ext === '.ts' ? ['--import', import.meta.resolve('tsx'), main] : [main];
+  return [...profiling, ...(ext === '.ts' ? ['--import', import.meta.resolve('tsx')] : []), main];
 }
 
 export class HelperSpawner implements TaskSpawner {
