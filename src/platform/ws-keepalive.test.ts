@@ -76,7 +76,11 @@ describe('keepAlive', () => {
         if (stalls-- > 0) setImmediate(() => blockFor(INTERVAL * 3));
       };
       const stop = keepAlive(client, INTERVAL, () => silent++);
-      await new Promise((r) => setTimeout(r, INTERVAL * 20));
+      // A ping goes out every other check at most (the pong counts as traffic): wait for every
+      // stall and one more ping, however slowly a loaded machine gets there.
+      for (let waited = 0; stalls >= 0 && waited < INTERVAL * 200; waited += INTERVAL)
+        await new Promise((r) => setTimeout(r, INTERVAL));
+      await new Promise((r) => setTimeout(r, INTERVAL * 4));
       stop();
       assert.ok(stalls < 0, `every stall happened (${stalls} left)`);
       assert.equal(silent, 0);

@@ -148,17 +148,11 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
   const dir = mkdtempSync(join(tmpdir(), 'drover-scale-'));
   const dbs = o.store === 'postgres' ? await tempDatabases() : undefined;
   const storeSpec = dbs ? await dbs.create() : join(dir, 'state.db');
-  const { proc: master, url: api } = await ClusterProcess.master([
-    '--store',
+  const { proc: master, url: api } = await ClusterProcess.quietMaster(
     storeSpec,
-    '--port',
-    '0',
-    '--agent-token',
     token,
-    '--log-level',
-    'warn',
-    ...(o.leaseMs !== undefined ? ['--lease-ms', String(o.leaseMs)] : []),
-  ]);
+    o.leaseMs !== undefined ? ['--lease-ms', String(o.leaseMs)] : [],
+  );
   let fleet: SimFleet | undefined;
   let progress: NodeJS.Timeout | undefined;
   let rssMax = 0;
