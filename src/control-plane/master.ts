@@ -15,7 +15,6 @@ import { setDraining } from './agents/agent-drain.js';
 import { AgentHub } from './agents/agent-hub.js';
 import { watchAgents } from './agents/agent-loss.js';
 import { admitAgent, reconcileAgentTasks } from './agents/agent-registration.js';
-import { PushPacing } from './agents/push-pacing.js';
 import { type AgentBindFailure, RoutePush } from './agents/route-push.js';
 import type { MasterContext, MasterDeps } from './context.js';
 import * as apps from './deployments/app-deployments.js';
@@ -53,13 +52,11 @@ const MAX_ROUNDS_PER_PASS = 8;
 export class Master implements MasterApi {
   /** Announces health checks added and removed (add_health_check_event, remove_health_check_event). */
   private readonly healthChecks = new HealthCheckRegistry();
-  /** When the routing changes go out (agents/push-pacing.ts). */
-  private readonly pacing: PushPacing;
   // Agents' routers get the changed routes once per burst of changes (serial.ts), paced so pushing
   // stays a bounded share of the master's time; a kill pushes at once (tasks/launcher.ts).
   private readonly serial = new Serial(
-    () => this.pushRoutes(),
-    (push) => this.pacing.schedule(push),
+    () => this.routes.pushChanges(),
+    (push) => this.routes.schedule(push),
   );
   private readonly routes: RoutePush;
   private readonly ctx: MasterContext;
@@ -98,7 +95,6 @@ export class Master implements MasterApi {
     private readonly deps: MasterDeps,
     loaded: LoadedState,
   ) {
-    this.pacing = new PushPacing(deps.clock);
     this.state = loaded.state;
     this.deploymentsState = loaded.deployments;
     this.writes = new GroupCommit(deps.store, () => deps.clock.now(), {
@@ -217,17 +213,6 @@ export class Master implements MasterApi {
     });
   }
 
-  private pushRoutes(): void {
-    try {
-      this.pacing.measure(() => {
-        const before = this.routes.version();
-        return this.routes.refresh() !== before;
-      });
-    } catch (err) {
-      this.deps.logger.error({ err }, 'routing table push failed');
-    }
-  }
-
   // ---- reads ----
 
   /** Moves whenever apps, tasks, last failures or running deployments change (api/cached-view.ts). */
@@ -237,8 +222,6 @@ export class Master implements MasterApi {
 
   /** The routing table the agents' routers have (Drover extension: GET /v2/routes). */
   routingTable(): RouteTable {
-    // Changes are pushed on the next turn (serial.ts); a reader sees them now.
-    this.pushRoutes();
     return this.routes.table();
   }
 
@@ -248,12 +231,10 @@ export class Master implements MasterApi {
    */
   routeTableAfter(after: number, opts: { waitMs: number; router?: string; signal?: AbortSignal }) {
     if (opts.router !== undefined) this.routes.externalRouterApplied(opts.router, after);
-    this.pushRoutes();
     return this.routes.changedAfter(after, opts.waitMs, opts.signal);
   }
 
   routeTableVersion(): number {
-    this.pushRoutes();
     return this.routes.version();
   }
 

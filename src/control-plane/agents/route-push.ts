@@ -31,6 +31,7 @@ import { RouteBook, type RouteSource } from '../../routing/route-book.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { MasterState } from '../master-state.js';
 import type { AgentHub } from './agent-hub.js';
+import { PushPacing } from './push-pacing.js';
 
 export interface AgentBindFailure extends RouteBindFailure {
   agentId: string;
@@ -58,6 +59,8 @@ export class RoutePush {
   private readonly ackWaiters = new Set<Waiter>();
   /** Long polls waiting for a version after theirs. */
   private readonly changeWaiters = new Set<Waiter>();
+  /** When a burst's changes go out (push-pacing.ts). */
+  private readonly pacing: PushPacing;
 
   constructor(
     private readonly hub: AgentHub,
@@ -66,6 +69,7 @@ export class RoutePush {
     private readonly deps: { clock: Clock; logger: Logger; ackTimeoutMs?: number },
   ) {
     this.currentVersion = deps.clock.now();
+    this.pacing = new PushPacing(deps.clock);
     this.source = {
       app: (id) => state.apps.get(id),
       task: (id) => state.tasks.get(id),
@@ -96,17 +100,43 @@ export class RoutePush {
     return this.currentVersion;
   }
 
+  /**
+   * Pushes what the master's queue changed (serial.ts calls this after a burst of steps, at the
+   * time `schedule` picks), remembering what the push cost so the next one is paced. A failure is
+   * logged: the next burst pushes again from the same changes.
+   */
+  pushChanges(): void {
+    try {
+      this.pacing.measure(() => {
+        const before = this.currentVersion;
+        return this.refresh() !== before;
+      });
+    } catch (err) {
+      this.deps.logger.error({ err }, 'routing table push failed');
+    }
+  }
+
+  /** Runs `push` when pushing has taken at most its share of the master's time (push-pacing.ts). */
+  schedule(push: () => void): void {
+    this.pacing.schedule(push);
+  }
+
   /** An agent (re-)registered: it gets the whole table. */
   sendTo(agentId: string): void {
     this.refresh();
     this.hub.send(agentId, { type: 'routes', table: this.book.table(), version: this.currentVersion });
   }
 
+  // Reads push what is pending first: a reader (GET /v2/routes, a long poll) sees what the
+  // routers get, not a table a paced push has not sent yet.
+
   table(): RouteTable {
+    this.pushChanges();
     return this.book.table();
   }
 
   version(): number {
+    this.pushChanges();
     return this.currentVersion;
   }
 
@@ -125,6 +155,7 @@ export class RoutePush {
 
   /** Resolves once the table is past `after`, or after `waitMs` (long polls of `GET /v2/routes`). */
   changedAfter(after: number, waitMs: number, signal?: AbortSignal): Promise<void> {
+    this.pushChanges();
     if (after !== this.currentVersion || waitMs <= 0 || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const w: Waiter = {
