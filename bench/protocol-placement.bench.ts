@@ -60,6 +60,8 @@ export interface ProtocolPlacementResult {
    * CPU spent per task much less, so changes are compared on it too.
    */
   masterCpuMs: number;
+  /** Times the master lost its lease and stepped down during the run (0 in a clean run). */
+  stepDowns: number;
   agentsCpuMs: number;
   loadavgBefore: number[];
   loadavgAfter: number[];
@@ -90,9 +92,12 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
     TOKEN,
     '--log-level',
     // Info: the master's "tasks launched" line per pass says when it placed (masterPlacementsPerSec).
-    'info',
+    process.env['BENCH_LOG_LEVEL'] ?? 'info',
   ]);
   let agents: SimAgent[] = [];
+  // A new leadership term (a lease lost under load) closes every link: the agents dial again and
+  // re-register, as real ones do, so such a run finishes (stepDowns says it happened).
+  const redial = { on: true };
   try {
     const wsUrl = agentEndpointUrl(api)!;
     const total = APPS * INSTANCES;
@@ -101,7 +106,7 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
     const eld = monitorEventLoopDelay({ resolution: 10 });
     eld.enable();
     const t0 = performance.now();
-    agents = await simAgents(AGENTS, { url: wsUrl, token: TOKEN, counters: c });
+    agents = await simAgents(AGENTS, { url: wsUrl, token: TOKEN, counters: c, redial });
     const connectAllMs = performance.now() - t0;
 
     const start = performance.now();
@@ -178,6 +183,7 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
       storeMsPerStatusUpdate: Math.round((store.ms / (2 * total)) * 1000) / 1000,
       statusUpdatesPerCommit: Math.round(((2 * total) / Math.max(1, store.commits)) * 10) / 10,
       masterCpuMs: round(masterCpuMs),
+      stepDowns: master.output().split('stepping down').length - 1,
       agentsCpuMs: round((agentsCpu.user + agentsCpu.system) / 1000),
       loadavgBefore,
       loadavgAfter: loadavg().map((l) => Math.round(l * 100) / 100),
@@ -187,6 +193,7 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
     throw err;
   } finally {
     delete process.env['DROVER_STORE_QUERY_LOG'];
+    redial.on = false;
     for (const a of agents) a.close();
     await master.cleanup();
     await dbs?.dropAll();
