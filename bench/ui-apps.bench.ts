@@ -18,8 +18,6 @@
  * Tuning: BENCH_UI_APPS (1000), BENCH_UI_INSTANCES (5 per app), BENCH_UI_AGENTS (50),
  * BENCH_UI_RUNS (5 page loads), BENCH_UI_RATE (200 events/s), BENCH_UI_SECONDS (30).
  */
-import { rmSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -68,7 +66,8 @@ async function timeAppsRender(page: Page, expectCount: string): Promise<number> 
 }
 
 export async function benchUiApps(): Promise<UiAppsResult> {
-  const { loadavgBefore, token, dir, master, api, browser } = await uiBenchCluster('drover-bench-ui-');
+  const cluster = await uiBenchCluster('drover-bench-ui-');
+  const { token, api, browser } = cluster;
   let agents: SimAgent[] = [];
   try {
     const total = APPS * INSTANCES;
@@ -128,14 +127,10 @@ export async function benchUiApps(): Promise<UiAppsResult> {
       routeRenderMedianMs: round(median(routeRenderMs)),
       rowsInDom,
       feed,
-      loadavgBefore,
-      loadavgAfter: loadavg().map((l) => round(l, 2)),
+      ...cluster.loads(),
     };
   } finally {
-    await browser.close().catch(() => undefined);
-    for (const a of agents) a.close();
-    await master.cleanup();
-    rmSync(dir, { recursive: true, force: true });
+    await cluster.close(agents);
   }
 }
 

@@ -312,11 +312,25 @@ export async function uiBenchCluster(prefix: string) {
   ];
   const { proc: master, url: api } = await ClusterProcess.master(flags);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  return { loadavgBefore, token, dir, master, api, browser };
+  return {
+    token,
+    master,
+    api,
+    browser,
+    /** The machine's load averages before the bench and now (benches on a shared machine say them). */
+    loads: () => ({ loadavgBefore, loadavgAfter: loadavg().map((l) => round(l, 2)) }),
+    async close(agents: SimAgent[]): Promise<void> {
+      await browser.close().catch(() => undefined);
+      for (const a of agents) a.close();
+      await master.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function benchUiEvents(): Promise<UiEventsResult> {
-  const { loadavgBefore, token, dir, master, api, browser } = await uiBenchCluster('drover-bench-ui-events-');
+  const cluster = await uiBenchCluster('drover-bench-ui-events-');
+  const { token, api, browser } = cluster;
   let agents: SimAgent[] = [];
   try {
     const total = APPS * INSTANCES;
@@ -345,14 +359,10 @@ export async function benchUiEvents(): Promise<UiEventsResult> {
       tasks: total,
       agents: AGENTS,
       feed,
-      loadavgBefore,
-      loadavgAfter: loadavg().map((l) => round(l, 2)),
+      ...cluster.loads(),
     };
   } finally {
-    await browser.close().catch(() => undefined);
-    for (const a of agents) a.close();
-    await master.cleanup();
-    rmSync(dir, { recursive: true, force: true });
+    await cluster.close(agents);
   }
 }
 

@@ -2,21 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { RouteTable } from '../domain/agent-protocol.js';
+import { HEALTH_CHECK_DEFAULTS } from '../domain/app-defaults.js';
 import { RouteBook, type RouteChanges, type RouteSource } from './route-book.js';
 import { applyRoutePatch } from './route-patch.js';
 import { type RoutingApp, type RoutingTask, routingTable } from './routing-table.js';
 
-const HC = [
-  {
-    protocol: 'HTTP' as const,
-    path: '/',
-    gracePeriodSeconds: 1,
-    intervalSeconds: 1,
-    timeoutSeconds: 1,
-    maxConsecutiveFailures: 3,
-    ignoreHttp1xx: false,
-  },
-];
+// Any health check: the routing table only asks whether an app has checks and whether they pass.
+const HC = [{ ...HEALTH_CHECK_DEFAULTS, gracePeriodSeconds: 1, intervalSeconds: 1, timeoutSeconds: 1 }];
 
 /** Apps and tasks as the master keeps them, noting what changed as the master's maps do. */
 class World implements RouteSource {

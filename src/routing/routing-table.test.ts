@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { HEALTH_CHECK_DEFAULTS } from '../domain/app-defaults.js';
 import { TASK_STATES } from '../domain/task.js';
 import { isRoutable, type RoutingApp, type RoutingTask, routingTable, sameTable } from './routing-table.js';
 
@@ -22,17 +23,8 @@ const task = (id: string, appId: string, over: Partial<RoutingTask> = {}): Routi
   ...over,
 });
 
-const HC = [
-  {
-    protocol: 'HTTP' as const,
-    path: '/',
-    gracePeriodSeconds: 1,
-    intervalSeconds: 1,
-    timeoutSeconds: 1,
-    maxConsecutiveFailures: 3,
-    ignoreHttp1xx: false,
-  },
-];
+// Any health check: the routing table only asks whether an app has checks and whether they pass.
+const HC = [{ ...HEALTH_CHECK_DEFAULTS, gracePeriodSeconds: 1, intervalSeconds: 1, timeoutSeconds: 1 }];
 
 test('a running task is routed on its app service port, to its host port', () => {
   const table = routingTable([app('/web')], [task('web.1', '/web', { host: '127.0.0.2', ports: [25001] })]);

@@ -9,6 +9,8 @@
  * - stdout/stderr are files opened in append mode and handed to the child as its fds: no pipe
  *   through Node, no helper process per task (the agent spends well under 1 MB per task), and a
  *   task keeps logging while the agent restarts.
+ * - The fork itself happens in one small helper process per executor (spawner/), not in the
+ *   agent: a fork costs more the larger the forking process, and blocks its loop meanwhile.
  * - Env: the task's env over a small inherited set of basics (see host-env.ts).
  * - User: `spec.user` (runAsUser / app user) when the agent switches users (run-as.ts): the
  *   sandbox is handed to that user and the process gets its uid/gid. Nothing of it is kept in
@@ -26,7 +28,6 @@
  *   once the task has ended, after killing whatever it left behind (also processes that left its
  *   process group).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
 import type { TaskSpec } from '../../domain/agent-protocol.js';
 import { setCappedTimeout } from '../../platform/capped-timer.js';
@@ -43,11 +44,13 @@ import type {
   TaskHandle,
 } from './executor.js';
 import { processTaskEnv } from './host-env.js';
-import { readPasswd } from './passwd.js';
-import { isSameLiveProcess, liveProcessesWithEnv, readBootId, readProcStat } from './proc-stat.js';
+import { type PasswdEntry, readPasswd } from './passwd.js';
+import { isSameLiveProcess, liveProcessesWithEnv, readBootId } from './proc-stat.js';
 import { type Leader, type ProcessHandle, ProcessTask } from './process-task.js';
 import { handSandboxTo, type RunAsDeps, resolveRunAs, userEnv } from './run-as.js';
 import { spawnTurn } from './spawn-turns.js';
+import { sharedHelpers } from './spawner/spawner-pool.js';
+import { type SpawnedProcess, SpawnerLost, type TaskSpawner } from './spawner/task-spawner.js';
 
 export interface ProcessExecutorOptions {
   /**
@@ -95,6 +98,13 @@ export interface ProcessExecutorOptions {
   oomPollMs?: number;
   /** For what goes wrong outside any one launch (a cgroup that cannot be removed). */
   logger?: Logger;
+  /**
+   * Who forks the task processes. Default: this process's small helper processes
+   * (spawner/helper-spawner.ts, spawner-pool.ts),
+   * since a fork from the agent costs more the larger the agent is and blocks its loop meanwhile;
+   * `directSpawner` forks from this process.
+   */
+  spawner?: TaskSpawner;
 }
 
 export type { ProcessHandle } from './process-task.js';
@@ -113,6 +123,7 @@ interface Deps {
   cgroups: TaskCgroups | undefined;
   oomPollMs: number;
   logger: Logger | undefined;
+  spawner: TaskSpawner;
 }
 
 const refTimers: Clock = {
@@ -142,6 +153,7 @@ export function createProcessExecutor(opts: ProcessExecutorOptions = {}): Execut
     cgroups: opts.cgroups,
     oomPollMs: opts.oomPollMs ?? 1_000,
     logger: opts.logger,
+    spawner: opts.spawner ?? sharedHelpers(opts.logger),
   };
   return {
     kind: 'process',
@@ -222,6 +234,43 @@ async function spawnTask(
   const user = runAs.kind === 'switch' ? runAs.user : undefined;
   const hostEnv = user ? { ...deps.hostEnv, ...userEnv(user) } : deps.hostEnv;
   const env = processTaskEnv(hostEnv, ctx.env, deps.inheritEnv);
+  if (runAs.kind === 'ignored' || user) await prepareLogs(ctx, runAs, user);
+  let child: SpawnedProcess;
+  try {
+    child = await deps.spawner.spawn({
+      file,
+      args,
+      cwd: deps.cwd ?? ctx.sandbox,
+      env,
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
+      stdout: ctx.logs.stdout,
+      stderr: ctx.logs.stderr,
+      gated: cgroup !== undefined,
+    });
+  } catch (e) {
+    throw explainSpawnError(e as Error, user?.name);
+  }
+  const handle = processHandle(child.pid, child.startTime, deps);
+  // A helper that dies takes the exit status with it: the process is then watched through /proc,
+  // as a re-attached one (exit status unknown).
+  const exit = child.exit.catch((e: unknown) => {
+    if (!(e instanceof SpawnerLost) || !handle) return { exitCode: null, signal: null };
+    return watchReattached(handle, deps).exit;
+  });
+  if (cgroup) await openGate(child, cgroup, exit);
+  const leader: Leader = { exit, release: () => child.release(), hurry: () => {} };
+  return new ProcessTask(child.pid, handle, leader, deps, cgroup);
+}
+
+/**
+ * The note that runAsUser was ignored goes first in stderr; a task run as another user gets its
+ * sandbox and log files handed to that user before it starts.
+ */
+async function prepareLogs(
+  ctx: LaunchContext,
+  runAs: ReturnType<typeof resolveRunAs>,
+  user: PasswdEntry | undefined,
+): Promise<void> {
   const out = await openSandboxFile(ctx.logs.stdout, APPEND);
   const err = await openSandboxFile(ctx.logs.stderr, APPEND).catch(async (e: unknown) => {
     await out.close();
@@ -230,65 +279,21 @@ async function spawnTask(
   try {
     if (runAs.kind === 'ignored') await err.write(runAs.note);
     if (user) await handSandboxTo(user, ctx.sandbox, [out, err], ctx.secretFiles);
-  } catch (e) {
-    await Promise.all([out.close(), err.close()]);
-    throw e;
-  }
-  let child: ChildProcess;
-  let leaderExit: Promise<TaskExit>;
-  let handle: ProcessHandle | undefined;
-  // Resolves to the spawn error, if any: a rejecting promise would count as unhandled while we
-  // await the fd closes below.
-  let spawned: Promise<Error | undefined>;
-  try {
-    child = spawn(file, args, {
-      cwd: deps.cwd ?? ctx.sandbox,
-      env,
-      detached: true,
-      // A gated task reads its go-ahead on stdin; it gets /dev/null once it runs.
-      stdio: [cgroup ? 'pipe' : 'ignore', out.fd, err.fd],
-      ...(user ? { uid: user.uid, gid: user.gid } : {}),
-    });
-    // Same tick as spawn: even a child that died at once cannot have been reaped yet, so this pid
-    // is still ours to read.
-    handle = child.pid === undefined ? undefined : processHandle(child.pid, deps);
-    // Listen before anything awaits: 'spawn'/'error' fire on the next tick and a task that dies at
-    // once exits soon after.
-    leaderExit = new Promise<TaskExit>((resolve) => {
-      child.once('exit', (code, signal) => resolve({ exitCode: code, signal }));
-    });
-    spawned = new Promise<Error | undefined>((resolve) => {
-      child.once('spawn', () => resolve(undefined));
-      child.once('error', resolve);
-    });
   } finally {
-    // uv_spawn returns after the child has exec'd (or failed to), so the child holds its own
-    // copies of these fds by now.
     await Promise.all([out.close(), err.close()]);
   }
-  const spawnError = await spawned;
-  if (spawnError) throw explainSpawnError(spawnError, user?.name);
-  // Later 'error' events only come from child.kill()/send(), which we never call; without a
-  // listener an unexpected one would crash the agent.
-  child.on('error', () => {});
-  if (cgroup) await openGate(child, cgroup, leaderExit);
-  const leader: Leader = { exit: leaderExit, release: () => child.unref(), hurry: () => {} };
-  return new ProcessTask(child.pid!, handle, leader, deps, cgroup);
 }
 
 /** Puts the gate shell in the task's group, then lets it exec the command. */
-async function openGate(child: ChildProcess, cgroup: TaskCgroup, exit: Promise<TaskExit>): Promise<void> {
-  const stdin = child.stdin!;
-  // EPIPE when the gate died before reading: its exit tells the rest.
-  stdin.on('error', () => {});
+async function openGate(child: SpawnedProcess, cgroup: TaskCgroup, exit: Promise<TaskExit>): Promise<void> {
   try {
-    await cgroup.join(child.pid!);
+    await cgroup.join(child.pid);
   } catch (e) {
-    stdin.destroy();
+    child.gate(false);
     await exit;
     throw new Error(`cannot put the task in its cgroup: ${(e as Error).message}`);
   }
-  stdin.end('go\n');
+  child.gate(true);
 }
 
 /**
@@ -300,11 +305,10 @@ function explainSpawnError(err: Error, user: string | undefined): Error {
   return new Error(`${err.message} (running as user '${user}': can that user reach and run it?)`);
 }
 
-function processHandle(pid: number, deps: Deps): ProcessHandle | undefined {
+function processHandle(pid: number, startTime: number | undefined, deps: Deps): ProcessHandle | undefined {
   const bootId = deps.bootId();
-  const stat = readProcStat(pid);
-  if (bootId === undefined || stat === undefined) return undefined;
-  return { pid, pgid: pid, startTime: stat.startTime, bootId };
+  if (bootId === undefined || startTime === undefined) return undefined;
+  return { pid, pgid: pid, startTime, bootId };
 }
 
 function parseHandle(h: TaskHandle | undefined): ProcessHandle | undefined {

@@ -2,7 +2,7 @@
  * The job queries, dialect-neutral kysely (shared by SQLite and PostgreSQL like store-ops.ts).
  * Epoch-ms columns are bigint: PostgreSQL's driver returns them as strings, hence Number().
  */
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { JobRun, StoredJob } from '../../domain/job.js';
 import { isActiveRun } from '../../domain/job.js';
 import type { JobStoreOps } from '../job-port.js';
@@ -18,7 +18,42 @@ function atomically(db: Db, body: (db: Db) => Promise<void>): Promise<void> {
   return db.isTransaction ? body(db) : db.transaction().execute(body);
 }
 
+type RunRow = { job: string; due_at: number; active: number; json: string };
+
+/**
+ * The firing pass's insert of run records (n rows, on conflict nothing, returning the keys),
+ * compiled once per row count: kysely parses and compiles every value of a 1,000-row insert
+ * again on each call (3-20 ms, a third to half of a firing pass's time before its commit,
+ * BENCHMARKS.md job firing), while the statement text for n rows never changes. The
+ * parameters are the rows' values in column order, as kysely's own compile gives them.
+ */
+class InsertRunsText {
+  private readonly byRows = new Map<number, string>();
+
+  query(db: Db, chunk: readonly RunRow[]): CompiledQuery<{ job: string; due_at: number | string }> {
+    const params: unknown[] = [];
+    for (const r of chunk) params.push(r.job, r.due_at, r.active, r.json);
+    let text = this.byRows.get(chunk.length);
+    if (text === undefined) {
+      const compiled = db
+        .insertInto('job_runs')
+        .values(chunk)
+        .onConflict((oc) => oc.columns(['job', 'due_at']).doNothing())
+        .returning(['job', 'due_at'])
+        .compile();
+      // The parameter order above must be kysely's: checked once per text, not assumed.
+      if (compiled.parameters.length !== params.length || compiled.parameters.some((p, i) => p !== params[i]))
+        throw new Error('insertJobRuns: the compiled parameters are not in the order of RunRow');
+      text = compiled.sql;
+      this.byRows.set(chunk.length, text);
+    }
+    return CompiledQuery.raw(text, params);
+  }
+}
+
 export function sqlJobOps(db: Db): JobStoreOps {
+  // Per store: the text depends on the dialect (placeholders).
+  const insertRuns = new InsertRunsText();
   return {
     putJob: async (stored: StoredJob) => {
       const json = encodeJson(stored);
@@ -85,19 +120,14 @@ export function sqlJobOps(db: Db): JobStoreOps {
         const key = runKey(r.job, r.dueAt);
         if (!first.has(key)) first.set(key, i);
       });
-      const offered = [...first.values()].map((i) => {
+      const offered = [...first.values()].map((i): RunRow => {
         const run = runs[i]!;
         return { job: run.job, due_at: run.dueAt, active: isActiveRun(run) ? 1 : 0, json: encodeJson(run) };
       });
       const inserted = new Set<string>();
       await atomically(db, async (db) => {
         for (const chunk of chunksOf(offered, 4)) {
-          const rows = await db
-            .insertInto('job_runs')
-            .values(chunk)
-            .onConflict((oc) => oc.columns(['job', 'due_at']).doNothing())
-            .returning(['job', 'due_at'])
-            .execute();
+          const { rows } = await db.executeQuery(insertRuns.query(db, chunk));
           for (const r of rows) inserted.add(runKey(r.job, r.due_at));
         }
       });

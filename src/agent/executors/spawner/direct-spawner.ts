@@ -1,0 +1,16 @@
+/** Spawns task processes from this very process (see task-spawner.ts for when that is costly). */
+import { answerGate, startChild } from './start-child.js';
+import type { SpawnedProcess, TaskSpawner } from './task-spawner.js';
+
+export const directSpawner: TaskSpawner = {
+  async spawn(req): Promise<SpawnedProcess> {
+    const { child, startTime, exit } = await startChild(req);
+    return {
+      pid: child.pid!,
+      startTime,
+      exit,
+      gate: (open) => answerGate(child, open),
+      release: () => child.unref(),
+    };
+  },
+};

@@ -1,0 +1,47 @@
+/**
+ * The spawner helper's entry (started by helper-spawner.ts with an IPC channel): starts the task
+ * processes the agent asks for and reports their ends. It imports almost nothing, so it stays a
+ * small process whose fork is cheap. It lives as long as the agent: when the channel closes (the
+ * agent stopped or died) it exits, and the tasks, each in its own process group, keep running
+ * for the next agent to re-attach, as they would have without it.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { type FromSpawner, failureOf, type ToSpawner } from './spawner-messages.js';
+import { answerGate, startChild } from './start-child.js';
+
+const children = new Map<number, ChildProcess>();
+
+function send(msg: FromSpawner): void {
+  // The channel closes when the agent goes; 'disconnect' then ends this process.
+  if (process.connected) process.send?.(msg);
+}
+
+async function spawnOne(id: number, req: Extract<ToSpawner, { t: 'spawn' }>['req']): Promise<void> {
+  try {
+    const { child, startTime, exit } = await startChild(req);
+    children.set(id, child);
+    send({ t: 'spawned', id, pid: child.pid!, startTime });
+    const { exitCode, signal } = await exit;
+    if (children.delete(id)) send({ t: 'exit', id, exitCode, signal });
+  } catch (e) {
+    send({ t: 'failed', id, error: failureOf(e) });
+  }
+}
+
+process.on('message', (msg: ToSpawner) => {
+  switch (msg.t) {
+    case 'spawn':
+      void spawnOne(msg.id, msg.req);
+      return;
+    case 'gate': {
+      const child = children.get(msg.id);
+      if (child) answerGate(child, msg.open);
+      return;
+    }
+    case 'release':
+      children.get(msg.id)?.unref();
+      children.delete(msg.id);
+      return;
+  }
+});
+process.on('disconnect', () => process.exit(0));
