@@ -41,6 +41,7 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+  const taskCpus = Number(process.env.BENCH_TASK_CPUS ?? 0.01);
   const drover = await DroverProcess.start({ agents: 2 });
   const dir = mkdtempSync(join(tmpdir(), 'drover-haproxy-bench-'));
   const haproxies: ChildProcess[] = [];
@@ -54,7 +55,7 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
         id: '/bench',
         cmd: 'node examples/http-echo.js',
         instances: 2,
-        cpus: 0.01,
+        cpus: taskCpus,
         mem: 32,
         portDefinitions: [{ port: servicePort }],
       },
@@ -153,7 +154,15 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
     return {
       machine: startedAt,
       loadavgAfter: machine().loadavg,
-      settings: { rounds, seconds, connections, instances: 2, pin: process.env.BENCH_PIN ?? 'none', layout },
+      settings: {
+        rounds,
+        seconds,
+        connections,
+        taskCpus,
+        instances: 2,
+        pin: process.env.BENCH_PIN ?? 'none',
+        layout,
+      },
       keepAlive,
       keepAliveRatios: ratios(
         Object.fromEntries(paths.map((p) => [p, keepAlive[p].rps])) as Record<Path, number>,

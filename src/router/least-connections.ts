@@ -12,10 +12,7 @@ export class ConnectionCounts {
   private turn = 0;
 
   /** The least loaded of `backends` not in `exclude`; undefined when none is left. */
-  pick(
-    backends: readonly RouteBackend[],
-    exclude: ReadonlySet<string> = new Set(),
-  ): RouteBackend | undefined {
+  pick(backends: readonly RouteBackend[], exclude?: ReadonlySet<string>): RouteBackend | undefined {
     const n = backends.length;
     if (n === 0) return undefined;
     this.turn = (this.turn + 1) % 1_000_000_007;
@@ -24,7 +21,7 @@ export class ConnectionCounts {
     for (let i = 0; i < n; i++) {
       const b = backends[(this.turn + i) % n]!;
       const key = backendKey(b);
-      if (exclude.has(key)) continue;
+      if (exclude?.has(key)) continue;
       const count = this.open.get(key) ?? 0;
       if (count < bestCount) {
         best = b;

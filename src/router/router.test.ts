@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer as createHttpServer, request } from 'node:http';
 import { connect, createServer, type Server } from 'node:net';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { Registry } from 'prom-client';
 import type { Route, RouteBindFailure, RouteTable } from '../domain/agent-protocol.js';
 import { systemClock } from '../platform/clock.js';
 import { createLogger } from '../platform/logger.js';
+import { RouterMetrics } from './router-metrics.js';
 import { Router } from './tcp-router.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -54,7 +57,12 @@ function hello(port: number): Promise<{ name: string; end: () => void }> {
 
 function newRouter(
   t: { after(fn: () => unknown): void },
-  extra: { onBindFailures?: (f: RouteBindFailure[]) => void; httpPort?: number } = {},
+  extra: {
+    onBindFailures?: (f: RouteBindFailure[]) => void;
+    httpPort?: number;
+    metrics?: RouterMetrics;
+    connectTimeoutMs?: number;
+  } = {},
 ) {
   const r = new Router({ address: '127.0.0.1', logger, clock: systemClock, bindRetryMs: 100, ...extra });
   t.after(() => r.close());
@@ -217,6 +225,107 @@ test('a task that refuses is skipped: the connection reaches a live one', async 
     assert.equal(c.name, 'alive');
     c.end();
   }
+});
+
+/**
+ * A port whose task never accepts: a listener (python3, listen backlog 0, never calling accept)
+ * whose accept queue is full, so the kernel drops further SYNs and a connect hangs.
+ */
+async function stuckPort(t: { after(fn: () => unknown): void }): Promise<number> {
+  const py = spawn('python3', [
+    '-c',
+    'import socket,sys,time\ns=socket.socket()\ns.bind(("127.0.0.1",0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(600)',
+  ]);
+  const fillers: Array<ReturnType<typeof connect>> = [];
+  t.after(() => {
+    for (const f of fillers) f.destroy();
+    py.kill();
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    py.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    py.once('error', reject);
+  });
+  // Fill the accept queue until a connect stays pending.
+  for (let i = 0; i < 16; i++) {
+    const f = connect({ host: '127.0.0.1', port });
+    f.on('error', () => {});
+    fillers.push(f);
+    const connected = await Promise.race([
+      new Promise<boolean>((r) => f.once('connect', () => r(true))),
+      delay(500).then(() => false),
+    ]);
+    if (!connected) return port;
+  }
+  throw new Error('the stuck listener kept accepting');
+}
+
+test('a task that does not accept within the connect timeout is skipped for the next', async (t) => {
+  const a = await backend('alive');
+  t.after(() => a.server.close());
+  const stuck = await stuckPort(t);
+  const sp = await freePort();
+  const router = newRouter(t, { connectTimeoutMs: 200 });
+  router.apply({ routes: [route(sp, [stuck, a.port])] });
+  await waitBound(router, sp);
+  // Ties rotate, so among these connections some try the stuck task first.
+  const opened = await Promise.all([hello(sp), hello(sp), hello(sp)]);
+  for (const c of opened) {
+    assert.equal(c.name, 'alive');
+    c.end();
+  }
+});
+
+test('metrics per service port: connections, bytes both ways, upstream connect time, errors', async (t) => {
+  const a = await backend('a');
+  t.after(() => a.server.close());
+  const registry = new Registry();
+  const sp = await freePort();
+  const empty = await freePort();
+  const router = newRouter(t, { metrics: new RouterMetrics(registry) });
+  router.apply({ routes: [route(sp, [a.port]), route(empty, [], { appId: '/none' })] });
+  await waitBound(router, sp);
+  await waitBound(router, empty);
+  for (let i = 0; i < 2; i++) {
+    const echoed = await new Promise<string>((resolve, reject) => {
+      const s = connect({ host: '127.0.0.1', port: sp });
+      s.once('error', reject);
+      s.once('data', () => {
+        s.once('data', (d) => {
+          resolve(d.toString());
+          s.end();
+        });
+        s.write('ping!');
+      });
+    });
+    assert.equal(echoed, 'ping!');
+  }
+  await assert.rejects(hello(empty));
+  const labels = { address: '127.0.0.1', service_port: String(sp), app: '/web' };
+  const value = async (name: string, extra: Record<string, string> = {}) => {
+    const want = { ...labels, ...extra };
+    // A histogram's series carry their own names (_count, _sum, _bucket).
+    const values = (await registry.getMetricsAsJSON()).flatMap((m) =>
+      m.values.map((v) => ({ ...v, series: (v as { metricName?: string }).metricName ?? m.name })),
+    );
+    return values.find(
+      (v) => v.series === name && Object.entries(want).every(([k, w]) => String(v.labels[k]) === w),
+    )?.value;
+  };
+  // Closes are counted when the router sees them: wait for both connections to be done.
+  for (let i = 0; i < 100 && (await value('drover_router_active_connections')) !== 0; i++) await delay(20);
+  assert.equal(await value('drover_router_connections_total'), 2);
+  assert.equal(await value('drover_router_active_connections'), 0);
+  assert.equal(await value('drover_router_received_bytes_total'), 10, 'the clients sent 5 bytes each');
+  assert.equal(await value('drover_router_sent_bytes_total'), 12, 'each got the name and its echo');
+  assert.equal(await value('drover_router_upstream_connect_seconds_count'), 2);
+  assert.equal(
+    await value('drover_router_errors_total', {
+      service_port: String(empty),
+      app: '/none',
+      kind: 'no_backend',
+    }),
+    1,
+  );
 });
 
 test('backends change in place; an open connection survives; a removed route stops accepting', async (t) => {

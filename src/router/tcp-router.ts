@@ -50,7 +50,10 @@ interface PortListener {
   failure?: RouteBindFailure;
   retry?: CancelTimer;
   closed: boolean;
+  labels?: MetricLabels;
 }
+
+type MetricLabels = { address: string; service_port: string; app: string };
 
 /** Shared HTTP port's key among the listeners: never a real service port. */
 const HTTP_PORT_KEY = -1;
@@ -63,6 +66,9 @@ export class Router {
   private readonly http: HttpProxy;
   private lastReported = '[]';
   private closing = false;
+  /** Connects to tasks in flight, and the one timer that times them out. */
+  private readonly connecting = new Set<Connecting>();
+  private sweep: CancelTimer | undefined;
 
   constructor(private readonly opts: RouterOptions) {
     this.http = createHttpProxy({
@@ -107,6 +113,10 @@ export class Router {
   /** Stops listening and cuts every open connection. */
   async close(): Promise<void> {
     this.closing = true;
+    this.sweep?.();
+    this.sweep = undefined;
+    for (const c of this.connecting) c.socket.destroy();
+    this.connecting.clear();
     const closing = [...this.listeners.values()].map((l) => this.closeListener(l));
     for (const s of this.sockets) s.destroy();
     this.http.close();
@@ -132,7 +142,7 @@ export class Router {
     if (current?.mode === 'http') {
       return createHttpServer((req, res) => this.http.handle(req, res, l()?.route));
     }
-    return createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
+    return createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (socket) => {
       const listener = l();
       if (listener) this.forward(listener, socket);
       else socket.destroy();
@@ -208,6 +218,12 @@ export class Router {
     };
   }
 
+  /** The listener's metric labels, made again only when its port changed app. */
+  private labelsOf(l: PortListener): MetricLabels {
+    if (l.labels?.app !== l.route.appId) l.labels = this.labels(l);
+    return l.labels;
+  }
+
   private report(): void {
     const failures = this.bindFailures().sort((a, b) => a.servicePort - b.servicePort);
     this.opts.metrics?.bindFailures.set({ address: this.opts.address }, failures.length);
@@ -217,16 +233,21 @@ export class Router {
     this.opts.onBindFailures?.(failures);
   }
 
-  /** One client connection: find a task that accepts, then splice the two sockets. */
+  /**
+   * One client connection: find a task that accepts, then splice the two sockets. Written for the
+   * per-connection cost (BENCHMARKS.md, router): labels come resolved with the listener, one
+   * connect-timeout sweep serves every connect in flight (no timer per connection), TCP_NODELAY
+   * comes with the socket options, the set of refused backends is made only on a retry.
+   */
   private forward(l: PortListener, client: Socket): void {
-    const labels = this.labels(l);
+    const labels = this.labelsOf(l);
     const m = this.opts.metrics;
     m?.connections.inc(labels);
     m?.active.inc(labels);
     this.sockets.add(client);
-    client.setNoDelay(true);
     let upstream: Socket | undefined;
     let clientGone = false;
+    let pending: Connecting | undefined;
     client.on('error', () => {
       if (upstream === undefined) m?.errors.inc({ ...labels, kind: 'client' });
     });
@@ -237,27 +258,30 @@ export class Router {
       m?.bytesIn.inc(labels, client.bytesRead);
       m?.bytesOut.inc(labels, client.bytesWritten);
       upstream?.destroy();
+      if (pending) {
+        this.connecting.delete(pending);
+        pending.socket.destroy();
+      }
     });
-    const tried = new Set<string>();
+    let tried: Set<string> | undefined;
     const attempt = () => {
       if (clientGone) return;
       const backend = this.counts.pick(l.route.backends, tried);
       if (!backend) {
-        m?.errors.inc({ ...labels, kind: tried.size === 0 ? 'no_backend' : 'connect' });
+        m?.errors.inc({ ...labels, kind: tried === undefined ? 'no_backend' : 'connect' });
         client.destroy();
         return;
       }
       const key = backendKey(backend);
-      tried.add(key);
       const started = performance.now();
-      const up = connect({ host: backend.host, port: backend.port, allowHalfOpen: true });
-      let connected = false;
-      const timer = this.opts.clock.setTimer(this.opts.connectTimeoutMs ?? 2_000, () => {
-        if (!connected) up.destroy(new Error('connect timeout'));
-      });
+      const up = connect({ host: backend.host, port: backend.port, allowHalfOpen: true, noDelay: true });
+      const c: Connecting = { socket: up, started };
+      pending = c;
+      this.connecting.add(c);
+      this.sweepConnects();
       up.once('connect', () => {
-        connected = true;
-        timer();
+        this.connecting.delete(c);
+        pending = undefined;
         if (clientGone) {
           up.destroy();
           return;
@@ -266,18 +290,25 @@ export class Router {
         this.counts.opened(key);
         this.sockets.add(up);
         m?.connectSeconds.observe(labels, (performance.now() - started) / 1000);
-        up.setNoDelay(true);
         client.pipe(up);
         up.pipe(client);
         client.resume();
       });
       up.on('error', () => {
-        timer();
-        if (!connected) attempt();
-        else m?.errors.inc({ ...labels, kind: 'upstream' });
+        if (upstream === up) {
+          m?.errors.inc({ ...labels, kind: 'upstream' });
+          return;
+        }
+        if (pending !== c) return;
+        // Refused, or timed out: the next task.
+        this.connecting.delete(c);
+        pending = undefined;
+        tried ??= new Set();
+        tried.add(key);
+        attempt();
       });
       up.once('close', (hadError) => {
-        if (!connected) return;
+        if (upstream !== up) return;
         this.sockets.delete(up);
         this.counts.closed(key);
         // After an error, cut the client. After a clean close the pipe ends the client; once that
@@ -292,6 +323,30 @@ export class Router {
     };
     attempt();
   }
+
+  /**
+   * One timer per router while connects are in flight: a connect older than the timeout is
+   * destroyed (its error tries the next task). It looks every quarter of the timeout, so a task is
+   * skipped after 1 to 1.25 times the timeout.
+   */
+  private sweepConnects(): void {
+    if (this.sweep !== undefined) return;
+    const timeout = this.opts.connectTimeoutMs ?? 2_000;
+    this.sweep = this.opts.clock.setTimer(Math.max(10, timeout / 4), () => {
+      this.sweep = undefined;
+      const now = performance.now();
+      for (const c of this.connecting) {
+        if (now - c.started >= timeout) c.socket.destroy(new Error('connect timeout'));
+      }
+      if (this.connecting.size > 0 && !this.closing) this.sweepConnects();
+    });
+  }
+}
+
+/** A connect to a task in flight: what the connect-timeout sweep looks at. */
+interface Connecting {
+  socket: Socket;
+  started: number;
 }
 
 function sharedHttpRoute(port: number): Route {
