@@ -184,17 +184,15 @@ export class Master implements MasterApi {
     this.hub.accept(link, opts);
   }
 
-  /**
-   * Runs one reconcile pass now (tests and the simulation harness use this), then moves running
-   * deployments on; a step that finished changes which apps roll, so reconcile again at once.
-   */
+  /** One reconcile pass now, then deployments move on; a finished step changes phases: again. */
   reconcileNow(): Promise<void> {
     return this.serial.run(async () => {
       this.passTrigger.started();
       if (this.running) await watchAgents(this.ctx, this.electedAt);
       for (let round = 0; this.running && round < MAX_ROUNDS_PER_PASS; round++) {
-        await reconcilePass(this.ctx);
-        if (!(await advanceDeployments(this.ctx, this.deploymentsState))) break;
+        // Capped: 8 rounds of 2,000 launches held the queue while RUNNING acks waited behind.
+        const capped = await reconcilePass(this.ctx);
+        if (!(await advanceDeployments(this.ctx, this.deploymentsState)) || capped) break;
       }
       if (this.running) await this.healthChecks.reconcile(this.ctx);
     });

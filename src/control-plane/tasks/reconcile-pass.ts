@@ -33,9 +33,11 @@ const KILL_RESEND_SLACK_MS = 5_000;
 
 /**
  * Visits the apps that changed since the previous pass (state.passMemory), and every app once per
- * FULL_SWEEP_MS (reconcile-scope.ts).
+ * FULL_SWEEP_MS (reconcile-scope.ts). Resolves true when launches were left over the per-pass cap
+ * (a pass is queued for them already): the caller ends its rounds, so the status updates waiting
+ * in the queue go first.
  */
-export async function reconcilePass(ctx: MasterContext): Promise<void> {
+export async function reconcilePass(ctx: MasterContext): Promise<boolean> {
   const { state, deps } = ctx;
   const memory = state.passMemory;
   const now = deps.clock.now();
@@ -162,6 +164,7 @@ export async function reconcilePass(ctx: MasterContext): Promise<void> {
     state.waiting.set(appId, { since: prev?.since ?? now, count: w.count, rejections: w.rejections });
   }
   for (const appId of state.waiting.keys()) if (!waiting.has(appId)) state.waiting.delete(appId);
+  return later.length > 0;
 }
 
 /** Kills an app's task (or an orphan's) with the app's kill grace and drain (launcher.ts). */
