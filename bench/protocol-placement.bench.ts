@@ -40,15 +40,39 @@ export interface ProtocolPlacementResult {
   tasks: number;
   store: string;
   connectAllMs: number;
+  /** Launches the agents received / time from the first POST to the last one received. */
   placementsPerSec: number;
   lastLaunchMs: number;
+  /**
+   * The same as the master decided it: tasks it launched / time to its last "tasks launched" log
+   * line (the launches are sent then; the agents, sharing the CPUs, may read them later).
+   */
+  masterPlacementsPerSec: number;
+  masterLastLaunchMs: number;
   allRunningMs: number;
   runningPerSec: number;
   unplaced: number;
   storeMsPerStatusUpdate: number;
   statusUpdatesPerCommit: number;
+  /**
+   * CPU time (user + system) from the first POST to the last RUNNING ack, of the master and of
+   * this process (the simulated agents): on a shared machine the rates move with the load, the
+   * CPU spent per task much less, so changes are compared on it too.
+   */
+  masterCpuMs: number;
+  /** Times the master lost its lease and stepped down during the run (0 in a clean run). */
+  stepDowns: number;
+  agentsCpuMs: number;
   loadavgBefore: number[];
   loadavgAfter: number[];
+}
+
+/** A process's CPU time so far (user + system, ms), from /proc (Linux). */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult> {
@@ -67,9 +91,13 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
     '--agent-token',
     TOKEN,
     '--log-level',
-    'warn',
+    // Info: the master's "tasks launched" line per pass says when it placed (masterPlacementsPerSec).
+    process.env['BENCH_LOG_LEVEL'] ?? 'info',
   ]);
   let agents: SimAgent[] = [];
+  // A new leadership term (a lease lost under load) closes every link: the agents dial again and
+  // re-register, as real ones do, so such a run finishes (stepDowns says it happened).
+  const redial = { on: true };
   try {
     const wsUrl = agentEndpointUrl(api)!;
     const total = APPS * INSTANCES;
@@ -78,12 +106,17 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
     const eld = monitorEventLoopDelay({ resolution: 10 });
     eld.enable();
     const t0 = performance.now();
-    agents = await simAgents(AGENTS, { url: wsUrl, token: TOKEN, counters: c });
+    agents = await simAgents(AGENTS, { url: wsUrl, token: TOKEN, counters: c, redial });
     const connectAllMs = performance.now() - t0;
 
     const start = performance.now();
     const startEpoch = Date.now();
-    for (let a = 0; a < APPS; a++) {
+    const masterCpu0 = cpuMsOf(master.child.pid);
+    const agentsCpu0 = process.cpuUsage();
+    // Every app is posted at once, as a deploy of many apps does: posted one at a time, each POST's
+    // answer waited behind the placement and status updates of the apps before it, and the bench
+    // measured the POST round trips as much as placement.
+    const posts = Array.from({ length: APPS }, async (_, a) => {
       const constraints = a === 0 ? [['hostname', 'UNIQUE']] : a === 1 ? [['rack', 'GROUP_BY', '20']] : [];
       const res = await http(`${api}/v2/apps`, {
         method: 'POST',
@@ -95,14 +128,17 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
           mem: 8,
           constraints,
         },
-        // The answer waits behind the placement and status updates of the apps posted before.
         timeoutMs: WAIT_MS,
       });
       if (res.status !== 201) throw new Error(`POST app-${a}: ${res.status} ${res.text}`);
-    }
+    });
+    await Promise.all(posts);
     await until(() => c.launches >= total, `${total} launches`, WAIT_MS);
     await until(() => c.runningAcked >= total, `${total} running`, WAIT_MS);
+    const masterCpuMs = cpuMsOf(master.child.pid) - masterCpu0;
+    const agentsCpu = process.cpuUsage(agentsCpu0);
     const store = storeTime(queryLog, startEpoch, Date.now());
+    const placed = masterLaunches(master.output(), startEpoch);
     const queue = await http(`${api}/v2/queue`, { timeoutMs: 60_000 });
     const queued = (queue.json as { queue?: Array<{ count: number; app: { id: string } }> }).queue ?? [];
     const unplaced = queued.reduce((n, q) => n + q.count, 0);
@@ -138,22 +174,45 @@ export async function benchProtocolPlacement(): Promise<ProtocolPlacementResult>
       connectAllMs: round(connectAllMs),
       placementsPerSec: round(c.launches / (lastLaunchMs / 1000)),
       lastLaunchMs: round(lastLaunchMs),
+      masterPlacementsPerSec: round(placed.launched / (placed.lastMs / 1000)),
+      masterLastLaunchMs: round(placed.lastMs),
       allRunningMs: round(allRunningMs),
       runningPerSec: round(total / (allRunningMs / 1000)),
       unplaced,
       // Store time includes the placement writes; 2 status updates per task (STARTING, RUNNING).
       storeMsPerStatusUpdate: Math.round((store.ms / (2 * total)) * 1000) / 1000,
       statusUpdatesPerCommit: Math.round(((2 * total) / Math.max(1, store.commits)) * 10) / 10,
+      masterCpuMs: round(masterCpuMs),
+      stepDowns: master.output().split('stepping down').length - 1,
+      agentsCpuMs: round((agentsCpu.user + agentsCpu.system) / 1000),
       loadavgBefore,
       loadavgAfter: loadavg().map((l) => Math.round(l * 100) / 100),
     };
+  } catch (err) {
+    console.error(`master output (last 3,000 characters):\n${master.output().slice(-3000)}`);
+    throw err;
   } finally {
     delete process.env['DROVER_STORE_QUERY_LOG'];
+    redial.on = false;
     for (const a of agents) a.close();
     await master.cleanup();
     await dbs?.dropAll();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The master's "tasks launched" lines after `from` (epoch ms): how many, and the last one's time. */
+function masterLaunches(output: string, from: number): { launched: number; lastMs: number } {
+  let launched = 0;
+  let last = from;
+  for (const line of output.split('\n')) {
+    if (!line.includes('"tasks launched"')) continue;
+    const l = JSON.parse(line) as { time: number; launched: number };
+    if (l.time < from) continue;
+    launched += l.launched;
+    last = Math.max(last, l.time);
+  }
+  return { launched, lastMs: last - from };
 }
 
 /** Store statements the master logged between two instants: their summed duration and commits. */

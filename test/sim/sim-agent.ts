@@ -20,6 +20,7 @@ import type { AgentLink, AgentToMaster, MasterToAgent } from '../../src/domain/a
 import { PROTOCOL_VERSION } from '../../src/domain/agent-protocol.js';
 import { checkMasterToAgent, decodeFrame } from '../../src/domain/agent-protocol-schema.js';
 import type { TaskState } from '../../src/domain/task.js';
+import { batchTurnWrites } from '../../src/platform/turn-writes.js';
 
 export const SIM_RACKS = 20;
 export const SIM_ZONES = 3;
@@ -119,7 +120,10 @@ function simLink(url: string, token: string): Promise<AgentLink> {
     ws.once('open', () =>
       resolve({
         send: (msg) => {
-          if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+          if (ws.readyState !== WebSocket.OPEN) return;
+          // A launch's STARTING and RUNNING (and every other frame of this turn) in one write.
+          batchTurnWrites(ws);
+          ws.send(JSON.stringify(msg));
         },
         onMessage: (h) => handlers.push(h),
         onClose: (h) => closeHandlers.push(h),

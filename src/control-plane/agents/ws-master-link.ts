@@ -10,6 +10,7 @@ import type { AgentToMaster, MasterLink, MasterToAgent } from '../../domain/agen
 import { checkAgentToMaster, decodeFrame } from '../../domain/agent-protocol-schema.js';
 import { setCappedTimeout } from '../../platform/capped-timer.js';
 import type { Logger } from '../../platform/logger.js';
+import { batchTurnWrites } from '../../platform/turn-writes.js';
 import { keepAlive } from '../../platform/ws-keepalive.js';
 import { AgentSession } from './agent-session-rules.js';
 
@@ -83,12 +84,16 @@ export function wsMasterLink(ws: WebSocket, opts: WsMasterLinkOptions): MasterLi
   return {
     send(msg: MasterToAgent) {
       session.sent(msg);
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+      if (ws.readyState !== ws.OPEN) return;
+      batchTurnWrites(ws);
+      ws.send(JSON.stringify(msg));
     },
     sendEncoded(msg: MasterToAgent, encoded: string) {
       session.sent(msg);
       // A text frame, from bytes encoded once for every link (frameBytes).
-      if (ws.readyState === ws.OPEN) ws.send(frameBytes(encoded), { binary: false });
+      if (ws.readyState !== ws.OPEN) return;
+      batchTurnWrites(ws);
+      ws.send(frameBytes(encoded), { binary: false });
     },
     onMessage(h) {
       messageHandlers.push(h);

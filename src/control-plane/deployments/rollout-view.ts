@@ -10,7 +10,12 @@
 import type { RolloutApp } from '../../deploy/rolling-replacement.js';
 import type { AppDefinition } from '../../domain/app.js';
 import type { TaskRecord } from '../../domain/task.js';
-import { type ReconcileApp, type ReconcilePhase, rolloutOf } from '../../scheduler/reconcile-plan.js';
+import {
+  type ReconcileApp,
+  type ReconcilePhase,
+  type ReconcileTask,
+  rolloutOf,
+} from '../../scheduler/reconcile-plan.js';
 
 export interface ReconcileContext {
   phase?: ReconcilePhase;
@@ -35,21 +40,40 @@ export function reconcileAppOf(
     hasHealthChecks: app.healthChecks.length > 0,
     hasReadinessChecks: app.readinessChecks.length > 0,
     ...(rc.delayedUntil !== undefined ? { delayedUntil: rc.delayedUntil } : {}),
-    tasks: tasks.map((t) => ({
-      id: t.id,
-      version: t.version,
-      ...(t.configVersion !== undefined ? { configVersion: t.configVersion } : {}),
-      state: t.state,
-      stagedAt: t.stagedAt,
-      ...(t.startedAt !== undefined ? { startedAt: t.startedAt } : {}),
-      killRequested: t.killRequestedAt !== undefined,
-      ...(t.healthy !== undefined ? { healthy: t.healthy } : {}),
-      ...(t.ready !== undefined ? { ready: t.ready } : {}),
-      hasHealthChecks: app.healthChecks.length > 0,
-      // Drain: tasks on a draining agent are replaced elsewhere (reconcile-plan.ts, mustMove).
-      ...(rc.draining?.(t.agentId) === true ? { mustMove: true } : {}),
-    })),
+    tasks: tasks.map((t) =>
+      reconcileTaskOf(t, app.healthChecks.length > 0, rc.draining?.(t.agentId) === true),
+    ),
   };
+}
+
+/**
+ * Each task's view, kept while its record lives: a record is replaced, never changed, by every
+ * write (master-state.ts), so a record seen before maps to the same view. Every reconcile pass
+ * and every deployment check maps every task of the apps it looks at; building the views anew
+ * was the largest allocation of the master in the placement bench (10,000 tasks, a pass per
+ * burst of status updates, BENCHMARKS.md). The views are read-only to the pure cores.
+ */
+const views = new WeakMap<TaskRecord, ReconcileTask>();
+
+function reconcileTaskOf(t: TaskRecord, hasHealthChecks: boolean, mustMove: boolean): ReconcileTask {
+  const seen = views.get(t);
+  if (seen && seen.hasHealthChecks === hasHealthChecks && (seen.mustMove === true) === mustMove) return seen;
+  const view: ReconcileTask = {
+    id: t.id,
+    version: t.version,
+    ...(t.configVersion !== undefined ? { configVersion: t.configVersion } : {}),
+    state: t.state,
+    stagedAt: t.stagedAt,
+    ...(t.startedAt !== undefined ? { startedAt: t.startedAt } : {}),
+    killRequested: t.killRequestedAt !== undefined,
+    ...(t.healthy !== undefined ? { healthy: t.healthy } : {}),
+    ...(t.ready !== undefined ? { ready: t.ready } : {}),
+    hasHealthChecks,
+    // Drain: tasks on a draining agent are replaced elsewhere (reconcile-plan.ts, mustMove).
+    ...(mustMove ? { mustMove: true } : {}),
+  };
+  views.set(t, view);
+  return view;
 }
 
 /** The deployment runner's view: no drain moves. */

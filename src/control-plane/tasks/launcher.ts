@@ -42,6 +42,8 @@ export async function placeAndLaunch<L extends Launch>(
   if (launches.length > 0) {
     await steps.store(launches);
     for (const l of launches) ctx.hub.send(l.task.agentId, { type: 'launch', task: l.spec });
+    // One line per pass that launched: when the master placed (bench/protocol-placement reads it).
+    ctx.deps.logger.info({ launched: launches.length, unplaced: result.unplaced.length }, 'tasks launched');
   }
   return result.unplaced;
 }
