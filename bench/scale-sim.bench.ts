@@ -15,7 +15,8 @@
  *   BENCH_AGENTS (10000), BENCH_APPS (100), BENCH_INSTANCES (1000), BENCH_STORE (postgres),
  *   BENCH_TIMEOUT_S (600), BENCH_AGENT_PROCESSES (agents / 2500, rounded up),
  *   BENCH_LEASE_MS (the master's default, 2000: on a loaded machine a longer lease separates
- *   leadership churn, each change re-registering every agent, from the cost of the run itself)
+ *   leadership churn, each change re-registering every agent, from the cost of the run itself),
+ *   BENCH_MASTER_LOG (a file for the master's last output: why a term ended)
  */
 import { runScale } from '../test/sim/scale-run.js';
 import { machine } from './support/machine.js';
@@ -30,6 +31,7 @@ export async function benchScaleSim() {
     apps: Number(process.env.BENCH_APPS ?? 100),
     instances: Number(process.env.BENCH_INSTANCES ?? 1_000),
     ...(process.env.BENCH_LEASE_MS ? { leaseMs: Number(process.env.BENCH_LEASE_MS) } : {}),
+    ...(process.env.BENCH_MASTER_LOG ? { masterLogFile: process.env.BENCH_MASTER_LOG } : {}),
     store: process.env.BENCH_STORE === 'sqlite' ? 'sqlite' : 'postgres',
     timeoutMs: Number(process.env.BENCH_TIMEOUT_S ?? 600) * 1000,
     // Progress on stderr: a run that does not finish still says how far it got.

@@ -300,17 +300,7 @@ export async function uiBenchCluster(prefix: string) {
   const loadavgBefore = loadavg().map((l) => round(l, 2));
   const token = `bench-${randomUUID()}`;
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const flags = [
-    '--store',
-    join(dir, 'state.db'),
-    '--port',
-    '0',
-    '--agent-token',
-    token,
-    '--log-level',
-    'warn',
-  ];
-  const { proc: master, url: api } = await ClusterProcess.master(flags);
+  const { proc: master, url: api } = await ClusterProcess.quietMaster(join(dir, 'state.db'), token);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
     token,

@@ -139,8 +139,9 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
     token: cfg.agentToken,
     logger,
     onLink: (link) => (node ? node.connectAgent(link) : link.close()),
-    // A cut-off agent's link must be found dead well within the agent timeout.
-    pingIntervalMs: cfg.agentPingIntervalMs ?? Math.min(5_000, Math.max(250, Math.floor(agentTimeoutMs / 3))),
+    // A cut-off agent's link must be found dead well within the agent timeout: a silent link is
+    // dropped 2-3 intervals after its last frame (platform/ws-keepalive.ts).
+    pingIntervalMs: cfg.agentPingIntervalMs ?? Math.min(5_000, Math.max(250, Math.floor(agentTimeoutMs / 4))),
   });
 
   const listened = await listenApi(api, { host: cfg.host, port: cfg.port }, logger);

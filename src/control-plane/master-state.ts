@@ -11,6 +11,7 @@ import type { Store } from '../store/port.js';
 import { ChangedRoutes } from './route-changes.js';
 import { RevisedMap, StateRevision } from './state-revision.js';
 import { EndedTasks } from './tasks/ended-tasks.js';
+import { AppChanges, PassMemory } from './tasks/reconcile-scope.js';
 import { TaskIndex } from './tasks/task-index.js';
 
 export interface WaitingInfo {
@@ -25,9 +26,19 @@ export class MasterState {
   readonly revision = new StateRevision();
   /** Which apps and tasks changed since the routing table took them in (route-push.ts). */
   readonly routeChanges = new ChangedRoutes();
-  readonly apps = new RevisedMap<string, AppDefinition>(this.revision, (id) => this.routeChanges.app(id));
+  /** Which apps changed (the app or its tasks): the reconcile pass visits those (tasks/reconcile-scope.ts). */
+  readonly appChanges = new AppChanges();
+  /** What the last reconcile pass saw, for the next to compare with (tasks/reconcile-pass.ts). */
+  readonly passMemory = new PassMemory();
+  readonly apps = new RevisedMap<string, AppDefinition>(this.revision, (id) => {
+    this.routeChanges.app(id);
+    this.appChanges.touch(id);
+  });
   /** By id, indexed by app and agent (tasks/task-index.ts). */
-  readonly tasks = new TaskIndex(this.revision, (t) => this.routeChanges.task(t.id, t.appId));
+  readonly tasks = new TaskIndex(this.revision, (t) => {
+    this.routeChanges.task(t.id, t.appId);
+    this.appChanges.touch(t.appId);
+  });
   readonly agents = new Map<string, AgentInfo>();
   readonly failures = new RevisedMap<string, TaskFailure>(this.revision);
   /** Backoff is kept in memory, as Marathon does: a restart forgives crash loops. */

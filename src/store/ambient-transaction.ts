@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DroverError } from '../domain/errors.js';
 import { forwardOps } from './op-kinds.js';
 import type { Store, StoreOps } from './port.js';
+import { outsideTaskWriteBatch, TaskWriteBuffer, taskWritesBatched } from './task-write-batch.js';
 
 export interface StoreBackend {
   /** Ops outside any transaction; each call is atomic on its own. */
@@ -57,9 +58,13 @@ export function assembleStore(backend: StoreBackend): Store {
       if (outer) return fn(outer.ops);
       return track(() =>
         backend.transact(async (ops) => {
-          const scope: Scope = { ops, open: true };
+          // A group commit's batch: its task writes become multi-row statements (task-write-batch.ts).
+          const buffer = taskWritesBatched() ? new TaskWriteBuffer(ops) : undefined;
+          const scope: Scope = { ops: buffer ? buffer.view() : ops, open: true };
           try {
-            return await scopes.run(scope, () => fn(ops));
+            const result = await scopes.run(scope, () => outsideTaskWriteBatch(() => fn(scope.ops)));
+            await buffer?.flush();
+            return result;
           } finally {
             scope.open = false;
           }

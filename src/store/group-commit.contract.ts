@@ -119,6 +119,44 @@ export function groupCommitContract(make: () => Promise<Store>): void {
     );
 
     it(
+      "a batch's task writes land at its commit as the calls one by one would leave them; reads inside see them",
+      withStore(async (store) => {
+        await store.putTask(sampleTask('old.1', '/web', 'agent-1'));
+        const g = gate();
+        const gc = new GroupCommit(store, () => 0, { schedule: g.schedule });
+        const seenInside: string[][] = [];
+        const writes = [
+          gc.submit(async (tx) => {
+            const t = sampleTask('web.1', '/web', 'agent-1');
+            await store.putTask(t);
+            // Changed after the put: the stored copy is the one given.
+            t.state = 'TASK_FAILED';
+            await tx.putTask(sampleTask('web.2', '/web', 'agent-1', { state: 'TASK_STAGING' }));
+          }),
+          gc.submit(async (tx) => {
+            await tx.putTask(sampleTask('web.2', '/web', 'agent-1', { state: 'TASK_STARTING' }));
+            await store.transaction(async (inner) => inner.deleteTask('old.1'));
+            await tx.putTask(sampleTask('web.3', '/web', 'agent-1'));
+            await tx.deleteTask('web.3');
+            seenInside.push((await tx.listTasks()).map((t) => t.id).sort());
+          }),
+          gc.submit(async (tx) => {
+            await tx.deleteTask('web.1');
+            await tx.putTask(sampleTask('web.1', '/web', 'agent-2'));
+            seenInside.push([(await store.getTask('web.2'))?.state ?? 'none']);
+          }),
+        ];
+        g.open();
+        await Promise.all(writes);
+        assert.deepEqual(seenInside, [['web.1', 'web.2'], ['TASK_STARTING']]);
+        const stored = new Map((await store.listTasks()).map((t) => [t.id, t]));
+        assert.deepEqual([...stored.keys()].sort(), ['web.1', 'web.2']);
+        assert.equal(stored.get('web.1')?.agentId, 'agent-2');
+        assert.equal(stored.get('web.2')?.state, 'TASK_STARTING');
+      }),
+    );
+
+    it(
       'a batch holds at most maxBatch writes; the rest follow in order',
       withStore(async (store) => {
         const { seen, wrapped } = instrumented(store);

@@ -19,11 +19,16 @@
  * run by the store contract on memory, SQLite and PostgreSQL).
  */
 import type { Store, StoreOps } from './port.js';
+import { batchingTaskWrites } from './task-write-batch.js';
 
 export interface GroupCommitOptions {
   /** Runs a flush when its turn comes; default: at once. The master passes its serial queue. */
   schedule?: (flush: () => Promise<void>) => Promise<void>;
-  /** Writes per transaction at most; the rest go in the next. Default 2,000. */
+  /**
+   * Writes per transaction at most; the rest go in the next. Default 5,000: a reconcile pass
+   * launches up to 2,000 tasks (tasks/launch-shares.ts), whose STARTING and RUNNING updates must
+   * fit in the batch that follows it in the master's queue, or acknowledgements trail launches.
+   */
   maxBatch?: number;
   /**
    * No further write joins a batch whose transaction has run this long (ms, by `now`); the rest
@@ -85,20 +90,23 @@ export class GroupCommit {
 
   private async flush(): Promise<void> {
     this.flushWaiting = false;
-    let batch = this.queue.splice(0, this.opts.maxBatch ?? 2_000);
+    let batch = this.queue.splice(0, this.opts.maxBatch ?? 5_000);
     if (batch.length === 0) return;
     const started = this.now();
     const maxMs = this.opts.maxBatchMs ?? 200;
     let results: unknown[];
     try {
-      results = await this.store.transaction(async (tx) => {
-        const out: unknown[] = [];
-        for (const p of batch) {
-          if (out.length > 0 && this.now() - started >= maxMs) break;
-          out.push(await p.work(tx));
-        }
-        return out;
-      });
+      // Task writes wait for the end of the batch, then go as multi-row statements (task-write-batch.ts).
+      results = await batchingTaskWrites(() =>
+        this.store.transaction(async (tx) => {
+          const out: unknown[] = [];
+          for (const p of batch) {
+            if (out.length > 0 && this.now() - started >= maxMs) break;
+            out.push(await p.work(tx));
+          }
+          return out;
+        }),
+      );
     } catch (err) {
       if (this.queue.length > 0) this.requestFlush();
       this.account(batch.length, started);

@@ -12,7 +12,7 @@
  * RSS (sampled every 250 ms) and the latency of `GET /v2/apps` polled meanwhile.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -35,6 +35,8 @@ export interface ScaleOptions {
   leaseMs?: number;
   /** Child processes for the simulated agents (sim-agent-fleet.ts); 0 (default): this process. */
   agentProcesses?: number;
+  /** The master's last output (up to 256 KB) is written here at the end: why a term ended. */
+  masterLogFile?: string;
   /** Told a line every 10 s (phase, agents connected, launches, RUNNING acked, RSS): how far a run got. */
   progress?: (line: string) => void;
 }
@@ -146,17 +148,11 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
   const dir = mkdtempSync(join(tmpdir(), 'drover-scale-'));
   const dbs = o.store === 'postgres' ? await tempDatabases() : undefined;
   const storeSpec = dbs ? await dbs.create() : join(dir, 'state.db');
-  const { proc: master, url: api } = await ClusterProcess.master([
-    '--store',
+  const { proc: master, url: api } = await ClusterProcess.quietMaster(
     storeSpec,
-    '--port',
-    '0',
-    '--agent-token',
     token,
-    '--log-level',
-    'warn',
-    ...(o.leaseMs !== undefined ? ['--lease-ms', String(o.leaseMs)] : []),
-  ]);
+    o.leaseMs !== undefined ? ['--lease-ms', String(o.leaseMs)] : [],
+  );
   let fleet: SimFleet | undefined;
   let progress: NodeJS.Timeout | undefined;
   let rssMax = 0;
@@ -291,6 +287,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
       leaderChanges,
     };
   } finally {
+    if (o.masterLogFile) writeFileSync(o.masterLogFile, master.output());
     clearInterval(progress);
     clearInterval(rssTimer);
     await fleet?.close();

@@ -21,6 +21,8 @@ export async function setDraining(
   const next: AgentInfo = draining ? { ...rest, draining: true } : rest;
   await ctx.deps.store.putAgent(next);
   ctx.state.agents.set(agentId, next);
+  // Its tasks must move (or may stay): their apps' plans change (tasks/reconcile-scope.ts).
+  for (const t of ctx.state.tasksOn(agentId)) ctx.state.appChanges.touch(t.appId);
   ctx.deps.logger.info(
     { agentId, hostname: agent.hostname },
     draining ? 'agent draining' : 'agent undrained',

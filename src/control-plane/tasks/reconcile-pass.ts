@@ -26,24 +26,55 @@ import type { AppPhase } from '../deployments/deployments-state.js';
 import { reconcileAppOf } from '../deployments/rollout-view.js';
 import { launchShares, MAX_LAUNCHES_PER_PASS } from './launch-shares.js';
 import { placeAndLaunch, requestKill } from './launcher.js';
+import { appsToVisit } from './reconcile-scope.js';
 
 /** A kill not confirmed after grace + this long is sent again (the agent may have missed it). */
 const KILL_RESEND_SLACK_MS = 5_000;
 
+/**
+ * Visits the apps that changed since the previous pass (state.passMemory), and every app once per
+ * FULL_SWEEP_MS (reconcile-scope.ts).
+ */
 export async function reconcilePass(ctx: MasterContext): Promise<void> {
   const { state, deps } = ctx;
+  const memory = state.passMemory;
   const now = deps.clock.now();
+  const phases = ctx.deployments.phases();
+  const mark = state.appChanges.mark();
+  const scope = appsToVisit({
+    now,
+    lastFullAt: memory.lastFullAt,
+    changed: state.appChanges.since(memory.mark),
+    waiting: state.waiting.keys(),
+    phases,
+    phasesBefore: memory.phases,
+  });
+  if (scope === 'all') {
+    memory.lastFullAt = now;
+    state.appChanges.forget(mark, (id) => state.apps.has(id) || state.tasks.ofApp(id).length > 0);
+  }
+  // Changes this pass makes are after the mark: the next pass looks at those apps again.
+  memory.mark = mark;
+  memory.phases = phases;
+
   const tasksByApp = new Map<string, TaskRecord[]>();
-  for (const t of state.tasks.values()) {
-    const list = tasksByApp.get(t.appId);
-    if (list) list.push(t);
-    else tasksByApp.set(t.appId, [t]);
+  if (scope === 'all') {
+    for (const t of state.tasks.values()) {
+      const list = tasksByApp.get(t.appId);
+      if (list) list.push(t);
+      else tasksByApp.set(t.appId, [t]);
+    }
+  } else {
+    for (const id of scope) {
+      const tasks = state.tasks.ofApp(id);
+      if (tasks.length > 0) tasksByApp.set(id, tasks);
+    }
   }
 
-  const phases = ctx.deployments.phases();
   await killOrphans(ctx, tasksByApp, now, phases);
 
-  const apps = [...state.apps.values()];
+  // In the apps' own order whatever the scope: launch shares go round-robin in plan order.
+  const apps = [...state.apps.values()].filter((a) => scope === 'all' || scope.has(a.id));
   const plan = planReconcile(
     apps.map((app) => toReconcileApp(app, tasksByApp.get(app.id) ?? [], ctx, now, phases.get(app.id))),
     now,

@@ -32,6 +32,18 @@ const ACQUIRE = `
   where id = 1 and (expires_at_ms < ${NOW_MS} or (holder = $1 and term = $2))
   returning holder, term, address, expires_at_ms`;
 
+/**
+ * A leader's renewal of a lease still running: it keeps holder and term, so no fenced write can
+ * change meaning across it and it needs no write lock. Under the lock it waited behind every store
+ * transaction, and a busy leader (10,000 agents' status updates, a reconcile pass's launches)
+ * missed its deadline and stepped down, again each term (BENCHMARKS.md, scale simulation). Only
+ * an expired lease, or a term to open, goes the locked way (ACQUIRE).
+ */
+const RENEW = `
+  update leader_lease set expires_at_ms = ${NOW_MS} + $3
+  where id = 1 and holder = $1 and term = $2 and expires_at_ms >= ${NOW_MS}
+  returning holder, term, address, expires_at_ms`;
+
 const READ = 'select holder, term, address, expires_at_ms from leader_lease where id = 1';
 
 /** Whether a campaign could succeed now; standbys ask this first and take no lock while it is no. */
@@ -102,6 +114,11 @@ export function createPostgresLease(opts: PostgresLeaseOptions): LeaderLease {
           // Standbys poll often: only an expired lease is worth the write lock.
           const seen = (await c.query(TAKEABLE)).rows[0];
           if (seen && !seen.expired) return { held: false, lease: leaseFromRow(seen) };
+        } else {
+          // One statement, no lock: another master's acquire waits on the row, and the row's
+          // expiry decides which of the two wins (PostgreSQL re-checks the WHERE after the wait).
+          const renewed = await c.query(RENEW, [req.holder, req.heldTerm, req.ttlMs]);
+          if (renewed.rows[0]) return { held: true, lease: leaseFromRow(renewed.rows[0]) };
         }
         // The acquire holds the store's write lock inside its transaction: a master cut off between
         // statements must not keep every other master from writing (or taking over) until TCP

@@ -55,6 +55,24 @@ export class ClusterProcess {
     return { proc, url: m[1]! };
   }
 
+  /**
+   * A master for benches and sims: on `store` (a SQLite file or a PostgreSQL URL), agents let in
+   * with `token`, warnings only in its output; `extra` flags after those.
+   */
+  static quietMaster(store: string, token: string, extra: string[] = []) {
+    return ClusterProcess.master([
+      '--store',
+      store,
+      '--port',
+      '0',
+      '--agent-token',
+      token,
+      '--log-level',
+      'warn',
+      ...extra,
+    ]);
+  }
+
   /** Starts `drover agent` on `workDir` or a fresh one (removed on cleanup). */
   static async agent(
     args: string[],
