@@ -1,6 +1,7 @@
 /**
- * Bench (d): memory of `drover up` itself (VmRSS of the drover process from /proc/<pid>/status;
- * task processes are not counted): idle with 2 agents (target <= 120 MB), and per supervised task,
+ * Bench (d): memory of `drover up` itself (VmRSS from /proc/<pid>/status of the drover process
+ * and of the spawner helpers its agents start at their first launch, src/agent/executors/spawner/;
+ * task processes are not counted; the drover process alone is reported beside it): idle with 2 agents (target <= 120 MB), and per supervised task,
  * (RSS with 100 tasks - RSS idle) / 100 (target <= 1 MB: no helper process or heavy state per
  * task). Each reading is the median of 15 samples 200 ms apart, taken 3 s after the state was
  * reached; the whole cycle (fresh `drover up`, idle, 100 tasks, deleted) runs BENCH_MEMORY_RUNS
@@ -15,7 +16,7 @@ import { assertPortsFree, waitAllAnswering } from './support/endpoints.js';
 import { machine } from './support/machine.js';
 import { isMain, runAlone } from './support/main.js';
 import { Pm2Peer } from './support/pm2-peer.js';
-import { steadyRssMb } from './support/rss.js';
+import { rssWithHelpersMb, steadyRssMb } from './support/rss.js';
 import { median, round } from './support/stats.js';
 
 const TASKS = 100;
@@ -24,18 +25,34 @@ const PER_TASK_TARGET_MB = 1;
 /** Below the ephemeral range (32768-60999): no outgoing connection can hold one of these ports. */
 const PM2_BASE_PORT = 24_000;
 
+/** The agents' spawner helpers (spawner-main.js), children of the drover process. */
+const SPAWNER = /spawner-main\.(js|ts)/;
+const withSpawners = (pid: number) => rssWithHelpersMb(pid, SPAWNER);
+
 async function droverRss() {
   const drover = await DroverProcess.start({ logLevel: 'warn', agents: 2 });
   try {
     const pid = drover.pid!;
-    const idleMb = await steadyRssMb(pid);
+    // Each figure counts the spawner helpers; the drover process alone is read right after.
+    const steady = async () => ({
+      all: await steadyRssMb(pid, 3_000, 15, 200, withSpawners),
+      alone: await steadyRssMb(pid, 0),
+    });
+    const idle = await steady();
     const id = '/bench/memory';
     await drover.api.json('POST', '/v2/apps', echoApp(id, TASKS), [201]);
     await waitAppAnswering(drover, id, TASKS, 180_000);
-    const loadedMb = await steadyRssMb(pid);
+    const loaded = await steady();
     await removeApp(drover, id);
-    const afterDeleteMb = await steadyRssMb(pid);
-    return { idleMb, loadedMb, afterDeleteMb, perTaskMb: (loadedMb - idleMb) / TASKS };
+    const afterDelete = await steady();
+    return {
+      idleMb: idle.all,
+      loadedMb: loaded.all,
+      afterDeleteMb: afterDelete.all,
+      perTaskMb: (loaded.all - idle.all) / TASKS,
+      processAloneIdleMb: idle.alone,
+      processAloneLoadedMb: loaded.alone,
+    };
   } finally {
     await drover.stop('SIGTERM').catch(() => undefined);
     await drover.cleanup();
@@ -94,6 +111,8 @@ export async function benchMemory(opts: { runs?: number } = {}) {
     droverWithTasksMb: r(d.loadedMb),
     droverAfterDeleteMb: r(d.afterDeleteMb),
     droverPerTaskMb: r(d.perTaskMb),
+    droverProcessAloneIdleMb: r(mid('processAloneIdleMb')),
+    droverProcessAloneWithTasksMb: r(mid('processAloneLoadedMb')),
     idleTargetMb: IDLE_TARGET_MB,
     perTaskTargetMb: PER_TASK_TARGET_MB,
     idleMet: d.idleMb <= IDLE_TARGET_MB,

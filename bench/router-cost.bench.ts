@@ -11,18 +11,17 @@
  * Each variant runs alone in a process (support/router-alone.ts, Prometheus metrics on) in front of
  * the same 2 http-echo tasks; rounds alternate the order of the targets (A B H, then H B A, ...).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { waitFor } from '../test/e2e/support/drover-process.js';
-import { freeServicePort, getOnce } from '../test/e2e/support/router-load.js';
 import { load } from './support/autocannon-load.js';
 import { cpuMs } from './support/cpu-time.js';
 import { freshConnections } from './support/fresh-connections.js';
 import { machine } from './support/machine.js';
+import { echoTasks, haproxyTcp, routerAlone } from './support/router-peers.js';
 import { median, round } from './support/stats.js';
 
 interface Target {
@@ -40,65 +39,22 @@ export async function benchRouterCost(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'drover-router-cost-'));
   const startedAt = machine();
   try {
-    const backendPorts: number[] = [];
-    for (let i = 0; i < 2; i++) {
-      const port = await freeServicePort();
-      children.push(
-        spawn(process.execPath, ['examples/http-echo.js'], {
-          stdio: 'ignore',
-          env: { ...process.env, PORT0: String(port), MESOS_TASK_ID: `t${i}` },
-        }),
-      );
-      backendPorts.push(port);
-      await waitFor(async () => (await getOnce('127.0.0.1', port)).ok, { what: `task ${i} answers` });
-    }
+    const tasks = await echoTasks(2);
+    children.push(...tasks.map((t) => t.child));
+    const backendPorts = tasks.map((t) => t.port);
     const targets: Target[] = [];
     for (const [i, module] of variants.entries()) {
-      const port = await freeServicePort();
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'bench/support/router-alone.ts',
-          module,
-          String(port),
-          ...backendPorts.map(String),
-        ],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      children.push(child);
-      await new Promise<void>((resolve, reject) => {
-        child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-        child.once('exit', (code) => reject(new Error(`router ${module} exited ${code}`)));
+      const r = await routerAlone(module, backendPorts);
+      children.push(r.child);
+      targets.push({
+        name: variants.length > 1 ? `router${'AB'[i] ?? i}` : 'router',
+        port: r.port,
+        pid: r.child.pid!,
       });
-      targets.push({ name: variants.length > 1 ? `router${'AB'[i] ?? i}` : 'router', port, pid: child.pid! });
     }
-    const haPort = await freeServicePort();
-    const cfg = join(dir, 'haproxy.cfg');
-    writeFileSync(
-      cfg,
-      [
-        'global',
-        '  maxconn 4096',
-        'defaults',
-        '  mode tcp',
-        '  timeout connect 2s',
-        '  timeout client 30s',
-        '  timeout server 30s',
-        'frontend f',
-        `  bind 127.0.0.1:${haPort}`,
-        '  default_backend b',
-        'backend b',
-        '  balance leastconn',
-        ...backendPorts.map((p, i) => `  server t${i} 127.0.0.1:${p}`),
-        '',
-      ].join('\n'),
-    );
-    const haproxy = spawn('haproxy', ['-db', '-f', cfg], { stdio: 'ignore' });
-    children.push(haproxy);
-    await waitFor(async () => (await getOnce('127.0.0.1', haPort)).ok, { what: 'haproxy answers' });
-    targets.push({ name: 'haproxyTcp', port: haPort, pid: haproxy.pid! });
+    const ha = await haproxyTcp(dir, backendPorts);
+    children.push(ha.child);
+    targets.push({ name: 'haproxyTcp', port: ha.port, pid: ha.child.pid! });
 
     const keepAlive: Record<string, { rps: number[]; cpuMsPer1k: number[] }> = {};
     const fresh: Record<string, { rps: number[]; cpuMsPer1k: number[] }> = {};

@@ -14,8 +14,8 @@
  * (this process) on CPU 0; tasks and proxies on CPU 1. The rules it adds (nat table, OUTPUT chain,
  * tagged with a comment naming this process) are removed when it ends, also on SIGINT/SIGTERM.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -26,6 +26,7 @@ import { load } from './support/autocannon-load.js';
 import { pin } from './support/cpu-pin.js';
 import { freshConnections } from './support/fresh-connections.js';
 import { machine } from './support/machine.js';
+import { echoTasks, haproxyTcp, routerAlone } from './support/router-peers.js';
 import { median, round } from './support/stats.js';
 
 type Path = 'direct' | 'kernel' | 'haproxyTcp' | 'router';
@@ -54,62 +55,13 @@ export async function benchRouterKernel(): Promise<Record<string, unknown>> {
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   const startedAt = machine();
   try {
-    const taskPorts: number[] = [];
-    for (let i = 0; i < 2; i++) {
-      const port = await freeServicePort();
-      children.push(
-        spawn(process.execPath, ['examples/http-echo.js'], {
-          stdio: 'ignore',
-          env: { ...process.env, PORT0: String(port), MESOS_TASK_ID: `t${i}` },
-        }),
-      );
-      taskPorts.push(port);
-      await waitFor(async () => (await getOnce('127.0.0.1', port)).ok, { what: `task ${i} answers` });
-    }
-    const routerPort = await freeServicePort();
-    const router = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'bench/support/router-alone.ts',
-        'src/router/tcp-router.ts',
-        String(routerPort),
-        ...taskPorts.map(String),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    children.push(router);
-    await new Promise<void>((resolve, reject) => {
-      router.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-      router.once('exit', (code) => reject(new Error(`router exited ${code}`)));
-    });
-    const haPort = await freeServicePort();
-    const cfg = join(dir, 'haproxy.cfg');
-    writeFileSync(
-      cfg,
-      [
-        'global',
-        '  maxconn 4096',
-        'defaults',
-        '  mode tcp',
-        '  timeout connect 2s',
-        '  timeout client 30s',
-        '  timeout server 30s',
-        'frontend f',
-        `  bind 127.0.0.1:${haPort}`,
-        '  default_backend b',
-        'backend b',
-        '  balance leastconn',
-        ...taskPorts.map((p, i) => `  server t${i} 127.0.0.1:${p}`),
-        '',
-      ].join('\n'),
-    );
-    const haproxy = split
-      ? spawn('taskset', ['-c', '1', 'haproxy', '-db', '-f', cfg], { stdio: 'ignore' })
-      : spawn('haproxy', ['-db', '-f', cfg], { stdio: 'ignore' });
-    children.push(haproxy);
-    await waitFor(async () => (await getOnce('127.0.0.1', haPort)).ok, { what: 'haproxy answers' });
+    const tasks = await echoTasks(2);
+    children.push(...tasks.map((t) => t.child));
+    const taskPorts = tasks.map((t) => t.port);
+    const router = await routerAlone('src/router/tcp-router.ts', taskPorts);
+    children.push(router.child);
+    const haproxy = await haproxyTcp(dir, taskPorts, split ? '1' : undefined);
+    children.push(haproxy.child);
 
     // The kernel path: nothing listens on kernelPort; the nat table's OUTPUT chain rewrites each
     // new connection's destination (conntrack keeps it for the connection's later packets).
@@ -139,13 +91,13 @@ export async function benchRouterKernel(): Promise<Record<string, unknown>> {
 
     if (split) {
       pin(process.pid, '0');
-      for (const c of children) if (c !== haproxy) pin(c.pid!, '1');
+      for (const c of children) if (c !== haproxy.child) pin(c.pid!, '1');
     }
     const ports: Record<Path, number> = {
       direct: taskPorts[0]!,
       kernel: kernelPort,
-      haproxyTcp: haPort,
-      router: routerPort,
+      haproxyTcp: haproxy.port,
+      router: router.port,
     };
     const paths = Object.keys(ports) as Path[];
     const keepAlive = Object.fromEntries(paths.map((p) => [p, [] as number[]])) as Record<Path, number[]>;

@@ -22,8 +22,8 @@
  *           (as HAProxy on every Marathon slave), the tasks' CPU their own
  * (drover up holds the router together with the idle master and agents.)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -35,6 +35,7 @@ import { descendants, pin } from './support/cpu-pin.js';
 import { cpuMs } from './support/cpu-time.js';
 import { freshConnections } from './support/fresh-connections.js';
 import { machine } from './support/machine.js';
+import { haproxy } from './support/router-peers.js';
 import { median, round } from './support/stats.js';
 
 export async function benchRouter(): Promise<Record<string, unknown>> {
@@ -72,7 +73,7 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
       { what: 'two routed tasks', timeoutMs: 60_000 },
     );
     const layout = pinLayout(process.env.BENCH_PIN ?? 'none');
-    const haproxyStart = (mode: 'http' | 'tcp') => startHaproxy(dir, mode, tasks, layout?.proxy);
+    const haproxyStart = (mode: 'http' | 'tcp') => haproxy(dir, mode, tasks, layout?.proxy);
     const haHttp = await haproxyStart('http');
     const haTcp = await haproxyStart('tcp');
     haproxies.push(haHttp.child, haTcp.child);
@@ -198,42 +199,6 @@ function pinLayout(mode: string): PinLayout | undefined {
   if (mode === 'split') return { load: '0', tasks: '1', proxy: '1' };
   if (mode === 'client') return { load: '0', tasks: '1', proxy: '0' };
   throw new Error(`BENCH_PIN must be none, split or client, not ${mode}`);
-}
-
-/** Debian's HAProxy in front of `tasks`, leastconn, on a free port; started on `cpus` if given. */
-async function startHaproxy(
-  dir: string,
-  mode: 'http' | 'tcp',
-  tasks: Array<{ host: string; port: number }>,
-  cpus: string | undefined,
-): Promise<{ child: ChildProcess; port: number }> {
-  const port = await freeServicePort();
-  const cfg = join(dir, `haproxy-${mode}.cfg`);
-  writeFileSync(
-    cfg,
-    [
-      'global',
-      '  maxconn 4096',
-      'defaults',
-      `  mode ${mode}`,
-      '  timeout connect 2s',
-      '  timeout client 30s',
-      '  timeout server 30s',
-      'frontend f',
-      `  bind 127.0.0.1:${port}`,
-      '  default_backend b',
-      'backend b',
-      '  balance leastconn',
-      ...tasks.map((t, i) => `  server t${i} ${t.host}:${t.port}`),
-      '',
-    ].join('\n'),
-  );
-  // Started under taskset so that it sizes its threads for the CPUs it gets.
-  const child = cpus
-    ? spawn('taskset', ['-c', cpus, 'haproxy', '-db', '-f', cfg], { stdio: 'ignore' })
-    : spawn('haproxy', ['-db', '-f', cfg], { stdio: 'ignore' });
-  await waitFor(async () => (await getOnce('127.0.0.1', port)).ok, { what: `haproxy (${mode}) answers` });
-  return { child, port };
 }
 
 /** autocannon with the connections split over `urls`, run at once: summed rate, worst p99. */
