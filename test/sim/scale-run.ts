@@ -70,6 +70,12 @@ export interface ScaleResult {
   appsGet: { requests: number; p50Ms: number; p99Ms: number; maxMs: number; errors: number };
   /** Every task's agent honours its app's constraints (checked from /v2/tasks and the agents). */
   constraintViolations: number;
+  /**
+   * The same check over the tasks that are staging, starting or running only: tasks left
+   * unreachable on lost agents stay listed beside their replacements (Marathon's semantics), and
+   * the difference between the two counts is theirs.
+   */
+  constraintViolationsActive: number;
   /** POSTs answered 503 because the master was between leadership terms. */
   leaderChanges: number;
 }
@@ -101,6 +107,8 @@ const pct = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? Number.NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
+
+const ACTIVE = new Set(['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING']);
 
 /** Counts tasks whose agent breaks their app's constraints. */
 function violations(
@@ -284,6 +292,10 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
         errors: getErrors,
       },
       constraintViolations: violations(list, appIndex),
+      constraintViolationsActive: violations(
+        list.filter((t) => ACTIVE.has(t.state)),
+        appIndex,
+      ),
       leaderChanges,
     };
   } finally {
