@@ -76,6 +76,8 @@ export interface ScaleResult {
    * the difference between the two counts is theirs.
    */
   constraintViolationsActive: number;
+  /** constraintViolations per kind: tasks for UNIQUE, LIKE, UNLIKE/MAX_PER; apps out of balance for GROUP_BY. */
+  constraintViolationsByKind: { unique: number; groupBy: number; like: number; unlikeMaxPer: number };
   /** POSTs answered 503 because the master was between leadership terms. */
   leaderChanges: number;
 }
@@ -115,8 +117,17 @@ function violations(
   tasks: Array<{ appId: string; host: string; state: string }>,
   appIndex: Map<string, number>,
 ): number {
+  const v = violationsByKind(tasks, appIndex);
+  return v.unique + v.groupBy + v.like + v.unlikeMaxPer;
+}
+
+/** The same, per constraint kind of the sim's apps (one app in five each; app % 5 === 4 has none). */
+function violationsByKind(
+  tasks: Array<{ appId: string; host: string; state: string }>,
+  appIndex: Map<string, number>,
+): { unique: number; groupBy: number; like: number; unlikeMaxPer: number } {
+  const bad = { unique: 0, groupBy: 0, like: 0, unlikeMaxPer: 0 };
   const byAddress = (host: string) => simAgentAttributes(simAgentIndex(host));
-  let bad = 0;
   const perApp = new Map<string, Map<string, number>>();
   for (const t of tasks) {
     const app = appIndex.get(t.appId);
@@ -130,23 +141,23 @@ function violations(
     };
     switch (app % 5) {
       case 0:
-        if (count(a.hostname) > 1) bad++;
+        if (count(a.hostname) > 1) bad.unique++;
         break;
       case 1:
         count(a.rack);
         break;
       case 2:
-        if (!/^rack-1[0-9]$/.test(a.rack)) bad++;
+        if (!/^rack-1[0-9]$/.test(a.rack)) bad.like++;
         break;
       case 3:
-        if (a.zone === 'zone-2' || count(a.hostname) > 2) bad++;
+        if (a.zone === 'zone-2' || count(a.hostname) > 2) bad.unlikeMaxPer++;
         break;
     }
   }
   for (const [appId, counts] of perApp) {
     if ((appIndex.get(appId) ?? 0) % 5 !== 1) continue;
     const all = Array.from({ length: SIM_RACKS }, (_, r) => counts.get(`rack-${r}`) ?? 0);
-    if (Math.max(...all) - Math.min(...all) > 1) bad++;
+    if (Math.max(...all) - Math.min(...all) > 1) bad.groupBy++;
   }
   return bad;
 }
@@ -292,6 +303,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
         errors: getErrors,
       },
       constraintViolations: violations(list, appIndex),
+      constraintViolationsByKind: violationsByKind(list, appIndex),
       constraintViolationsActive: violations(
         list.filter((t) => ACTIVE.has(t.state)),
         appIndex,
