@@ -15,7 +15,7 @@
  *   - apps whose phase changed (a deployment moved);
  * and every app once per FULL_SWEEP_MS, for what moves with time alone (kills re-sent after their
  * grace, launch delays running out). Property-tested against the full pass
- * (reconcile-scope.test.ts: same plan for random states and changes).
+ * (reconcile-scope.property.test.ts: same plan for random states and changes).
  */
 import type { AppPhase } from '../deployments/deployments-state.js';
 
