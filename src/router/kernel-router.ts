@@ -26,7 +26,7 @@ export interface KernelRouterOptions {
   chains: KernelChains;
   iptables: Iptables;
   /** Serves HTTP-mode routes and holds the TCP service ports (see above). */
-  userspace: Router;
+  userspace: Pick<Router, 'apply' | 'close' | 'boundPorts' | 'bindFailures'>;
   logger: Logger;
   clock: Clock;
   /** After a failed write, the next try. Default 2000. */
