@@ -10,8 +10,17 @@
  * Every write goes to a temp file renamed over the old one, so a reader (the next agent) sees a
  * whole record or the previous one, never half of one. No fsync: this guards against the agent
  * dying, and a machine that loses power loses the task processes too.
+ *
+ * Writes are batched per event-loop turn: every checkpoint asked for in one turn is written in the
+ * next, one after the other with synchronous calls (a few small files, ~20 us each, page cache
+ * only), and a task's writes asked for in the same turn collapse into its last one. A burst of 500
+ * launches spent ~1.8 ms of agent CPU per task on three promise-based writes (each open, write,
+ * close, rename and a recursive rm through the thread pool, plus the garbage they leave); a
+ * write's promise still settles only once its record (or a later one of the same task) is on disk,
+ * so "checkpointed before the executor starts anything" holds as before.
  */
-import { readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskSpec } from '../domain/agent-protocol.js';
 import type { TaskState } from '../domain/task.js';
@@ -42,29 +51,60 @@ export interface UnreadableCheckpoint {
   error: string;
 }
 
+interface Waiter {
+  resolve(): void;
+  reject(err: Error): void;
+}
+
 export class TaskCheckpoints {
-  /** Writes per task, chained so two never race on the same temp file. */
-  private readonly writing = new Map<string, Promise<void>>();
+  /** Asked for since the last batch: each task's latest record and who waits for it. */
+  private pending = new Map<string, { cp: TaskCheckpoint; waiters: Waiter[] }>();
+  /** The next batch, once one is scheduled. */
+  private batch: Promise<void> | undefined;
 
   constructor(private readonly sandboxes: Sandboxes) {}
 
+  /** Settles once this record, or a later one of the same task, is written (or failed to be). */
   write(cp: TaskCheckpoint): Promise<void> {
-    const previous = this.writing.get(cp.taskId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.writeNow(cp));
-    this.writing.set(cp.taskId, next);
-    const cleanup = () => {
-      if (this.writing.get(cp.taskId) === next) this.writing.delete(cp.taskId);
-    };
-    next.then(cleanup, cleanup);
-    return next;
+    return new Promise<void>((resolve, reject) => {
+      const queued = this.pending.get(cp.taskId);
+      if (queued) {
+        queued.cp = cp;
+        queued.waiters.push({ resolve, reject });
+      } else this.pending.set(cp.taskId, { cp, waiters: [{ resolve, reject }] });
+      this.batch ??= new Promise<void>((done) =>
+        setImmediate(() => {
+          this.batch = undefined;
+          this.writeBatch();
+          done();
+        }),
+      );
+    });
   }
 
-  /** Resolves when every write started so far has landed (or failed). */
+  /** Resolves when every write asked for so far has landed (or failed). */
   async flush(): Promise<void> {
-    await Promise.allSettled([...this.writing.values()]);
+    while (this.batch) await this.batch;
   }
 
-  private async writeNow(cp: TaskCheckpoint): Promise<void> {
+  private writeBatch(): void {
+    const batch = this.pending;
+    this.pending = new Map();
+    for (const { cp, waiters } of batch.values()) {
+      let failed: Error | undefined;
+      try {
+        this.writeNow(cp);
+      } catch (err) {
+        failed = err as Error;
+      }
+      for (const w of waiters) {
+        if (failed) w.reject(failed);
+        else w.resolve();
+      }
+    }
+  }
+
+  private writeNow(cp: TaskCheckpoint): void {
     const dir = this.sandboxes.pathOf(cp.taskId);
     const file = join(dir, CHECKPOINT_FILE);
     const tmp = `${file}.tmp`;
@@ -72,9 +112,9 @@ export class TaskCheckpoints {
     // symlink here for the agent to write through: remove whatever is there (a temp file left by a
     // crash, or such a link) and create afresh, exclusively (O_EXCL never follows a link), so the
     // mode is always 0600 too. rename replaces the name itself, never what a link points to.
-    await rm(tmp, { force: true });
-    await writeFile(tmp, `${JSON.stringify(cp)}\n`, { mode: 0o600, flag: 'wx' });
-    await rename(tmp, file);
+    removeName(tmp);
+    writeFileSync(tmp, `${JSON.stringify(cp)}\n`, { mode: 0o600, flag: 'wx' });
+    renameSync(tmp, file);
   }
 
   /** Every checkpoint under the sandboxes root, ended or not; sandboxes without one are skipped. */
@@ -143,5 +183,17 @@ async function readOwnFile(path: string): Promise<string> {
     return await fh.readFile('utf8');
   } finally {
     await fh.close();
+  }
+}
+
+/** Whatever is at `path` goes (unlink never follows a link); a directory a task put there too. */
+function removeName(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'EISDIR' || code === 'EPERM') rmSync(path, { recursive: true, force: true });
+    else throw err;
   }
 }

@@ -5,6 +5,7 @@ import type { SpawnedProcess, SpawnRequest, TaskSpawner } from './task-spawner.j
 
 function recording(name: string, log: string[]): TaskSpawner {
   return {
+    placesInCgroup: false,
     spawn: async (req: SpawnRequest) => {
       log.push(`${name}:${req.file}`);
       return { pid: 1 } as SpawnedProcess;

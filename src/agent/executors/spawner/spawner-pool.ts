@@ -26,9 +26,11 @@ export function sharedHelpers(logger?: Logger): TaskSpawner {
 
 export class SpawnerPool implements TaskSpawner {
   private next = 0;
+  readonly placesInCgroup: boolean;
 
   constructor(private readonly members: readonly TaskSpawner[]) {
     if (members.length === 0) throw new Error('a spawner pool needs at least one spawner');
+    this.placesInCgroup = members.every((m) => m.placesInCgroup);
   }
 
   spawn(req: SpawnRequest): Promise<SpawnedProcess> {
