@@ -211,13 +211,14 @@ async function launchProcess(spec: TaskSpec, ctx: LaunchContext, deps: Deps): Pr
   // than 60 s (task-cgroups.ts sweepStale, this agent's or another's on the host) removed it
   // under the waiting task ("cannot put the task in its cgroup: ENOENT").
   await spawnTurn();
+  const born = deps.spawner.placesInCgroup;
   const cgroup = deps.cgroups
-    ? await deps.cgroups.create(spec.taskId, spec.resources).catch((e: unknown) => {
+    ? await deps.cgroups.create(spec.taskId, spec.resources, { cpuLater: born }).catch((e: unknown) => {
         throw new Error(`cannot make the task's cgroup: ${(e as Error).message}`);
       })
     : undefined;
   try {
-    const gate = cgroup !== undefined && !deps.spawner.placesInCgroup;
+    const gate = cgroup !== undefined && !born;
     return await spawnTask(spec, ctx, deps, gate ? gated(command, deps.shell) : command, cgroup, gate);
   } catch (e) {
     await cgroup?.remove();
@@ -262,6 +263,7 @@ async function spawnTask(
     return watchReattached(handle, deps).exit;
   });
   if (cgroup && gate) await openGate(child, cgroup, exit);
+  else if (cgroup) await limitCpuOf(cgroup, exit);
   const leader: Leader = { exit, release: () => child.release(), hurry: () => {} };
   return new ProcessTask(child.pid, handle, leader, deps, cgroup);
 }
@@ -298,6 +300,20 @@ async function openGate(child: SpawnedProcess, cgroup: TaskCgroup, exit: Promise
     throw new Error(`cannot put the task in its cgroup: ${(e as Error).message}`);
   }
   child.gate(true);
+}
+
+/**
+ * A task born in its group (no gate) runs from its exec on; its CPU limits follow right after,
+ * so it ran at the default weight for that moment only. Failing that, it is stopped.
+ */
+async function limitCpuOf(cgroup: TaskCgroup, exit: Promise<TaskExit>): Promise<void> {
+  try {
+    cgroup.limitCpu();
+  } catch (e) {
+    await cgroup.killAll();
+    await exit;
+    throw new Error(`cannot set the task's CPU limits: ${(e as Error).message}`);
+  }
 }
 
 /**
