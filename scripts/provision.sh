@@ -5,7 +5,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 need=()
-for pkg in python3-marathon unzip bzip2 xz-utils busybox-static docker.io docker-registry postgresql chromium iproute2 tmux haproxy pgbouncer bind9-dnsutils; do
+for pkg in python3-marathon unzip bzip2 xz-utils busybox-static docker.io docker-registry postgresql chromium iproute2 tmux haproxy pgbouncer bind9-dnsutils iptables; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -56,6 +56,12 @@ export interface AgentOptions {
 /** Where the master's routing tables go. */
 export interface RouteSink {
   apply(table: RouteTable): void;
+  /**
+   * Resolves once the last applied table is live, rejects if it could not be made so. Absent:
+   * live when apply() returns (the userspace router). The kernel router's rules are live only
+   * once iptables-restore returned (router/kernel-router.ts).
+   */
+  settled?(): Promise<void>;
 }
 
 export interface StopOptions {

@@ -127,6 +127,44 @@ describe('agent', () => {
     ]);
   });
 
+  test('a router whose tables go live later (--router kernel): acknowledged only once settled, never when writing failed', async () => {
+    const writes: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+    let pending: Promise<void> = Promise.resolve();
+    const agent = newAgent({
+      router: {
+        apply: () => {
+          pending = new Promise<void>((resolve, reject) => writes.push({ resolve, reject }));
+          pending.catch(() => undefined);
+        },
+        settled: () => pending,
+      },
+    });
+    const master = await registered(agent);
+    const acks = () => master.received.flatMap((m) => (m.type === 'routesApplied' ? [m.version] : []));
+    master.send({ type: 'routes', table: { routes: [] }, version: 1 });
+    await waitFor(async () => writes.length === 1 || undefined, 'the table applied');
+    // Turns pass; the write has not returned: no acknowledgement.
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(acks(), []);
+    writes[0]!.resolve();
+    await master.until(
+      (m): m is Extract<AgentToMaster, { type: 'routesApplied' }> => m.type === 'routesApplied',
+      'routesApplied 1',
+    );
+    master.send({ type: 'routes', table: { routes: [] }, version: 2 });
+    await waitFor(async () => writes.length === 2 || undefined, 'the second table applied');
+    writes[1]!.reject(new Error('iptables-restore exited 1'));
+    master.send({ type: 'routes', table: { routes: [] }, version: 3 });
+    await waitFor(async () => writes.length === 3 || undefined, 'the third table applied');
+    writes[2]!.resolve();
+    await master.until(
+      (m): m is Extract<AgentToMaster, { type: 'routesApplied' }> =>
+        m.type === 'routesApplied' && m.version === 3,
+      'routesApplied 3',
+    );
+    assert.deepEqual(acks(), [1, 3]);
+  });
+
   test('registers with its resources and capabilities, then heartbeats on its clock', async () => {
     const clock = new FakeClock();
     const agent = newAgent({ clock });
@@ -142,6 +180,7 @@ describe('agent', () => {
       capabilities: { docker: false, privileged: false, limits: false },
       runningTasks: [],
       routePatches: true,
+      compressedFrames: true,
     });
     assert.equal(agent.id, 'agent-7');
     clock.advanceSync(1_000);

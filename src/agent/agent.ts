@@ -167,16 +167,31 @@ export class Agent {
       },
       runningTasks,
       routePatches: true,
+      // Its WebSocket link inflates binary frames (ws-link.ts); an in-process link has no frames.
+      compressedFrames: true,
     });
   }
 
   private takeRoutes(link: AgentLink, table: RouteTable, version: number | undefined): void {
     this.routes = { table, version };
-    this.opts.router?.apply(table);
-    // Taken at once: a backend leaves the router's pool in apply(). Without a router the agent
+    const router = this.opts.router;
+    router?.apply(table);
+    // The userspace router takes it at once: a backend leaves its pool in apply(). The kernel
+    // router's table is live when its rules are written (settled). Without a router the agent
     // sends nothing anywhere, so it has nothing to wait for either.
-    if (version !== undefined && this.agentId !== undefined)
-      link.send({ type: 'routesApplied', agentId: this.agentId, version });
+    if (version === undefined || this.agentId === undefined) return;
+    const agentId = this.agentId;
+    const ack = () => link.send({ type: 'routesApplied', agentId, version });
+    if (!router?.settled) {
+      ack();
+      return;
+    }
+    router.settled().then(
+      () => {
+        if (this.link === link) ack();
+      },
+      (err) => this.log.warn({ err, version }, 'routing table not applied; not acknowledged'),
+    );
   }
 
   /**

@@ -29,7 +29,7 @@ import {
   readRegistryAuth,
   sweepAfterRecovery,
 } from './docker-setup.js';
-import { createAgentRouter, type RouterFlags } from './router-setup.js';
+import { openAgentRouter, prepareKernelRouting, type RouterFlags } from './router-setup.js';
 import { waitForSignal } from './signals.js';
 import { type LimitFlags, openTaskLimits } from './task-limits.js';
 
@@ -73,6 +73,13 @@ export interface AgentConfig extends DockerFlags, Partial<RouterFlags> {
 
 export async function runAgent(cfg: AgentConfig): Promise<number> {
   const logger = createLogger({ level: cfg.logLevel, format: cfg.logFormat, colorize: cfg.logColor });
+  if (cfg.router === 'kernel') {
+    const problem = await prepareKernelRouting(logger);
+    if (problem) {
+      console.error(`drover agent: --router kernel: ${problem}`);
+      return 2;
+    }
+  }
   mkdirSync(cfg.workDir, { recursive: true });
   const resources = detectResources(cfg.workDir, cfg.resources);
   const knownId = readAgentId(cfg.workDir);
@@ -96,9 +103,16 @@ export async function runAgent(cfg: AgentConfig): Promise<number> {
     },
   );
   const metrics = agentMetrics();
-  const router = createAgentRouter(
+  const router = await openAgentRouter(
     { router: cfg.router ?? 'on', routerHttpPort: cfg.routerHttpPort ?? 80 },
-    { address: cfg.advertise, clock: systemClock, logger, metrics: metrics.router, agent: () => agent },
+    {
+      index: 0,
+      address: cfg.advertise,
+      clock: systemClock,
+      logger,
+      metrics: metrics.router,
+      agent: () => agent,
+    },
   );
   const agent: Agent = new Agent({
     ...(router ? { router } : {}),

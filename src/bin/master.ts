@@ -29,6 +29,10 @@ import { leaseFence } from '../store/fenced-store.js';
 import type { LeaderLease } from '../store/lease-port.js';
 import type { Store } from '../store/port.js';
 import { createPostgresLease } from '../store/postgres/postgres-lease.js';
+import {
+  createPostgresLeaseKeeper,
+  type PostgresLeaseKeeper,
+} from '../store/postgres/postgres-lease-keeper.js';
 import { createPostgresStore, isPostgresUrl } from '../store/postgres/postgres-store.js';
 import { fileQueryLog } from '../store/sql/query-log.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -113,6 +117,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
   // The API is built before the node: the node needs the port the API listens on (--port 0).
   let node: MasterNode | undefined;
   let lease: LeaderLease | undefined;
+  let keeper: PostgresLeaseKeeper | undefined;
   const { api, events, master, registry } = masterApiServer(
     { node: () => node, logger, auth: access.auth, store, secrets: vault },
     cfg,
@@ -158,6 +163,9 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
   const shared = isPostgresUrl(cfg.store);
   const holder = `${advertise}:${port}/${systemIds.uuid().slice(0, 8)}`;
   lease = shared ? createPostgresLease({ url: cfg.store }) : undefined;
+  // A held lease is renewed from a worker thread, so a stalled event loop does not lose it.
+  keeper = shared ? createPostgresLeaseKeeper({ url: cfg.store }) : undefined;
+  await keeper?.ready();
   node = new MasterNode({
     deps: {
       clock: systemClock,
@@ -190,6 +198,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
           clock: systemClock,
           logger,
           ...(cfg.leaseMs !== undefined ? { leaseMs: cfg.leaseMs } : {}),
+          ...(keeper ? { keeper } : {}),
         })
       : new SoleLeader(selfUrl),
     ...(lease ? { fence: (term: number) => leaseFence(holder, term) } : {}),
@@ -221,6 +230,7 @@ export async function runMaster(cfg: MasterConfig): Promise<number> {
     await agents.close();
     await api.close();
     await lease?.close();
+    await keeper?.close();
     await store.close();
   }
 }

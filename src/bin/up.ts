@@ -24,7 +24,6 @@ import { systemIds, systemRandom } from '../platform/ids.js';
 import { createLogger, type LogFormat } from '../platform/logger.js';
 import { createMemoryLinkPair } from '../platform/memory-link.js';
 import { RouterMetrics } from '../router/router-metrics.js';
-import type { Router } from '../router/tcp-router.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { agentExecutors, type ExecutorSetup } from './agent-executors.js';
 import { openApiAccess, openSecretVault } from './api-access.js';
@@ -40,7 +39,7 @@ import {
 import { listenApi } from './listen.js';
 import { masterApiServer } from './master-api-server.js';
 import { isLoopbackHost } from './master-exposure.js';
-import { createAgentRouter, type RouterFlags } from './router-setup.js';
+import { type AgentRouter, openAgentRouter, prepareKernelRouting, type RouterFlags } from './router-setup.js';
 import { waitForSignal } from './signals.js';
 import { type LimitFlags, openTaskLimits } from './task-limits.js';
 import { upBanner } from './up-banner.js';
@@ -143,6 +142,13 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       `drover up: warning: --insecure: the API on ${cfg.host} runs open; anyone who can reach it can run commands as this user`,
     );
   }
+  if (cfg.router === 'kernel') {
+    const problem = await prepareKernelRouting(logger);
+    if (problem) {
+      console.error(`drover up: --router kernel: ${problem}`);
+      return 2;
+    }
+  }
   const stopReloads = access.watchReloads(logger);
   await mkdir(cfg.dataDir, { recursive: true });
   const store = await createSqliteStore({ path: join(cfg.dataDir, 'state.db') });
@@ -174,8 +180,8 @@ export async function runUp(cfg: UpConfig): Promise<number> {
   let agents: Agent[] = [];
   // Each agent's router listens on its own address (127.0.0.i); one set of metrics for all.
   const routerFlags: RouterFlags = { router: cfg.router ?? 'on', routerHttpPort: cfg.routerHttpPort ?? 8000 };
-  const routerMetrics = routerFlags.router === 'on' ? new RouterMetrics(registry) : undefined;
-  const routers: Router[] = [];
+  const routerMetrics = routerFlags.router !== 'off' ? new RouterMetrics(registry) : undefined;
+  const routers: AgentRouter[] = [];
 
   const scheme = cfg.tls ? 'https' : 'http';
   const listened = await listenApi(api, { host: cfg.host, port: cfg.port }, logger);
@@ -215,7 +221,24 @@ export async function runUp(cfg: UpConfig): Promise<number> {
     await shutdown();
     throw err;
   }
-  agents = localAgentSlots(cfg.agents).map((slot, i) => {
+  const slots = localAgentSlots(cfg.agents);
+  try {
+    for (const [i, slot] of slots.entries()) {
+      const router = await openAgentRouter(routerFlags, {
+        index: i,
+        address: slot.address,
+        clock: systemClock,
+        logger,
+        ...(routerMetrics ? { metrics: routerMetrics } : {}),
+        agent: () => agents[i],
+      });
+      if (router) routers.push(router);
+    }
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+  agents = slots.map((slot, i) => {
     const workDir = join(cfg.dataDir, 'agents', `agent-${i + 1}`);
     // switchUser left to its default: on when `drover up` runs as root.
     const { executors, docker: dockerExecutor } = agentExecutors(setup, {
@@ -224,14 +247,7 @@ export async function runUp(cfg: UpConfig): Promise<number> {
       workDir,
       cwd: cfg.taskCwd ?? process.cwd(),
     });
-    const router = createAgentRouter(routerFlags, {
-      address: slot.address,
-      clock: systemClock,
-      logger,
-      ...(routerMetrics ? { metrics: routerMetrics } : {}),
-      agent: () => agent,
-    });
-    if (router) routers.push(router);
+    const router = routers[i];
     const agent: Agent = new Agent({
       ...slot,
       ...(router ? { router } : {}),

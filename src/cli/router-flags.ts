@@ -1,10 +1,11 @@
 /** The router flags `drover up` and `drover agent` share (the embedded router, src/router/). */
 import { type Command, InvalidArgumentError } from 'commander';
-import type { RouterFlags } from '../bin/router-setup.js';
+import type { RouterFlags, RouterMode } from '../bin/router-setup.js';
 import { intFlag } from './parse-flags.js';
 
-function onOff(value: string): 'on' | 'off' {
-  if (value !== 'on' && value !== 'off') throw new InvalidArgumentError(`expected on or off, got '${value}'`);
+function routerMode(value: string): RouterMode {
+  if (value !== 'on' && value !== 'off' && value !== 'kernel')
+    throw new InvalidArgumentError(`expected on, off or kernel, got '${value}'`);
   return value;
 }
 
@@ -12,8 +13,9 @@ export function addRouterOptions(cmd: Command, httpPortDefault: number): Command
   return cmd
     .option(
       '--router <mode>',
-      "on: listen on every app's service ports and route to its healthy tasks; off: no router",
-      onOff,
+      "on: listen on every app's service ports and route to its healthy tasks; kernel: TCP-mode " +
+        'service ports as iptables nat rules (root; HTTP mode stays in the router); off: no router',
+      routerMode,
       'on',
     )
     .option(
@@ -24,6 +26,6 @@ export function addRouterOptions(cmd: Command, httpPortDefault: number): Command
     );
 }
 
-export function routerFlags(opts: { router: 'on' | 'off'; routerHttpPort: number }): RouterFlags {
+export function routerFlags(opts: { router: RouterMode; routerHttpPort: number }): RouterFlags {
   return { router: opts.router, routerHttpPort: opts.routerHttpPort };
 }

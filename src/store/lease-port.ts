@@ -62,3 +62,43 @@ export interface LeaderLease {
   current(): Promise<LeaseRecord | undefined>;
   close(): Promise<void>;
 }
+
+/**
+ * A term renewed away from the caller's event loop (postgres/postgres-lease-keeper.ts: a worker
+ * thread with its own connection). A leader's loop can stall (garbage collection of a large heap,
+ * a long synchronous pass) for longer than its lease; renewed on that loop, the lease ran out and
+ * the leader stepped down although nothing was wrong with it or its database (10,000 agents x
+ * 100,000 tasks, BENCHMARKS.md). The keeper renews the same holder and term only, so fencing is
+ * unchanged: every fenced write still checks the term in its own transaction.
+ */
+export interface KeepRequest {
+  holder: string;
+  term: number;
+  ttlMs: number;
+  /** Renewal period. */
+  periodMs: number;
+  /** When the renewal (or the acquire) the caller made last started: the keeper's first deadline counts from it. */
+  renewedAt: number;
+}
+
+/** What the keeper knows of a kept term now. Times are epoch ms of the system clock. */
+export type KeptState =
+  | { kind: 'held'; renewedAt: number; lease?: LeaseRecord }
+  | { kind: 'lost'; why: string; lease?: LeaseRecord };
+
+export interface KeptLease {
+  /**
+   * Read now, renewals reported but not yet delivered included: after a stalled turn, a timer can
+   * fire before the event loop has read the keeper's messages, and must not count those renewals
+   * as missed.
+   */
+  state(): KeptState;
+  /** Stops renewing this term (stepping down, abdicating). */
+  stop(): void;
+}
+
+export interface LeaseKeeper {
+  /** Renews `req.term` every period until stopped or lost; `onLost` runs on the caller's loop. */
+  keep(req: KeepRequest, onLost: (state: KeptState & { kind: 'lost' }) => void): KeptLease;
+  close(): Promise<void>;
+}

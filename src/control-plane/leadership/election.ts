@@ -10,7 +10,13 @@
  */
 import type { CancelTimer, Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import type { AcquireResult, LeaderLease, LeaseRecord } from '../../store/lease-port.js';
+import type {
+  AcquireResult,
+  KeptLease,
+  LeaderLease,
+  LeaseKeeper,
+  LeaseRecord,
+} from '../../store/lease-port.js';
 
 export interface ElectionHandlers {
   /** This master leads from now on, under `term`, until `deposed(term)`. */
@@ -48,6 +54,13 @@ export interface LeaseElectionOptions {
   pollMs?: number;
   /** After abdicating, do not campaign for this long, so another master wins. Default leaseMs. */
   abdicateHoldMs?: number;
+  /**
+   * Renews a held term off this event loop (a worker thread on PostgreSQL), so a stalled loop does
+   * not lose the lease; the deadline then counts from the keeper's last renewal, read when it
+   * fires. Its times are the system clock's, so `clock` must be the system clock. Without it the
+   * leader renews from its own loop (simulations, the memory lease).
+   */
+  keeper?: LeaseKeeper;
 }
 
 export const DEFAULT_LEASE_MS = 2_000;
@@ -57,6 +70,10 @@ export class LeaseElection implements Election {
   private term: number | undefined;
   private timer: CancelTimer | undefined;
   private deadlineTimer: CancelTimer | undefined;
+  private deadlineAt = 0;
+  /** The held term as the keeper renews it (with `opts.keeper`). */
+  private kept: KeptLease | undefined;
+  private keptRenewedAt = 0;
   private stopped = false;
   private holdUntil = 0;
   /** Results of attempts started before a later decision are ignored. */
@@ -112,6 +129,12 @@ export class LeaseElection implements Election {
     const attempt = ++this.attempt;
     const startedAt = this.opts.clock.now();
     const held = this.term;
+    if (held !== undefined && this.kept) {
+      // The keeper renews; this loop only reads what it did (and steps down on its news).
+      this.readKept();
+      this.schedule(this.pollMs);
+      return;
+    }
     if (held === undefined && (startedAt < this.holdUntil || this.handlers?.mayCampaign?.() === false)) {
       await this.watch();
       if (this.stopped || attempt !== this.attempt) return;
@@ -164,14 +187,51 @@ export class LeaseElection implements Election {
     if (this.term === undefined) {
       this.term = lease.term;
       this.log.info({ term: lease.term }, 'elected leader');
+      const keeper = this.opts.keeper;
+      if (keeper) {
+        const term = lease.term;
+        this.keptRenewedAt = startedAt;
+        const req = {
+          holder: this.opts.holder,
+          term,
+          ttlMs: this.leaseMs,
+          periodMs: this.pollMs,
+          renewedAt: startedAt,
+        };
+        this.kept = keeper.keep(req, () => {
+          if (this.term === term) this.readKept();
+        });
+      }
       this.handlers?.elected(lease.term);
     }
   }
 
+  /** Takes in the keeper's renewals (moving the deadline) or its loss (stepping down). */
+  private readKept(): void {
+    const state = this.kept?.state();
+    if (state === undefined || this.term === undefined) return;
+    if (state.kind === 'lost') {
+      if (state.lease && state.lease.holder !== this.opts.holder)
+        this.handlers?.observed?.(state.lease, false);
+      this.stepDown(state.why);
+      return;
+    }
+    if (state.renewedAt <= this.keptRenewedAt) return;
+    this.keptRenewedAt = state.renewedAt;
+    this.armDeadline(state.renewedAt + this.leaseMs - this.pollMs);
+    if (state.lease) this.handlers?.observed?.(state.lease, true);
+  }
+
   private armDeadline(at: number): void {
     this.deadlineTimer?.();
+    this.deadlineAt = at;
     this.deadlineTimer = this.opts.clock.setTimer(at - this.opts.clock.now(), () => {
       this.deadlineTimer = undefined;
+      // The keeper may have renewed while this loop stalled; its messages are not delivered yet.
+      if (this.kept) {
+        this.readKept();
+        if (this.term === undefined || this.deadlineAt > this.opts.clock.now()) return;
+      }
       this.stepDown('could not renew the lease in time');
     });
   }
@@ -181,6 +241,8 @@ export class LeaseElection implements Election {
     if (term === undefined) return;
     this.term = undefined;
     this.attempt += 1;
+    this.kept?.stop();
+    this.kept = undefined;
     this.deadlineTimer?.();
     this.deadlineTimer = undefined;
     this.log.warn({ term, why }, 'no longer leader');

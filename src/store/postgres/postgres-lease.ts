@@ -19,6 +19,18 @@ export interface PostgresLeaseOptions {
   url: string;
   /** A statement (or a connect) taking longer fails, and the connection is dropped. Default 3000. */
   timeoutMs?: number;
+  /** Shown in `pg_stat_activity` (the lease keeper's connection names itself). */
+  applicationName?: string;
+}
+
+/** The lease on PostgreSQL, plus the renewal alone (what the lease keeper's worker runs). */
+export interface PostgresLease extends LeaderLease {
+  /**
+   * Extends `holder`'s running `term` and nothing else: never takes an expired lease back, never
+   * opens a term (a worker renewing for the main thread must not start a term it does not know of).
+   * Returns whether it held and the lease as it is now.
+   */
+  renew(holder: string, term: number, ttlMs: number): Promise<AcquireResult>;
 }
 
 const NOW_MS = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
@@ -53,7 +65,7 @@ const TAKEABLE = `select holder, term, address, expires_at_ms, expires_at_ms < $
 // Expiring (rather than clearing) keeps the holder and term: the next acquire still opens a new term.
 const RELEASE = 'update leader_lease set expires_at_ms = 0 where id = 1 and holder = $1 and term = $2';
 
-export function createPostgresLease(opts: PostgresLeaseOptions): LeaderLease {
+export function createPostgresLease(opts: PostgresLeaseOptions): PostgresLease {
   const timeoutMs = Math.max(1, Math.floor(opts.timeoutMs ?? 3_000));
   let client: Promise<pg.Client> | undefined;
   let closed = false;
@@ -67,6 +79,7 @@ export function createPostgresLease(opts: PostgresLeaseOptions): LeaderLease {
         // which pgbouncer refuses; outside a transaction the client-side timeout drops the socket.
         query_timeout: timeoutMs + 500,
         keepAlive: true,
+        ...(opts.applicationName ? { application_name: opts.applicationName } : {}),
       });
       // An idle connection that breaks must not crash the process; the next call reconnects.
       c.on('error', () => drop(c));
@@ -136,6 +149,13 @@ export function createPostgresLease(opts: PostgresLeaseOptions): LeaderLease {
           await c.query('rollback').catch(() => undefined);
           throw err;
         }
+      }),
+
+    renew: (holder, term, ttlMs) =>
+      withClient(async (c): Promise<AcquireResult> => {
+        const renewed = (await c.query(RENEW, [holder, term, ttlMs])).rows[0];
+        if (renewed) return { held: true, lease: leaseFromRow(renewed) };
+        return { held: false, lease: leaseFromRow((await c.query(READ)).rows[0]) };
       }),
 
     release: (holder, term) =>

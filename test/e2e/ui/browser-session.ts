@@ -19,6 +19,8 @@ const PHONE = { width: 390, height: 844 };
 export interface UiServer {
   url: string;
   beforeCleanup(fn: () => Promise<void>): void;
+  /** What the master printed; its warnings go into a failed assertNoErrors' message. */
+  output?(): string;
 }
 
 export class UiSession {
@@ -36,6 +38,7 @@ export class UiSession {
     readonly page: Page,
     readonly baseUrl: string,
     private readonly prefix: string,
+    private readonly server: UiServer,
   ) {}
 
   /**
@@ -61,7 +64,7 @@ export class UiSession {
       deviceScaleFactor: 2,
     });
     const page = await desktop.newPage();
-    const s = new UiSession(browser, desktop, phone, page, baseUrl, name);
+    const s = new UiSession(browser, desktop, phone, page, baseUrl, name, server);
     s.watch(page);
     mkdirSync(ARTIFACTS, { recursive: true });
     // What the page showed last, which is where a failed wait stopped; then the browser closes.
@@ -157,7 +160,14 @@ export class UiSession {
   }
 
   assertNoErrors(): void {
-    assert.deepEqual(this.errors, [], 'console or page errors');
+    // An unexpected error status is often the master's doing (a 503 while it reloads state): its
+    // warnings and leadership lines say why, so a one-off failure in CI can be read afterwards.
+    const why = (this.server.output?.() ?? '')
+      .split('\n')
+      .filter((l) => /"level":(40|50|60)|\b(WARN|ERROR|FATAL)\b|leading|abdicat|deposed|step/i.test(l))
+      .slice(-30)
+      .join('\n');
+    assert.deepEqual(this.errors, [], `console or page errors${why ? `; the master logged:\n${why}` : ''}`);
   }
 
   async close(): Promise<void> {
