@@ -5,13 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rmdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { shellTask } from '../testing/task-spec.js';
 import { tempDir } from '../testing/temp-dir.js';
+import { removeTestCgroupHost, testCgroupHost } from '../testing/test-cgroups.js';
 import { waitFor } from '../testing/wait-for.js';
-import { type CgroupHost, describeCgroupHost, detectCgroups } from './cgroups/cgroup-host.js';
+import { type CgroupHost, describeCgroupHost } from './cgroups/cgroup-host.js';
 import { cpuShares, cpuWeight, memoryLimitMib } from './cgroups/cgroup-settings.js';
 import { TaskCgroups } from './cgroups/task-cgroups.js';
 import type { LaunchContext, RunningTask } from './executor.js';
@@ -25,17 +26,13 @@ const started: RunningTask[] = [];
 let n = 0;
 
 before(async () => {
-  const found = await detectCgroups({ rootName });
-  if ('unavailable' in found) throw new Error(`cgroups are needed for this suite: ${found.unavailable}`);
-  host = found.host;
+  host = await testCgroupHost(rootName);
   root = await tempDir();
 });
 after(async () => {
   await Promise.all(started.map((t) => t.kill(0)));
   await root?.remove();
-  if (!host) return;
-  const dirs = host.version === 2 ? [host.dir] : [host.memory, host.cpu];
-  for (const d of dirs) if (d) await rmdir(d).catch(() => undefined);
+  await removeTestCgroupHost(host);
 });
 
 async function context(): Promise<LaunchContext> {

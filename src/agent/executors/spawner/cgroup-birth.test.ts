@@ -6,12 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rmdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { shellSpawnRequest } from '../../testing/spawn-request.js';
 import { tempDir } from '../../testing/temp-dir.js';
+import { removeTestCgroupHost, testCgroupHost } from '../../testing/test-cgroups.js';
 import { waitFor, within } from '../../testing/wait-for.js';
-import { type CgroupHost, detectCgroups, parseCgroupMounts } from '../cgroups/cgroup-host.js';
+import { type CgroupHost, parseCgroupMounts } from '../cgroups/cgroup-host.js';
 import { TaskCgroups } from '../cgroups/task-cgroups.js';
 import { homeFor, ownGroups } from './cgroup-birth.js';
 import { HelperSpawner } from './helper-spawner.js';
@@ -51,31 +53,18 @@ let root: { path: string; remove: () => Promise<void> };
 let n = 0;
 
 before(async () => {
-  const found = await detectCgroups({ rootName });
-  if ('unavailable' in found) throw new Error(`cgroups are needed for this suite: ${found.unavailable}`);
-  host = found.host;
+  host = await testCgroupHost(rootName);
   root = await tempDir();
 });
 after(async () => {
   await root?.remove();
-  if (!host) return;
-  const dirs = host.version === 2 ? [host.dir] : [host.memory, host.cpu];
-  for (const d of dirs) if (d) await rmdir(d).catch(() => undefined);
+  await removeTestCgroupHost(host);
 });
 
 async function request(command: string, cgroup: string[]): Promise<SpawnRequest> {
   const dir = join(root.path, `s${++n}`);
   await mkdir(dir);
-  return {
-    file: '/bin/sh',
-    args: ['-c', command],
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    stdout: join(dir, 'stdout'),
-    stderr: join(dir, 'stderr'),
-    gated: false,
-    cgroup,
-  };
+  return shellSpawnRequest(dir, command, { cgroup });
 }
 
 const groupsOf = async (pid: number) => (await readFile(`/proc/${pid}/cgroup`, 'utf8')).trim();
