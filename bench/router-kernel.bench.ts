@@ -1,6 +1,7 @@
 /**
- * Evidence only (issue 15's closing note), not a Drover feature: what the hardware allows for the
- * router's traffic. The same 2 http-echo tasks are reached four ways in one run, rounds
+ * Evidence (issue 15's closing note): what the hardware allows for the router's traffic, with a
+ * hand-written rule. The shipped path is `--router kernel` (src/router/kernel-router.ts), which
+ * router.bench.ts measures through a real `drover up`. The same 2 http-echo tasks are reached four ways in one run, rounds
  * alternating the order: `direct` (task 0's port), `kernel` (a Linux DNAT rule on the loopback:
  * the kernel rewrites each new connection to one of the tasks, every other connection to each, so
  * no process copies a byte), `haproxyTcp` (Debian's HAProxy, TCP mode, leastconn) and `router`

@@ -9,7 +9,10 @@
  * The app is examples/http-echo.js with 2 instances. Paths: `direct` (one task's port: the
  * issue's "direct to a task"), `directAll` (the same connections split over both tasks' ports, as
  * a client that knew every task would), `router` (the service port), `haproxy` (HTTP mode,
- * leastconn) and `haproxyTcp` (TCP mode, leastconn: the same job as the router).
+ * leastconn) and `haproxyTcp` (TCP mode, leastconn: the same job as the router); as root (or
+ * BENCH_KERNEL=on; off to leave it out) also `kernel`: a second `drover up --router kernel` with
+ * the same app (2 instances of its own, laid out as the first one's tasks), reached on its
+ * service port, i.e. through its iptables DNAT rules (src/router/kernel-router.ts).
  * Also reported: each proxy's own CPU time per 1000 requests (/proc/<pid>/stat), which a loaded
  * machine disturbs less than requests/s; and the same paths with each request on a fresh
  * connection (`connections` workers, 1 s timeout), where the proxy's per-connection cost shows.
@@ -43,35 +46,22 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
   const taskCpus = Number(process.env.BENCH_TASK_CPUS ?? 0.01);
+  const kernelOn = (process.env.BENCH_KERNEL ?? (process.getuid?.() === 0 ? 'on' : 'off')) === 'on';
   const drover = await DroverProcess.start({ agents: 2 });
+  const droverKernel = kernelOn
+    ? await DroverProcess.start({ agents: 2, args: ['--router', 'kernel'] }).catch(async (err) => {
+        await drover.cleanup();
+        throw err;
+      })
+    : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'drover-haproxy-bench-'));
   const haproxies: ChildProcess[] = [];
   const startedAt = machine();
   try {
     const servicePort = await freeServicePort();
-    await drover.api.json(
-      'POST',
-      '/v2/apps',
-      {
-        id: '/bench',
-        cmd: 'node examples/http-echo.js',
-        instances: 2,
-        cpus: taskCpus,
-        mem: 32,
-        portDefinitions: [{ port: servicePort }],
-      },
-      [201],
-    );
-    const tasks = await waitFor(
-      async () => {
-        const { routes } = await drover.api.get<{
-          routes: Array<{ backends: Array<{ host: string; port: number }> }>;
-        }>('/v2/routes/bench');
-        const b = routes[0]?.backends ?? [];
-        return b.length === 2 && (await getOnce('127.0.0.1', servicePort)).ok ? b : false;
-      },
-      { what: 'two routed tasks', timeoutMs: 60_000 },
-    );
+    const tasks = await deployBench(drover, servicePort, taskCpus);
+    const kernelPort = droverKernel ? await freeServicePort() : 0;
+    if (droverKernel) await deployBench(droverKernel, kernelPort, taskCpus);
     const layout = pinLayout(process.env.BENCH_PIN ?? 'none');
     const haproxyStart = (mode: 'http' | 'tcp') => haproxy(dir, mode, tasks, layout?.proxy);
     const haHttp = await haproxyStart('http');
@@ -82,18 +72,21 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
       pin(process.pid, layout.load);
       pin(drover.pid!, layout.proxy);
       for (const p of taskPids) pin(p, layout.tasks);
+      // Its router is the kernel's (softirq on whichever CPU the packet is on): only its tasks.
+      if (droverKernel) for (const p of descendants(droverKernel.pid!)) pin(p, layout.tasks);
     }
 
     const taskUrls = tasks.map((t) => `http://${t.host}:${t.port}/`);
-    type Path = 'direct' | 'directAll' | 'router' | 'haproxy' | 'haproxyTcp';
+    type Path = 'direct' | 'directAll' | 'router' | 'haproxy' | 'haproxyTcp' | 'kernel';
     const urls: Record<Path, string[]> = {
       direct: [taskUrls[0]!],
       directAll: taskUrls,
       router: [`http://127.0.0.1:${servicePort}/`],
       haproxy: [`http://127.0.0.1:${haHttp.port}/`],
       haproxyTcp: [`http://127.0.0.1:${haTcp.port}/`],
+      kernel: [`http://127.0.0.1:${kernelPort}/`],
     };
-    const paths = Object.keys(urls) as Path[];
+    const paths = (Object.keys(urls) as Path[]).filter((p) => p !== 'kernel' || droverKernel);
     const perPath = <T>(): Record<Path, T[]> =>
       Object.fromEntries(paths.map((p) => [p, [] as T[]])) as unknown as Record<Path, T[]>;
     const samples = perPath<Sample>();
@@ -110,6 +103,7 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
     const freshCpuPer1k = perPath<number>();
     for (const u of taskUrls) await load(u, 1, connections); // warm-up
     await load(urls.router[0]!, 1, connections);
+    if (droverKernel) await load(urls.kernel[0]!, 1, connections);
     for (let i = 0; i < rounds; i++) {
       // Alternate the order: direct first in even rounds, last in odd ones.
       for (const k of i % 2 === 0 ? paths : [...paths].reverse()) {
@@ -144,6 +138,12 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
       number
     >;
     const ratios = (rps: Record<Path, number>) => ({
+      ...(droverKernel
+        ? {
+            kernelVsDirect: round(rps.kernel / rps.direct),
+            kernelVsDirectAll: round(rps.kernel / rps.directAll),
+          }
+        : {}),
       routerVsDirect: round(rps.router / rps.direct),
       haproxyVsDirect: round(rps.haproxy / rps.direct),
       haproxyTcpVsDirect: round(rps.haproxyTcp / rps.direct),
@@ -162,6 +162,7 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
         taskCpus,
         instances: 2,
         pin: process.env.BENCH_PIN ?? 'none',
+        kernel: kernelOn,
         layout,
       },
       keepAlive,
@@ -184,8 +185,41 @@ export async function benchRouter(): Promise<Record<string, unknown>> {
   } finally {
     for (const h of haproxies) h.kill('SIGTERM');
     await drover.cleanup();
+    await droverKernel?.stop('SIGTERM').catch(() => undefined);
+    await droverKernel?.cleanup();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The bench app (2 instances of examples/http-echo.js) on `servicePort`; its 2 routed tasks. */
+async function deployBench(
+  drover: DroverProcess,
+  servicePort: number,
+  taskCpus: number,
+): Promise<Array<{ host: string; port: number }>> {
+  await drover.api.json(
+    'POST',
+    '/v2/apps',
+    {
+      id: '/bench',
+      cmd: 'node examples/http-echo.js',
+      instances: 2,
+      cpus: taskCpus,
+      mem: 32,
+      portDefinitions: [{ port: servicePort }],
+    },
+    [201],
+  );
+  return waitFor(
+    async () => {
+      const { routes } = await drover.api.get<{
+        routes: Array<{ backends: Array<{ host: string; port: number }> }>;
+      }>('/v2/routes/bench');
+      const b = routes[0]?.backends ?? [];
+      return b.length === 2 && (await getOnce('127.0.0.1', servicePort)).ok ? b : false;
+    },
+    { what: 'two routed tasks', timeoutMs: 60_000 },
+  );
 }
 
 interface PinLayout {

@@ -180,6 +180,7 @@ describe('agent', () => {
       capabilities: { docker: false, privileged: false, limits: false },
       runningTasks: [],
       routePatches: true,
+      compressedFrames: true,
     });
     assert.equal(agent.id, 'agent-7');
     clock.advanceSync(1_000);

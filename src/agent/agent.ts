@@ -167,6 +167,8 @@ export class Agent {
       },
       runningTasks,
       routePatches: true,
+      // Its WebSocket link inflates binary frames (ws-link.ts); an in-process link has no frames.
+      compressedFrames: true,
     });
   }
 

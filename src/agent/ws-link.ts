@@ -4,9 +4,10 @@
  * protocol schema; a malformed one is logged and closes the link. A `redirect` (from a standby
  * master) is not an agent message: it is reported to `onRedirect` and the link closes.
  */
+import { inflateRawSync } from 'node:zlib';
 import WebSocket from 'ws';
 import type { AgentLink, AgentToMaster, MasterToAgent } from '../domain/agent-protocol.js';
-import { checkMasterToAgent, decodeFrame } from '../domain/agent-protocol-schema.js';
+import { checkMasterToAgent, decodeFrame, type FrameData } from '../domain/agent-protocol-schema.js';
 import type { Logger } from '../platform/logger.js';
 import { keepAlive } from '../platform/ws-keepalive.js';
 
@@ -35,13 +36,21 @@ export class DialError extends Error {
   }
 }
 
+/** The largest frame taken from the master, and the largest a compressed one may inflate to. */
+const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+/** A binary frame from the master: raw-deflate compressed JSON (`compressedFrames` at register). */
+function inflateFrame(data: FrameData): string {
+  return inflateRawSync(data as Buffer, { maxOutputLength: MAX_FRAME_BYTES }).toString();
+}
+
 export function dialMaster(opts: DialOptions): Promise<AgentLink> {
   return new Promise<AgentLink>((resolve, reject) => {
     const ws = new WebSocket(opts.url, {
       headers: opts.token !== undefined ? { Authorization: `Bearer ${opts.token}` } : {},
       ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
       handshakeTimeout: opts.connectTimeoutMs ?? 10_000,
-      maxPayload: 64 * 1024 * 1024,
+      maxPayload: MAX_FRAME_BYTES,
     });
     let settled = false;
     ws.on('unexpected-response', (_req, res) => {
@@ -80,7 +89,7 @@ function wrap(ws: WebSocket, opts: DialOptions): AgentLink {
   };
 
   ws.on('message', (data, isBinary) => {
-    const checked = decodeFrame(data, isBinary, checkMasterToAgent);
+    const checked = decodeFrame(data, isBinary, checkMasterToAgent, inflateFrame);
     if (!checked.ok) return drop(checked.problem);
     const msg = checked.msg;
     if (msg.type === 'redirect') {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkAgentToMaster, checkMasterToAgent } from './agent-protocol-schema.js';
+import { checkAgentToMaster, checkMasterToAgent, decodeFrame } from './agent-protocol-schema.js';
 
 const register = {
   type: 'register',
@@ -66,4 +66,35 @@ test('a launch may name the user to run as; it must be a non-empty string', () =
   const bad = checkMasterToAgent({ type: 'launch', task: { ...task, user: 42 } });
   assert.match(!bad.ok ? bad.problem : '', /^launch: \/task\/user/);
   assert.equal(checkMasterToAgent({ type: 'launch', task: { ...task, user: '' } }).ok, false);
+});
+
+test('decodeFrame: a binary frame is refused unless an inflater is given, then decoded through it', () => {
+  const heartbeat = { type: 'heartbeat', agentId: 'a1' };
+  // The inflater is injected (domain/ imports no zlib); a reversed text stands in for compression.
+  const reversed = Buffer.from(JSON.stringify(heartbeat).split('').reverse().join(''));
+  const unreverse = (d: { toString(): string }) => d.toString().split('').reverse().join('');
+  assert.deepEqual(decodeFrame(reversed, true, checkAgentToMaster), { ok: false, problem: 'binary frame' });
+  assert.deepEqual(decodeFrame(reversed, true, checkAgentToMaster, unreverse), { ok: true, msg: heartbeat });
+  // Text frames are JSON, whether or not binary ones are taken.
+  assert.deepEqual(
+    decodeFrame(Buffer.from(JSON.stringify(heartbeat)), false, checkAgentToMaster, unreverse),
+    {
+      ok: true,
+      msg: heartbeat,
+    },
+  );
+  const failing = () => {
+    throw new Error('not deflate data');
+  };
+  assert.deepEqual(decodeFrame(reversed, true, checkAgentToMaster, failing), {
+    ok: false,
+    problem: 'binary frame is not compressed JSON within the size limit',
+  });
+  // Inflated text still has to be a valid message.
+  assert.equal(decodeFrame(Buffer.from('{"type":"heartbeat"}'), true, checkAgentToMaster, String).ok, false);
+});
+
+test('register accepts compressedFrames as a boolean only', () => {
+  assert.equal(checkAgentToMaster({ ...register, compressedFrames: true }).ok, true);
+  assert.equal(checkAgentToMaster({ ...register, compressedFrames: 'yes' }).ok, false);
 });

@@ -62,6 +62,7 @@ const Register = Type.Object({
   }),
   runningTasks: Type.Array(Type.Object({ taskId: Id, appId: Type.String(), state: State })),
   routePatches: opt(Type.Boolean()),
+  compressedFrames: opt(Type.Boolean()),
 });
 
 const Heartbeat = Type.Object({ type: Type.Literal('heartbeat'), agentId: Id });
@@ -243,16 +244,36 @@ void agentMessagesFit;
 void masterTypesCovered;
 void agentTypesCovered;
 
-/** Decodes one WebSocket frame (text JSON only) into a checked message, or says what is wrong. */
+/** The frame's data as it came off the socket. */
+export interface FrameData {
+  toString(): string;
+}
+
+/**
+ * Decodes one WebSocket frame into a checked message, or says what is wrong. A text frame is JSON.
+ * A binary frame is refused unless `inflate` is given (an agent that registered with
+ * `compressedFrames`): then it is compressed JSON, and `inflate` (which throws on bad data)
+ * returns its text.
+ */
 export function decodeFrame<T>(
-  data: { toString(): string },
+  data: FrameData,
   isBinary: boolean,
   check: (value: unknown) => ProtocolCheck<T>,
+  inflate?: (data: FrameData) => string,
 ): ProtocolCheck<T> {
-  if (isBinary) return { ok: false, problem: 'binary frame' };
+  let text: string;
+  if (!isBinary) text = data.toString();
+  else if (!inflate) return { ok: false, problem: 'binary frame' };
+  else {
+    try {
+      text = inflate(data);
+    } catch {
+      return { ok: false, problem: 'binary frame is not compressed JSON within the size limit' };
+    }
+  }
   let value: unknown;
   try {
-    value = JSON.parse(data.toString());
+    value = JSON.parse(text);
   } catch {
     return { ok: false, problem: 'frame is not JSON' };
   }

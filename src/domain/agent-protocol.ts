@@ -90,6 +90,12 @@ export type AgentToMaster =
        * table on every change, as before.
        */
       routePatches?: boolean;
+      /**
+       * The agent reads binary frames as raw-deflate compressed JSON messages
+       * (agent-protocol-schema.ts decodeFrame). The master compresses only the routing frames it
+       * sends to many agents at once, encoded and compressed once for all of them.
+       */
+      compressedFrames?: boolean;
     }
   | { type: 'heartbeat'; agentId: string }
   | {

@@ -2,21 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Route, RouteTable } from '../domain/agent-protocol.js';
 import { chainOwner, kernelChains, kernelRulesText, setupText, staleChains } from './kernel-rules.js';
+import { route as webRoute } from './testing/route-fixture.js';
 
 const chains = kernelChains(4242, 1);
 
-function route(servicePort: number, ports: number[], extra: Partial<Route> = {}): Route {
-  return {
-    appId: '/web',
-    servicePort,
-    portIndex: 0,
-    mode: 'tcp',
-    vhosts: [],
-    paths: [],
-    backends: ports.map((port, i) => ({ taskId: `web.${i}`, host: '127.0.0.2', port })),
-    ...extra,
-  };
-}
+const route = (servicePort: number, ports: number[], over: Partial<Route> = {}) =>
+  webRoute(servicePort, ports, over, '127.0.0.2');
 
 const asIs = (r: Route) => r.backends.map((b) => ({ ip: b.host, port: b.port }));
 

@@ -6,11 +6,12 @@ import { connect, createServer, type Server } from 'node:net';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Registry } from 'prom-client';
-import type { Route, RouteBindFailure, RouteTable } from '../domain/agent-protocol.js';
+import type { RouteBindFailure, RouteTable } from '../domain/agent-protocol.js';
 import { systemClock } from '../platform/clock.js';
 import { createLogger } from '../platform/logger.js';
 import { RouterMetrics } from './router-metrics.js';
 import { Router } from './tcp-router.js';
+import { route } from './testing/route-fixture.js';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -33,17 +34,6 @@ async function backend(name: string): Promise<{ server: Server; port: number }> 
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, port: (server.address() as { port: number }).port };
 }
-
-const route = (servicePort: number, ports: number[], over: Partial<Route> = {}): Route => ({
-  appId: '/web',
-  servicePort,
-  portIndex: 0,
-  mode: 'tcp',
-  vhosts: [],
-  paths: [],
-  backends: ports.map((port, i) => ({ taskId: `t${i}`, host: '127.0.0.1', port })),
-  ...over,
-});
 
 /** Opens a connection to the service port and resolves with the first bytes (the backend's name). */
 function hello(port: number): Promise<{ name: string; end: () => void }> {

@@ -8,8 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { TaskRecord } from '../domain/task.js';
 import { perTestStore, sampleTask } from './contract-support.js';
 import { sampleJob, sampleRun } from './job-store.contract.js';
+import { encodeJson } from './json-value.js';
 import type { Store } from './port.js';
 
 const T = 1_767_225_600_000;
@@ -164,6 +166,45 @@ export function jobBatchContract(make: () => Promise<Store>): void {
           (await s.listActiveJobRuns()).map((r) => `${r.job}@${r.dueAt - T}`),
           ['k@0'],
         );
+      }),
+    );
+
+    it(
+      'putEncodedTasks stores rows encoded by the caller as putTasks does, the last of an id winning, atomically',
+      withStore(async (s) => {
+        const row = (t: TaskRecord) => ({
+          id: t.id,
+          appId: t.appId,
+          agentId: t.agentId,
+          json: encodeJson(t),
+        });
+        await s.putEncodedTasks([]);
+        await s.putTask(sampleTask('t.1', '/a', 'agent-1'));
+        await s.putEncodedTasks([
+          row(sampleTask('t.2', '/b', 'agent-2', { state: 'TASK_STAGING' })),
+          row(sampleTask('t.1', '/a', 'agent-1', { state: 'TASK_RUNNING' })),
+          row(sampleTask('t.2', '/b', 'agent-3', { state: 'TASK_RUNNING' })),
+        ]);
+        assert.deepEqual(await s.listTasks(), [
+          sampleTask('t.1', '/a', 'agent-1', { state: 'TASK_RUNNING' }),
+          sampleTask('t.2', '/b', 'agent-3', { state: 'TASK_RUNNING' }),
+        ]);
+        assert.equal((await s.listTasks({ agentId: 'agent-2' })).length, 0);
+        assert.deepEqual(
+          await s.getTask('t.2'),
+          sampleTask('t.2', '/b', 'agent-3', { state: 'TASK_RUNNING' }),
+        );
+        const many = Array.from({ length: MANY }, (_, i) => sampleTask(`m.${i}`, '/m', 'agent-1'));
+        await assert.rejects(
+          s.transaction(async (tx) => {
+            await tx.putEncodedTasks(many.map(row));
+            throw new Error('crash before commit');
+          }),
+          /crash/,
+        );
+        assert.equal((await s.listTasks({ appId: '/m' })).length, 0);
+        await s.putEncodedTasks(many.map(row));
+        assert.equal((await s.listTasks({ appId: '/m' })).length, MANY);
       }),
     );
 

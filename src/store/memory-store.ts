@@ -120,6 +120,17 @@ function memoryOps(t: TableAccess, run: Run, lease: () => LeaseRecord | undefine
         for (const [id, row] of rows) table.set(id, row);
       });
     },
+    putEncodedTasks: (encoded) => {
+      const rows = encoded.map((r): [string, TaskRow] => [
+        r.id,
+        { appId: r.appId, agentId: r.agentId, json: r.json },
+      ]);
+      return run(() => {
+        if (rows.length === 0) return;
+        const table = t.write('tasks');
+        for (const [id, row] of rows) table.set(id, row);
+      });
+    },
     getTask: (id) => run(() => decodeOptional<TaskRecord>(t.read('tasks').get(id)?.json)),
     listTasks: (filter = {}) =>
       run(() => {

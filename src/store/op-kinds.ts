@@ -28,6 +28,7 @@ export const OP_KINDS: Readonly<Record<keyof StoreOps, 'read' | 'write'>> = {
   deleteAppVersion: 'write',
   putTask: 'write',
   putTasks: 'write',
+  putEncodedTasks: 'write',
   getTask: 'read',
   listTasks: 'read',
   deleteTask: 'write',

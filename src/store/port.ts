@@ -13,6 +13,14 @@ import type { JobStoreOps } from './job-port.js';
 import type { LeaseStoreOps } from './lease-port.js';
 import type { SecurityStoreOps } from './security-port.js';
 
+/** A task as its row: the record already encoded with json-value.ts `encodeJson`. */
+export interface EncodedTask {
+  id: string;
+  appId: string;
+  agentId: string;
+  json: string;
+}
+
 export interface TaskFilter {
   appId?: string;
   agentId?: string;
@@ -45,6 +53,11 @@ export interface StoreOps
   putTask(task: TaskRecord): Promise<void>;
   /** putTask for each, in order (an id given twice: the last wins); atomic. One statement per chunk. */
   putTasks(tasks: readonly TaskRecord[]): Promise<void>;
+  /**
+   * putTasks for records the caller encoded already (task-write-batch.ts encodes each write when
+   * it is made, which is also its copy, instead of copying it then and encoding it at the flush).
+   */
+  putEncodedTasks(rows: readonly EncodedTask[]): Promise<void>;
   getTask(id: string): Promise<TaskRecord | undefined>;
   listTasks(filter?: TaskFilter): Promise<TaskRecord[]>;
   deleteTask(id: string): Promise<void>;

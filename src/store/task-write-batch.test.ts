@@ -8,7 +8,7 @@ import { TaskWriteBuffer } from './task-write-batch.js';
 
 /** Memory ops that count the task statements they are asked for. */
 function countingOps() {
-  const calls = { putTask: 0, putTasks: 0, deleteTask: 0, rows: 0 };
+  const calls = { putTask: 0, putTasks: 0, putEncodedTasks: 0, deleteTask: 0, rows: 0 };
   const base = createMemoryStore();
   const ops: StoreOps = {
     ...base,
@@ -20,6 +20,11 @@ function countingOps() {
       calls.putTasks++;
       calls.rows += ts.length;
       await base.putTasks(ts);
+    },
+    putEncodedTasks: async (rows) => {
+      calls.putEncodedTasks++;
+      calls.rows += rows.length;
+      await base.putEncodedTasks(rows);
     },
     deleteTask: async (id) => {
       calls.deleteTask++;
@@ -40,13 +45,17 @@ describe('TaskWriteBuffer', () => {
       await view.putTask(sampleTask(`t.${i}`, '/a', 'agent-1', { state: 'TASK_RUNNING' }));
     }
     await view.deleteTask('gone');
-    assert.equal(calls.putTasks + calls.putTask + calls.deleteTask, 0, 'nothing written before the flush');
+    assert.equal(
+      calls.putTasks + calls.putTask + calls.putEncodedTasks + calls.deleteTask,
+      0,
+      'nothing written before the flush',
+    );
     await buffer.flush();
-    assert.deepEqual(calls, { putTask: 0, putTasks: 1, deleteTask: 1, rows: 500 });
+    assert.deepEqual(calls, { putTask: 0, putTasks: 0, putEncodedTasks: 1, deleteTask: 1, rows: 500 });
     const stored = await base.listTasks();
     assert.equal(stored.length, 500);
     assert.ok(stored.every((t) => t.state === 'TASK_RUNNING'));
     await buffer.flush();
-    assert.equal(calls.putTasks, 1, 'an empty buffer writes nothing');
+    assert.equal(calls.putEncodedTasks, 1, 'an empty buffer writes nothing');
   });
 });

@@ -17,7 +17,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TaskRecord } from '../domain/task.js';
-import type { StoreOps } from './port.js';
+import { encodeJson } from './json-value.js';
+import type { EncodedTask, StoreOps } from './port.js';
 
 const batching = new AsyncLocalStorage<boolean>();
 
@@ -36,9 +37,14 @@ export function outsideTaskWriteBatch<T>(fn: () => T): T {
   return batching.run(false, fn);
 }
 
+/** The row a put leaves: encoding it is also the copy the port promises (a put stores the value as it was). */
+function encoded(task: TaskRecord): EncodedTask {
+  return { id: task.id, appId: task.appId, agentId: task.agentId, json: encodeJson(task) };
+}
+
 export class TaskWriteBuffer {
   /** Task id -> its last write in this transaction; null: deleted. Map order: first written first. */
-  private readonly writes = new Map<string, TaskRecord | null>();
+  private readonly writes = new Map<string, EncodedTask | null>();
 
   constructor(private readonly ops: StoreOps) {}
 
@@ -47,12 +53,17 @@ export class TaskWriteBuffer {
     const ops = this.ops;
     return {
       ...ops,
-      // Copied now: the port's puts store the value as it was when called.
+      // Encoded now and written as encoded at the flush (putEncodedTasks): a structuredClone per
+      // put and an encoding per row at the flush cost about three encodings (the placement
+      // bench's profile, BENCHMARKS.md).
       putTask: async (task) => {
-        this.writes.set(task.id, structuredClone(task));
+        this.writes.set(task.id, encoded(task));
       },
       putTasks: async (tasks) => {
-        for (const t of tasks) this.writes.set(t.id, structuredClone(t));
+        for (const t of tasks) this.writes.set(t.id, encoded(t));
+      },
+      putEncodedTasks: async (rows) => {
+        for (const r of rows) this.writes.set(r.id, { ...r });
       },
       deleteTask: async (id) => {
         this.writes.set(id, null);
@@ -68,10 +79,10 @@ export class TaskWriteBuffer {
     };
   }
 
-  /** Writes what is held: every put in one multi-row op (putTasks), then the deletes. */
+  /** Writes what is held: every put in one multi-row op (putEncodedTasks), then the deletes. */
   async flush(): Promise<void> {
     if (this.writes.size === 0) return;
-    const puts: TaskRecord[] = [];
+    const puts: EncodedTask[] = [];
     const deletes: string[] = [];
     for (const [id, task] of this.writes) {
       if (task) puts.push(task);
@@ -79,7 +90,7 @@ export class TaskWriteBuffer {
     }
     this.writes.clear();
     // Distinct ids: a put and a delete never name the same task, so their order does not matter.
-    await this.ops.putTasks(puts);
+    await this.ops.putEncodedTasks(puts);
     for (const id of deletes) await this.ops.deleteTask(id);
   }
 }

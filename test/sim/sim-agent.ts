@@ -5,7 +5,10 @@
  * speaking the real protocol. It runs no router, so routing frames (the whole table at
  * registration, a patch per change) are recognised by their first bytes and not decoded: with
  * thousands of agents per process, parsing every patch once per agent made the simulator, not
- * the master, the bottleneck (the master's frames then queued in its memory). Every other frame
+ * the master, the bottleneck (the master's frames then queued in its memory). It registers with
+ * `compressedFrames`, as the agent does, and leaves binary frames undecoded too: the master
+ * compresses only the frames it encodes once for many agents, the routing ones
+ * (control-plane/agents/ws-master-link.ts). Every other frame
  * is checked against the protocol schema as the agent's own link does. It registers (with a rack and a zone), heartbeats, and answers every
  * launch with TASK_STARTING then TASK_RUNNING (every kill with TASK_KILLED), running nothing.
  * Like a real agent it keeps each status update until the master acks it, and when its link
@@ -104,7 +107,7 @@ function simLink(url: string, token: string): Promise<AgentLink> {
     const handlers: Array<(msg: MasterToAgent) => void> = [];
     const closeHandlers: Array<() => void> = [];
     ws.on('message', (data: Buffer, isBinary) => {
-      if (!isBinary && data.subarray(0, ROUTING_FRAME.length).equals(ROUTING_FRAME)) return;
+      if (isBinary || data.subarray(0, ROUTING_FRAME.length).equals(ROUTING_FRAME)) return;
       const checked = decodeFrame(data, isBinary, checkMasterToAgent);
       if (!checked.ok) {
         ws.close(1008, checked.problem.slice(0, 120));
@@ -226,6 +229,7 @@ export async function simAgent(o: SimAgentOptions): Promise<SimAgent> {
       // It routes nothing: patches cost the master one small frame per change, whole tables would
       // cost the table per agent per change (and this process a parse of each).
       routePatches: true,
+      compressedFrames: true,
     });
     await registered;
   };

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import WebSocket, { WebSocketServer } from 'ws';
 import { Agent } from '../../agent/agent.js';
 import { FakeExecutor } from '../../agent/executors/fake-executor.js';
@@ -127,7 +128,10 @@ async function rawClient(url: string, token: string | undefined = TOKEN) {
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
   );
-  ws.on('message', (d) => received.push(JSON.parse(String(d)) as MasterToAgent));
+  // Binary frames are compressed JSON (sent only to clients that registered compressedFrames).
+  ws.on('message', (d: Buffer, isBinary) =>
+    received.push(JSON.parse(isBinary ? inflateRawSync(d).toString() : String(d)) as MasterToAgent),
+  );
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
@@ -352,6 +356,83 @@ describe('agent link over WebSocket', { timeout: 60_000 }, () => {
     assert.deepEqual(clients[0]!.received.slice(1), [first, second]);
     assert.deepEqual(clients[1]!.received.slice(1), [first]);
     assert.deepEqual(binary, [false, false, false, false, false], 'text frames, as the protocol requires');
+  });
+
+  it('a large frame sent encoded goes compressed to agents that registered compressedFrames, as text to others', async () => {
+    const links: MasterLink[] = [];
+    const url = await handDrivenEndpoint((link) => {
+      links.push(link);
+      link.onMessage((msg) => {
+        if (msg.type === 'register') link.send({ type: 'registered', agentId: msg.hostname });
+      });
+    });
+    const clients = await Promise.all(['plain', 'compressed'].map(() => rawClient(url)));
+    const frames: Array<{ client: number; binary: boolean; bytes: number }> = [];
+    for (const [i, c] of clients.entries()) {
+      c.ws.on('message', (d: Buffer, isBinary) =>
+        frames.push({ client: i, binary: isBinary, bytes: d.length }),
+      );
+    }
+    clients[0]!.send(register({ hostname: 'plain' }));
+    clients[1]!.send(register({ hostname: 'compressed', compressedFrames: true }));
+    await waitFor(() => clients.every((c) => c.received.length === 1), 'both registered');
+    const backends = Array.from({ length: 200 }, (_, i) => ({
+      taskId: `app.${String(i).padStart(8, '0')}`,
+      host: '10.0.0.1',
+      port: 31000 + i,
+    }));
+    const table: MasterToAgent = {
+      type: 'routes',
+      table: {
+        routes: [
+          { appId: '/app', servicePort: 10000, portIndex: 0, mode: 'tcp', vhosts: [], paths: [], backends },
+        ],
+      },
+      version: 1,
+    };
+    const small: MasterToAgent = { type: 'routes', table: { routes: [] }, version: 2 };
+    for (const m of [table, small]) for (const l of links) l.sendEncoded?.(m, JSON.stringify(m));
+    await waitFor(() => clients.every((c) => c.received.length === 3), 'frames');
+    for (const c of clients) assert.deepEqual(c.received.slice(1), [table, small]);
+    const text = JSON.stringify(table).length;
+    // Each client's first frame is its `registered`.
+    const [plainBig, plainSmall] = frames.filter((f) => f.client === 0).slice(1);
+    const [packedBig, packedSmall] = frames.filter((f) => f.client === 1).slice(1);
+    assert.deepEqual([plainBig?.binary, plainSmall?.binary], [false, false]);
+    assert.equal(plainBig?.bytes, text);
+    assert.equal(packedBig?.binary, true, 'compressed: a binary frame');
+    assert.ok(packedBig!.bytes < text / 2, `compressed ${packedBig?.bytes} of ${text} bytes`);
+    assert.equal(packedSmall?.binary, false, 'a small frame stays text');
+  });
+
+  it('the agent end inflates a compressed frame from the master and closes the link on a binary frame that is not one', async () => {
+    const routes: MasterToAgent = { type: 'routes', table: { routes: [] }, version: 7 };
+    for (const [frame, delivered] of [
+      [deflateRawSync(JSON.stringify(routes)), [routes]],
+      [Buffer.from(JSON.stringify(routes)), []],
+    ] as const) {
+      const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+      cleanups.push(() => new Promise((resolve) => wss.close(resolve)));
+      await new Promise((resolve) => wss.once('listening', resolve));
+      // Sent once the agent end speaks, so its handler is attached by then.
+      wss.on('connection', (ws) =>
+        ws.once('message', () => {
+          ws.send(frame, { binary: true });
+          ws.close(1000);
+        }),
+      );
+      const link = await dialMaster({
+        url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/agent/v1`,
+        token: TOKEN,
+        logger: silentLogger(),
+      });
+      const got: unknown[] = [];
+      link.onMessage((msg) => got.push(msg));
+      const closed = new Promise<void>((resolve) => link.onClose(resolve));
+      link.send({ type: 'heartbeat', agentId: 'a1' });
+      await closed;
+      assert.deepEqual(got, delivered);
+    }
   });
 
   it('reconnects after a drop and re-sends updates the master had not acked', async () => {

@@ -221,23 +221,24 @@ export class DroverMetrics {
     this.requestTimer = new Timer(now);
     for (const m of TIMED_METHODS) this.methodTimers.set(m, new Timer(now));
 
-    this.unsubscribe = master.events.subscribe((e) =>
-      recordEvent(e, {
-        event: (t) => this.events.inc({ event_type: t }),
-        statusUpdate: (s) => this.statusUpdates.inc({ state: s }),
-        healthCheckResult: (r) => this.healthCheckResults.inc({ result: r }),
-        deploymentStarted: (id) => {
-          if (this.activeDeployments.has(id)) return;
-          this.activeDeployments.add(id);
-          this.deployments.inc();
-        },
-        deploymentEnded: (id) => this.activeDeployments.delete(id),
-        streamAttached: () => this.streamClients++,
-        streamDetached: () => {
-          this.streamClients = Math.max(0, this.streamClients - 1);
-        },
-      }),
-    );
+    // Built once: every event passes through here (two per status update), and a new set of
+    // closures per event was 3% of what the master allocated in the placement bench.
+    const record: Parameters<typeof recordEvent>[1] = {
+      event: (t) => this.events.inc({ event_type: t }),
+      statusUpdate: (s) => this.statusUpdates.inc({ state: s }),
+      healthCheckResult: (r) => this.healthCheckResults.inc({ result: r }),
+      deploymentStarted: (id) => {
+        if (this.activeDeployments.has(id)) return;
+        this.activeDeployments.add(id);
+        this.deployments.inc();
+      },
+      deploymentEnded: (id) => this.activeDeployments.delete(id),
+      streamAttached: () => this.streamClients++,
+      streamDetached: () => {
+        this.streamClients = Math.max(0, this.streamClients - 1);
+      },
+    };
+    this.unsubscribe = master.events.subscribe((e) => recordEvent(e, record));
   }
 
   /** Stop listening to the bus (the registry stays readable). */

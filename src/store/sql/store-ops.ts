@@ -8,7 +8,7 @@ import type { AgentInfo } from '../../domain/agent.js';
 import type { AppDefinition } from '../../domain/app.js';
 import type { TaskFailure, TaskRecord } from '../../domain/task.js';
 import { decodeJson, encodeJson } from '../json-value.js';
-import type { StoreOps } from '../port.js';
+import type { EncodedTask, StoreOps } from '../port.js';
 import { newestFirst } from '../version-order.js';
 import { chunksOf, lastPerKey } from './batch-chunks.js';
 import { sqlDeploymentOps } from './deployment-store-ops.js';
@@ -36,6 +36,32 @@ function decodeById<T>(rows: Array<{ id: string; json: unknown }>): Promise<T[]>
 }
 
 /** Values are encoded when a put is called, so a caller mutating them afterwards changes nothing. */
+/** Upserts task rows, one multi-row statement per chunk; an id given twice: the last wins. */
+async function putTaskRows(db: Db, tasks: readonly EncodedTask[]): Promise<void> {
+  if (tasks.length === 0) return;
+  const rows = lastPerKey(tasks, (t) => t.id).map((t) => ({
+    id: t.id,
+    app_id: t.appId,
+    agent_id: t.agentId,
+    json: t.json,
+  }));
+  await atomically(db, async (db) => {
+    for (const chunk of chunksOf(rows, 4)) {
+      await db
+        .insertInto('tasks')
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            app_id: eb.ref('excluded.app_id'),
+            agent_id: eb.ref('excluded.agent_id'),
+            json: eb.ref('excluded.json'),
+          })),
+        )
+        .execute();
+    }
+  });
+}
+
 export function sqlStoreOps(db: Db): StoreOps {
   return {
     ...sqlJobOps(db),
@@ -102,30 +128,13 @@ export function sqlStoreOps(db: Db): StoreOps {
         .execute();
     },
 
-    putTasks: async (tasks) => {
-      if (tasks.length === 0) return;
-      const rows = lastPerKey(tasks, (t) => t.id).map((t) => ({
-        id: t.id,
-        app_id: t.appId,
-        agent_id: t.agentId,
-        json: encodeJson(t),
-      }));
-      await atomically(db, async (db) => {
-        for (const chunk of chunksOf(rows, 4)) {
-          await db
-            .insertInto('tasks')
-            .values(chunk)
-            .onConflict((oc) =>
-              oc.column('id').doUpdateSet((eb) => ({
-                app_id: eb.ref('excluded.app_id'),
-                agent_id: eb.ref('excluded.agent_id'),
-                json: eb.ref('excluded.json'),
-              })),
-            )
-            .execute();
-        }
-      });
-    },
+    putTasks: (tasks) =>
+      putTaskRows(
+        db,
+        tasks.map((t) => ({ id: t.id, appId: t.appId, agentId: t.agentId, json: encodeJson(t) })),
+      ),
+
+    putEncodedTasks: (rows) => putTaskRows(db, rows),
 
     getTask: async (id) =>
       decodeOptional<TaskRecord>(
