@@ -38,6 +38,7 @@ import { quantile } from '../src/schedules/run-stats.js';
 import type { Store } from '../src/store/port.js';
 import { createSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { ClusterProcess } from '../test/e2e/support/cluster-process.js';
+import { treeCpuMs } from './support/cpu-time.js';
 import { machine } from './support/machine.js';
 import { isMain, runAlone } from './support/main.js';
 
@@ -130,6 +131,11 @@ interface RunResult {
   loadavg: number[];
   /** Longest stall of the bench process's event loop (the master's), from the due time on. */
   loopStallMaxMs: number;
+  /**
+   * CPU per job run from just before the due time to the last run's end (process-cpu.ts): the
+   * agents' own, their spawner helpers' and task processes', and this process's (master, store).
+   */
+  cpuMsPerRun: { agents: number; helpersAndTasks: number; master: number };
 }
 
 /** One master, `n` jobs due over `spreadSeconds` whole seconds (job i at second i % spread). */
@@ -210,15 +216,33 @@ async function fireOnce(n: number, spreadSeconds: number, leadMs: number): Promi
     if (Date.now() >= first) throw new SetupTooSlow('loading the jobs took longer than the lead time');
     await new Promise((r) => setTimeout(r, Math.max(0, first - Date.now() - 50)));
     loopDelay.enable();
+    const cpuOf = () => {
+      const trees = agents.map((a) => treeCpuMs(a.child.pid!));
+      const master = process.cpuUsage();
+      return {
+        agents: trees.reduce((s, t) => s + t.own, 0),
+        helpersAndTasks: trees.reduce((s, t) => s + t.children, 0),
+        master: (master.user + master.system) / 1000,
+      };
+    };
+    const cpuBefore = cpuOf();
     const timeoutMs = 60_000 + n * 60;
     const deadline = Date.now() + timeoutMs;
+    // The wait polls the master in this very process: nothing before the last due second can end
+    // it, and afterwards only the jobs not seen done yet are asked (a sorted listJobs() and a
+    // jobState() of all 10,000 jobs every 100 ms took ~10% of the master's loop in the minute
+    // shape, a cost of the harness and not of Drover).
+    await new Promise((r) => setTimeout(r, Math.max(0, last + 1000 - Date.now())));
+    const waiting = new Set(Array.from({ length: n }, (_, i) => `bench-${i}`));
     for (;;) {
-      let active = 0;
-      for (const j of master.jobs.listJobs()) active += master.jobs.jobState(j.name).active.length;
-      if (Date.now() > last + 1000 && active === 0) break;
-      if (Date.now() > deadline) throw new Error(`runs still active after ${timeoutMs} ms: ${active}`);
+      for (const name of waiting) if (master.jobs.jobState(name).active.length === 0) waiting.delete(name);
+      if (waiting.size === 0) break;
+      if (Date.now() > deadline)
+        throw new Error(`runs still active after ${timeoutMs} ms: ${waiting.size} jobs`);
       await new Promise((r) => setTimeout(r, 100));
     }
+    const cpuAfter = cpuOf();
+    const perRun = (k: keyof typeof cpuAfter) => round((cpuAfter[k] - cpuBefore[k]) / n);
     const out: RunResult = {
       firing: [],
       sent: [],
@@ -228,6 +252,11 @@ async function fireOnce(n: number, spreadSeconds: number, leadMs: number): Promi
       failed: 0,
       loadavg: loadavgAtStart,
       loopStallMaxMs: round(loopDelay.max / 1e6),
+      cpuMsPerRun: {
+        agents: perRun('agents'),
+        helpersAndTasks: perRun('helpersAndTasks'),
+        master: perRun('master'),
+      },
     };
     for (let i = 0; i < n; i++) {
       const runs = await store.listJobRuns(`bench-${i}`);
@@ -288,6 +317,7 @@ export async function benchJobsFiring(opts: { shape?: FiringShape; jobs?: number
             started: pct(one.launch),
             failed: one.failed,
             loopStallMaxMs: one.loopStallMaxMs,
+            cpuMsPerRun: one.cpuMsPerRun,
             loadavg: one.loadavg,
           }),
         );
@@ -326,6 +356,7 @@ export async function benchJobsFiring(opts: { shape?: FiringShape; jobs?: number
       ...(r.failure ? { failure: r.failure } : {}),
       loadavg: r.loadavg,
       loopStallMaxMs: r.loopStallMaxMs,
+      cpuMsPerRun: r.cpuMsPerRun,
     })),
     missed,
     duplicated,

@@ -185,7 +185,7 @@ function withPlacements(
     agent.used.cpus += r.cpus;
     agent.used.mem += r.mem;
     agent.used.disk += r.disk;
-    agent.usedPorts.push(...p.ports);
+    agent.usedPorts = [...agent.usedPorts, ...p.ports];
   }
 }
 

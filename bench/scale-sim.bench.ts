@@ -16,7 +16,9 @@
  *   BENCH_TIMEOUT_S (600), BENCH_AGENT_PROCESSES (agents / 2500, rounded up),
  *   BENCH_LEASE_MS (the master's default, 2000: on a loaded machine a longer lease separates
  *   leadership churn, each change re-registering every agent, from the cost of the run itself),
- *   BENCH_MASTER_LOG (a file for the master's last output: why a term ended)
+ *   BENCH_MASTER_LOG (a file for the master's last output: why a term ended),
+ *   BENCH_HEAP_SNAPSHOT (a directory: the master writes a heap snapshot there once all are RUNNING
+ *   or the time is up; summarise it with `node bench/support/heap-summary.mjs <file>`)
  */
 import { runScale } from '../test/sim/scale-run.js';
 import { machine } from './support/machine.js';
@@ -25,6 +27,11 @@ import { isMain, runAlone } from './support/main.js';
 export async function benchScaleSim() {
   const before = machine();
   const agents = Number(process.env.BENCH_AGENTS ?? 10_000);
+  const heapDir = process.env.BENCH_HEAP_SNAPSHOT;
+  if (heapDir) {
+    process.env.DROVER_CHILD_NODE_ARGS =
+      `${process.env.DROVER_CHILD_NODE_ARGS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${heapDir}`.trim();
+  }
   const r = await runScale({
     agents,
     agentProcesses: Number(process.env.BENCH_AGENT_PROCESSES ?? Math.ceil(agents / 2_500)),
@@ -32,6 +39,7 @@ export async function benchScaleSim() {
     instances: Number(process.env.BENCH_INSTANCES ?? 1_000),
     ...(process.env.BENCH_LEASE_MS ? { leaseMs: Number(process.env.BENCH_LEASE_MS) } : {}),
     ...(process.env.BENCH_MASTER_LOG ? { masterLogFile: process.env.BENCH_MASTER_LOG } : {}),
+    ...(heapDir ? { heapSnapshotDir: heapDir } : {}),
     store: process.env.BENCH_STORE === 'sqlite' ? 'sqlite' : 'postgres',
     timeoutMs: Number(process.env.BENCH_TIMEOUT_S ?? 600) * 1000,
     // Progress on stderr: a run that does not finish still says how far it got.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chown, mkdir, readdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
+import { chown, link, mkdir, readdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CHECKPOINT_FILE, parseCheckpoint, type TaskCheckpoint, TaskCheckpoints } from './checkpoint.js';
@@ -132,5 +132,76 @@ describe('task checkpoints', () => {
     assert.equal(await readFile(target, 'utf8'), 'precious\n');
     assert.deepEqual((await checkpoints.readAll()).checkpoints, [checkpointFor('tmp.1')]);
     assert.equal((await stat(join(dir, CHECKPOINT_FILE))).mode & 0o777, 0o600);
+  });
+
+  test('later records go over the file in place; one past a page, or shorter, goes by rename', async () => {
+    const { sandboxes, checkpoints } = await fresh();
+    const dir = await sandboxes.create('inplace.1');
+    const file = join(dir, CHECKPOINT_FILE);
+    const cp = checkpointFor('inplace.1');
+    await checkpoints.write(cp);
+    const made = (await stat(file)).ino;
+    const started = { ...cp, handle: { pid: 10, startTime: 5, bootId: 'b' } };
+    await checkpoints.write(started);
+    assert.equal((await stat(file)).ino, made, 'the same file, written over');
+    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), started);
+    const big = { ...started, ended: { state: 'TASK_FAILED' as const, message: 'x'.repeat(5000) } };
+    await checkpoints.write(big);
+    assert.notEqual((await stat(file)).ino, made, 'past one page: a new file renamed into place');
+    assert.deepEqual((await checkpoints.readAll()).checkpoints, [big]);
+    await checkpoints.write(started);
+    assert.equal(
+      await readFile(file, 'utf8'),
+      `${JSON.stringify(started)}\n`,
+      'shorter: nothing of the old left',
+    );
+    assert.deepEqual(await readdir(dir), [CHECKPOINT_FILE]);
+  });
+
+  test('an empty checkpoint (the agent died between making it and writing it) is no checkpoint', async () => {
+    const { sandboxes, checkpoints } = await fresh();
+    const dir = await sandboxes.create('empty.1');
+    await writeFile(join(dir, CHECKPOINT_FILE), '', { mode: 0o600 });
+    assert.deepEqual(await checkpoints.readAll(), { checkpoints: [], unreadable: [] });
+  });
+
+  test('a file in its place the agent did not make alone is replaced, never written into', async () => {
+    assert.equal(process.getuid?.(), 0, 'this test needs root to give a file away (CI runs as root)');
+    const { sandboxes, checkpoints } = await fresh();
+    for (const id of ['linked.2', 'given.2']) {
+      await sandboxes.create(id);
+      await checkpoints.write(checkpointFor(id));
+    }
+    // A second name for the agent's file (what a task owning the sandbox could make), and a file
+    // given to another user: writing into either would reach what the task controls.
+    const other = join(root.path, `second-name-${n}`);
+    await link(join(sandboxes.pathOf('linked.2'), CHECKPOINT_FILE), other);
+    const before = await readFile(other, 'utf8');
+    await chown(join(sandboxes.pathOf('given.2'), CHECKPOINT_FILE), 65534, 65534);
+    const next = (id: string) => checkpointFor(id, { handle: { pid: 1, startTime: 1, bootId: 'b' } });
+    await checkpoints.write(next('linked.2'));
+    await checkpoints.write(next('given.2'));
+    assert.equal(await readFile(other, 'utf8'), before, 'the other name still holds the old record');
+    const given = await stat(join(sandboxes.pathOf('given.2'), CHECKPOINT_FILE));
+    assert.equal(given.uid, 0);
+    assert.deepEqual((await checkpoints.readAll()).checkpoints, [next('given.2'), next('linked.2')]);
+  });
+
+  test('writes asked for in one turn land together; one that fails fails alone', async () => {
+    const { sandboxes, checkpoints } = await fresh();
+    for (const id of ['b.1', 'b.2']) await sandboxes.create(id);
+    const results = await Promise.allSettled([
+      checkpoints.write(checkpointFor('b.1')),
+      checkpoints.write(checkpointFor('no-sandbox.1')),
+      checkpoints.write(checkpointFor('b.2')),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.deepEqual(
+      (await checkpoints.readAll()).checkpoints.map((c) => c.taskId),
+      ['b.1', 'b.2'],
+    );
   });
 });

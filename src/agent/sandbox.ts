@@ -3,7 +3,7 @@
  * the task's cwd, MESOS_SANDBOX, and home of its `stdout` and `stderr` files. Sandboxes outlive
  * their task so logs stay readable after it ends (garbage collection is a later concern).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LogStream } from '../domain/agent-protocol.js';
 import type { LogFiles } from './executors/executor.js';
@@ -47,10 +47,14 @@ export class Sandboxes {
     return { stdout: join(dir, 'stdout'), stderr: join(dir, 'stderr') };
   }
 
-  /** Creates the sandbox (idempotent: a relaunch under the same id appends to the same logs). */
+  /**
+   * Creates the sandbox (idempotent: a relaunch under the same id appends to the same logs).
+   * Synchronous: one mkdir of a small metadata change, cheaper than its round trip through the
+   * thread pool when hundreds of launches come at once.
+   */
   async create(taskId: string): Promise<string> {
     const dir = this.pathOf(taskId);
-    await mkdir(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     return dir;
   }
 

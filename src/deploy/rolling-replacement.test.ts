@@ -6,6 +6,7 @@ import { isTerminal } from '../domain/task.js';
 import {
   isKilling,
   isServing,
+  mayBeDone,
   type RolloutApp,
   type RolloutTask,
   rollingStep,
@@ -238,6 +239,7 @@ function run(
 
 function checkBounds(before: RolloutApp, step: ReturnType<typeof rollingStep>): void {
   const { minHealthy, maxRunning } = rolloutBounds(before.instances, before.upgradeStrategy);
+  if (step.done) assert.ok(mayBeDone(before.instances, before.tasks), 'done implies mayBeDone');
   const occupying = before.tasks.filter((t) => !isTerminal(t.state)).length;
   if (step.launch > 0) {
     assert.ok(occupying + step.launch <= maxRunning, `runs ${occupying}+${step.launch} > ${maxRunning}`);

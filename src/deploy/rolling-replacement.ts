@@ -126,6 +126,22 @@ export function rollingStep(app: RolloutApp): RolloutStep {
   return { launch, kill, done };
 }
 
+/**
+ * A necessary condition of `rollingStep(app).done`: exactly `instances` live tasks, all running.
+ * Cheap (no view of the tasks is built), so the deployment runner, which asks after every pass
+ * whether each deployment's step is done, skips the full step while tasks are still starting
+ * (5% of the master's time with 10 apps x 1,000 tasks in the placement bench).
+ */
+export function mayBeDone(instances: number, tasks: Iterable<{ state: TaskState }>): boolean {
+  let live = 0;
+  for (const t of tasks) {
+    if (isTerminal(t.state)) continue;
+    if (t.state !== 'TASK_RUNNING') return false;
+    live += 1;
+  }
+  return live === instances;
+}
+
 /** Tasks that serve nobody go first; then the app's killSelection decides. */
 function killOrder(
   tasks: readonly RolloutTask[],

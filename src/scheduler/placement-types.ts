@@ -18,7 +18,7 @@ export interface AgentCapacity {
   /** Already used by tasks on this agent (cpus, mem, disk). */
   used: { cpus: number; mem: number; disk: number };
   /** Host ports already taken on this agent. */
-  usedPorts: number[];
+  usedPorts: Iterable<number>;
   /** A draining or disconnected agent gets no new tasks. */
   acceptsTasks: boolean;
 }

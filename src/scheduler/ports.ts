@@ -60,7 +60,7 @@ export class PortPool {
 
   constructor(
     private readonly offered: ReadonlyArray<readonly [number, number]>,
-    private readonly usedPorts: readonly number[],
+    private readonly usedPorts: Iterable<number>,
   ) {}
 
   private get ix(): PortIndex {
@@ -113,7 +113,7 @@ interface PortIndex {
 
 function buildIndex(
   offered: ReadonlyArray<readonly [number, number]>,
-  usedPorts: readonly number[],
+  usedPorts: Iterable<number>,
 ): PortIndex {
   const ranges = normaliseRanges(offered);
   const size = ranges.reduce((n, [lo, hi]) => n + hi - lo + 1, 0);

@@ -16,7 +16,7 @@
  */
 
 import { runsCurrentConfig } from '../deploy/current-config.js';
-import { type RolloutApp, rollingStep } from '../deploy/rolling-replacement.js';
+import { type RolloutApp, type RolloutTask, rollingStep } from '../deploy/rolling-replacement.js';
 import type { KillSelection, UpgradeStrategy } from '../domain/app.js';
 import type { TaskState } from '../domain/task.js';
 import { isTerminal } from '../domain/task.js';
@@ -143,14 +143,30 @@ export function rolloutOf(app: ReconcileApp): RolloutApp {
     killSelection: app.killSelection,
     hasHealthChecks: app.hasHealthChecks ?? app.tasks.some((t) => t.hasHealthChecks),
     hasReadinessChecks: app.hasReadinessChecks === true,
-    tasks: app.tasks.map((t) => ({
-      id: t.id,
-      current: current(app, t),
-      state: t.state,
-      stagedAt: t.stagedAt,
-      killRequested: t.killRequested,
-      ...(t.healthy !== undefined ? { healthy: t.healthy } : {}),
-      ...(t.ready !== undefined ? { ready: t.ready } : {}),
-    })),
+    tasks: app.tasks.map((t) => rolloutTaskOf(t, current(app, t))),
   };
+}
+
+/**
+ * Each task's rolling view, kept while its reconcile view lives (the control plane keeps those
+ * per stored record, control-plane/deployments/rollout-view.ts): every pass maps every task of
+ * every app in a deployment, and building the views anew was a large part of the master's
+ * allocation in the placement bench. Views are read-only to rollingStep.
+ */
+const rolloutViews = new WeakMap<ReconcileTask, RolloutTask>();
+
+function rolloutTaskOf(t: ReconcileTask, isCurrent: boolean): RolloutTask {
+  const seen = rolloutViews.get(t);
+  if (seen && seen.current === isCurrent) return seen;
+  const view: RolloutTask = {
+    id: t.id,
+    current: isCurrent,
+    state: t.state,
+    stagedAt: t.stagedAt,
+    killRequested: t.killRequested,
+  };
+  if (t.healthy !== undefined) view.healthy = t.healthy;
+  if (t.ready !== undefined) view.ready = t.ready;
+  rolloutViews.set(t, view);
+  return view;
 }

@@ -12,7 +12,7 @@
  * RSS (sampled every 250 ms) and the latency of `GET /v2/apps` polled meanwhile.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -37,6 +37,12 @@ export interface ScaleOptions {
   agentProcesses?: number;
   /** The master's last output (up to 256 KB) is written here at the end: why a term ended. */
   masterLogFile?: string;
+  /**
+   * Once every task is RUNNING (or the time is up), the master writes a heap snapshot here (it
+   * must have been started with `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=<dir>`, which
+   * the bench's BENCH_HEAP_SNAPSHOT sets): what the master holds per task.
+   */
+  heapSnapshotDir?: string;
   /** Told a line every 10 s (phase, agents connected, launches, RUNNING acked, RSS): how far a run got. */
   progress?: (line: string) => void;
 }
@@ -162,6 +168,25 @@ function violationsByKind(
   return bad;
 }
 
+/** Signals the master to write a heap snapshot and waits until the file stops growing. */
+async function heapSnapshot(pid: number, dir: string, progress?: (line: string) => void): Promise<void> {
+  const snapshots = () => readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot'));
+  const before = new Set(snapshots());
+  process.kill(pid, 'SIGUSR2');
+  let size = -1;
+  for (let i = 0; i < 1_200; i++) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    const file = snapshots().find((f) => !before.has(f));
+    if (!file) continue;
+    const now = statSync(join(dir, file)).size;
+    if (now === size && now > 0) {
+      progress?.(`heap snapshot: ${join(dir, file)} (${Math.round(now / 1e6)} MB)`);
+      return;
+    }
+    size = now;
+  }
+}
+
 export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
   const token = `scale-${randomUUID()}`;
   const dir = mkdtempSync(join(tmpdir(), 'drover-scale-'));
@@ -257,6 +282,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     while (fleet.totals().runningAcked < total && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
     const allRunningMs = performance.now() - start;
+    if (o.heapSnapshotDir) await heapSnapshot(master.child.pid!, o.heapSnapshotDir, o.progress);
     const c = fleet.totals();
     const launched = await fleet.launchedIds();
     polling = false;
@@ -315,6 +341,8 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult> {
     clearInterval(progress);
     clearInterval(rssTimer);
     await fleet?.close();
+    // A profiled master writes its profile on the way out: minutes for a large one on a busy machine.
+    await master.stop('SIGTERM', 180_000);
     await master.cleanup();
     await dbs?.dropAll();
     rmSync(dir, { recursive: true, force: true });

@@ -5,17 +5,19 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rmdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { shellTask } from '../testing/task-spec.js';
 import { tempDir } from '../testing/temp-dir.js';
+import { removeTestCgroupHost, testCgroupHost } from '../testing/test-cgroups.js';
 import { waitFor } from '../testing/wait-for.js';
-import { type CgroupHost, describeCgroupHost, detectCgroups } from './cgroups/cgroup-host.js';
+import { type CgroupHost, describeCgroupHost } from './cgroups/cgroup-host.js';
 import { cpuShares, cpuWeight, memoryLimitMib } from './cgroups/cgroup-settings.js';
 import { TaskCgroups } from './cgroups/task-cgroups.js';
 import type { LaunchContext, RunningTask } from './executor.js';
 import { createProcessExecutor } from './process-executor.js';
+import { directSpawner } from './spawner/direct-spawner.js';
 
 const rootName = `drover-test-${process.pid}`;
 let host: CgroupHost;
@@ -24,23 +26,25 @@ const started: RunningTask[] = [];
 let n = 0;
 
 before(async () => {
-  const found = await detectCgroups({ rootName });
-  if ('unavailable' in found) throw new Error(`cgroups are needed for this suite: ${found.unavailable}`);
-  host = found.host;
+  host = await testCgroupHost(rootName);
   root = await tempDir();
 });
 after(async () => {
   await Promise.all(started.map((t) => t.kill(0)));
   await root?.remove();
-  if (!host) return;
-  const dirs = host.version === 2 ? [host.dir] : [host.memory, host.cpu];
-  for (const d of dirs) if (d) await rmdir(d).catch(() => undefined);
+  await removeTestCgroupHost(host);
 });
 
 async function context(): Promise<LaunchContext> {
   const sandbox = join(root.path, `t${++n}`);
   await mkdir(sandbox);
   return { sandbox, env: {}, logs: { stdout: join(sandbox, 'stdout'), stderr: join(sandbox, 'stderr') } };
+}
+
+/** The task's group in every hierarchy. */
+function cgroupDirs(taskId: string): string[] {
+  if (host.version === 2) return [join(host.dir, taskId)];
+  return [join(host.memory, taskId), ...(host.cpu ? [join(host.cpu, taskId)] : [])];
 }
 
 function memoryDir(taskId: string): string {
@@ -133,17 +137,47 @@ describe(`process executor with cgroups`, () => {
     await task.exited;
   });
 
-  test('a command that does not exist ends with status 127 (the gate shell exec) and leaves no group', async () => {
+  test('a command that does not exist fails its launch as without limits, and leaves no group', async () => {
+    // The spawner helper forks the task inside its group (spawner/cgroup-birth.ts): no gate shell.
     const executor = createProcessExecutor({ cgroups: new TaskCgroups(host) });
-    const ctx = await context();
     const spec = {
       ...shellTask('limited-missing', ''),
+      command: { shell: false as const, argv: ['no-such-binary-drover'] },
+    };
+    await assert.rejects(executor.launch(spec, await context()), /ENOENT/);
+    for (const d of cgroupDirs(spec.taskId)) assert.equal(existsSync(d), false);
+  });
+
+  test('forking from the agent: a command that does not exist ends with status 127 (the gate shell exec) and leaves no group', async () => {
+    const executor = createProcessExecutor({ cgroups: new TaskCgroups(host), spawner: directSpawner });
+    const ctx = await context();
+    const spec = {
+      ...shellTask('limited-missing-direct', ''),
       command: { shell: false as const, argv: ['no-such-binary-drover'] },
     };
     const task = await executor.launch(spec, ctx);
     const exit = await task.exited;
     assert.equal(exit.exitCode, 127);
     assert.match(await readFile(ctx.logs.stderr, 'utf8'), /no-such-binary-drover/);
-    assert.equal(existsSync(memoryDir(spec.taskId)), false);
+    for (const d of cgroupDirs(spec.taskId)) assert.equal(existsSync(d), false);
+  });
+
+  test('forking from the agent: the gate puts the task and its children in the group', async () => {
+    const executor = createProcessExecutor({ cgroups: new TaskCgroups(host), spawner: directSpawner });
+    const ctx = await context();
+    const spec = shellTask('limited-gated', 'sleep 1000 & echo $! > child.pid; wait');
+    const task = await executor.launch(spec, ctx);
+    started.push(task);
+    const childPid = await waitFor(async () => {
+      const text = await readFile(join(ctx.sandbox, 'child.pid'), 'utf8').catch(() => '');
+      return text.endsWith('\n') ? Number(text) : undefined;
+    }, 'child pid');
+    for (const d of cgroupDirs(spec.taskId)) {
+      const procs = (await readFile(join(d, 'cgroup.procs'), 'utf8')).trim().split('\n').map(Number);
+      assert.ok(procs.includes(task.pid!) && procs.includes(childPid), `both in ${d}`);
+    }
+    await task.kill(0);
+    await task.exited;
+    for (const d of cgroupDirs(spec.taskId)) assert.equal(existsSync(d), false);
   });
 });

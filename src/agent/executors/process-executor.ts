@@ -20,10 +20,11 @@
  *   taken for the task. A re-attached task is not our child: its end is seen by polling /proc and
  *   its exit status is unknown; signals go to its group as for any task.
  * - Limits (with `cgroups`): the task gets its own cgroup with `mem` and `cpus` as limits before
- *   it runs anything. The child is spawned as a small gate shell that waits on its stdin; the
- *   agent moves the gate's pid into the group and only then lets it exec the command, so the task
- *   and every process it starts are born inside the group (a pid written after spawn would race
- *   the task's first forks). An OOM kill in the group kills the whole task, as Mesos' memory
+ *   it runs anything, and the task and every process it starts are born inside the group (a pid
+ *   written after spawn would race the task's first forks). The spawner helper forks it from
+ *   inside the group (spawner/cgroup-birth.ts); a spawner that cannot (the agent forking itself)
+ *   spawns a small gate shell that waits on its stdin: the agent moves the gate's pid into the
+ *   group and only then lets it exec the command. An OOM kill in the group kills the whole task, as Mesos' memory
  *   isolator destroys the container, and ends it as a memory-limit failure. The group is removed
  *   once the task has ended, after killing whatever it left behind (also processes that left its
  *   process group).
@@ -210,13 +211,15 @@ async function launchProcess(spec: TaskSpec, ctx: LaunchContext, deps: Deps): Pr
   // than 60 s (task-cgroups.ts sweepStale, this agent's or another's on the host) removed it
   // under the waiting task ("cannot put the task in its cgroup: ENOENT").
   await spawnTurn();
+  const born = deps.spawner.placesInCgroup;
   const cgroup = deps.cgroups
-    ? await deps.cgroups.create(spec.taskId, spec.resources).catch((e: unknown) => {
+    ? await deps.cgroups.create(spec.taskId, spec.resources, { cpuLater: born }).catch((e: unknown) => {
         throw new Error(`cannot make the task's cgroup: ${(e as Error).message}`);
       })
     : undefined;
   try {
-    return await spawnTask(spec, ctx, deps, cgroup ? gated(command, deps.shell) : command, cgroup);
+    const gate = cgroup !== undefined && !born;
+    return await spawnTask(spec, ctx, deps, gate ? gated(command, deps.shell) : command, cgroup, gate);
   } catch (e) {
     await cgroup?.remove();
     throw e;
@@ -229,6 +232,7 @@ async function spawnTask(
   deps: Deps,
   [file, args]: [string, string[]],
   cgroup: TaskCgroup | undefined,
+  gate: boolean,
 ): Promise<RunningTask> {
   const runAs = resolveRunAs(spec.user, deps.runAs);
   const user = runAs.kind === 'switch' ? runAs.user : undefined;
@@ -245,7 +249,8 @@ async function spawnTask(
       ...(user ? { uid: user.uid, gid: user.gid } : {}),
       stdout: ctx.logs.stdout,
       stderr: ctx.logs.stderr,
-      gated: cgroup !== undefined,
+      gated: gate,
+      ...(cgroup && !gate ? { cgroup: cgroup.dirs } : {}),
     });
   } catch (e) {
     throw explainSpawnError(e as Error, user?.name);
@@ -257,7 +262,8 @@ async function spawnTask(
     if (!(e instanceof SpawnerLost) || !handle) return { exitCode: null, signal: null };
     return watchReattached(handle, deps).exit;
   });
-  if (cgroup) await openGate(child, cgroup, exit);
+  if (cgroup && gate) await openGate(child, cgroup, exit);
+  else if (cgroup) await limitCpuOf(cgroup, exit);
   const leader: Leader = { exit, release: () => child.release(), hurry: () => {} };
   return new ProcessTask(child.pid, handle, leader, deps, cgroup);
 }
@@ -294,6 +300,20 @@ async function openGate(child: SpawnedProcess, cgroup: TaskCgroup, exit: Promise
     throw new Error(`cannot put the task in its cgroup: ${(e as Error).message}`);
   }
   child.gate(true);
+}
+
+/**
+ * A task born in its group (no gate) runs from its exec on; its CPU limits follow right after,
+ * so it ran at the default weight for that moment only. Failing that, it is stopped.
+ */
+async function limitCpuOf(cgroup: TaskCgroup, exit: Promise<TaskExit>): Promise<void> {
+  try {
+    cgroup.limitCpu();
+  } catch (e) {
+    await cgroup.killAll();
+    await exit;
+    throw new Error(`cannot set the task's CPU limits: ${(e as Error).message}`);
+  }
 }
 
 /**

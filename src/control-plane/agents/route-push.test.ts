@@ -34,6 +34,7 @@ function setup(ackTimeoutMs = 1_000) {
       agentId: 'a1',
       host: '127.0.0.1',
       ports: [id === 'web.1' ? 25001 : 25002],
+      resources: { cpus: 0.1, mem: 32, disk: 0 },
       state: 'TASK_RUNNING',
     } as TaskRecord);
   }

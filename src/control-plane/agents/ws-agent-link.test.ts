@@ -153,6 +153,18 @@ async function handDrivenEndpoint(onLink: (link: MasterLink) => void): Promise<s
   return listen(server);
 }
 
+/** A hand-driven endpoint that confirms every registration (by hostname) and keeps the links. */
+async function registeringEndpoint(): Promise<{ links: MasterLink[]; url: string }> {
+  const links: MasterLink[] = [];
+  const url = await handDrivenEndpoint((link) => {
+    links.push(link);
+    link.onMessage((msg) => {
+      if (msg.type === 'register') link.send({ type: 'registered', agentId: msg.hostname });
+    });
+  });
+  return { links, url };
+}
+
 function register(over: Record<string, unknown> = {}) {
   return {
     type: 'register',
@@ -336,13 +348,7 @@ describe('agent link over WebSocket', { timeout: 60_000 }, () => {
   });
 
   it('a frame sent encoded to many links arrives at each as the same text frame', async () => {
-    const links: MasterLink[] = [];
-    const url = await handDrivenEndpoint((link) => {
-      links.push(link);
-      link.onMessage((msg) => {
-        if (msg.type === 'register') link.send({ type: 'registered', agentId: msg.hostname });
-      });
-    });
+    const { links, url } = await registeringEndpoint();
     const clients = await Promise.all(['a', 'b'].map(() => rawClient(url)));
     const binary: boolean[] = [];
     for (const c of clients) c.ws.on('message', (_d, isBinary) => binary.push(isBinary));
@@ -359,13 +365,7 @@ describe('agent link over WebSocket', { timeout: 60_000 }, () => {
   });
 
   it('a large frame sent encoded goes compressed to agents that registered compressedFrames, as text to others', async () => {
-    const links: MasterLink[] = [];
-    const url = await handDrivenEndpoint((link) => {
-      links.push(link);
-      link.onMessage((msg) => {
-        if (msg.type === 'register') link.send({ type: 'registered', agentId: msg.hostname });
-      });
-    });
+    const { links, url } = await registeringEndpoint();
     const clients = await Promise.all(['plain', 'compressed'].map(() => rawClient(url)));
     const frames: Array<{ client: number; binary: boolean; bytes: number }> = [];
     for (const [i, c] of clients.entries()) {

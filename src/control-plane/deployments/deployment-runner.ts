@@ -9,6 +9,7 @@
  */
 
 import { revertDraft } from '../../deploy/revert.js';
+import { mayBeDone } from '../../deploy/rolling-replacement.js';
 import { actionDone } from '../../deploy/step-progress.js';
 import type { DeploymentRecord, DeploymentStep } from '../../domain/deployment.js';
 import { DroverError } from '../../domain/errors.js';
@@ -54,6 +55,9 @@ function stepDone(ctx: MasterContext, step: DeploymentStep): boolean {
   return step.actions.every((action) => {
     const app = ctx.state.apps.get(action.app);
     const tasks = ctx.state.tasksOf(action.app);
+    // Checked without building the rollout view (mayBeDone): most passes come while tasks start.
+    const rolls = action.action === 'ScaleApplication' || action.action === 'RestartApplication';
+    if (app && rolls && !mayBeDone(app.instances, tasks)) return false;
     return actionDone({
       action,
       rollout: app ? rolloutView(app, tasks) : undefined,

@@ -3,7 +3,7 @@
  * every child whose parents have all succeeded since it last started, in the caller's transaction.
  */
 import type { JobRun, StoredJob } from '../../domain/job.js';
-import { childrenOf, countsForChildren, isReady } from '../../schedules/dependency-dag.js';
+import { countsForChildren, isReady } from '../../schedules/dependency-dag.js';
 import type { StoreOps } from '../../store/port.js';
 import { skippedNotice } from './chronos-messages.js';
 import type { Effects } from './commit-effects.js';
@@ -18,8 +18,7 @@ export async function parentFinished(
   now: number,
 ): Promise<void> {
   if (!countsForChildren(outcome, parent.job.softError)) return;
-  const all = [...jc.jobs.byName.values()].map((s) => s.job);
-  for (const childName of childrenOf(all, parent.job.name)) {
+  for (const childName of [...jc.jobs.childrenOf(parent.job.name)]) {
     const child = jc.jobs.byName.get(childName)!;
     const satisfied = new Set(jc.jobs.progress.get(childName) ?? []);
     satisfied.add(parent.job.name);

@@ -33,16 +33,17 @@ const LEASE_MS = 2_000;
 
 /**
  * Blocks this thread, as a long garbage collection or a synchronous pass over 100,000 tasks does.
- * It stalls in a callback of its own (the check phase), as a stall in the master would.
+ * It stalls in a callback of its own (the check phase), as a stall in the master would; `then`
+ * runs in the same turn, right after it.
  */
-function stallMainThread(ms: number): Promise<void> {
+function stallMainThread<T>(ms: number, then: () => T = () => undefined as T): Promise<T> {
   return new Promise((resolve) =>
     setImmediate(() => {
       const until = Date.now() + ms;
       while (Date.now() < until) {
         // busy
       }
-      resolve();
+      resolve(then());
     }),
   );
 }
@@ -106,6 +107,14 @@ function leader(env: Env, holder: string, keeper?: PostgresLeaseKeeper): Leader 
   return l;
 }
 
+/** A leader 'a' renewing through a keeper, elected and renewed once by it. */
+async function keptLeader(env: Env, maxStallMs?: number): Promise<Leader> {
+  const a = leader(env, 'a', await keeperFor(env, env.url, maxStallMs));
+  await waitFor(() => a.elected.length === 1, 'a elected');
+  await renewedOnce(env);
+  return a;
+}
+
 async function keeperFor(env: Env, url = env.url, maxStallMs?: number): Promise<PostgresLeaseKeeper> {
   const keeper = createPostgresLeaseKeeper({ url, ...(maxStallMs !== undefined ? { maxStallMs } : {}) });
   env.keepers.push(keeper);
@@ -138,13 +147,10 @@ describe('lease kept by a worker thread (PostgreSQL)', () => {
   it('a leader whose event loop stalls for longer than its lease keeps the lease and its term', async () => {
     const env = await fresh();
     try {
-      const keeper = await keeperFor(env);
-      const a = leader(env, 'a', keeper);
-      await waitFor(() => a.elected.length === 1, 'a elected');
-      await renewedOnce(env);
+      const a = await keptLeader(env);
 
       await stallMainThread(LEASE_MS * 1.5);
-      // The stall is over: the election's overdue timers run now, before the keeper's messages.
+      // The stall is over: the election's overdue timers may run before the keeper's messages.
       await new Promise((r) => setTimeout(r, LEASE_MS / 4));
 
       assert.equal(a.deposed.length, 0, 'still leading after the stall');
@@ -181,15 +187,7 @@ describe('lease kept by a worker thread (PostgreSQL)', () => {
         () => undefined,
       );
       // No turn between the stall and the read: only a synchronous read of the channel sees them.
-      const seen = await new Promise<ReturnType<typeof kept.state>>((resolve) =>
-        setImmediate(() => {
-          const until = Date.now() + LEASE_MS * 1.5;
-          while (Date.now() < until) {
-            // busy
-          }
-          resolve(kept.state());
-        }),
-      );
+      const seen = await stallMainThread(LEASE_MS * 1.5, () => kept.state());
       assert.equal(seen.kind, 'held');
       assert.ok(seen.kind === 'held' && seen.renewedAt >= startedAt + LEASE_MS, 'renewed late in the stall');
       kept.stop();
@@ -259,9 +257,7 @@ describe('lease kept by a worker thread (PostgreSQL)', () => {
   it('a leader that loses its lease to another holder hears it from the keeper and steps down', async () => {
     const env = await fresh();
     try {
-      const keeper = await keeperFor(env);
-      const a = leader(env, 'a', keeper);
-      await waitFor(() => a.elected.length === 1, 'a elected');
+      const a = await keptLeader(env);
       // An operator (or a split brain) hands the lease to someone else under a new term.
       await env.query(`update leader_lease set holder = 'z', term = term + 1 where id = 1`);
       await waitFor(() => a.deposed.length > 0, 'a steps down');
@@ -274,10 +270,7 @@ describe('lease kept by a worker thread (PostgreSQL)', () => {
   it('the keeper stops renewing for a main thread that stalls past maxStallMs', async () => {
     const env = await fresh();
     try {
-      const keeper = await keeperFor(env, env.url, 500);
-      const a = leader(env, 'a', keeper);
-      await waitFor(() => a.elected.length === 1, 'a elected');
-      await renewedOnce(env);
+      const a = await keptLeader(env, 500);
       await stallMainThread(LEASE_MS * 1.5);
       await waitFor(() => a.deposed.length > 0, 'a steps down');
       assert.match(a.deposed[0]?.why ?? '', /main thread has not run/);

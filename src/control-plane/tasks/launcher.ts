@@ -34,7 +34,10 @@ export async function placeAndLaunch<L extends Launch>(
   if (requests.length === 0) return [];
   const result = placeTasks({
     agents: agentCapacities(ctx),
-    placed: placedTasks(ctx),
+    placed: placedTasks(
+      ctx,
+      requests.map((r) => r.appId),
+    ),
     requests,
     random: () => ctx.deps.random.next(),
   });

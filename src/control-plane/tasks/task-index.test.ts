@@ -5,7 +5,15 @@ import type { TaskRecord } from '../../domain/task.js';
 import { StateRevision } from '../state-revision.js';
 import { TaskIndex } from './task-index.js';
 
-const task = (id: string, appId: string, agentId: string) => ({ id, appId, agentId }) as TaskRecord;
+const task = (id: string, appId: string, agentId: string) =>
+  ({
+    id,
+    appId,
+    agentId,
+    state: 'TASK_RUNNING',
+    resources: { cpus: 0.1, mem: 32, disk: 0 },
+    ports: [],
+  }) as unknown as TaskRecord;
 
 // A task never changes app or agent in the master, but the index must stay right if one did.
 const sorted = (ts: TaskRecord[]) => ts.map((t) => t.id).sort();

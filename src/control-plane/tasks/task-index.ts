@@ -7,10 +7,13 @@
  */
 import type { TaskRecord } from '../../domain/task.js';
 import { RevisedMap, type StateRevision } from '../state-revision.js';
+import { AgentUsage } from './agent-usage.js';
 
 export class TaskIndex extends RevisedMap<string, TaskRecord> {
   private readonly apps = new Map<string, Map<string, TaskRecord>>();
   private readonly agents = new Map<string, Map<string, TaskRecord>>();
+  /** What the live tasks on each agent hold, for placement (agents/cluster-capacity.ts). */
+  readonly usage = new AgentUsage();
 
   /** `taskTouched` hears of every task set or deleted (its app's routes may change: route-changes.ts). */
   constructor(
@@ -27,6 +30,7 @@ export class TaskIndex extends RevisedMap<string, TaskRecord> {
     const old = super.get(id);
     if (old && old.appId !== task.appId) remove(this.apps, old.appId, id);
     if (old && old.agentId !== task.agentId) remove(this.agents, old.agentId, id);
+    this.usage.change(old, task);
     super.set(id, task);
     this.taskTouched?.(task);
     add(this.apps, task.appId, id, task);
@@ -38,6 +42,7 @@ export class TaskIndex extends RevisedMap<string, TaskRecord> {
     const old = super.get(id);
     if (old) {
       this.unindex(id, old);
+      this.usage.change(old, undefined);
       this.taskTouched?.(old);
     }
     return super.delete(id);
@@ -47,6 +52,7 @@ export class TaskIndex extends RevisedMap<string, TaskRecord> {
     if (this.taskTouched) for (const t of this.values()) this.taskTouched(t);
     this.apps.clear();
     this.agents.clear();
+    this.usage.clear();
     super.clear();
   }
 

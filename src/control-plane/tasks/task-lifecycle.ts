@@ -54,16 +54,18 @@ export async function applyStatusUpdate(ctx: MasterContext, agentId: string, msg
     await forgetTask(ctx, task, msg.state, msg.message ?? msg.reason ?? '', unexpected);
     return;
   }
+  // One copy, then the optional fields set on it: a conditional spread per field made a
+  // temporary object each, on the path every status update takes.
   const base: TaskRecord = {
     ...task,
     // TASK_KILLING comes from the agent; never let a late RUNNING undo a requested kill.
     state: task.state === 'TASK_KILLING' && msg.state === 'TASK_RUNNING' ? task.state : msg.state,
     updatedAt: now,
-    ...(msg.state === 'TASK_RUNNING' && task.startedAt === undefined ? { startedAt: msg.timestamp } : {}),
-    ...(msg.message !== undefined ? { message: msg.message } : {}),
-    // Recorded as a kill, so the task no longer counts and its replacement may start.
-    ...(unhealthyKill ? { killRequestedAt: now } : {}),
   };
+  if (msg.state === 'TASK_RUNNING' && task.startedAt === undefined) base.startedAt = msg.timestamp;
+  if (msg.message !== undefined) base.message = msg.message;
+  // Recorded as a kill, so the task no longer counts and its replacement may start.
+  if (unhealthyKill) base.killRequestedAt = now;
   const next = withChecks(base, msg);
   await deps.store.putTask(next);
   state.tasks.set(next.id, next);

@@ -133,8 +133,9 @@ function spawnDrover(args: string[]): ChildProcess {
   const env = { ...process.env };
   for (const k of ['DROVER_AGENT_TOKEN', 'DROVER_API_TOKEN', 'DROVER_HTTP_CREDENTIALS']) delete env[k];
   // Profiling a bench's master: DROVER_CHILD_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+  // After the shebang's flags, so `--max-semi-space-size=32` there is the one node uses.
   const nodeArgs = (process.env['DROVER_CHILD_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
-  return spawn(process.execPath, [...nodeArgs, ...droverArgv(args)], {
+  return spawn(process.execPath, droverArgv(args, nodeArgs), {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,7 +14,10 @@ export const NODE_FLAGS: string[] = (readFileSync(BIN, 'utf8').split('\n')[0] ??
   .split(/\s+/)
   .filter((t) => t.startsWith('--'));
 
-/** argv for spawn(process.execPath, ...) running drover with `args`. */
-export function droverArgv(args: string[]): string[] {
-  return [...NODE_FLAGS, BIN, ...args];
+/**
+ * argv for spawn(process.execPath, ...) running drover with `args`. `extraNodeFlags` come after
+ * the shebang's, so they win where both set one (node takes the last `--max-semi-space-size`).
+ */
+export function droverArgv(args: string[], extraNodeFlags: string[] = []): string[] {
+  return [...NODE_FLAGS, ...extraNodeFlags, BIN, ...args];
 }

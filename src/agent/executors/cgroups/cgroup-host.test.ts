@@ -19,10 +19,15 @@ describe('cgroup host detection', () => {
       line(5, '/mnt/with\\040space', 'cgroup', 'rw,pids'),
     ].join('\n');
     assert.deepEqual(parseCgroupMounts(info), [
-      { mountPoint: '/sys/fs/cgroup/memory', fsType: 'cgroup', options: ['rw', 'memory'] },
-      { mountPoint: '/sys/fs/cgroup/cpu,cpuacct', fsType: 'cgroup', options: ['rw', 'cpu', 'cpuacct'] },
-      { mountPoint: '/sys/fs/cgroup/unified', fsType: 'cgroup2', options: ['rw', 'nsdelegate'] },
-      { mountPoint: '/mnt/with space', fsType: 'cgroup', options: ['rw', 'pids'] },
+      { mountPoint: '/sys/fs/cgroup/memory', root: '/', fsType: 'cgroup', options: ['rw', 'memory'] },
+      {
+        mountPoint: '/sys/fs/cgroup/cpu,cpuacct',
+        root: '/',
+        fsType: 'cgroup',
+        options: ['rw', 'cpu', 'cpuacct'],
+      },
+      { mountPoint: '/sys/fs/cgroup/unified', root: '/', fsType: 'cgroup2', options: ['rw', 'nsdelegate'] },
+      { mountPoint: '/mnt/with space', root: '/', fsType: 'cgroup', options: ['rw', 'pids'] },
     ]);
   });
 

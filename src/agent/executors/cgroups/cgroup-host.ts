@@ -20,6 +20,8 @@ export type CgroupDetection = { host: CgroupHost } | { unavailable: string };
 
 export interface CgroupMount {
   mountPoint: string;
+  /** The hierarchy path this mount shows at its mount point (`/` unless a subtree is mounted). */
+  root: string;
   fsType: string;
   /** Super options: for v1 the controllers bound to the hierarchy (`rw,memory`). */
   options: string[];
@@ -35,7 +37,8 @@ export function parseCgroupMounts(mountinfo: string): CgroupMount[] {
     const [fsType, , superOptions = ''] = line.slice(dash + 3).split(' ');
     if (fsType !== 'cgroup' && fsType !== 'cgroup2') continue;
     const mountPoint = unescapeMountPath(fields[4] ?? '');
-    if (mountPoint) mounts.push({ mountPoint, fsType, options: superOptions.split(',') });
+    const root = unescapeMountPath(fields[3] ?? '/');
+    if (mountPoint) mounts.push({ mountPoint, root, fsType, options: superOptions.split(',') });
   }
   return mounts;
 }

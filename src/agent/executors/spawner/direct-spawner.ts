@@ -3,6 +3,8 @@ import { answerGate, startChild } from './start-child.js';
 import type { SpawnedProcess, TaskSpawner } from './task-spawner.js';
 
 export const directSpawner: TaskSpawner = {
+  // The agent itself must not sit in a task's group, even for a fork: its children are gated.
+  placesInCgroup: false,
   async spawn(req): Promise<SpawnedProcess> {
     const { child, startTime, exit } = await startChild(req);
     return {

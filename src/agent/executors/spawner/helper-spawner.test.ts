@@ -3,6 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isLive } from '../../testing/proc.js';
+import { shellSpawnRequest } from '../../testing/spawn-request.js';
 import { shellTask } from '../../testing/task-spec.js';
 import { tempDir } from '../../testing/temp-dir.js';
 import { waitFor, within } from '../../testing/wait-for.js';
@@ -30,16 +31,7 @@ async function sandbox(): Promise<string> {
 }
 
 async function request(command: string): Promise<SpawnRequest> {
-  const dir = await sandbox();
-  return {
-    file: '/bin/sh',
-    args: ['-c', command],
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    stdout: join(dir, 'stdout'),
-    stderr: join(dir, 'stderr'),
-    gated: false,
-  };
+  return shellSpawnRequest(await sandbox(), command);
 }
 
 describe('spawner helper', () => {

@@ -41,6 +41,8 @@ function helperCommand(): string[] {
 }
 
 export class HelperSpawner implements TaskSpawner {
+  /** The helper moves itself into a task's group around the fork (cgroup-birth.ts). */
+  readonly placesInCgroup = true;
   private proc: ChildProcess | undefined;
   private nextId = 0;
   private readonly waiting = new Map<number, Waiting>();

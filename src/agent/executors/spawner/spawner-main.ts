@@ -6,10 +6,12 @@
  * for the next agent to re-attach, as they would have without it.
  */
 import type { ChildProcess } from 'node:child_process';
+import { CgroupBirth, HomeLost } from './cgroup-birth.js';
 import { type FromSpawner, failureOf, type ToSpawner } from './spawner-messages.js';
 import { answerGate, startChild } from './start-child.js';
 
 const children = new Map<number, ChildProcess>();
+const birth = new CgroupBirth();
 
 function send(msg: FromSpawner): void {
   // The channel closes when the agent goes; 'disconnect' then ends this process.
@@ -18,13 +20,16 @@ function send(msg: FromSpawner): void {
 
 async function spawnOne(id: number, req: Extract<ToSpawner, { t: 'spawn' }>['req']): Promise<void> {
   try {
-    const { child, startTime, exit } = await startChild(req);
+    const { child, startTime, exit } = await startChild(req, birth);
     children.set(id, child);
     send({ t: 'spawned', id, pid: child.pid!, startTime });
     const { exitCode, signal } = await exit;
     if (children.delete(id)) send({ t: 'exit', id, exitCode, signal });
   } catch (e) {
     send({ t: 'failed', id, error: failureOf(e) });
+    // Stuck in a task's group, every later child would be born there: end, and let the agent
+    // start a new helper (its running tasks are then watched through /proc).
+    if (e instanceof HomeLost) process.exit(70);
   }
 }
 

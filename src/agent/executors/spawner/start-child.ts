@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { APPEND, openSandboxFile } from '../../safe-open.js';
 import type { TaskExit } from '../executor.js';
 import { readProcStat } from '../proc-stat.js';
+import type { CgroupBirth } from './cgroup-birth.js';
 import type { SpawnRequest } from './task-spawner.js';
 
 export interface StartedChild {
@@ -15,8 +16,13 @@ export interface StartedChild {
   exit: Promise<TaskExit>;
 }
 
-/** Resolves once the child runs (exec'd); rejects with the spawn error. */
-export async function startChild(req: SpawnRequest): Promise<StartedChild> {
+/**
+ * Resolves once the child runs (exec'd); rejects with the spawn error. A request with `cgroup`
+ * needs `birth` (only the spawner helper has one).
+ */
+export async function startChild(req: SpawnRequest, birth?: CgroupBirth): Promise<StartedChild> {
+  const groups = req.cgroup;
+  if (groups && !birth) throw new Error('this spawner cannot start a task in its cgroup');
   const out = await openSandboxFile(req.stdout, APPEND);
   const err = await openSandboxFile(req.stderr, APPEND).catch(async (e: unknown) => {
     await out.close();
@@ -29,17 +35,19 @@ export async function startChild(req: SpawnRequest): Promise<StartedChild> {
   // await the fd closes below.
   let spawned: Promise<Error | undefined>;
   try {
-    child = spawn(req.file, req.args, {
-      cwd: req.cwd,
-      env: req.env,
-      // Its own process group: a kill reaches everything it started, and a Ctrl-C aimed at the
-      // agent's terminal does not hit it.
-      detached: true,
-      // A gated task reads its go-ahead on stdin; it gets /dev/null once it runs.
-      stdio: [req.gated ? 'pipe' : 'ignore', out.fd, err.fd],
-      ...(req.uid !== undefined ? { uid: req.uid } : {}),
-      ...(req.gid !== undefined ? { gid: req.gid } : {}),
-    });
+    const fork = () =>
+      spawn(req.file, req.args, {
+        cwd: req.cwd,
+        env: req.env,
+        // Its own process group: a kill reaches everything it started, and a Ctrl-C aimed at the
+        // agent's terminal does not hit it.
+        detached: true,
+        // A gated task reads its go-ahead on stdin; it gets /dev/null once it runs.
+        stdio: [req.gated ? 'pipe' : 'ignore', out.fd, err.fd],
+        ...(req.uid !== undefined ? { uid: req.uid } : {}),
+        ...(req.gid !== undefined ? { gid: req.gid } : {}),
+      });
+    child = groups && birth ? birth.bear(groups, fork) : fork();
     // Same tick as spawn: even a child that died at once cannot have been reaped yet, so this pid
     // is still ours to read.
     startTime = child.pid === undefined ? undefined : readProcStat(child.pid)?.startTime;

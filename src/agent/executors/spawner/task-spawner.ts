@@ -23,6 +23,11 @@ export interface SpawnRequest {
   stderr: string;
   /** The child reads a go-ahead on its stdin (the cgroup gate, process-executor.ts). */
   gated: boolean;
+  /**
+   * The child is born in these cgroup directories (one per hierarchy): only for a spawner that
+   * `placesInCgroup` (cgroup-birth.ts), which then needs no gate.
+   */
+  cgroup?: string[];
 }
 
 /** A started task process. */
@@ -42,6 +47,8 @@ export interface SpawnedProcess {
 }
 
 export interface TaskSpawner {
+  /** Whether `cgroup` in a request is honoured; otherwise the executor gates the child. */
+  readonly placesInCgroup: boolean;
   /** Rejects with the spawn error (ENOENT, EACCES, a log file that is not a regular file...). */
   spawn(req: SpawnRequest): Promise<SpawnedProcess>;
 }
