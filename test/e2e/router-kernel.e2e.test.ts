@@ -65,9 +65,13 @@ test('--router kernel: curl, an HTTP-mode app, a rolling upgrade of 10 under loa
   const { stdout } = await run('curl', ['-s', '-m', '5', `http://127.0.0.1:${port}/`]);
   assert.equal(JSON.parse(stdout).app, '/kernel-web');
   // The kernel answered, not a process: ten DNAT rules for the port in agent 1's chain (127.0.0.1).
-  const dnat = (await droverRules(pid)).filter(
-    (l) => l.startsWith(`-A DROVER-${pid}-0 `) && l.includes(`--dport ${port} `) && l.includes('DNAT'),
-  );
+  // Tasks become eligible one by one (running, then healthy), so the table grows to ten: wait.
+  const dnatRules = async () =>
+    (await droverRules(pid)).filter(
+      (l) => l.startsWith(`-A DROVER-${pid}-0 `) && l.includes(`--dport ${port} `) && l.includes('DNAT'),
+    );
+  await waitFor(async () => (await dnatRules()).length === 10, { what: 'ten DNAT rules for the port' });
+  const dnat = await dnatRules();
   assert.equal(dnat.length, 10, dnat.join('\n'));
 
   // HTTP mode stays on the userspace router: it answers, and has no rule.
