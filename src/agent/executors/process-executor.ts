@@ -35,6 +35,7 @@ import { setCappedTimeout } from '../../platform/capped-timer.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { APPEND, openSandboxFile } from '../safe-open.js';
+import { gated, limitCpuOf, openGate } from './cgroup-entry.js';
 import type { TaskCgroup, TaskCgroups } from './cgroups/task-cgroups.js';
 import type {
   Executor,
@@ -192,17 +193,6 @@ function commandLine(command: TaskSpec['command'], shell: string): [string, stri
   return [file, args];
 }
 
-/**
- * The command behind a gate: a shell that reads one line from its stdin and execs the command only
- * if it is `go` (the agent has put it in its cgroup); on anything else, end of input included (the
- * agent died or failed to place it), it exits 125 without running anything.
- */
-const GATE_SCRIPT = 'IFS= read -r go && [ "$go" = go ] || exit 125; exec "$@" </dev/null';
-
-function gated([file, args]: [string, string[]], shell: string): [string, string[]] {
-  return [shell, ['-c', GATE_SCRIPT, 'drover-cgroup-gate', file, ...args]];
-}
-
 async function launchProcess(spec: TaskSpec, ctx: LaunchContext, deps: Deps): Promise<RunningTask> {
   const command = commandLine(spec.command, deps.shell);
   // A burst of launches must not starve the agent's heartbeat (spawn-turns.ts). The turn comes
@@ -287,32 +277,6 @@ async function prepareLogs(
     if (user) await handSandboxTo(user, ctx.sandbox, [out, err], ctx.secretFiles);
   } finally {
     await Promise.all([out.close(), err.close()]);
-  }
-}
-
-/** Puts the gate shell in the task's group, then lets it exec the command. */
-async function openGate(child: SpawnedProcess, cgroup: TaskCgroup, exit: Promise<TaskExit>): Promise<void> {
-  try {
-    await cgroup.join(child.pid);
-  } catch (e) {
-    child.gate(false);
-    await exit;
-    throw new Error(`cannot put the task in its cgroup: ${(e as Error).message}`);
-  }
-  child.gate(true);
-}
-
-/**
- * A task born in its group (no gate) runs from its exec on; its CPU limits follow right after,
- * so it ran at the default weight for that moment only. Failing that, it is stopped.
- */
-async function limitCpuOf(cgroup: TaskCgroup, exit: Promise<TaskExit>): Promise<void> {
-  try {
-    cgroup.limitCpu();
-  } catch (e) {
-    await cgroup.killAll();
-    await exit;
-    throw new Error(`cannot set the task's CPU limits: ${(e as Error).message}`);
   }
 }
 
