@@ -33,6 +33,22 @@ export interface KernelRouterOptions {
   retryMs?: number;
 }
 
+/**
+ * Routers whose chains are still in place: one process `exit` hook removes them all, as a last
+ * resort (`drover up` runs a router per agent; a listener each would trip Node's MaxListeners).
+ */
+const openRouters = new Set<KernelRouter>();
+let exitHooked = false;
+
+function removeAtExit(router: KernelRouter): void {
+  openRouters.add(router);
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on('exit', () => {
+    for (const r of openRouters) r.removeChainsNow();
+  });
+}
+
 export class KernelRouter {
   private wanted: RouteTable = { routes: [] };
   private written = '';
@@ -40,22 +56,25 @@ export class KernelRouter {
   private latest: Promise<void> = Promise.resolve();
   private retry: CancelTimer | undefined;
   private closed = false;
-  private readonly onExit = () => removeChainsSync(this.opts.iptables, this.opts.chains);
-
   private constructor(private readonly opts: KernelRouterOptions) {}
 
   /** Creates the router's chains and jumps; they go on close() or, failing that, at process exit. */
   static async open(opts: KernelRouterOptions): Promise<KernelRouter> {
     const router = new KernelRouter(opts);
-    process.on('exit', router.onExit);
+    removeAtExit(router);
     try {
       await createChains(opts.iptables, opts.chains);
     } catch (err) {
-      process.off('exit', router.onExit);
+      openRouters.delete(router);
       await removeChains(opts.iptables, opts.chains);
       throw err;
     }
     return router;
+  }
+
+  /** Synchronous removal for the process exit hook (nothing async runs at exit). */
+  removeChainsNow(): void {
+    removeChainsSync(this.opts.iptables, this.opts.chains);
   }
 
   get chains(): KernelChains {
@@ -91,7 +110,7 @@ export class KernelRouter {
     this.retry?.();
     await this.queue;
     await removeChains(this.opts.iptables, this.opts.chains);
-    process.off('exit', this.onExit);
+    openRouters.delete(this);
     await this.opts.userspace.close();
   }
 
