@@ -3,8 +3,10 @@
  * it unchanged (method, path, headers, body, streams such as /v2/events) and passes the answer
  * back, adding `X-Marathon-Leader: <leader URL>` and `X-Marathon-Via: 1.1 <this master>`, as
  * Marathon does. So a client may talk to any master, and a load balancer may spread clients over
- * all of them. A standby answers only what it knows itself: `/ping` and who leads
- * (`GET /v2/leader`, Chronos's `/leader`). With no leader known (during an election) requests get
+ * all of them. A standby answers only what it knows itself: `/ping`, who leads
+ * (`GET /v2/leader`, Chronos's `/leader`) and the web UI's static files under `/ui` (the same
+ * build on every master; a browser opened during an election or a master's shutdown gets the page,
+ * which then says the API is unreachable and retries, instead of a 503 document). With no leader known (during an election) requests get
  * 503 at once, so clients retry instead of hanging.
  *
  * Installed after authentication, so a standby refuses bad credentials itself, and before the
@@ -16,6 +18,7 @@ import { request as httpsRequest } from 'node:https';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setCappedTimeout } from '../platform/capped-timer.js';
 import type { Logger } from '../platform/logger.js';
+import { isWebUiPath } from './web-ui.js';
 
 export interface LeaderGate {
   /** This master leads and serves the API itself. */
@@ -63,7 +66,8 @@ export function installLeaderGate(
 ): void {
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0] ?? '';
-    if (LOCAL_ALWAYS.has(path)) return;
+    // The web UI's files are static, the same build on every master.
+    if (LOCAL_ALWAYS.has(path) || isWebUiPath(path)) return;
     const self = new URL(gate.selfUrl).host;
     if (gate.leads()) {
       reply.header(LEADER_HEADER, gate.selfUrl);

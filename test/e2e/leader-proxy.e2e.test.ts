@@ -67,12 +67,25 @@ describe('leader gate', () => {
     standby.get('/v2/apps', async () => {
       throw new Error('routes never run on a standby');
     });
+    standby.get('/ui/*', async () => 'the UI page, from the standby itself');
     standbyUrl = await standby.listen({ host: '127.0.0.1', port: 0 });
   });
 
   after(async () => {
     await standby?.close();
     await leader?.close();
+  });
+
+  it('the web UI files are served by every master itself, with or without a leader', async () => {
+    for (const leaderKnown of [undefined, leaderUrl]) {
+      known = leaderKnown;
+      const res = await call(standbyUrl, '/ui/apps/web');
+      assert.equal(res.status, 200, `leader ${leaderKnown ?? 'unknown'}`);
+      assert.equal(res.text, 'the UI page, from the standby itself');
+    }
+    // Not a prefix match on a name that only starts like it.
+    known = undefined;
+    assert.equal((await call(standbyUrl, '/uix')).status, 503);
   });
 
   it('with no leader known: 503 for the API, 404 for /v2/leader, /ping still answers', async () => {
